@@ -1,0 +1,48 @@
+"""Record checks: the last extraction step, turning suspicious records into flags.
+
+Checks never change what was read; they add flags a researcher can filter on, and fill
+budgets a table leaves out from the document's own budget table (项目支出预算表), flagging that.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.project_header import parse_amount
+from extract.records import DocumentRecord, Flag
+from extract.text_normalise import compact
+from extract.vocabulary import standard_level1
+
+
+def check_document(doc: DocumentRecord, lines: list[str]) -> None:
+    for project in doc.projects:
+        if not project.indicators:
+            project.flags.append(Flag("no_indicators", "table has no readable indicator rows",
+                                      project.span[0] if project.span else None))
+        if project.budget_total is None:
+            _budget_from_document(project, lines)
+        for ind in project.indicators:
+            if ind.level1 and standard_level1(ind.level1) is None and project.kind == "project":
+                ind.flags.append(Flag("level1_nonstandard", f"level-1 name {ind.level1} is not in the national framework",
+                                      ind.span[0] if ind.span else None))
+
+
+_AMOUNT_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def _budget_from_document(project, lines: list[str]) -> None:
+    """Total and fiscal budget from a budget-table row naming the project (first two amounts)."""
+    key = compact(project.name)
+    if len(key) < 3:
+        return
+    for i, line in enumerate(lines):
+        cells = [compact(c) for c in re.split(r"[|\t]", line)]
+        cells = [c for c in cells if c]
+        if not cells or cells[0] != key:
+            continue
+        amounts = [parse_amount(c) for c in cells[1:] if _AMOUNT_CELL.match(c)]
+        amounts = [a for a in amounts if a is not None]
+        if amounts:
+            project.budget_total = amounts[0]
+            project.budget_fiscal = amounts[1] if len(amounts) > 1 else None
+            project.flags.append(Flag("budget_from_budget_table", "budget read from the document's budget table", i + 1))
+            return

@@ -1,0 +1,75 @@
+"""The extraction pipeline: a document file to a checked ``DocumentRecord``.
+
+file → ``reader`` → ``segment`` (blocks) → the detected layout's ``parse`` → ``checks``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract import layouts
+from extract.checks import check_document
+from extract.layouts.base import DocumentContext
+from extract.project_header import document_amount_unit
+from extract.reader import ReadError, read_document
+from extract.records import DocumentRecord, Flag
+from extract.segment import find_bureau, find_table_blocks, find_year
+
+DOCUMENT_SUFFIXES = (".txt", ".md", ".text", ".csv", ".tsv")
+
+
+def extract_text(lines: list[str], source: str) -> DocumentRecord:
+    """Records from a document's lines (already decoded)."""
+    context = DocumentContext(bureau=find_bureau(lines), year=find_year(lines), amount_unit=document_amount_unit(lines))
+    doc = DocumentRecord(source=source, bureau=context.bureau, year=context.year)
+    blocks = find_table_blocks(lines)
+    if not blocks:
+        doc.flags.append(Flag("no_tables", "no performance-target table (no 一级指标/三级指标 header) found"))
+    for block in blocks:
+        layout, _ = layouts.choose(block)
+        if layout is None:
+            doc.flags.append(Flag("layout_unknown", "no layout parser recognises this table", block.header + 1,
+                                  block.lines[block.header].strip()[:80]))
+            continue
+        result = layout.parse(block, context)
+        doc.projects.extend(result.projects)
+        doc.flags.extend(result.flags)
+    check_document(doc, lines)
+    return doc
+
+
+def extract_document(path: str | Path) -> DocumentRecord:
+    """Records of one document file; raises ReadError naming the file when it cannot be read."""
+    src = read_document(path)
+    doc = extract_text(src.lines, src.name)
+    doc.sha256 = src.sha256
+    return doc
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the document files inside directories named (sorted, not recursive into dot-dirs)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass
+class ExtractionOutcome:
+    path: Path
+    record: DocumentRecord | None
+    error: str | None
+
+
+def extract_paths(paths: Iterable[str | Path]) -> Iterator[ExtractionOutcome]:
+    """Extract every document; a document that fails yields its error and the rest go on."""
+    for path in expand_paths(paths):
+        try:
+            yield ExtractionOutcome(path, extract_document(path), None)
+        except ReadError as exc:
+            yield ExtractionOutcome(path, None, str(exc))

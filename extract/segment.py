@@ -1,0 +1,145 @@
+"""The segmenter: a document's lines to performance-target table blocks, plus bureau and year.
+
+A block runs from its start marker (a table title such as ``…绩效目标表`` or a project
+header key such as ``项目名称``) through its indicator header row (``一级指标 … 指标值``) to
+the next block's start. A header row with no start marker since the previous header is a
+page-break repetition and stays in the previous block. Layout parsers read blocks; this
+module knows nothing about columns.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extract.text_normalise import compact, to_simplified
+
+_TITLE = re.compile(r"(绩效目标(?:申报)?表|绩效目标汇总表|绩效自评表|绩效目标表[（(]|目标申报表)")
+_START_KEYS = ("项目名称", "项目编码", "项目代码", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称")
+_HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
+_VALUE_WORDS = ("指标值", "目标值", "指标名称")
+_SECTION = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|附件|附表|名词解释)"
+)
+
+
+@dataclass
+class TableBlock:
+    """Lines ``start``..``end`` (0-based, end exclusive) of one table, with its header line(s)."""
+
+    lines: list[str]  # the whole document, shared by all blocks
+    start: int
+    header: int
+    end: int
+    title: str | None = None
+    headers: list[int] = field(default_factory=list)  # every header line, repeats included
+
+    def text_lines(self) -> list[tuple[int, str]]:
+        """(1-based line number, text) of the block."""
+        return [(i + 1, self.lines[i]) for i in range(self.start, self.end)]
+
+    @property
+    def kind(self) -> str:
+        head = compact("".join(self.lines[self.start:self.header]))
+        return "department" if re.search(r"整体绩效目标|部门整体|单位整体", head) else "project"
+
+
+def is_header_line(lines: list[str], i: int) -> bool:
+    """True where line ``i`` starts an indicator header (possibly one cell per line)."""
+    t = to_simplified(compact(lines[i]))
+    if not t or len(t) > 120:
+        return False
+    hits = sum(w in t for w in _HEADER_WORDS)
+    if hits >= 2 or ("三级指标" in t and any(w in t for w in _VALUE_WORDS)):
+        return True
+    if t in _HEADER_WORDS or t == "一级指标":  # one cell per line: look ahead
+        ahead = "".join(to_simplified(compact(x)) for x in lines[i + 1:i + 8])
+        return t == "一级指标" and "二级指标" in ahead[:40] or t == "三级指标" and "指标值" in ahead[:20]
+    return False
+
+
+def is_start_marker(line: str) -> bool:
+    t = to_simplified(compact(line)).replace("|", "")
+    if not t:
+        return False
+    if len(t) <= 90 and _TITLE.search(t) and not t.endswith(("。", "；")):
+        return True
+    return t.startswith(_START_KEYS)
+
+
+def is_section_heading(line: str) -> bool:
+    t = compact(line)
+    return bool(t) and len(t) <= 40 and bool(_SECTION.match(t)) and "\t" not in line and "|" not in line
+
+
+def find_table_blocks(lines: list[str]) -> list[TableBlock]:
+    """Every performance-target table of a document, in order."""
+    headers = []
+    for i in range(len(lines)):
+        if is_header_line(lines, i) and not (headers and i - headers[-1] < 3 and _adjacent_header(lines, headers[-1], i)):
+            headers.append(i)
+    blocks: list[TableBlock] = []
+    prev_header = -1
+    for h in headers:
+        markers = [j for j in range(prev_header + 1, h) if is_start_marker(lines[j])]
+        if blocks and not markers:
+            blocks[-1].headers.append(h)  # header repeated after a page break
+            prev_header = h
+            continue
+        start = markers[0] if markers else max(prev_header + 1, h - 1)
+        if blocks:
+            blocks[-1].end = start
+        titles = [lines[j] for j in markers if _TITLE.search(to_simplified(compact(lines[j])))]
+        blocks.append(TableBlock(lines, start, h, len(lines), titles[-1].strip() if titles else None, [h]))
+        prev_header = h
+    if blocks:
+        blocks[-1].end = _last_block_end(lines, blocks[-1])
+    return blocks
+
+
+def _adjacent_header(lines: list[str], a: int, b: int) -> bool:
+    # A header spread over two or three lines (wide tables) counts once.
+    return all(compact(lines[k]) == "" or is_header_line(lines, k) or "指标" in lines[k] for k in range(a, b + 1))
+
+
+def _last_block_end(lines: list[str], block: TableBlock) -> int:
+    """The last table ends at the next section heading after its header, or the document end."""
+    for i in range(block.header + 1, len(lines)):
+        if is_section_heading(lines[i]):
+            return i
+    return len(lines)
+
+
+_ORG = re.compile(
+    r"([\u4e00-\u9fff]{2,30}?(?:局|委员会|办公室|中心|厅|院|所|站|委|部|会|馆|队|处))(?:本级|机关|[（(]汇总[）)])?"
+)
+_BUREAU_KEYS = ("主管部门", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称", "部门(单位)", "部门（单位）", "预算单位")
+
+
+def find_bureau(lines: list[str]) -> str | None:
+    """The publishing unit: the most frequent labelled unit name, else the title's."""
+    votes: Counter[str] = Counter()
+    for line in lines:
+        t = to_simplified(compact(line)).replace("|", "")
+        for key in _BUREAU_KEYS:
+            if t.startswith(key):
+                rest = t[len(key):].lstrip(":：")
+                m = _ORG.match(rest)
+                if m:
+                    votes[m.group(1)] += 1
+    if votes:
+        return votes.most_common(1)[0][0]
+    head = to_simplified(compact("".join(lines[:12])))
+    head = re.sub(r"^\d{4}年(度)?", "", head)
+    m = _ORG.search(head)
+    return m.group(1) if m else None
+
+
+def find_year(lines: list[str]) -> int | None:
+    """The budget year: the first 20xx in the document head, else the most frequent 20xx年."""
+    for line in lines[:40]:
+        m = re.search(r"(20\d{2})\s*年|预算年度[:：]?\s*(20\d{2})", line)
+        if m:
+            return int(m.group(1) or m.group(2))
+    years = Counter(int(y) for y in re.findall(r"(20\d{2})\s*年", "\n".join(lines)))
+    return years.most_common(1)[0][0] if years else None

@@ -1,0 +1,62 @@
+"""Record output: documents to JSON, JSON Lines or CSV (one row per indicator), written atomically."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from extract.records import DocumentRecord
+
+CSV_COLUMNS = ["source", "bureau", "year", "project", "code", "kind", "budget_total", "budget_fiscal",
+               "budget_other", "level1", "level2", "level3", "value", "op", "num", "unit", "line"]
+
+
+def records_to_json(records: list[DocumentRecord]) -> str:
+    data = [r.to_dict() for r in records]
+    return json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+
+
+def records_to_jsonl(records: list[DocumentRecord]) -> str:
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+
+
+def records_to_csv(records: list[DocumentRecord]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for r in records:
+        for p in r.projects:
+            for i in p.indicators:
+                w.writerow([r.source, r.bureau, r.year, p.name, p.code, p.kind, p.budget_total, p.budget_fiscal,
+                            p.budget_other, i.level1, i.level2, i.level3, i.value, i.op, i.num, i.unit,
+                            i.span[0] if i.span else None])
+    return buf.getvalue()
+
+
+FORMATS = {"json": records_to_json, "jsonl": records_to_jsonl, "csv": records_to_csv}
+
+
+def write_atomic(text: str, path: Path) -> None:
+    """Write through a temporary file in the same directory, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_records(records: list[DocumentRecord], output: Path | None, fmt: str = "json") -> None:
+    text = FORMATS[fmt](records)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(text, output)

@@ -1,0 +1,96 @@
+"""The 指标值 parser: one printed target value to (value, op, num, unit).
+
+The single place where comparators, numbers and units are read; layout parsers, the
+graph builder and the evaluator all call :func:`parse_target_value`.
+
+>>> parse_target_value("≥ 67282 人")
+TargetValue(value='≥67282人', op='>=', num=67282.0, unit='人')
+>>> parse_target_value("文字描述: 减轻")
+TargetValue(value='减轻', op=None, num=None, unit=None)
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from extract.text_normalise import compact
+
+# Comparator spellings, longest first so that ">=" wins over ">".
+_COMPARATORS: list[tuple[str, str]] = [
+    (">=", ">="), ("<=", "<="), ("≥", ">="), ("≤", "<="), ("≧", ">="), ("≦", "<="),
+    ("⩾", ">="), ("⩽", "<="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
+    ("大于等于", ">="), ("至少", ">="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="),
+    ("不多于", "<="), ("小于等于", "<="), ("大于", ">"), ("小于", "<"), ("等于", "="),
+    (">", ">"), ("<", "<"), ("=", "="),
+]
+# A unit is a short run of letters, CJK and '/', never sentence text: at most 6 characters.
+_NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+_UNIT = r"(?P<unit>(?:[%‰℃]|[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff/·²³]{0,5}|/[A-Za-z\u4e00-\u9fff/]{1,5})?)"
+_QUANTITY = re.compile(rf"^{_NUMBER}{_UNIT}$")
+# Words that make a "number + word" cell a sentence or a date rather than a quantity.
+_NOT_UNITS = ("月底", "月前", "日前", "年底", "以前", "之前", "以内", "以上", "以下", "左右")
+_DESCRIPTION_PREFIX = re.compile(r"^文字描述[:：]?")
+
+
+class TargetValue(NamedTuple):
+    value: str | None
+    op: str | None
+    num: float | None
+    unit: str | None
+
+
+def clean_value_text(text: str | None) -> str | None:
+    """The value as the record prints it: whitespace and a leading 文字描述: removed."""
+    if text is None:
+        return None
+    t = _DESCRIPTION_PREFIX.sub("", compact(text))
+    return t or None
+
+
+def _split_comparator(t: str) -> tuple[str | None, str]:
+    for spelling, op in _COMPARATORS:
+        if t.startswith(spelling):
+            return op, t[len(spelling):]
+    return None, t
+
+
+def parse_quantity(text: str) -> tuple[str | None, float, str | None] | None:
+    """(op, num, unit) where ``text`` is a comparator, a number and a short unit; else None."""
+    t = unicodedata.normalize("NFKC", compact(text))
+    op, rest = _split_comparator(t)  # NFKC has already turned ＞＝ into >=
+    m = _QUANTITY.match(rest)
+    if not m:
+        return None
+    unit = m.group("unit") or None
+    if unit == "百分比":
+        unit = "%"
+    if unit and any(unit.startswith(w) or w in unit for w in _NOT_UNITS):
+        return None
+    num = float(m.group("num").replace(",", ""))
+    return (op or "="), num, unit
+
+
+def parse_target_value(text: str | None) -> TargetValue:
+    """Read a printed 指标值: a quantity gives op/num/unit, anything else is qualitative."""
+    value = clean_value_text(text)
+    if value is None:
+        return TargetValue(None, None, None, None)
+    quantity = parse_quantity(value)
+    if quantity is None:
+        return TargetValue(value, None, None, None)
+    op, num, unit = quantity
+    return TargetValue(value, op, num, unit)
+
+
+def looks_like_value(text: str) -> bool:
+    """True for a cell that reads as a target value: a quantity or a short qualitative word."""
+    t = compact(text)
+    if not t:
+        return False
+    if parse_quantity(t) is not None:
+        return True
+    op, rest = _split_comparator(unicodedata.normalize("NFKC", t))
+    if op is not None and re.match(r"^[\d.]", rest):
+        return True  # "≥90%以上" and similar still read as values
+    return False

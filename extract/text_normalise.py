@@ -1,0 +1,44 @@
+"""The name normaliser: whitespace, traditional characters and comparison keys.
+
+Records are simplified Chinese with whitespace removed; ``compact`` does the first,
+``to_simplified`` (OpenCC) the second and ``match_key`` builds the key names are compared by
+(the same rules the evaluation uses).
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_WHITESPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_KEY_PUNCT = re.compile(r"[\s（）()“”\"「」:：]+")
+_HTML_TAG = re.compile(r"</?(?:p|br|span|div|b|i|strong|em)\s*/?>", re.I)
+
+
+def compact(text: str | None) -> str:
+    """Text with all whitespace (and stray conversion tags such as ``<p>``) removed."""
+    if not text:
+        return ""
+    return _WHITESPACE.sub("", _HTML_TAG.sub("", text))
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    import opencc  # opencc-python-reimplemented: pure Python, ships its dictionaries
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    """Traditional characters converted to simplified (OpenCC t2s); simplified text unchanged."""
+    if not text or text.isascii():
+        return text
+    return _converter().convert(text)
+
+
+def match_key(text: str | None) -> str:
+    """Comparison key: NFKC, no whitespace and no brackets, quotes or colons."""
+    if text is None:
+        return ""
+    return _KEY_PUNCT.sub("", unicodedata.normalize("NFKC", str(text)))

@@ -1,0 +1,99 @@
+"""The level vocabulary of the national framework (财预〔2021〕101号), loaded from data.
+
+Classifies table cells as level-1 names, level-2 names or header words, gives each level-2
+name its standard parent, and cleans printed labels. The names themselves live in
+``extract/data/framework.json``.
+
+>>> standard_level1("预期产出指标（必填）")
+'产出指标'
+>>> standard_parent("时效指标")
+'产出指标'
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+
+from extract.text_normalise import compact, to_simplified
+
+_LABEL_SUFFIX = re.compile(r"[（(【\[](?:必填|选填|可选|必选)[）)】\]]$|[*＊]+$")
+
+
+@functools.lru_cache(maxsize=1)
+def framework() -> dict:
+    """The framework data file, parsed once."""
+    text = resources.files("extract").joinpath("data/framework.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def clean_label(text: str | None) -> str:
+    """A printed label as records keep it: no whitespace, simplified, no （必填）-style suffix."""
+    t = to_simplified(compact(text))
+    return _LABEL_SUFFIX.sub("", t)
+
+
+@functools.lru_cache(maxsize=1)
+def _level1_index() -> dict[str, str]:
+    index = {}
+    for name, variants in framework()["level1"].items():
+        for v in [name, *variants]:
+            index[v] = name
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def _level2_index() -> dict[str, str]:
+    index = {}
+    for name, entry in framework()["level2"].items():
+        for v in [name, *entry["variants"]]:
+            index.setdefault(v, name)
+    return index
+
+
+def standard_level1(text: str | None) -> str | None:
+    """The standard 一级指标 a printed label stands for, or None when it is not one."""
+    return _level1_index().get(clean_label(text))
+
+
+def standard_level2(text: str | None) -> str | None:
+    """The standard 二级指标 a printed label stands for, or None when it is not one."""
+    return _level2_index().get(clean_label(text))
+
+
+def standard_parent(level2: str | None) -> str | None:
+    """The level-1 name a level-2 name belongs under in the framework."""
+    std = standard_level2(level2)
+    if std is None:
+        return None
+    return framework()["level2"][std]["parent"]
+
+
+def is_level_label(text: str | None) -> bool:
+    """True for a cell that is a level-1 or level-2 name rather than an indicator."""
+    return standard_level1(text) is not None or standard_level2(text) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _header_index() -> dict[str, str]:
+    index = {}
+    for role, words in framework()["header_words"].items():
+        for w in words:
+            index[w] = role
+    return index
+
+
+def header_role(text: str | None) -> str | None:
+    """The column role a header cell names (level1, level3, value, unit, …), or None."""
+    t = clean_label(text)
+    t = re.sub(r"[（(].*?[）)]$", "", t)  # "指标值（年度）" -> "指标值"
+    return _header_index().get(t)
+
+
+def level1_names() -> list[str]:
+    return list(framework()["level1"])
+
+
+def level2_names() -> list[str]:
+    return list(framework()["level2"])

@@ -1,0 +1,1 @@
+"""perfkg knowledge graph: checked records to RDF, stores, queries and views."""

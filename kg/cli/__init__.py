@@ -1,0 +1,28 @@
+"""The ``perfkg`` command line: a thin click group; each command lives in its own module.
+
+Commands only parse options and call library functions. Adding a command is one module
+in ``kg/cli/`` exposing ``commands`` (a list of click commands) plus one entry in
+``COMMAND_MODULES``.
+"""
+from __future__ import annotations
+
+import click
+
+from kg.cli import extract_cmd
+
+COMMAND_MODULES = (extract_cmd,)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="perfkg")
+def cli() -> None:
+    """perfkg: performance-target tables of Chinese budget documents to a knowledge graph."""
+
+
+for _module in COMMAND_MODULES:
+    for _command in _module.commands:
+        cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="perfkg")

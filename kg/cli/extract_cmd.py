@@ -1,0 +1,56 @@
+"""CLI commands of the extraction half: ``extract`` and ``layouts``."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from extract import layouts
+from extract.pipeline import expand_paths, extract_paths
+from extract.serialise import FORMATS, write_records
+
+
+@click.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on for 20+ files on a terminal).")
+def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, progress: bool | None) -> None:
+    """Extract performance-target records from document files or directories.
+
+    Exit status 0 when every document was read, 1 when some failed (the rest are still
+    written), 2 on usage errors.
+    """
+    files = expand_paths(paths)
+    if not files:
+        raise click.UsageError("no document files found in the given paths")
+    show = progress if progress is not None else (len(files) >= 20 and sys.stderr.isatty())
+    outcomes = extract_paths(files)
+    if show:
+        from tqdm import tqdm
+
+        outcomes = tqdm(outcomes, total=len(files), unit="doc", file=sys.stderr)
+    records, failed = [], 0
+    for outcome in outcomes:
+        if outcome.error:
+            failed += 1
+            click.echo(f"error: {outcome.error}", err=True)
+        else:
+            records.append(outcome.record)
+    write_records(records, output, fmt)
+    n_ind = sum(r.indicator_count() for r in records)
+    n_proj = sum(len(r.projects) for r in records)
+    click.echo(f"{len(records)} documents, {n_proj} tables, {n_ind} indicators"
+               + (f"; {failed} failed" if failed else ""), err=True)
+    sys.exit(1 if failed else 0)
+
+
+@click.command("layouts")
+def layouts_command() -> None:
+    """List the registered layout parsers."""
+    for module in layouts.all_layouts():
+        click.echo(f"{module.NAME:14} {module.DESCRIPTION}")
+
+
+commands = [extract_command, layouts_command]
