@@ -185,6 +185,7 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
             result.flags.append(Flag("unplaced_row", "row could not be aligned to the table's columns", line_no,
                                      " | ".join(t for _, t in cells)))
             continue
+        _split_merged_value(parts, columns)
         ctx.update(parts, line_no, result.flags)
         if "level3" not in parts:
             leftovers = [t for r, ts in parts.items() if r not in ("level1", "level2", "group") for t in ts]
@@ -213,6 +214,19 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
         last = ind
         last_role_pos = {}
     return result
+
+
+def _split_merged_value(parts: dict[str, list[str]], columns: ColumnRoles) -> None:
+    """A value cell holding "value description" (two cells merged by the converter) is split
+    at its first space when the table has a description column that the row left empty."""
+    values = parts.get("value")
+    free = [r for r in ("description", "basis") if r in columns.roles and r not in parts]
+    if not values or len(values) != 1 or not free:
+        return
+    head, _, tail = values[0].strip().partition(" ")
+    if tail.strip() and (looks_like_value(head) or len(compact(head)) <= 6) and len(compact(tail)) > len(compact(head)):
+        parts["value"] = [head]
+        parts[free[0]] = [tail]
 
 
 def _dedupe_adjacent(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -18,6 +18,7 @@ _TITLE = re.compile(r"(绩效目标(?:申报)?表|绩效目标汇总表|绩效�
 _START_KEYS = ("项目名称", "项目编码", "项目代码", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称")
 _HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
 _VALUE_WORDS = ("指标值", "目标值", "指标名称")
+_NUMBERED_HEADING = re.compile(r"^\d{1,2}[.、．][\u4e00-\u9fff（）()]{2,20}$")
 _SECTION = re.compile(
     r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|附件|附表|名词解释)"
 )
@@ -58,18 +59,53 @@ def is_header_line(lines: list[str], i: int) -> bool:
     return False
 
 
-def is_start_marker(line: str) -> bool:
+def is_title_line(line: str) -> bool:
+    """A table title such as ``…项目绩效目标表`` (short, not a sentence)."""
     t = to_simplified(compact(line)).replace("|", "")
-    if not t:
-        return False
-    if len(t) <= 90 and _TITLE.search(t) and not t.endswith(("。", "；")):
-        return True
+    return bool(t) and len(t) <= 90 and bool(_TITLE.search(t)) and not t.endswith(("。", "；", ";"))
+
+
+def is_key_line(line: str) -> bool:
+    """A project header row that starts a table: 项目名称, 项目编码, 部门名称 …"""
+    t = to_simplified(compact(line)).replace("|", "")
     return t.startswith(_START_KEYS)
 
 
+def is_start_marker(line: str) -> bool:
+    return is_title_line(line) or is_key_line(line)
+
+
+def _block_start(lines: list[str], lo: int, h: int) -> int | None:
+    """Where the table whose header is line ``h`` starts, searching lines lo..h-1; None if no marker.
+
+    Key rows (项目名称 …) come in a cluster just above the header; a key row far above it
+    belongs to some other table (a budget list), so the cluster is followed upwards only
+    while rows stay close together. A title just above the cluster opens the table.
+    """
+    keys = [j for j in range(lo, h) if is_key_line(lines[j])]
+    cluster = None
+    for j in reversed(keys):
+        if cluster is None or cluster - j <= _KEY_GAP:
+            cluster = j
+        else:
+            break
+    titles = [j for j in range(lo, h) if is_title_line(lines[j])]
+    if cluster is not None:
+        near = [j for j in titles if cluster - _TITLE_GAP <= j <= cluster]
+        return near[-1] if near else cluster
+    return titles[-1] if titles else None
+
+
+_KEY_GAP = 14
+_TITLE_GAP = 12
+
+
 def is_section_heading(line: str) -> bool:
+    """A document heading (``第三部分``, ``八、…``, ``2. 有关情况说明``) outside any table row."""
     t = compact(line)
-    return bool(t) and len(t) <= 40 and bool(_SECTION.match(t)) and "\t" not in line and "|" not in line
+    if not t or len(t) > 40 or "\t" in line or "|" in line:
+        return False
+    return bool(_SECTION.match(t)) or bool(_NUMBERED_HEADING.match(t))
 
 
 def find_table_blocks(lines: list[str]) -> list[TableBlock]:
@@ -81,15 +117,16 @@ def find_table_blocks(lines: list[str]) -> list[TableBlock]:
     blocks: list[TableBlock] = []
     prev_header = -1
     for h in headers:
-        markers = [j for j in range(prev_header + 1, h) if is_start_marker(lines[j])]
-        if blocks and not markers:
+        start = _block_start(lines, prev_header + 1, h)
+        if blocks and start is None:
             blocks[-1].headers.append(h)  # header repeated after a page break
             prev_header = h
             continue
-        start = markers[0] if markers else max(prev_header + 1, h - 1)
+        if start is None:
+            start = max(prev_header + 1, h - 1)
         if blocks:
             blocks[-1].end = start
-        titles = [lines[j] for j in markers if _TITLE.search(to_simplified(compact(lines[j])))]
+        titles = [lines[j] for j in range(start, h) if is_title_line(lines[j])]
         blocks.append(TableBlock(lines, start, h, len(lines), titles[-1].strip() if titles else None, [h]))
         prev_header = h
     if blocks:
