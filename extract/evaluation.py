@@ -1,0 +1,395 @@
+"""Evaluation: predicted records scored against gold records by the spec's matching rules.
+
+Documents are paired by source file name; projects by normalised name (with code or budget
+deciding between gold projects that share a name); indicators by normalised level-3 name
+(with the value deciding among several). An indicator counts as correct for the F1 only where
+its value agrees too. Traditional characters are converted to simplified before comparing.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.records import DocumentRecord, Indicator, Project
+from extract.text_normalise import match_key, to_simplified
+
+KINDS = ("project", "department")
+# Fields scored as accuracies: over matched indicators, and over matched projects.
+INDICATOR_FIELDS = ("level1", "level2", "op", "num", "unit")
+PROJECT_FIELDS = ("code", "budget_total", "budget_fiscal", "budget_other", "goal")
+BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
+RELATIVE_TOLERANCE = 1e-6
+
+_DESCRIPTION_PREFIX = re.compile(r"^文字描述")
+# Spellings that print the same value differently: the evaluation treats them as equal.
+_VALUE_SPELLINGS = (("百分比", "%"), ("≧", "≥"), ("≦", "≤"))
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def name_key(text: str | None) -> str:
+    """Key names, levels and codes are compared by: simplified, then ``match_key``."""
+    return match_key(to_simplified(text)) if text else ""
+
+
+def value_key(text: str | None) -> str:
+    """Key printed values are compared by: ``name_key`` without 文字描述 and with one spelling per sign."""
+    key = _DESCRIPTION_PREFIX.sub("", name_key(text))  # match_key has already dropped the colon
+    for variant, standard in _VALUE_SPELLINGS:
+        key = key.replace(variant, standard)
+    return key
+
+
+def numbers_agree(gold: float | None, pred: float | None) -> bool:
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    return math.isclose(gold, pred, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12)
+
+
+def _field_agrees(name: str, gold: Any, pred: Any) -> bool:
+    if name in ("num",) + BUDGET_FIELDS:
+        return numbers_agree(gold, pred)
+    if name == "unit":
+        return value_key(gold) == value_key(pred)
+    if name == "op":
+        return (gold or None) == (pred or None)
+    return name_key(gold) == name_key(pred)
+
+
+def value_agrees(gold: Indicator, pred: Indicator) -> bool:
+    """The F1 rule: same normalised printed value, or for a quantitative gold value same op/num/unit."""
+    if value_key(gold.value) == value_key(pred.value):
+        return True
+    return gold.num is not None and all(
+        _field_agrees(name, getattr(gold, name), getattr(pred, name)) for name in ("op", "num", "unit"))
+
+
+# ---------------------------------------------------------------- result model
+
+
+@dataclass
+class Tally:
+    """Correct out of compared, for one accuracy."""
+
+    correct: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.correct += ok
+        self.total += 1
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.total if self.total else None
+
+
+def _f1(matched: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    precision = matched / predicted if predicted else (1.0 if not gold else 0.0)
+    recall = matched / gold if gold else (1.0 if not predicted else 0.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+@dataclass
+class Scores:
+    """Counts for one document and kind (or summed over several); rates are derived."""
+
+    projects_gold: int = 0
+    projects_pred: int = 0
+    projects_matched: int = 0
+    indicators_gold: int = 0
+    indicators_pred: int = 0
+    indicators_matched: int = 0  # same level3 in a matched project
+    indicators_correct: int = 0  # matched and the value agrees
+    fields: dict[str, Tally] = field(default_factory=dict)
+
+    def tally(self, name: str) -> Tally:
+        return self.fields.setdefault(name, Tally())
+
+    def merge(self, other: Scores) -> None:
+        for name in ("projects_gold", "projects_pred", "projects_matched", "indicators_gold",
+                     "indicators_pred", "indicators_matched", "indicators_correct"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name, t in other.fields.items():
+            mine = self.tally(name)
+            mine.correct += t.correct
+            mine.total += t.total
+
+    @property
+    def project_prf(self) -> tuple[float, float, float]:
+        return _f1(self.projects_matched, self.projects_pred, self.projects_gold)
+
+    @property
+    def name_prf(self) -> tuple[float, float, float]:
+        return _f1(self.indicators_matched, self.indicators_pred, self.indicators_gold)
+
+    @property
+    def indicator_prf(self) -> tuple[float, float, float]:
+        return _f1(self.indicators_correct, self.indicators_pred, self.indicators_gold)
+
+    @property
+    def indicator_f1(self) -> float:
+        return self.indicator_prf[2]
+
+    @property
+    def project_f1(self) -> float:
+        return self.project_prf[2]
+
+    def accuracy(self, name: str) -> float | None:
+        """Accuracy of one field (level1 … goal); None where nothing was compared."""
+        return self.fields[name].accuracy if name in self.fields else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {k: getattr(self, k) for k in (
+            "projects_gold", "projects_pred", "projects_matched", "indicators_gold", "indicators_pred",
+            "indicators_matched", "indicators_correct")}
+        for prefix, prf in (("project", self.project_prf), ("name", self.name_prf), ("indicator", self.indicator_prf)):
+            d[f"{prefix}_p"], d[f"{prefix}_r"], d[f"{prefix}_f1"] = prf
+        for name in INDICATOR_FIELDS + PROJECT_FIELDS:
+            if name in self.fields:
+                d[f"{name}_acc"] = self.fields[name].accuracy
+        return d
+
+
+@dataclass
+class Miss:
+    """One disagreement: a missing or extra project/indicator, or a field that differs."""
+
+    source: str
+    kind: str  # missing_project, extra_project, missing_indicator, extra_indicator, field, document
+    project: str | None = None
+    level3: str | None = None
+    field: str | None = None
+    gold: Any = None
+    pred: Any = None
+
+    def describe(self) -> str:
+        where = self.source + (f": {self.project}" if self.project is not None else "")
+        if self.kind in ("missing_project", "extra_project"):
+            return f"{self.source}: {self.kind.replace('_', ' ')} {self.project!r}"
+        if self.kind in ("missing_indicator", "extra_indicator"):
+            shown = self.gold if self.kind == "missing_indicator" else self.pred
+            return f"{where}: {self.kind.replace('_', ' ')} {self.level3!r}={shown!r}"
+        if self.kind == "document":
+            return f"{self.source}: {self.field} gold={self.gold!r} pred={self.pred!r}"
+        label = f"{self.level3!r} " if self.level3 is not None else ""
+        return f"{where}: {label}{self.field} gold={self.gold!r} pred={self.pred!r}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class DocumentEvaluation:
+    """Scores of one document, per kind, with bureau and year agreement."""
+
+    source: str
+    has_prediction: bool
+    bureau_ok: bool
+    year_ok: bool
+    by_kind: dict[str, Scores] = field(default_factory=dict)
+
+    @property
+    def overall(self) -> Scores:
+        total = Scores()
+        for scores in self.by_kind.values():
+            total.merge(scores)
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "has_prediction": self.has_prediction, "bureau_ok": self.bureau_ok,
+                "year_ok": self.year_ok, "all": self.overall.to_dict(),
+                **{kind: s.to_dict() for kind, s in sorted(self.by_kind.items())}}
+
+
+@dataclass
+class Evaluation:
+    """The whole evaluation: per-document breakdown, totals per kind and overall, and every miss."""
+
+    documents: list[DocumentEvaluation]
+    misses: list[Miss]
+    unscored: list[str]  # predicted documents with no gold document
+
+    def by_kind(self, kind: str) -> Scores:
+        total = Scores()
+        for doc in self.documents:
+            if kind in doc.by_kind:
+                total.merge(doc.by_kind[kind])
+        return total
+
+    @property
+    def overall(self) -> Scores:
+        total = Scores()
+        for doc in self.documents:
+            total.merge(doc.overall)
+        return total
+
+    @property
+    def bureau_accuracy(self) -> float | None:
+        return sum(d.bureau_ok for d in self.documents) / len(self.documents) if self.documents else None
+
+    @property
+    def year_accuracy(self) -> float | None:
+        return sum(d.year_ok for d in self.documents) / len(self.documents) if self.documents else None
+
+    def kinds(self) -> list[str]:
+        present = {k for d in self.documents for k in d.by_kind}
+        return [k for k in KINDS if k in present] + sorted(present - set(KINDS))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"bureau_acc": self.bureau_accuracy, "year_acc": self.year_accuracy,
+                **{kind: self.by_kind(kind).to_dict() for kind in self.kinds()},
+                "all": self.overall.to_dict(),
+                "documents": [d.to_dict() for d in self.documents],
+                "unscored": self.unscored,
+                "misses": [m.to_dict() for m in self.misses]}
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _budget_agrees(gold: Project, pred: Project) -> bool:
+    return gold.budget_total is not None and numbers_agree(gold.budget_total, pred.budget_total)
+
+
+def match_projects(gold: list[Project], pred: list[Project]) -> list[tuple[int, int]]:
+    """(gold index, pred index) pairs: same name; a name shared by gold projects needs code or budget too."""
+    shared = {}
+    for g in gold:
+        shared[name_key(g.name)] = shared.get(name_key(g.name), 0) + 1
+    taken: set[int] = set()
+    pairs = []
+    for pi, p in enumerate(pred):
+        key = name_key(p.name)
+        for gi, g in enumerate(gold):
+            if gi in taken or name_key(g.name) != key:
+                continue
+            if shared[key] > 1 and not ((g.code and name_key(g.code) == name_key(p.code)) or _budget_agrees(g, p)):
+                continue
+            taken.add(gi)
+            pairs.append((gi, pi))
+            break
+    return pairs
+
+
+def match_indicators(gold: list[Indicator], pred: list[Indicator]) -> list[tuple[int, int]]:
+    """(gold index, pred index) pairs: same level3, preferring the gold indicator with the same value."""
+    taken_gold: set[int] = set()
+    taken_pred: set[int] = set()
+    pairs = []
+    for same_value in (True, False):
+        for pi, p in enumerate(pred):
+            if pi in taken_pred:
+                continue
+            for gi, g in enumerate(gold):
+                if gi in taken_gold or name_key(g.level3) != name_key(p.level3):
+                    continue
+                if same_value and value_key(g.value) != value_key(p.value):
+                    continue
+                taken_gold.add(gi)
+                taken_pred.add(pi)
+                pairs.append((gi, pi))
+                break
+    return sorted(pairs)
+
+
+def _score_project(source: str, gold: Project, pred: Project, scores: Scores, misses: list[Miss]) -> None:
+    scores.projects_matched += 1
+    for name in PROJECT_FIELDS:
+        g, p = getattr(gold, name), getattr(pred, name)
+        if g is None:
+            continue  # scored where the gold table prints the field
+        ok = _field_agrees(name, g, p)
+        scores.tally(name).add(ok)
+        if not ok:
+            misses.append(Miss(source, "field", gold.name, None, name, g, p))
+    matched_gold: set[int] = set()
+    matched_pred: set[int] = set()
+    for gi, pi in match_indicators(gold.indicators, pred.indicators):
+        g, p = gold.indicators[gi], pred.indicators[pi]
+        matched_gold.add(gi)
+        matched_pred.add(pi)
+        scores.indicators_matched += 1
+        if value_agrees(g, p):
+            scores.indicators_correct += 1
+        else:
+            misses.append(Miss(source, "field", gold.name, g.level3, "value", g.value, p.value))
+        for name in INDICATOR_FIELDS:
+            ok = _field_agrees(name, getattr(g, name), getattr(p, name))
+            scores.tally(name).add(ok)
+            if not ok:
+                misses.append(Miss(source, "field", gold.name, g.level3, name, getattr(g, name), getattr(p, name)))
+    misses.extend(Miss(source, "missing_indicator", gold.name, g.level3, gold=g.value)
+                  for gi, g in enumerate(gold.indicators) if gi not in matched_gold)
+    misses.extend(Miss(source, "extra_indicator", gold.name, p.level3, pred=p.value)
+                  for pi, p in enumerate(pred.indicators) if pi not in matched_pred)
+
+
+def _bureau_agrees(gold: str | None, pred: str | None) -> bool:
+    g, p = name_key(gold), name_key(pred)
+    if not g or not p:
+        return g == p
+    return g in p or p in g
+
+
+def evaluate_document(gold: DocumentRecord, pred: DocumentRecord | None, misses: list[Miss]) -> DocumentEvaluation:
+    """Scores of one predicted document (None: nothing was predicted) against its gold document."""
+    source = gold.source
+    predicted = pred or DocumentRecord(source=source)
+    doc = DocumentEvaluation(source, pred is not None, _bureau_agrees(gold.bureau, predicted.bureau),
+                             gold.year == predicted.year)
+    if pred is None:
+        misses.append(Miss(source, "document", field="document", gold="present", pred=None))
+    if not doc.bureau_ok:
+        misses.append(Miss(source, "document", field="bureau", gold=gold.bureau, pred=predicted.bureau))
+    if not doc.year_ok:
+        misses.append(Miss(source, "document", field="year", gold=gold.year, pred=predicted.year))
+
+    def scores_for(kind: str) -> Scores:
+        return doc.by_kind.setdefault(kind, Scores())
+
+    for p in gold.projects:
+        s = scores_for(p.kind)
+        s.projects_gold += 1
+        s.indicators_gold += len(p.indicators)
+    pairs = match_projects(gold.projects, predicted.projects)
+    gold_of_pred = {pi: gi for gi, pi in pairs}
+    for pi, p in enumerate(predicted.projects):
+        kind = gold.projects[gold_of_pred[pi]].kind if pi in gold_of_pred else p.kind
+        s = scores_for(kind)
+        s.projects_pred += 1
+        s.indicators_pred += len(p.indicators)
+    for gi, g in enumerate(gold.projects):
+        pi = next((pi for g2, pi in pairs if g2 == gi), None)
+        if pi is None:
+            misses.append(Miss(source, "missing_project", g.name))
+        else:
+            _score_project(source, g, predicted.projects[pi], scores_for(g.kind), misses)
+    misses.extend(Miss(source, "extra_project", p.name) for pi, p in enumerate(predicted.projects)
+                  if pi not in gold_of_pred)
+    return doc
+
+
+def evaluate(gold: Iterable[DocumentRecord], pred: Iterable[DocumentRecord]) -> Evaluation:
+    """Score predicted documents against gold documents, paired by source file name."""
+    predicted: dict[str, DocumentRecord] = {}
+    for record in pred:
+        predicted.setdefault(_source_name(record.source), record)
+    misses: list[Miss] = []
+    documents = []
+    gold_names = set()
+    for record in sorted(gold, key=lambda r: _source_name(r.source)):
+        name = _source_name(record.source)
+        gold_names.add(name)
+        documents.append(evaluate_document(record, predicted.get(name), misses))
+    unscored = sorted(set(predicted) - gold_names)
+    return Evaluation(documents, misses, unscored)
+
+
+def _source_name(source: str) -> str:
+    """The file name of a source, whichever path separator the producer used."""
+    return re.split(r"[\\/]", source or "")[-1]
