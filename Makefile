@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: setup demo test bench clean
+.PHONY: setup browser demo test bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,11 +15,18 @@ $(STAMP): setup.cfg pyproject.toml
 
 setup: $(STAMP)
 
-demo: setup
+# The browser tests and the demo screenshot need Debian's chromium (Playwright drives it; it
+# never downloads browsers). CI runs as root; elsewhere sudo is used.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
+
+demo: setup browser
 	mkdir -p $(OUT)
 	$(BIN)/perfkg extract examples/documents -o $(OUT)/records.json
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
 bench: setup
