@@ -11,9 +11,12 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from extract.pipeline import expand_paths, extract_paths
 from extract.records import DocumentRecord, Indicator, Project
+from extract.serialise import RECORD_SUFFIXES, RecordFileError, read_record_file, record_files
 from extract.text_normalise import match_key, to_simplified
 
 KINDS = ("project", "department")
@@ -374,8 +377,13 @@ def evaluate_document(gold: DocumentRecord, pred: DocumentRecord | None, misses:
     return doc
 
 
-def evaluate(gold: Iterable[DocumentRecord], pred: Iterable[DocumentRecord]) -> Evaluation:
-    """Score predicted documents against gold documents, paired by source file name."""
+def evaluate(gold: Iterable[DocumentRecord], pred: Iterable[DocumentRecord],
+             predicted_only: bool = False) -> Evaluation:
+    """Score predicted documents against gold documents, paired by source file name.
+
+    A gold document with no prediction counts as entirely missed, unless ``predicted_only``
+    restricts the evaluation to the gold documents that have one.
+    """
     predicted: dict[str, DocumentRecord] = {}
     for record in pred:
         predicted.setdefault(_source_name(record.source), record)
@@ -385,6 +393,8 @@ def evaluate(gold: Iterable[DocumentRecord], pred: Iterable[DocumentRecord]) -> 
     for record in sorted(gold, key=lambda r: _source_name(r.source)):
         name = _source_name(record.source)
         gold_names.add(name)
+        if predicted_only and name not in predicted:
+            continue
         documents.append(evaluate_document(record, predicted.get(name), misses))
     unscored = sorted(set(predicted) - gold_names)
     return Evaluation(documents, misses, unscored)
@@ -393,3 +403,48 @@ def evaluate(gold: Iterable[DocumentRecord], pred: Iterable[DocumentRecord]) -> 
 def _source_name(source: str) -> str:
     """The file name of a source, whichever path separator the producer used."""
     return re.split(r"[\\/]", source or "")[-1]
+
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass
+class Predictions:
+    """Predicted records gathered from record files and documents, with the inputs that failed."""
+
+    records: list[DocumentRecord] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def load_gold(path: Path) -> list[DocumentRecord]:
+    """Gold documents from a record file or a directory of them; raises RecordFileError naming the file."""
+    files = record_files(path)
+    if not files:
+        raise RecordFileError(f"{path}: no .json or .jsonl record files")
+    return [record for f in files for record in read_record_file(f)]
+
+
+def load_predictions(paths: Iterable[Path]) -> Predictions:
+    """Predicted records: read from record files, or extracted now from document files.
+
+    A directory holding .json/.jsonl files is read as records; any other directory as documents.
+    """
+    out = Predictions()
+    for path in paths:
+        files = record_files(path) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            documents = expand_paths([path])
+        else:
+            documents = [f for f in files if f.suffix.lower() not in RECORD_SUFFIXES]
+            for f in files:
+                if f.suffix.lower() in RECORD_SUFFIXES:
+                    try:
+                        out.records.extend(read_record_file(f))
+                    except RecordFileError as exc:
+                        out.errors.append(str(exc))
+        for outcome in extract_paths(documents):
+            if outcome.error:
+                out.errors.append(outcome.error)
+            else:
+                out.records.append(outcome.record)
+    return out

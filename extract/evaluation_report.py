@@ -1,0 +1,52 @@
+"""The evaluation report: an ``Evaluation`` as the text ``perfkg evaluate`` prints."""
+from __future__ import annotations
+
+from extract.evaluation import INDICATOR_FIELDS, PROJECT_FIELDS, Evaluation, Scores
+
+
+def _rate(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.3f}"
+
+
+def scores_lines(scores: Scores) -> list[str]:
+    """Counts, F1s and accuracies of one Scores, as indented lines."""
+    ip, ir, if1 = scores.indicator_prf
+    pp, pr, pf1 = scores.project_prf
+    accuracies = [f"{name} {_rate(scores.accuracy(name))}" for name in INDICATOR_FIELDS + PROJECT_FIELDS
+                  if scores.accuracy(name) is not None]
+    return [
+        f"  indicator F1 {if1:.3f} (P {ip:.3f} R {ir:.3f})  gold {scores.indicators_gold}  "
+        f"pred {scores.indicators_pred}  matched {scores.indicators_matched}  correct {scores.indicators_correct}",
+        f"  project F1 {pf1:.3f} (P {pp:.3f} R {pr:.3f})  gold {scores.projects_gold}  pred {scores.projects_pred}",
+        "  " + "  ".join(accuracies[:len(INDICATOR_FIELDS)]),
+        "  " + "  ".join(accuracies[len(INDICATOR_FIELDS):]),
+    ]
+
+
+def document_table(evaluation: Evaluation) -> list[str]:
+    """One line per gold document: indicator and project F1 and the indicator field accuracies."""
+    width = max([len(d.source) for d in evaluation.documents] + [8])
+    header = f"{'document':{width}}  ind.F1  proj.F1  " + "  ".join(f"{n:>6}" for n in INDICATOR_FIELDS)
+    lines = [header]
+    for doc in evaluation.documents:
+        s = doc.overall
+        lines.append(f"{doc.source:{width}}  {s.indicator_f1:.3f}   {s.project_f1:.3f}    "
+                     + "  ".join(f"{_rate(s.accuracy(n)):>6}" for n in INDICATOR_FIELDS)
+                     + ("" if doc.has_prediction else "  (no prediction)"))
+    return lines
+
+
+def format_report(evaluation: Evaluation, verbose: bool = False) -> str:
+    """The whole report: overall, per kind, per document, and with ``verbose`` every miss."""
+    lines = [f"documents {len(evaluation.documents)}  bureau {_rate(evaluation.bureau_accuracy)}  "
+             f"year {_rate(evaluation.year_accuracy)}", "[all]"]
+    lines += scores_lines(evaluation.overall)
+    for kind in evaluation.kinds():
+        lines.append(f"[{kind}]")
+        lines += scores_lines(evaluation.by_kind(kind))
+    lines += [""] + document_table(evaluation)
+    if evaluation.unscored:
+        lines += ["", "no gold for: " + ", ".join(evaluation.unscored)]
+    if verbose:
+        lines += ["", f"misses ({len(evaluation.misses)}):"] + [f"  {m.describe()}" for m in evaluation.misses]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
