@@ -18,7 +18,7 @@ from extract.records import Flag, Indicator
 from extract.target_values import looks_like_value, parse_quantity, parse_target_value
 from extract.text_normalise import compact
 from extract.vocabulary import (
-    clean_label, framework, header_role, standard_level1, standard_level2, standard_parent,
+    clean_label, framework, header_role, qualitative_values, standard_level1, standard_level2, standard_parent,
 )
 
 Row = tuple[int, list[str]]
@@ -34,13 +34,17 @@ class ColumnRoles:
     roles: list[str | None]
 
     @classmethod
-    def from_cells(cls, cells: list[str]) -> ColumnRoles:
-        roles: list[str | None] = []
-        for c in cells:
-            role = header_role(c)
-            if role in roles and role not in ("extra",):
-                role = "twin_" + role if role else None  # a second group (中期 vs 年度)
-            roles.append(role)
+    def from_cells(cls, cells: list[str], above: list[list[str]] | None = None) -> ColumnRoles:
+        """Roles from the header cells; ``above`` (the rows over the header) tells which of two
+        twin column groups (中长期 / 年度) is the annual one, which the records hold."""
+        roles: list[str | None] = [header_role(c) for c in cells]
+        starts = [i for i, r in enumerate(roles) if r is not None and r == next(x for x in roles if x)]
+        if len(starts) >= 2:
+            annual = _annual_group(starts, above or [])
+            groups = list(zip(starts, starts[1:] + [len(roles)]))
+            for k, (a, b) in enumerate(groups):
+                if k != annual:
+                    roles[a:b] = [("twin_" + r) if r else None for r in roles[a:b]]
         return cls(roles)
 
     def position(self, role: str) -> int | None:
@@ -49,6 +53,16 @@ class ColumnRoles:
     @property
     def usable(self) -> bool:
         return "level3" in self.roles
+
+
+def _annual_group(starts: list[int], above: list[list[str]]) -> int:
+    """Index of the column group headed 年度 in the rows above; default the last group."""
+    for cells in reversed(above):
+        for pos, cell in enumerate(cells):
+            t = compact(cell)
+            if t.startswith("年度") and not re.search(r"中期|长期|实施期", t):
+                return max(k for k, s in enumerate(starts) if s <= pos) if pos >= starts[0] else 0
+    return len(starts) - 1
 
 
 @dataclass
@@ -78,13 +92,17 @@ def _cell_score(text: str, role: str, pos: int, col: int | None) -> float:
     elif role == "level3":
         s = -3.0 if (l1 or l2) else (-6.0 if value_like else 2.0)
     elif role == "value":
-        s = 5.0 if value_like else (-4.0 if (l1 or l2) else (1.0 if n <= 10 else -1.0))
+        s = 5.0 if value_like else (-4.0 if (l1 or l2) else (
+            3.0 if t in qualitative_values() else (1.0 if n <= 10 else -1.0)))
     elif role == "op":
         s = 4.0 if re.fullmatch(r"[≥≤><=＞＜＝≧≦]+|大于等于|小于等于|大于|小于|等于|定性|定量", t) else -3.0
+    elif role == "value_type":
+        s = 4.0 if re.fullmatch(r"(定量|定性)(指标)?", t) else -3.0
     elif role == "num":
         s = 4.0 if re.fullmatch(r"[\d.,]+%?", t) else -2.0
     elif role == "unit":
-        s = 3.0 if n <= 6 and not re.search(r"\d", t) and not (l1 or l2) else -3.0
+        unit_like = n <= 5 and not re.search(r"\d", t) and not (l1 or l2) and t not in qualitative_values()
+        s = 3.0 if unit_like else -3.0
     elif role == "score":
         s = 3.0 if re.match(r"^\d+(\.\d+)?", t) else 0.0
     elif role in TEXT_ROLES:

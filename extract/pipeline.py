@@ -11,9 +11,9 @@ from pathlib import Path
 from extract import layouts
 from extract.checks import check_document
 from extract.layouts.base import DocumentContext
-from extract.project_header import document_amount_unit
 from extract.reader import ReadError, read_document
 from extract.records import DocumentRecord, Flag
+from extract.text_normalise import simplify_if_traditional
 from extract.segment import find_bureau, find_table_blocks, find_year
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".text", ".csv", ".tsv")
@@ -21,7 +21,7 @@ DOCUMENT_SUFFIXES = (".txt", ".md", ".text", ".csv", ".tsv")
 
 def extract_text(lines: list[str], source: str) -> DocumentRecord:
     """Records from a document's lines (already decoded)."""
-    context = DocumentContext(bureau=find_bureau(lines), year=find_year(lines), amount_unit=document_amount_unit(lines))
+    context = DocumentContext(bureau=find_bureau(lines), year=find_year(lines))
     doc = DocumentRecord(source=source, bureau=context.bureau, year=context.year)
     blocks = find_table_blocks(lines)
     if not blocks:
@@ -42,7 +42,7 @@ def extract_text(lines: list[str], source: str) -> DocumentRecord:
 def extract_document(path: str | Path) -> DocumentRecord:
     """Records of one document file; raises ReadError naming the file when it cannot be read."""
     src = read_document(path)
-    doc = extract_text(src.lines, src.name)
+    doc = extract_text(simplify_if_traditional(src.text).split("\n"), src.name)
     doc.sha256 = src.sha256
     return doc
 

@@ -41,11 +41,12 @@ class ProjectHeader:
     budget_fiscal: float | None = None
     budget_other: float | None = None
     goal: str | None = None
+    goal_is_annual: bool = False
     lines: list[int] = field(default_factory=list)
 
 
-def key_of(cell: str) -> tuple[str, str] | None:
-    """(field, remainder) where a cell begins with a header key."""
+def key_of(cell: str) -> tuple[str, str, str] | None:
+    """(field, key, remainder) where a cell begins with a header key."""
     t = to_simplified(compact(cell)).replace("：", ":").replace("（", "(").replace("）", ")")
     t = re.sub(r"^其中[:]?", "其中:", t)
     for fld, keys in _KEYS:
@@ -53,7 +54,7 @@ def key_of(cell: str) -> tuple[str, str] | None:
             if t.startswith(k):
                 rest = t[len(k):]
                 rest = re.sub(r"^\(万元\)|^\(元\)", "", rest).lstrip(":")
-                return fld, rest
+                return fld, k, rest
     return None
 
 
@@ -79,19 +80,19 @@ def read_project_header(rows: list[Row], amount_unit: str = "万元") -> Project
             if found is None:
                 i += 1
                 continue
-            fld, rest = found
+            fld, key, rest = found
             values = [rest] if rest else []
             j = i + 1
             while j < len(cells) and key_of(cells[j]) is None:
                 values.append(cells[j])
                 j += 1
-            _store(header, fld, values, amount_unit)
+            _store(header, fld, key, values, amount_unit)
             header.lines.append(line_no)
             i = j
     return header
 
 
-def _store(header: ProjectHeader, fld: str, values: list[str], amount_unit: str) -> None:
+def _store(header: ProjectHeader, fld: str, key: str, values: list[str], amount_unit: str) -> None:
     texts = [compact(v) for v in values if compact(v)]
     if fld in ("total", "fiscal", "other"):
         attr = {"total": "budget_total", "fiscal": "budget_fiscal", "other": "budget_other"}[fld]
@@ -106,8 +107,10 @@ def _store(header: ProjectHeader, fld: str, values: list[str], amount_unit: str)
         return
     if fld == "goal":
         texts = [t for t in texts if not _PLACEHOLDER.match(t)]
-        if texts and header.goal is None:
+        annual = key.startswith("年度")
+        if texts and (header.goal is None or (annual and not header.goal_is_annual)):
             header.goal = "".join(texts)
+            header.goal_is_annual = annual
         return
     if getattr(header, fld) is None:
         setattr(header, fld, texts[0])
@@ -125,10 +128,10 @@ def name_from_title(title: str | None) -> str | None:
     return t
 
 
-def document_amount_unit(lines: list[str]) -> str:
-    """The amount unit a table states (``单位：元``), default 万元."""
+def document_amount_unit(lines: list[str], default: str | None = "万元") -> str | None:
+    """The amount unit stated in the lines (``单位：元``, ``（元）``), else ``default``."""
     for line in lines:
-        m = re.search(r"单位[:：]\s*(万元|元)", line)
+        m = re.search(r"单位[:：]\s*(万元|元)|(?:资金|金额|预算)\s*[（(](万元|元)[）)]", line)
         if m:
-            return m.group(1)
-    return "万元"
+            return m.group(1) or m.group(2)
+    return default

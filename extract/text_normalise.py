@@ -37,6 +37,20 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+def simplify_if_traditional(text: str, sample: int = 4000) -> str:
+    """The whole text in simplified characters when it is printed in traditional ones.
+
+    A simplified document keeps every character (OpenCC also maps a few rare simplified
+    characters), so the switch is by the share of CJK characters a sample would change.
+    """
+    head = "".join(c for c in text[:sample * 3] if "\u4e00" <= c <= "\u9fff")[:sample]
+    if not head:
+        return text
+    converted = to_simplified(head)
+    changed = sum(a != b for a, b in zip(head, converted))
+    return _converter().convert(text) if changed / len(head) > 0.03 else text
+
+
 def match_key(text: str | None) -> str:
     """Comparison key: NFKC, no whitespace and no brackets, quotes or colons."""
     if text is None:

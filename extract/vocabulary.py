@@ -91,6 +91,12 @@ def header_role(text: str | None) -> str | None:
     return _header_index().get(t)
 
 
+@functools.lru_cache(maxsize=1)
+def qualitative_values() -> frozenset[str]:
+    """Common qualitative target words (有效, 及时, 逐步提高 …), for telling values from names."""
+    return frozenset(framework().get("qualitative_values", []))
+
+
 def level1_names() -> list[str]:
     return list(framework()["level1"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.grammar import ColumnRoles, read_indicator_rows
-from extract.project_header import ProjectHeader, name_from_title, read_project_header
+from extract.project_header import ProjectHeader, document_amount_unit, name_from_title, read_project_header
 from extract.records import Flag, Project
 from extract.segment import TableBlock
 
@@ -24,6 +24,11 @@ class DocumentContext:
 class LayoutResult:
     projects: list[Project] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+
+
+def table_amount_unit(block: TableBlock) -> str | None:
+    """The amount unit the table itself states (``单位：元`` above or in its header rows)."""
+    return document_amount_unit(block.lines[max(0, block.start - 3):block.header], default=None)
 
 
 def build_project(block: TableBlock, header: ProjectHeader, context: DocumentContext, layout: str) -> Project:
@@ -49,9 +54,9 @@ def parse_rows(block: TableBlock, rows: list[Row], header_cells: list[str], cont
     header_line = block.header + 1
     above = [r for r in rows if r[0] < header_line]
     below = [r for r in rows if r[0] > header_line]
-    header = read_project_header(above, context.amount_unit)
+    header = read_project_header(above, table_amount_unit(block) or context.amount_unit)
     project = build_project(block, header, context, layout)
-    columns = ColumnRoles.from_cells(header_cells)
+    columns = ColumnRoles.from_cells(header_cells, [cells for _, cells in above[-2:]])
     if not columns.usable:
         project.flags.append(Flag("header_unreadable", "indicator header has no 三级指标 column", header_line))
         return LayoutResult([project])
