@@ -1,0 +1,227 @@
+"""Records → RDF: one named graph per source document in an ``rdflib.Dataset``.
+
+Every indicator carries its provenance (source document, line span). ``add_document`` replaces
+the document's named graph whole, so re-ingesting a document changes exactly its triples.
+After a document is added each function in ``ENRICHERS`` is called with ``(ds, record)``;
+other steps (concept linking) register there by adding one entry.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import ORG, PROV, RDF, RDFS, XSD
+
+from extract.records import DocumentRecord, Flag, Indicator, Project
+from extract.vocabulary import standard_level1, standard_level2
+from kg import divisions, iris, units
+from kg.framework_scheme import framework_graph
+from kg.iris import PKG
+
+Enricher = Callable[[Dataset, DocumentRecord], None]
+ENRICHERS: tuple[Enricher, ...] = ()
+
+
+def new_dataset() -> Dataset:
+    """An empty dataset (union default graph) holding the framework concept scheme."""
+    ds = Dataset(default_union=True)
+    for prefix, ns in iris.PREFIXES.items():
+        ds.bind(prefix, ns)
+    fw = ds.graph(iris.FRAMEWORK_GRAPH)
+    for triple in framework_graph():
+        fw.add(triple)
+    return ds
+
+
+def build_dataset(records: list[DocumentRecord]) -> Dataset:
+    """The dataset of the given documents (a later document with the same source replaces the earlier)."""
+    ds = new_dataset()
+    for record in records:
+        add_document(ds, record)
+    return ds
+
+
+def add_document(ds: Dataset, record: DocumentRecord) -> URIRef:
+    """Put one document's triples in its named graph, replacing what that graph held; returns the graph IRI."""
+    graph_id = iris.graph_iri(record.source)
+    remove_document(ds, record.source)
+    g = ds.graph(graph_id)
+    _DocumentWriter(g, record).write()
+    for enrich in ENRICHERS:
+        enrich(ds, record)
+    return graph_id
+
+
+def remove_document(ds: Dataset, source: str) -> None:
+    """Drop the named graph of a source document (no-op when it is absent)."""
+    graph_id = iris.graph_iri(source)
+    if any(True for _ in ds.graph(graph_id).triples((None, None, None))):
+        ds.remove_graph(graph_id)
+
+
+def decimal_literal(value: float | Decimal) -> Literal:
+    """An xsd:decimal in plain notation (no exponent, which xsd:decimal does not allow)."""
+    d = value if isinstance(value, Decimal) else units.exact_decimal(value)
+    text = format(d, "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
+def _text(value: str) -> Literal:
+    return Literal(value)
+
+
+def _label(value: str) -> Literal:
+    return Literal(value, lang="zh")
+
+
+class _DocumentWriter:
+    """Writes one DocumentRecord into one graph."""
+
+    def __init__(self, g: Graph, record: DocumentRecord):
+        self.g = g
+        self.record = record
+        self.doc = iris.document_iri(record.source)
+        self.bureau = iris.bureau_iri(record.bureau) if record.bureau else None
+
+    def add(self, s: URIRef, p: URIRef, o) -> None:
+        if o is not None:
+            self.g.add((s, p, o))
+
+    def write(self) -> None:
+        r, doc = self.record, self.doc
+        self.add(doc, RDF.type, PKG.BudgetDocument)
+        self.add(doc, RDF.type, PROV.Entity)
+        self.add(doc, PKG.fileName, _text(r.source))
+        if r.sha256:
+            self.add(doc, PKG.sha256, _text(r.sha256))
+        if r.year is not None:
+            self.add(doc, PKG.budgetYear, Literal(r.year, datatype=XSD.integer))
+        if r.bureau:
+            self.add(doc, PKG.bureau, self.bureau)
+            self._bureau(r.bureau)
+        self._flags(doc, r.flags)
+        seen: dict[URIRef, int] = {}
+        for position, project in enumerate(r.projects):
+            base = iris.project_iri(r.bureau, r.year, project.code, project.name)
+            occurrence = seen.get(base, 0)
+            seen[base] = occurrence + 1
+            iri = base if occurrence == 0 else iris.project_iri(r.bureau, r.year, project.code, project.name, occurrence)
+            self._project(iri, position, project)
+
+    def _bureau(self, name: str) -> None:
+        b = self.bureau
+        self.add(b, RDF.type, PKG.Bureau)
+        self.add(b, RDF.type, ORG.Organization)
+        self.add(b, RDFS.label, _label(name))
+        resolution = divisions.resolve(name)
+        parent = None
+        for division in resolution.divisions:
+            d = iris.division_iri(division.code)
+            self.add(d, RDF.type, PKG.Division)
+            self.add(d, RDFS.label, _label(division.name))
+            self.add(d, PKG.divisionCode, _text(division.code))
+            self.add(d, PKG.divisionLevel, _text(division.level))
+            if parent is not None:
+                self.add(d, PKG.withinDivision, parent)
+            parent = d
+        if parent is not None:
+            self.add(b, PKG.division, parent)
+        if resolution.flag is not None:
+            self._flags(b, [resolution.flag])
+
+    def _project(self, p: URIRef, position: int, project: Project) -> None:
+        r = self.record
+        self.add(p, RDF.type, PKG.Project)
+        self.add(p, RDFS.label, _label(project.name))
+        self.add(p, PKG.position, Literal(position, datatype=XSD.integer))
+        self.add(p, PKG.projectKind, _text(project.kind))
+        self.add(p, PKG.sourceDocument, self.doc)
+        self.add(p, PROV.wasDerivedFrom, self.doc)
+        if self.bureau is not None:
+            self.add(p, PKG.bureau, self.bureau)
+        if r.year is not None:
+            self.add(p, PKG.budgetYear, Literal(r.year, datatype=XSD.integer))
+        if project.code:
+            self.add(p, PKG.projectCode, _text(project.code))
+        for prop, value in ((PKG.budgetTotal, project.budget_total), (PKG.budgetFiscal, project.budget_fiscal),
+                            (PKG.budgetOther, project.budget_other)):
+            if value is not None:
+                self.add(p, prop, decimal_literal(value))
+        if project.goal is not None:
+            self.add(p, PKG.goal, _text(project.goal))
+        if project.layout:
+            self.add(p, PKG.layout, _text(project.layout))
+        self._span(p, project.span)
+        self._flags(p, project.flags)
+        for i_pos, indicator in enumerate(project.indicators):
+            i = iris.indicator_iri(p, i_pos)
+            self.add(p, PKG.hasIndicator, i)
+            self._indicator(i, i_pos, p, indicator)
+
+    def _indicator(self, i: URIRef, position: int, p: URIRef, ind: Indicator) -> None:
+        self.add(i, RDF.type, PKG.Indicator)
+        self.add(i, RDFS.label, _label(ind.level3))
+        self.add(i, PKG.position, Literal(position, datatype=XSD.integer))
+        self.add(i, PKG.inProject, p)
+        self.add(i, PKG.sourceDocument, self.doc)
+        self.add(i, PROV.wasDerivedFrom, self.doc)
+        self._span(i, ind.span)
+        if ind.level1 is not None:
+            self.add(i, PKG.level1Label, _text(ind.level1))
+            std = standard_level1(ind.level1)
+            if std:
+                self.add(i, PKG.level1, iris.framework_concept_iri(1, std))
+        if ind.level2 is not None:
+            self.add(i, PKG.level2Label, _text(ind.level2))
+            std = standard_level2(ind.level2)
+            if std:
+                self.add(i, PKG.level2, iris.framework_concept_iri(2, std))
+        if ind.description is not None:
+            self.add(i, PKG.description, _text(ind.description))
+        if ind.basis is not None:
+            self.add(i, PKG.basis, _text(ind.basis))
+        if ind.score is not None:
+            self.add(i, PKG.scoreWeight, decimal_literal(ind.score))
+        if any(v is not None for v in (ind.value, ind.op, ind.num, ind.unit)):
+            self._target(i, ind)
+        self._flags(i, ind.flags)
+
+    def _target(self, i: URIRef, ind: Indicator) -> None:
+        t = iris.target_iri(i)
+        self.add(i, PKG.target, t)
+        self.add(t, RDF.type, PKG.TargetValue)
+        if ind.value is not None:
+            self.add(t, PKG.printedValue, _text(ind.value))
+        if ind.op is not None:
+            self.add(t, PKG.comparator, _text(ind.op))
+        if ind.num is not None:
+            self.add(t, PKG.numericValue, decimal_literal(ind.num))
+        if ind.unit is not None:
+            self.add(t, PKG.unitLabel, _text(ind.unit))
+            unit = units.unit_iri(ind.unit)
+            if unit:
+                self.add(t, PKG.unit, URIRef(unit))
+        normalised = units.normalise(ind.num, ind.unit)
+        if normalised is not None:
+            self.add(t, PKG.normalisedValue, decimal_literal(normalised[0]))
+            self.add(t, PKG.normalisedUnitLabel, _text(normalised[1]))
+        self.add(t, PKG.isQualitative, Literal(ind.num is None and ind.value is not None))
+
+    def _span(self, s: URIRef, span: tuple[int, int] | None) -> None:
+        if span is not None:
+            self.add(s, PKG.lineStart, Literal(span[0], datatype=XSD.integer))
+            self.add(s, PKG.lineEnd, Literal(span[1], datatype=XSD.integer))
+
+    def _flags(self, owner: URIRef, flags: list[Flag]) -> None:
+        for position, flag in enumerate(flags):
+            f = iris.flag_iri(owner, position)
+            self.add(owner, PKG.hasFlag, f)
+            self.add(f, RDF.type, PKG.Flag)
+            self.add(f, PKG.position, Literal(position, datatype=XSD.integer))
+            self.add(f, PKG.flagCode, _text(flag.code))
+            self.add(f, PKG.flagMessage, _text(flag.message))
+            if flag.line is not None:
+                self.add(f, PKG.line, Literal(flag.line, datatype=XSD.integer))
+            if flag.text is not None:
+                self.add(f, PKG.flagText, _text(flag.text))

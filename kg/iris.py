@@ -1,0 +1,85 @@
+"""The IRIs of the graph: namespaces, and deterministic minting of instance IRIs from content.
+
+Instance IRIs never contain raw text: names enter only through a SHA-256 digest, framework
+names only percent-encoded. Same content, same IRI, in every build.
+"""
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+PKG = Namespace("https://w3id.org/perfkg/ns#")
+ID = Namespace("https://w3id.org/perfkg/id/")
+GRAPH = Namespace("https://w3id.org/perfkg/graph/")
+FW = Namespace("https://w3id.org/perfkg/framework/")
+UNIT = Namespace("https://w3id.org/perfkg/unit/")
+
+FRAMEWORK_SCHEME = URIRef(str(FW))
+FRAMEWORK_GRAPH = GRAPH["framework"]
+
+PREFIXES = {"pkg": PKG, "fw": FW, "skos": SKOS, "prov": PROV, "org": ORG, "dcterms": DCTERMS,
+            "rdfs": RDFS, "rdf": RDF, "owl": OWL, "xsd": XSD, "pku": UNIT,
+            "qudt": Namespace("http://qudt.org/vocab/unit/"), "cur": Namespace("http://qudt.org/vocab/currency/")}
+
+_SEP = "\x1f"  # joins key parts; cannot occur in extracted text, so ("a", "bc") ≠ ("ab", "c")
+
+
+def digest(*parts: object) -> str:
+    """A 16-hex-digit SHA-256 digest of the parts (None is kept distinct from "")."""
+    text = _SEP.join("\x00" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def document_key(source: str) -> str:
+    """The key of a source document: its file name, so a re-read document keeps its graph."""
+    return digest("document", source)
+
+
+def graph_iri(source: str) -> URIRef:
+    return GRAPH[document_key(source)]
+
+
+def document_iri(source: str) -> URIRef:
+    return ID[f"document/{document_key(source)}"]
+
+
+def bureau_iri(name: str) -> URIRef:
+    return ID[f"bureau/{digest('bureau', name)}"]
+
+
+def division_iri(code: str) -> URIRef:
+    if not code.isdigit():
+        raise ValueError(f"division code must be digits, got {code!r}")
+    return ID[f"division/{code}"]
+
+
+def project_iri(bureau: str | None, year: int | None, code: str | None, name: str, occurrence: int = 0) -> URIRef:
+    """A project by bureau, year and code (or name when it has no code); ``occurrence`` separates
+    same-named tables within one document."""
+    key = ("code", code) if code else ("name", name)
+    parts: tuple[object, ...] = ("project", bureau, year, *key)
+    if occurrence:
+        parts += (occurrence,)
+    return ID[f"project/{digest(*parts)}"]
+
+
+def indicator_iri(project: URIRef, position: int) -> URIRef:
+    return URIRef(f"{project}/indicator/{position}")
+
+
+def target_iri(indicator: URIRef) -> URIRef:
+    return URIRef(f"{indicator}/target")
+
+
+def flag_iri(owner: URIRef, position: int) -> URIRef:
+    return URIRef(f"{owner}/flag/{position}")
+
+
+def framework_concept_iri(level: int, name: str) -> URIRef:
+    """A level-1 or level-2 concept of the national framework (财预〔2021〕101号)."""
+    if level not in (1, 2):
+        raise ValueError(f"framework level must be 1 or 2, got {level}")
+    return FW[f"level{level}/{quote(name, safe='')}"]
