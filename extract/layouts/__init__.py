@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from extract.layouts import pipe, tabbed
+from extract.layouts import pipe, tabbed, wide_summary
 from extract.layouts.base import DocumentContext, LayoutResult  # noqa: F401  (re-exported)
 
-DEFAULT_LAYOUTS: tuple[ModuleType, ...] = (tabbed, pipe)
+DEFAULT_LAYOUTS: tuple[ModuleType, ...] = (tabbed, pipe, wide_summary)
 
 _registry: dict[str, ModuleType] = {}
 
