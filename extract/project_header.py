@@ -6,6 +6,7 @@ table title where no 项目名称 cell is printed.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -56,6 +57,20 @@ def key_of(cell: str) -> tuple[str, str, str] | None:
                 rest = re.sub(r"^\(万元\)|^\(元\)", "", rest).lstrip(":")
                 return fld, k, rest
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _key_pattern() -> re.Pattern:
+    keys = sorted({k for _, ks in _KEYS for k in ks}, key=len, reverse=True)
+    spelled = [k.replace("(", "[(（]").replace(")", "[)）]").replace(":", "[:：]?") for k in keys]
+    return re.compile("|".join(spelled))
+
+
+def split_at_keys(text: str) -> list[str]:
+    """Cells of a run-together header line: ``项目名称X项目编码Y`` → ``[项目名称X, 项目编码Y]``."""
+    t = to_simplified(compact(text))
+    starts = sorted({m.start() for m in _key_pattern().finditer(t)} | {0})
+    return [t[a:b] for a, b in zip(starts, starts[1:] + [len(t)]) if t[a:b]]
 
 
 def parse_amount(text: str, default_unit: str = "万元") -> float | None:

@@ -147,8 +147,9 @@ def _last_block_end(lines: list[str], block: TableBlock) -> int:
     return len(lines)
 
 
+# Greedy up to the last unit suffix: "某某市人力资源和社会保障局" must not stop at 社会.
 _ORG = re.compile(
-    r"([\u4e00-\u9fff]{2,30}?(?:局|委员会|办公室|中心|厅|院|所|站|委|部|会|馆|队|处))(?:本级|机关|[（(]汇总[）)])?"
+    r"([\u4e00-\u9fff（）()]{2,40}(?:局|委员会|办公室|中心|厅|院|所|站|委|馆|队|处|联合会|协会|部(?!门)))"
 )
 _BUREAU_KEYS = ("主管部门", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称", "部门(单位)", "部门（单位）", "预算单位")
 
@@ -161,13 +162,14 @@ def find_bureau(lines: list[str]) -> str | None:
         for key in _BUREAU_KEYS:
             if t.startswith(key):
                 rest = t[len(key):].lstrip(":：")
-                m = _ORG.match(rest)
+                m = _ORG.match(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", rest))
                 if m:
                     votes[m.group(1)] += 1
     if votes:
         return votes.most_common(1)[0][0]
     head = to_simplified(compact("".join(lines[:12])))
-    head = re.sub(r"^\d{4}年(度)?", "", head)
+    head = re.sub(r"(部门|单位)?(预算|决算).*$", "", head)  # the title ends "…局部门预算"
+    head = re.sub(r"\d{4}\s*年(度)?", "", head)
     m = _ORG.search(head)
     return m.group(1) if m else None
 
