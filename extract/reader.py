@@ -38,6 +38,20 @@ def _looks_binary(text: str) -> bool:
     return controls / len(text) > 0.01
 
 
+def _is_common(c: str) -> bool:
+    """A character a Chinese budget document is made of: ASCII, CJK, CJK/full-width punctuation, signs."""
+    o = ord(c)
+    return (32 <= o < 127 or c in "\t\n\r" or 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
+            or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x22FF or 0x2460 <= o <= 0x25FF
+            or 0xA0 <= o <= 0xFF)
+
+
+def _plausibility(text: str) -> float:
+    """Share of common characters in a sample: near 1 for the right decoding, low for a wrong one."""
+    sample = text[:20000]
+    return sum(map(_is_common, sample)) / len(sample) if sample else 0.0
+
+
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """(text, encoding) for document bytes; raises ReadError when they are not text."""
     if not data.strip():
@@ -47,24 +61,28 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
     else:
-        # NUL bytes in every other position mean BOM-less UTF-16.
-        even, odd = data[0:2000:2].count(0), data[1:2000:2].count(0)
-        sample = len(data[:2000]) // 2 or 1
-        if odd / sample > 0.3:
-            candidates = ["utf-16-le"]
-        elif even / sample > 0.3:
-            candidates = ["utf-16-be"]
-        else:
-            candidates = ["utf-8", "gb18030"]
+        # Strict UTF-8 is a strong signal; otherwise GB18030 and BOM-less UTF-16 (CJK text in
+        # UTF-16 has few NUL bytes) are told apart by how plausible the decoded text is.
+        candidates = ["utf-8", "gb18030"] + (["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else [])
+    best: tuple[float, str, str] | None = None
     for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if _looks_binary(text):
+            continue
+        score = 1.0 if encoding in ("utf-8", "utf-8-sig", "utf-16") else _plausibility(text)
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+        if score == 1.0:
             break
-        return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
-    raise ReadError(f"{name}: not a text document (binary or unknown encoding)")
+    if best is None or best[0] < 0.8:
+        raise ReadError(f"{name}: not a text document (binary or unknown encoding)")
+    _, text, encoding = best
+    if not text.strip():
+        raise ReadError(f"{name}: empty file")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
 def read_document(path: str | Path) -> SourceText:
