@@ -16,6 +16,7 @@ from typing import Any
 
 from extract.pipeline import expand_paths, extract_paths
 from extract.records import DocumentRecord, Indicator, Project
+from extract.target_values import clean_value_text
 from extract.serialise import RECORD_SUFFIXES, RecordFileError, read_record_file, record_files
 from extract.text_normalise import match_key, to_simplified
 
@@ -26,7 +27,6 @@ PROJECT_FIELDS = ("code", "budget_total", "budget_fiscal", "budget_other", "goal
 BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
 RELATIVE_TOLERANCE = 1e-6
 
-_DESCRIPTION_PREFIX = re.compile(r"^文字描述")
 # Spellings that print the same value differently: the evaluation treats them as equal.
 _VALUE_SPELLINGS = (("百分比", "%"), ("≧", "≥"), ("≦", "≤"))
 
@@ -41,7 +41,7 @@ def name_key(text: str | None) -> str:
 
 def value_key(text: str | None) -> str:
     """Key printed values are compared by: ``name_key`` without 文字描述 and with one spelling per sign."""
-    key = _DESCRIPTION_PREFIX.sub("", name_key(text))  # match_key has already dropped the colon
+    key = name_key(clean_value_text(text))
     for variant, standard in _VALUE_SPELLINGS:
         key = key.replace(variant, standard)
     return key

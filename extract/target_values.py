@@ -84,8 +84,8 @@ def parse_target_value(text: str | None) -> TargetValue:
 
 
 def looks_like_value(text: str) -> bool:
-    """True for a cell that reads as a target value: a quantity or a short qualitative word."""
-    t = compact(text)
+    """True for a cell that reads as a target value: a quantity (after any 文字描述: prefix)."""
+    t = clean_value_text(text) or ""
     if not t:
         return False
     if parse_quantity(t) is not None:
