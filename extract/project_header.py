@@ -69,13 +69,14 @@ def _key_pattern() -> re.Pattern:
 def split_at_keys(text: str) -> list[str]:
     """Cells of a run-together header line: ``项目名称X项目编码Y`` → ``[项目名称X, 项目编码Y]``."""
     t = to_simplified(compact(text))
-    starts = sorted({m.start() for m in _key_pattern().finditer(t)} | {0})
+    # "…绩效目标表" is a title, not the key 绩效目标
+    starts = sorted({m.start() for m in _key_pattern().finditer(t) if not t.startswith("表", m.end())} | {0})
     return [t[a:b] for a, b in zip(starts, starts[1:] + [len(t)]) if t[a:b]]
 
 
 def parse_amount(text: str, default_unit: str = "万元") -> float | None:
     """An amount cell in 万元: ``3216万元``, ``9,000.00``, ``32160000元`` (÷10000)."""
-    t = compact(text).replace("：", "").replace(":", "")
+    t = compact(text).replace("：", "").replace(":", "").strip("（）()，,；;")
     m = _AMOUNT.match(t)
     if not m:
         return None

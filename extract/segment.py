@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from extract.text_normalise import compact, to_simplified
+from extract.vocabulary import header_role
 
 _TITLE = re.compile(r"(绩效目标(?:申报)?表|绩效目标汇总表|绩效自评表|绩效目标表[（(]|目标申报表)")
 _START_KEYS = ("项目名称", "项目编码", "项目代码", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称")
@@ -53,6 +54,10 @@ def is_header_line(lines: list[str], i: int) -> bool:
     hits = sum(w in t for w in _HEADER_WORDS)
     if hits >= 2 or ("三级指标" in t and any(w in t for w in _VALUE_WORDS)):
         return True
+    cells = [c for c in re.split(r"\t|\||\s{2,}", lines[i].strip()) if c.strip()]
+    roles = [header_role(c) for c in cells]
+    if len(cells) >= 2 and all(roles) and "value" in roles and ({"level3", "group"} & set(roles)):
+        return True  # a short header such as "绩效指标  指标值" (outline tables)
     if t in _HEADER_WORDS or t == "一级指标":  # one cell per line: look ahead
         ahead = "".join(to_simplified(compact(x)) for x in lines[i + 1:i + 8])
         return t == "一级指标" and "二级指标" in ahead[:40] or t == "三级指标" and "指标值" in ahead[:20]

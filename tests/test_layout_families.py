@@ -1,0 +1,70 @@
+"""Every layout family on an invented fixture document: records equal the hand-checked expectation.
+
+Fixtures live in tests/data/layouts as NAME.txt with NAME.expected.json; each expected file
+lists only the fields it checks. The registry meta-test asks every registered layout to be
+exercised by at least one fixture.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extract import layouts
+from extract.pipeline import extract_document
+
+DATA = Path(__file__).parent / "data" / "layouts"
+EXPECTED = sorted(DATA.glob("*.expected.json"))
+
+
+def _subset_mismatches(expected, actual, path="") -> list[str]:
+    """Differences where ``actual`` does not carry ``expected``'s values (extra keys allowed)."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected an object, got {actual!r}"]
+        out = []
+        for key, value in expected.items():
+            out += _subset_mismatches(value, actual.get(key), f"{path}.{key}")
+        return out
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return [f"{path}: expected {len(expected)} items, got {actual!r:.200}"]
+        return [m for k, (e, a) in enumerate(zip(expected, actual)) for m in _subset_mismatches(e, a, f"{path}[{k}]")]
+    if isinstance(expected, float) and isinstance(actual, (int, float)):
+        return [] if abs(expected - actual) < 1e-9 else [f"{path}: {expected!r} != {actual!r}"]
+    return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
+
+
+@pytest.mark.parametrize("expected_file", EXPECTED, ids=lambda p: p.name.removesuffix(".expected.json"))
+def test_fixture_matches_expected_records(expected_file: Path) -> None:
+    document = expected_file.with_name(expected_file.name.removesuffix(".expected.json") + ".txt")
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    actual = extract_document(document).to_dict()
+    assert _subset_mismatches(expected, actual) == []
+
+
+def test_every_registered_layout_has_a_fixture() -> None:
+    covered = set()
+    for f in EXPECTED:
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        covered |= {p.get("layout") for p in doc.get("projects", [])}
+        covered |= {p.layout for p in extract_document(f.with_name(f.name.removesuffix(".expected.json") + ".txt")).projects}
+    seeds = Path(__file__).parents[1] / "examples" / "documents"
+    for seed in sorted(seeds.glob("*.txt")):
+        covered |= {p.layout for p in extract_document(seed).projects}
+    missing = {m.NAME for m in layouts.all_layouts()} - covered
+    assert not missing, f"layouts without a fixture: {sorted(missing)}"
+
+
+def test_traditional_document_gives_simplified_records() -> None:
+    text = json.dumps(extract_document(DATA / "traditional.txt").to_dict(), ensure_ascii=False)
+    assert "基层医疗卫生机构运行补助" in text and "某某市卫生健康委员会" in text
+    assert not set("醫療衛機構資績效滿意標") & set(text)
+
+
+def test_unknown_layout_name_lists_registered_ones() -> None:
+    with pytest.raises(KeyError) as err:
+        layouts.get("no-such-layout")
+    for module in layouts.all_layouts():
+        assert module.NAME in str(err.value)
