@@ -46,7 +46,13 @@ class ProjectHeader:
     lines: list[int] = field(default_factory=list)
 
 
-def key_of(cell: str) -> tuple[str, str, str] | None:
+def key_of(cell: str) -> tuple[str, str] | None:
+    """(field, remainder) where a cell begins with a header key."""
+    found = header_key(cell)
+    return None if found is None else (found[0], found[2])
+
+
+def header_key(cell: str) -> tuple[str, str, str] | None:
     """(field, key, remainder) where a cell begins with a header key."""
     t = to_simplified(compact(cell)).replace("：", ":").replace("（", "(").replace("）", ")")
     t = re.sub(r"^其中[:]?", "其中:", t)
@@ -92,7 +98,7 @@ def read_project_header(rows: list[Row], amount_unit: str = "万元") -> Project
         cells = [c for c in cells if compact(c)]
         i = 0
         while i < len(cells):
-            found = key_of(cells[i])
+            found = header_key(cells[i])
             if found is None:
                 i += 1
                 continue
