@@ -16,11 +16,11 @@ $(STAMP): setup.cfg pyproject.toml
 setup: $(STAMP)
 
 # The browser tests and the demo screenshot need Debian's chromium (Playwright drives it; it
-# never downloads browsers). CI runs as root; elsewhere sudo is used.
+# never downloads browsers) and a CJK font for the labels. CI runs as root; elsewhere sudo is used.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qiE 'wqy|cjk'; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
+	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-wqy-microhei; }
 
 demo: setup browser
 	mkdir -p $(OUT)

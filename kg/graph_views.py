@@ -1,0 +1,274 @@
+"""The three views as networkx graphs: project, bureau and concept trees, folded to stay under a node budget.
+
+Each view is a ``networkx.DiGraph`` whose nodes carry everything the renderer needs and nothing
+RDF: ``kind`` (bureau, project, level1, level2, indicator, target, concept, aggregate), ``label``
+(raw document text; escaping is the renderer's job), ``group`` (the level-1 name that picks the
+colour, or None for structural nodes), ``size``, ``details`` (ordered (field, text) pairs for the
+tooltip) and ``x``/``y`` from a tree layout. Graph attributes: ``title``, ``view``, ``notes``
+(what was folded and why, shown on the page), ``full_node_count`` and ``max_nodes``.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+import networkx as nx
+from rdflib import Graph
+
+from kg.view_facts import (IndicatorFacts, ProjectFacts, ViewSelectionError, read_concept, read_projects,
+                           select_bureau, select_concept, select_project)
+
+DEFAULT_MAX_NODES = 250
+AGGREGATE_PREVIEW = 12  # indicator names listed in an aggregate node's tooltip
+
+__all__ = ["DEFAULT_MAX_NODES", "ViewSelectionError", "project_view", "bureau_view", "concept_view"]
+
+
+def _format_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _indicator_details(ind: IndicatorFacts) -> list[tuple[str, str]]:
+    details = [("indicator", ind.name), ("level", " / ".join(x for x in (ind.level1_printed, ind.level2_printed) if x)),
+               ("value", ind.printed_value or ""), ("unit", ind.unit or "")]
+    if ind.normalised_value is not None:
+        details.append(("normalised", f"{_format_number(ind.normalised_value)} {ind.normalised_unit or ''}".strip()))
+    details += [("description", ind.description or ""), ("source", ind.source_line())]
+    return [(k, v) for k, v in details if v]
+
+
+def _add_indicator(g: nx.DiGraph, parent: str, ind: IndicatorFacts, with_target: bool) -> None:
+    g.add_node(ind.iri, kind="indicator", label=ind.name, group=ind.level1, size=12,
+               details=_indicator_details(ind), level2=ind.level2_printed, facts=ind)
+    g.add_edge(parent, ind.iri)
+    if with_target and ind.printed_value:
+        target = f"{ind.iri}#target"
+        g.add_node(target, kind="target", label=ind.printed_value, group=ind.level1, size=8,
+                   details=[(k, v) for k, v in (("value", ind.printed_value), ("unit", ind.unit or ""),
+                                                ("source", ind.source_line())) if v], facts=ind)
+        g.add_edge(ind.iri, target)
+
+
+@dataclass
+class _Fold:
+    """A set of sibling subtrees that can be shown as one count node under ``parent``."""
+
+    parent: str
+    members: list[str]  # roots of the subtrees folded away (indicators)
+    label: str
+    group: str | None
+
+
+def _subtree(g: nx.DiGraph, root: str) -> set[str]:
+    return {root} | nx.descendants(g, root)
+
+
+def _fold(g: nx.DiGraph, folds: list[_Fold], max_nodes: int, what: str) -> int:
+    """Fold the biggest groups first until the graph fits; returns how many groups were folded."""
+    sized = [(len(set().union(*(_subtree(g, m) for m in f.members))), order, f) for order, f in enumerate(folds)
+             if f.members and all(m in g for m in f.members)]
+    sized.sort(key=lambda item: (-item[0], item[1]))
+    folded = 0
+    for removed, _, fold in sized:
+        if g.number_of_nodes() <= max_nodes:
+            break
+        if removed <= 1:
+            continue
+        facts = [f for m in fold.members for f in _folded_facts(g.nodes[m])]
+        names = [f.name for f in facts]
+        for member in fold.members:
+            g.remove_nodes_from(_subtree(g, member))
+        node = f"{fold.parent}#folded/{what}/{folded}"
+        details = [("folded", f"{len(names)} indicators")]
+        values = _value_range(facts)
+        if values:
+            details.append(("values", values))
+        preview = "; ".join(names[:AGGREGATE_PREVIEW]) + (" …" if len(names) > AGGREGATE_PREVIEW else "")
+        details.append(("indicators", preview))
+        g.add_node(node, kind="aggregate", label=f"{fold.label} ×{len(names)}", group=fold.group,
+                   size=round(10 + 4 * math.sqrt(len(names)), 1), details=details, folded=facts)
+        g.add_edge(fold.parent, node)
+        folded += 1
+    return folded
+
+
+def _folded_facts(data: dict) -> list[IndicatorFacts]:
+    """The indicators a node stands for: itself, or everything an aggregate folded."""
+    return data["folded"] if data["kind"] == "aggregate" else [data["facts"]]
+
+
+def _value_range(facts: list[IndicatorFacts]) -> str:
+    """``min – max unit`` when all folded targets share a normalised unit, else empty."""
+    numbers = [(f.normalised_value, f.normalised_unit) for f in facts if f.normalised_value is not None]
+    units = {u for _, u in numbers}
+    if not numbers or len(units) != 1:
+        return ""
+    low, high = min(v for v, _ in numbers), max(v for v, _ in numbers)
+    unit = units.pop() or ""
+    span = _format_number(low) if low == high else f"{_format_number(low)} – {_format_number(high)}"
+    return f"{span} {unit}".strip()
+
+
+def _finish(g: nx.DiGraph, root: str, title: str, view: str, max_nodes: int,
+            fold_stages: list[tuple[str, Callable[[nx.DiGraph], list[_Fold]]]], radial: bool) -> nx.DiGraph:
+    """Fold when over budget, record what happened, lay the tree out."""
+    full = g.number_of_nodes()
+    notes = []
+    for what, make_folds in fold_stages:
+        if g.number_of_nodes() <= max_nodes:
+            break
+        count = _fold(g, make_folds(g), max_nodes, what)
+        if count:
+            notes.append(f"indicators of {count} {what} groups are folded into count nodes (×N)")
+    if notes:
+        notes.insert(0, f"This view has {full} nodes, more than --max-nodes {max_nodes}; "
+                        f"showing {g.number_of_nodes()}:")
+    if g.number_of_nodes() > max_nodes:
+        notes.append(f"still {g.number_of_nodes()} nodes after folding every group")
+    g.graph.update(title=title, view=view, notes=notes, full_node_count=full, max_nodes=max_nodes)
+    _tree_layout(g, root, radial)
+    return g
+
+
+def _tree_layout(g: nx.DiGraph, root: str, radial: bool) -> None:
+    """Leaves in traversal order, parents centred over their children; depth gives the column or ring."""
+    depth = nx.single_source_shortest_path_length(g, root)
+    leaves = [n for n in nx.dfs_preorder_nodes(g, root) if g.out_degree(n) == 0]
+    slot: dict[Hashable, float] = {leaf: float(i) for i, leaf in enumerate(leaves)}
+    for node in nx.dfs_postorder_nodes(g, root):
+        if node not in slot:
+            children = list(g.successors(node))
+            slot[node] = sum(slot[c] for c in children) / len(children)
+    max_depth = max(depth.values()) or 1
+    ring = max(220.0, len(leaves) * 34 / (2 * math.pi * max_depth))
+    for node, s in slot.items():
+        if radial:
+            angle = 2 * math.pi * s / max(len(leaves), 1)
+            g.nodes[node]["x"] = round(depth[node] * ring * math.cos(angle), 1)
+            g.nodes[node]["y"] = round(depth[node] * ring * math.sin(angle), 1)
+        else:
+            g.nodes[node]["x"] = float(depth[node] * 260)
+            g.nodes[node]["y"] = round(s * 36, 1)
+
+
+def _by_level2(parent_of: Callable[[nx.DiGraph, str], str]) -> Callable[[nx.DiGraph], list[_Fold]]:
+    """Folds of the indicators sharing a parent and a printed level-2 name."""
+    def make(g: nx.DiGraph) -> list[_Fold]:
+        groups: dict[tuple[str, str], _Fold] = {}
+        for node, data in g.nodes(data=True):
+            if data["kind"] != "indicator":
+                continue
+            parent = parent_of(g, node)
+            key = (parent, data["level2"])
+            if key not in groups:
+                groups[key] = _Fold(parent, [], data["level2"] or data["group"], data["group"])
+            groups[key].members.append(node)
+        return list(groups.values())
+    return make
+
+
+def _by_parent(label: str) -> Callable[[nx.DiGraph], list[_Fold]]:
+    """Folds of all indicators (and earlier folds) under one parent."""
+    def make(g: nx.DiGraph) -> list[_Fold]:
+        groups: dict[str, _Fold] = {}
+        for node, data in g.nodes(data=True):
+            if data["kind"] in ("indicator", "aggregate"):
+                parent = next(iter(g.predecessors(node)))
+                groups.setdefault(parent, _Fold(parent, [], label, None)).members.append(node)
+        return list(groups.values())
+    return make
+
+
+def _project_details(p: ProjectFacts) -> list[tuple[str, str]]:
+    details = [("project", p.name), ("bureau", p.bureau_name), ("year", str(p.year or "")),
+               ("budget", f"{_format_number(p.budget_total)} 万元" if p.budget_total is not None else ""),
+               ("indicators", str(len(p.indicators))), ("source", p.source or "")]
+    return [(k, v) for k, v in details if v]
+
+
+def project_view(graph: Graph, project: str, max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
+    """Project → level 1 → level 2 → indicator → target, for the project named by label or IRI."""
+    p = select_project(read_projects(graph), project)
+    g = nx.DiGraph()
+    g.add_node(p.iri, kind="project", label=p.name, group=None, size=24, details=_project_details(p))
+    for ind in p.indicators:
+        level1 = f"{p.iri}#level1/{ind.level1_printed}"
+        level2 = f"{level1}/level2/{ind.level2_printed}"
+        if level1 not in g:
+            g.add_node(level1, kind="level1", label=ind.level1_printed, group=ind.level1, size=18,
+                       details=[("level 1", ind.level1_printed)])
+            g.add_edge(p.iri, level1)
+        if level2 not in g:
+            g.add_node(level2, kind="level2", label=ind.level2_printed or "—", group=ind.level1, size=14,
+                       details=[("level 2", ind.level2_printed or "—"), ("level 1", ind.level1_printed)])
+            g.add_edge(level1, level2)
+        _add_indicator(g, level2, ind, with_target=True)
+    stages = [("level-2", _by_level2(lambda g_, n: next(iter(g_.predecessors(n)))))]
+    return _finish(g, p.iri, f"Project: {p.name} ({p.bureau_name}, {p.year or '—'})", "project",
+                   max_nodes, stages, radial=False)
+
+
+def bureau_view(graph: Graph, bureau: str, max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
+    """The bureau, its projects sized by budget, and their indicators."""
+    projects = read_projects(graph)
+    iri = select_bureau(projects, bureau)
+    own = [p for p in projects if p.bureau_iri == iri]
+    name = own[0].bureau_name
+    budgets = [p.budget_total for p in own if p.budget_total]
+    largest = max(budgets) if budgets else 1.0
+    years = sorted({str(p.year) for p in own if p.year})
+    g = nx.DiGraph()
+    g.add_node(iri, kind="bureau", label=name, group=None, size=30,
+               details=[("bureau", name), ("years", ", ".join(years)), ("projects", str(len(own))),
+                        ("budget", f"{_format_number(sum(budgets))} 万元" if budgets else "")])
+    g.nodes[iri]["details"] = [(k, v) for k, v in g.nodes[iri]["details"] if v]
+    for p in own:
+        # area proportional to budget: the radius grows with its square root
+        size = 10 + 30 * math.sqrt((p.budget_total or 0) / largest)
+        g.add_node(p.iri, kind="project", label=p.name, group=None, size=round(size, 1),
+                   details=_project_details(p))
+        g.add_edge(iri, p.iri)
+        for ind in p.indicators:
+            _add_indicator(g, p.iri, ind, with_target=False)
+    stages = [("level-2", _by_level2(lambda g_, n: next(iter(g_.predecessors(n))))),
+              ("project", _by_parent("indicators"))]
+    return _finish(g, iri, f"Bureau: {name}", "bureau", max_nodes, stages, radial=True)
+
+
+def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
+    """One concept across bureaus: concept → bureau → indicator → target, targets sized by value."""
+    c = select_concept(graph, concept)
+    c = read_concept(graph, c.iri)
+    projects = read_projects(graph)
+    g = nx.DiGraph()
+    g.add_node(c.iri, kind="concept", label=c.label, group=None, size=28, details=[("concept", c.label)])
+    linked = [(p, ind) for p in projects for ind in p.indicators if c.iri in ind.concepts]
+    for p, ind in linked:
+        if p.bureau_iri not in g:
+            g.add_node(p.bureau_iri, kind="bureau", label=p.bureau_name, group=None, size=20,
+                       details=[("bureau", p.bureau_name)])
+            g.add_edge(c.iri, p.bureau_iri)
+        _add_indicator(g, p.bureau_iri, ind, with_target=True)
+        g.nodes[ind.iri]["details"].insert(1, ("project", p.name))
+    _size_targets_by_value(g)
+    bureaus = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "bureau")
+    g.nodes[c.iri]["details"] += [("bureaus", str(bureaus)), ("indicators", str(len(linked)))]
+    stages = [("bureau", _by_parent("indicators"))]
+    return _finish(g, c.iri, f"Concept: {c.label}", "concept", max_nodes, stages, radial=False)
+
+
+def _size_targets_by_value(g: nx.DiGraph) -> None:
+    """Within each normalised unit, the larger target value gets the larger node: differences at a glance."""
+    by_unit: dict[str, list[tuple[str, float]]] = {}
+    for node, data in g.nodes(data=True):
+        facts = data.get("facts")
+        if data["kind"] == "target" and facts.normalised_value is not None:
+            by_unit.setdefault(facts.normalised_unit or "", []).append((node, facts.normalised_value))
+    for entries in by_unit.values():
+        low, high = min(v for _, v in entries), max(v for _, v in entries)
+        for node, value in entries:
+            share = 0.5 if high == low else (value - low) / (high - low)
+            g.nodes[node]["size"] = round(8 + 16 * share, 1)
