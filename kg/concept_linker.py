@@ -1,0 +1,236 @@
+"""The concept linker: an indicator's level-3 name (with its context) to canonical concepts.
+
+Built on a blank spaCy Chinese pipeline with character tokens (``spacy.blank("zh")``, no model,
+nothing downloaded). Three kinds of evidence, all kept in data files:
+
+* phrases: every ``skos:prefLabel``/``skos:altLabel`` @zh of ``ontology/concepts.ttl`` plus the
+  fragments of ``kg/data/concept_patterns.jsonl`` (PhraseMatcher); fragments written with ``…``
+  are gapped patterns (Matcher, any characters in the gap);
+* context rules (``kg/data/concept_context_rules.jsonl``): the level name and measure type, e.g. an
+  amount in a 成本指标 row is a cost ceiling whatever the row is called;
+* populations (EntityRuler, ``kg/data/population_patterns.jsonl``) and measure types
+  (``kg/data/measure_patterns.jsonl``: by unit, else qualitative value, else by name suffix).
+
+Chinese indicator names are head-final (参保人员 | 满意度, 补助标准 | 符合率), so the name link is the
+match that ends last (longest on ties); earlier matches are modifiers and are not linked.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from importlib.abc import Traversable
+from typing import Any
+
+from extract.records import Indicator
+from extract.target_values import parse_target_value
+from extract.text_normalise import compact, to_simplified
+
+CONCEPT_NS = "https://w3id.org/perfkg/concept/"
+MEASURE_TYPES = ("rate", "count", "amount", "per_capita_amount", "duration", "qualitative")
+
+EXACT_CONFIDENCE = 1.0
+LABEL_CONFIDENCE = 0.9
+NOT_AT_END_FACTOR = 0.85  # a match followed by more characters is a weaker head
+_GAP = "…"
+# Units printed after the name, e.g. 参保人住院费用实际报销比例(%) or 市级财政补助标准(元).
+_UNIT_SUFFIX = re.compile(r"\((?:%|元|万元|人|人次|万人)\)$")
+
+
+@dataclass(frozen=True)
+class ConceptLink:
+    """One indicator → concept link: the concept slug, how sure, and what matched."""
+
+    concept: str
+    confidence: float
+    evidence: str
+
+    @property
+    def iri(self) -> str:
+        return CONCEPT_NS + self.concept
+
+
+@dataclass(frozen=True)
+class IndicatorTags:
+    """Everything the linker says about one indicator."""
+
+    links: tuple[ConceptLink, ...]
+    populations: tuple[str, ...]
+    measure_type: str | None
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    concept: str
+    text: str
+    confidence: float
+    is_label: bool
+
+
+def normalise_name(name: str | None) -> str:
+    """The name as matched: no whitespace, simplified, NFKC, no trailing unit in brackets."""
+    text = unicodedata.normalize("NFKC", to_simplified(compact(name)))
+    return _UNIT_SUFFIX.sub("", text)
+
+
+def _data(name: str) -> Traversable:
+    return resources.files("kg").joinpath("data", name)
+
+
+def _read_jsonl(source: Traversable) -> list[dict[str, Any]]:
+    rows = []
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{source}: line {number}: {err.msg}") from None
+    return rows
+
+
+def concept_labels(scheme_ttl: str) -> dict[str, list[str]]:
+    """Concept slug → its @zh pref and alt labels, read from the concept scheme's Turtle."""
+    import rdflib
+    from rdflib.namespace import SKOS
+
+    graph = rdflib.Graph().parse(data=scheme_ttl, format="turtle")
+    labels: dict[str, list[str]] = {}
+    for concept in sorted(graph.subjects(rdflib.RDF.type, SKOS.Concept)):
+        slug = str(concept)[len(CONCEPT_NS):]
+        texts = [str(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(concept, p)
+                 if getattr(o, "language", None) == "zh"]
+        labels[slug] = sorted(set(texts))
+    return labels
+
+
+class ConceptLinker:
+    """Links indicators to concepts and tags population and measure type (see module docstring)."""
+
+    def __init__(self, scheme_ttl: str | None = None) -> None:
+        import spacy
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        if scheme_ttl is None:
+            scheme_ttl = resources.files("ontology").joinpath("concepts.ttl").read_text(encoding="utf-8")
+        self.labels = concept_labels(scheme_ttl)
+        self.nlp = spacy.blank("zh")  # default segmenter "char": one token per character
+        self._patterns: list[_Pattern] = []
+        self._exact: dict[str, str] = {}
+        for slug, texts in self.labels.items():
+            for text in texts:
+                key = normalise_name(text)
+                self._exact.setdefault(key, slug)
+                self._patterns.append(_Pattern(slug, key, LABEL_CONFIDENCE, True))
+        for row in _read_jsonl(_data("concept_patterns.jsonl")):
+            if row["concept"] not in self.labels:
+                raise ValueError(f"concept_patterns.jsonl: unknown concept {row['concept']!r}")
+            text = _GAP.join(normalise_name(part) for part in row["pattern"].split(_GAP))  # NFKC would turn … into ...
+            self._patterns.append(_Pattern(row["concept"], text, float(row["confidence"]), False))
+        self._phrases = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._gapped = Matcher(self.nlp.vocab)
+        for index, pattern in enumerate(self._patterns):
+            key = f"p{index}"
+            if _GAP in pattern.text:
+                tokens: list[dict[str, Any]] = []
+                for part_number, part in enumerate(pattern.text.split(_GAP)):
+                    if part_number:
+                        tokens.append({"OP": "*"})
+                    tokens.extend({"ORTH": t.text} for t in self.nlp.make_doc(part))
+                self._gapped.add(key, [tokens])
+            else:
+                self._phrases.add(key, [self.nlp.make_doc(pattern.text)])
+        self._rules = _read_jsonl(_data("concept_context_rules.jsonl"))
+        self._units = {r["unit"]: r["measure"] for r in _read_jsonl(_data("measure_patterns.jsonl")) if "unit" in r}
+        self._suffixes = [(r["name_suffix"], r["measure"])
+                          for r in _read_jsonl(_data("measure_patterns.jsonl")) if "name_suffix" in r]
+        ruler = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+        ruler.add_patterns(_read_jsonl(_data("population_patterns.jsonl")))
+
+    # -- name links ------------------------------------------------------------------------------
+    def _name_link(self, name: str) -> ConceptLink | None:
+        if not name:
+            return None
+        if name in self._exact:
+            return ConceptLink(self._exact[name], EXACT_CONFIDENCE, f"label: {name}")
+        doc = self.nlp.make_doc(name)
+        candidates = []
+        for match_id, start, end in list(self._phrases(doc)) + list(self._gapped(doc)):
+            pattern = self._patterns[int(self.nlp.vocab.strings[match_id][1:])]
+            confidence = pattern.confidence * (1.0 if end == len(doc) else NOT_AT_END_FACTOR)
+            # head-final: the match ending last wins, then the longest, then the surest
+            candidates.append(((end, end - start, confidence, pattern.concept), pattern, start, end, confidence))
+        if not candidates:
+            return None
+        _, pattern, start, end, confidence = max(candidates, key=lambda c: c[0])
+        kind = "label" if pattern.is_label else "pattern"
+        return ConceptLink(pattern.concept, round(confidence, 3),
+                           f"{kind} {pattern.text}: {doc[start:end].text}")
+
+    def _context_link(self, name_link: ConceptLink | None, level1: str | None, level2: str | None,
+                      measure: str | None) -> ConceptLink | None:
+        levels = compact(f"{level1 or ''}|{level2 or ''}")
+        for rule in self._rules:
+            if rule["when"] == "unlinked" and name_link is not None:
+                continue
+            if measure not in rule["measures"]:
+                continue
+            if "level_contains" in rule and rule["level_contains"] not in levels:
+                continue
+            return ConceptLink(rule["concept"], float(rule["confidence"]), f"context: {rule['rule']}")
+        return None
+
+    # -- tags ------------------------------------------------------------------------------------
+    def measure_type(self, name: str, value: str | None, num: float | None, unit: str | None) -> str | None:
+        """rate / count / amount / per_capita_amount / duration / qualitative, or None when unknown."""
+        from kg.units import unit_info
+
+        if value and num is None and unit is None:
+            parsed = parse_target_value(value)
+            num, unit = parsed.num, parsed.unit
+        if unit:
+            info = unit_info(unit)
+            measure = self._units.get(info.base if info else compact(unit))
+            if measure:
+                return measure
+        if value and num is None:
+            return "qualitative"
+        for suffix, measure in self._suffixes:  # no value, or a unit the table does not know
+            if name.endswith(suffix):
+                return measure
+        return None
+
+    def populations(self, name: str) -> tuple[str, ...]:
+        """Target populations named in the indicator name, in order of appearance, distinct."""
+        seen: list[str] = []
+        for ent in self.nlp(name).ents:
+            if ent.label_ == "POPULATION" and ent.ent_id_ not in seen:
+                seen.append(ent.ent_id_)
+        return tuple(seen)
+
+    def tag(self, name: str | None, level1: str | None = None, level2: str | None = None,
+            value: str | None = None, num: float | None = None, unit: str | None = None) -> IndicatorTags:
+        """Concept links, populations and measure type of one indicator given by its fields."""
+        key = normalise_name(name)
+        measure = self.measure_type(key, value, num, unit)
+        name_link = self._name_link(key)
+        context_link = self._context_link(name_link, level1, level2, measure)
+        if context_link is not None and (name_link is None or name_link.concept != context_link.concept):
+            links: tuple[ConceptLink, ...] = (context_link,)  # the row's role outranks its wording
+        elif name_link is not None:
+            links = (name_link,)
+        else:
+            links = ()
+        return IndicatorTags(links, self.populations(key), measure)
+
+    def tag_indicator(self, indicator: Indicator) -> IndicatorTags:
+        return self.tag(indicator.level3, indicator.level1, indicator.level2,
+                        indicator.value, indicator.num, indicator.unit)
+
+
+@functools.lru_cache(maxsize=1)
+def default_linker() -> ConceptLinker:
+    """The linker over the packaged concept scheme and pattern files (built once per process)."""
+    return ConceptLinker()
