@@ -96,6 +96,8 @@ def _cell_score(text: str, role: str, pos: int, col: int | None) -> float:
             3.0 if t in qualitative_values() else (1.0 if n <= 10 else -1.0)))
     elif role == "op":
         s = 4.0 if re.fullmatch(r"[≥≤><=＞＜＝≧≦]+|大于等于|小于等于|大于|小于|等于|定性|定量", t) else -3.0
+    elif role == "actual":
+        s = 2.0 if value_like else (0.0 if n <= 10 else -1.0)
     elif role == "value_type":
         s = 4.0 if re.fullmatch(r"(定量|定性)(指标)?", t) else -3.0
     elif role == "num":
@@ -118,7 +120,8 @@ def _cell_score(text: str, role: str, pos: int, col: int | None) -> float:
 
 def align_row(cells: list[tuple[int, str]], columns: ColumnRoles) -> dict[str, list[str]] | None:
     """Assign each non-empty (position, text) cell to a role; None when no assignment is allowed."""
-    roles = [(r, i) for i, r in enumerate(columns.roles) if r is not None]
+    # Columns the grammar does not use still hold cells: they are slots of their own.
+    roles = [(r or "other", i) for i, r in enumerate(columns.roles)]
     n, m = len(cells), len(roles)
     best, best_score = None, float("-inf")
     extra_slots = max(0, n - m) + 1
@@ -218,6 +221,8 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
             basis=compact("".join(parts.get("basis", []))) or None,
             span=(line_no, line_no),
         )
+        if parts.get("actual"):
+            ind.actual = compact("".join(parts["actual"]))
         score_text = compact("".join(parts.get("score", [])))
         m = re.match(r"^(\d+(?:\.\d+)?)", score_text)
         if m:

@@ -49,8 +49,8 @@ class TableBlock:
 def is_header_line(lines: list[str], i: int) -> bool:
     """True where line ``i`` starts an indicator header (possibly one cell per line)."""
     t = to_simplified(compact(lines[i]))
-    if not t or len(t) > 120:
-        return False
+    if not t or len(t) > 120 or re.search(r"[，。；、]", t):
+        return False  # prose that names the levels ("一级指标、二级指标…") is no header
     hits = sum(w in t for w in _HEADER_WORDS)
     if hits >= 2 or ("三级指标" in t and any(w in t for w in _VALUE_WORDS)):
         return True
@@ -170,13 +170,13 @@ def find_bureau(lines: list[str]) -> str | None:
                 m = _ORG.match(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", rest))
                 if m:
                     votes[m.group(1)] += 1
-    if votes:
-        return votes.most_common(1)[0][0]
     head = to_simplified(compact("".join(lines[:12])))
     head = re.sub(r"(部门|单位)?(预算|决算).*$", "", head)  # the title ends "…局部门预算"
     head = re.sub(r"\d{4}\s*年(度)?", "", head)
     m = _ORG.search(head)
-    return m.group(1) if m else None
+    if m and len(m.group(1)) >= 4:
+        return m.group(1)  # the cover names the publishing unit
+    return votes.most_common(1)[0][0] if votes else None
 
 
 def find_year(lines: list[str]) -> int | None:
