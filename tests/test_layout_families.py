@@ -28,6 +28,8 @@ def _subset_mismatches(expected, actual, path="") -> list[str]:
             out += _subset_mismatches(value, actual.get(key), f"{path}.{key}")
         return out
     if isinstance(expected, list):
+        if expected == [] and actual is None:
+            return []  # optional lists (flags) are left out when empty
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{path}: expected {len(expected)} items, got {actual!r:.200}"]
         return [m for k, (e, a) in enumerate(zip(expected, actual)) for m in _subset_mismatches(e, a, f"{path}[{k}]")]
