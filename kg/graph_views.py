@@ -22,7 +22,8 @@ from kg.view_facts import (IndicatorFacts, ProjectFacts, ViewSelectionError, rea
 DEFAULT_MAX_NODES = 250
 AGGREGATE_PREVIEW = 12  # indicator names listed in an aggregate node's tooltip
 
-__all__ = ["DEFAULT_MAX_NODES", "ViewSelectionError", "project_view", "bureau_view", "concept_view"]
+__all__ = ["DEFAULT_MAX_NODES", "VIEWS", "ViewSelectionError", "build_view", "project_view", "bureau_view",
+           "concept_view"]
 
 
 def _format_number(value: float | None) -> str:
@@ -272,3 +273,14 @@ def _size_targets_by_value(g: nx.DiGraph) -> None:
         for node, value in entries:
             share = 0.5 if high == low else (value - low) / (high - low)
             g.nodes[node]["size"] = round(8 + 16 * share, 1)
+
+
+VIEWS: dict[str, Callable[[Graph, str, int], nx.DiGraph]] = {
+    "project": project_view, "bureau": bureau_view, "concept": concept_view}
+
+
+def build_view(graph: Graph, kind: str, key: str, max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
+    """The view of one kind (project, bureau, concept) for the thing named by ``key`` (label or IRI)."""
+    if kind not in VIEWS:
+        raise ValueError(f"unknown view {kind!r}; choose one of {', '.join(VIEWS)}")
+    return VIEWS[kind](graph, key, max_nodes)

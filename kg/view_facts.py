@@ -73,8 +73,8 @@ class ConceptFacts:
 def union_graph(graph: Graph) -> Graph:
     """All triples of a Dataset's named graphs (and its default graph) as one plain Graph."""
     contexts = getattr(graph, "contexts", None)
-    if contexts is None:
-        return graph
+    if contexts is None or getattr(graph, "default_union", False):
+        return graph  # a plain graph, or a dataset whose default graph already is the union
     merged = Graph()
     for context in contexts():
         merged += context

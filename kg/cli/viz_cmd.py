@@ -1,0 +1,55 @@
+"""CLI command ``viz``: one view of a graph file as a self-contained HTML page."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.graph_io import GraphFileError, load_dataset
+from kg.graph_views import DEFAULT_MAX_NODES, ViewSelectionError, build_view
+from kg.render_html import write_view
+
+
+@click.command("viz")
+@click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Graph file from `perfkg build` (.ttl, .trig, .nt, .jsonld).")
+@click.option("--bureau", help="Bureau view: the bureau's label or IRI.")
+@click.option("--project", help="Project view: the project's label or IRI.")
+@click.option("--concept", help="Concept view: the concept's label (zh or en), slug or IRI.")
+@click.option("--max-nodes", type=click.IntRange(min=2), default=DEFAULT_MAX_NODES, show_default=True,
+              help="Above this many nodes, indicators are folded into count nodes.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write.")
+def viz_command(data: Path, bureau: str | None, project: str | None, concept: str | None,
+                max_nodes: int, output: Path) -> None:
+    """Write an interactive HTML view (works offline) of a bureau, a project or a concept.
+
+    Exit status 0 when written, 1 when the graph file cannot be read or the page cannot be
+    written, 2 on usage errors (no or several selectors, a name the graph does not have).
+    """
+    chosen = [(kind, key) for kind, key in (("bureau", bureau), ("project", project), ("concept", concept))
+              if key is not None]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --bureau, --project or --concept")
+    kind, key = chosen[0]
+    try:
+        dataset = load_dataset(data)
+    except GraphFileError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    try:
+        view = build_view(dataset, kind, key, max_nodes)
+    except ViewSelectionError as err:
+        raise click.BadParameter(f"{data}: {err}", param_hint=f"--{kind}") from None
+    try:
+        write_view(view, output)
+    except OSError as err:
+        click.echo(f"error: cannot write {output}: {err.strerror or err}", err=True)
+        sys.exit(1)
+    full = view.graph["full_node_count"]
+    folded = f" (folded from {full}; see the note on the page)" if full != view.number_of_nodes() else ""
+    click.echo(f"{output}: {kind} view, {view.number_of_nodes()} nodes{folded}", err=True)
+
+
+commands = [viz_command]
