@@ -15,22 +15,23 @@ from rdflib.namespace import ORG, PROV, RDF, RDFS, XSD
 
 from extract.records import DocumentRecord, Flag, Indicator, Project
 from extract.vocabulary import standard_level1, standard_level2
-from kg import divisions, iris, units
+from kg import concept_graph, divisions, iris, units
 from kg.framework_scheme import framework_graph
 from kg.iris import PKG
 
 Enricher = Callable[[Dataset, DocumentRecord], None]
-ENRICHERS: tuple[Enricher, ...] = ()
+ENRICHERS: tuple[Enricher, ...] = (concept_graph.link_document,)
 
 
 def new_dataset() -> Dataset:
-    """An empty dataset (union default graph) holding the framework concept scheme."""
+    """An empty dataset (union default graph) holding the framework and indicator concept schemes."""
     ds = Dataset(default_union=True)
     for prefix, ns in iris.PREFIXES.items():
         ds.bind(prefix, ns)
     fw = ds.graph(iris.FRAMEWORK_GRAPH)
     for triple in framework_graph():
         fw.add(triple)
+    concept_graph.add_concept_scheme(ds)
     return ds
 
 

@@ -1,0 +1,68 @@
+"""Concept links in the graph: the indicator concept scheme graph and the per-document link triples.
+
+``add_concept_scheme`` puts ``ontology/concepts.ttl`` into its own named graph; ``link_document``
+is the graph-build enricher that writes, into a document's named graph, what the concept linker
+says about each of its indicators: ``pkg:concept`` and a ``pkg:ConceptLink`` node (concept,
+confidence, evidence) per link, ``pkg:population`` and ``pkg:measureType``.
+"""
+from __future__ import annotations
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+import ontology
+from extract.records import DocumentRecord
+from kg import iris
+from kg.concept_linker import CONCEPT_NS, default_linker
+from kg.iris import PKG
+
+CONCEPT_GRAPH = iris.GRAPH["concepts"]
+CONCEPT_PREFIX = "pkc"
+
+
+def concept_scheme_graph() -> Graph:
+    """The indicator concept scheme (ontology/concepts.ttl) as a graph."""
+    return Graph().parse(data=ontology.path("concepts.ttl").read_text(encoding="utf-8"), format="turtle")
+
+
+def add_concept_scheme(ds: Dataset) -> None:
+    """Put the indicator concept scheme into its own named graph of the dataset."""
+    ds.bind(CONCEPT_PREFIX, CONCEPT_NS)
+    g = ds.graph(CONCEPT_GRAPH)
+    for triple in concept_scheme_graph():
+        g.add(triple)
+
+
+def link_iri(indicator: URIRef, concept_slug: str) -> URIRef:
+    """The ConceptLink node of one indicator and one concept (slugs are ASCII, so no raw text)."""
+    return URIRef(f"{indicator}/concept/{concept_slug}")
+
+
+def link_document(ds: Dataset, record: DocumentRecord) -> None:
+    """Enricher: concept links, populations and measure types of a document's indicators."""
+    g = ds.graph(iris.graph_iri(record.source))
+    linker = default_linker()
+    # Indicator IRIs are read back from the graph (project and indicator positions), so the IRI
+    # minting rules stay in graph_build alone.
+    for project in sorted(g.subjects(RDF.type, PKG.Project)):
+        p_pos = g.value(project, PKG.position)
+        if p_pos is None or int(p_pos) >= len(record.projects):
+            continue
+        indicators = record.projects[int(p_pos)].indicators
+        for indicator in sorted(g.objects(project, PKG.hasIndicator)):
+            i_pos = g.value(indicator, PKG.position)
+            if i_pos is None or int(i_pos) >= len(indicators):
+                continue
+            tags = linker.tag_indicator(indicators[int(i_pos)])
+            for link in tags.links:
+                node = link_iri(indicator, link.concept)
+                g.add((indicator, PKG.concept, URIRef(link.iri)))
+                g.add((indicator, PKG.conceptLink, node))
+                g.add((node, RDF.type, PKG.ConceptLink))
+                g.add((node, PKG.linkedConcept, URIRef(link.iri)))
+                g.add((node, PKG.confidence, Literal(f"{link.confidence:.3f}", datatype=XSD.decimal)))
+                g.add((node, PKG.evidence, Literal(link.evidence)))
+            for population in tags.populations:
+                g.add((indicator, PKG.population, Literal(population)))
+            if tags.measure_type:
+                g.add((indicator, PKG.measureType, Literal(tags.measure_type)))
