@@ -41,7 +41,8 @@ _UNIT_IN_HEADER = re.compile(r"[（(](万元|元)[）)]")
 _COLUMN_ROLE_ORDER = ("code", "name", "budget_other", "budget_fiscal", "budget_total", "goal")
 # Alignment weights: what a cell says against where it sits (see module docstring).
 _COLUMN_MISS = 1.5     # per column between a cell and its slot's column (after the line's shift)
-_SHIFT_AWAY = 0.6      # per column of line shift away from the project's shift
+_SHIFT_AWAY = 0.6      # per column of line shift away from the shift of the project's first line
+_SHIFTED = 0.4         # per column of line shift away from the header
 _RIGHT_SHIFT = 0.3     # converters drop cells, so right shifts are rarer than left ones
 _SKIP_CELL = -5.0      # a cell left out of every slot (flagged)
 _STOPPED_GROUP = -6.0  # a cell in a group that had cells above but none on the previous line
@@ -331,8 +332,8 @@ def _read_pairs(draft: _Draft, cells: list[tuple[int, str]], header: SummaryHead
 
     best: tuple[float, int, list[int | None]] | None = None
     for shift in _SHIFTS:
-        away = abs(shift - draft.shift)
-        prior = -_SHIFT_AWAY * away - (_RIGHT_SHIFT if shift > draft.shift else 0.0)
+        prior = (-_SHIFT_AWAY * abs(shift - draft.shift) - _SHIFTED * abs(shift)
+                 - (_RIGHT_SHIFT if shift > 0 else 0.0))
 
         @functools.lru_cache(maxsize=None)
         def place(i: int, slot: int) -> tuple[float, tuple[int | None, ...]]:
