@@ -212,6 +212,10 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
             leftovers = [t for r, ts in parts.items() if r not in ("level1", "level2", "group") for t in ts]
             if leftovers:
                 result.flags.append(Flag("unplaced_row", "cells with no indicator name", line_no, " | ".join(leftovers)))
+            elif "level1" in parts and "level2" in parts:
+                # Both labels and nothing else: a row whose indicator was lost (or cut at the table's end).
+                result.flags.append(Flag("labels_only_row", "level labels with no indicator name or value", line_no,
+                                         " | ".join(parts["level1"] + parts["level2"])))
             continue
         value = parse_target_value(_compose_value(parts))
         ind = Indicator(
