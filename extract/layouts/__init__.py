@@ -10,9 +10,11 @@ from __future__ import annotations
 from types import ModuleType
 
 from extract.layouts import cell_per_line, pipe, run_together, space_aligned, tabbed, wide_summary
+from extract.layouts import wrapped_space
 from extract.layouts.base import DocumentContext, LayoutResult  # noqa: F401  (re-exported)
 
-DEFAULT_LAYOUTS: tuple[ModuleType, ...] = (tabbed, pipe, wide_summary, cell_per_line, run_together, space_aligned)
+DEFAULT_LAYOUTS: tuple[ModuleType, ...] = (tabbed, pipe, wide_summary, cell_per_line, run_together, space_aligned,
+                                         wrapped_space)
 
 _registry: dict[str, ModuleType] = {}
 

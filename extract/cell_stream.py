@@ -1,0 +1,388 @@
+"""The cell-stream grammar: text fragments in reading order cut into table rows of cells.
+
+PDF-to-text tools print a table row as its cells in column order, separated by spaces, and
+a narrow cell's text wrapped over several lines; a space may also be the tool's own (around
+digits and Latin letters), and a cell cut by a page break goes on after the repeated header.
+Nothing delimits cells reliably, so the cut is chosen by dynamic programming over the
+fragments: every candidate cell is scored for the column it would fill (a level-1 or level-2
+name from the vocabulary, a target value, a basis word such as 工作计划 …), every join and
+cut for what separates the fragments (a space between two Chinese characters is a cut; a
+line the tool left open, without trailing space, goes on), and rows follow the header's
+column order with merged label cells optional. The best-scoring cut wins.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+
+from extract.target_values import looks_like_value, parse_quantity
+from extract.text_normalise import compact
+from extract.vocabulary import clean_label, standard_level1, standard_level2
+
+LABEL_ROLES = ("level1", "level2", "group")
+MAX_CELL_TOKENS = 30
+_NEG = float("-inf")
+
+# Scores (log-odds-like weights); the comments say what each one stands for.
+JOIN_WIDE_SPACE = -6.0  # a space between two Chinese characters is almost always a cell cut
+JOIN_TOOL_SPACE = 0.3  # spaces around digits and Latin letters are usually the tool's own
+JOIN_OPEN_LINE = 4.0  # the tool leaves a line open (no trailing space) where the cell wraps
+JOIN_CLOSED_LINE = -5.0
+JOIN_LINE_NO_HINT = -0.5
+JOIN_OPEN_BREAK = 2.0
+JOIN_BREAK = -1.0
+CUT_OPEN_LINE = -4.0  # refunded when the cut cell goes on after a page break (a carry)
+ROW_COST = -1.0
+CARRY_COST = -0.5
+STRAY_CARRY_COST = -3.0
+JUNK_LINE_COST = -6.0
+PAGE_NUMBER_COST = -0.5
+SKIP_COST = {"description": -3.0, "value": -4.0, "basis": -3.0}
+SKIP_OTHER = -1.0
+# A level-1 label changes the level-2 group too, so a row with a level-1 cell and no level-2
+# cell is unlikely; this settles names that are both (成本指标 as a level 2 under 产出指标).
+LEVEL1_WITHOUT_LEVEL2 = -3.0
+WIDTH_SHORT_WRAP = -5.0  # a cell wraps to a new line only where the line is full
+
+
+@dataclass
+class Token:
+    """One whitespace-free fragment of a line."""
+
+    text: str
+    line: int  # 1-based
+    first_on_line: bool
+    last_on_line: bool
+    open_end: bool | None = None  # last fragment of a line the tool left open (hint active only)
+    after_break: bool = False  # a page break (repeated header) lies between this and the previous token
+    page_number: bool = False  # the whole line is a bare page number
+
+
+@dataclass
+class StreamCell:
+    role: str
+    tokens: list[Token]
+
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
+    @property
+    def lines(self) -> tuple[int, int]:
+        return self.tokens[0].line, self.tokens[-1].line
+
+
+@dataclass
+class StreamRow:
+    cells: list[StreamCell] = field(default_factory=list)
+    carries: list[StreamCell] = field(default_factory=list)  # fragments continued after a page break
+
+    def cell(self, role: str) -> StreamCell | None:
+        return next((c for c in self.cells if c.role == role), None)
+
+
+@dataclass
+class StreamResult:
+    rows: list[StreamRow] = field(default_factory=list)
+    junk: list[list[Token]] = field(default_factory=list)  # lines that fit no row
+
+
+def open_line_hint(lines: list[str]) -> bool:
+    """True where the tool marks wrapped lines by leaving them open (no trailing whitespace).
+
+    The hint is used only where the text shows it: some lines end in whitespace and others do not.
+    """
+    body = [line for line in lines if line.strip()]
+    if len(body) < 4:
+        return False
+    closed = sum(1 for line in body if line != line.rstrip())
+    return 0.15 <= closed / len(body) <= 0.97 and len(body) - closed >= 2
+
+
+def tokenise(numbered_lines: list[tuple[int, str]], breaks: set[int], hint: bool) -> list[Token]:
+    """Fragments of the lines in order; ``breaks`` are line numbers of page breaks (skipped)."""
+    tokens: list[Token] = []
+    pending_break = False
+    for line_no, line in numbered_lines:
+        if line_no in breaks:
+            pending_break = True
+            continue
+        parts = line.split()
+        if not parts:
+            continue
+        is_page_number = len(parts) == 1 and bool(re.fullmatch(r"[-—]?\d{1,3}[-—]?|第\d{1,3}页", parts[0]))
+        for k, part in enumerate(parts):
+            last = k == len(parts) - 1
+            tokens.append(Token(
+                text=part, line=line_no, first_on_line=k == 0, last_on_line=last,
+                open_end=(line == line.rstrip()) if (hint and last) else None,
+                after_break=pending_break and k == 0, page_number=is_page_number,
+            ))
+        pending_break = False
+    return tokens
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’"
+
+
+def _separator(left: Token, right: Token) -> tuple[float, float]:
+    """(join score, cut score) of the separator between two consecutive tokens."""
+    if not right.first_on_line:
+        if _wide(left.text[-1]) and _wide(right.text[0]):
+            return JOIN_WIDE_SPACE, 0.0
+        return JOIN_TOOL_SPACE, 0.0
+    if right.after_break:
+        return (JOIN_OPEN_BREAK if left.open_end else JOIN_BREAK), 0.0
+    if left.open_end is None:
+        return JOIN_LINE_NO_HINT, 0.0
+    return (JOIN_OPEN_LINE, CUT_OPEN_LINE) if left.open_end else (JOIN_CLOSED_LINE, 0.0)
+
+
+@functools.lru_cache(maxsize=1)
+def table_words() -> dict:
+    """The anchor vocabulary (basis words, reference pattern, unrecorded header labels)."""
+    return json.loads(resources.files("extract").joinpath("data/table_words.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=4096)
+def basis_strength(text: str) -> float:
+    """How surely a cell is a 指标值确定依据: 2 a listed word, 1.5 a document number, 1 a typical ending."""
+    t = clean_label(text)
+    words = table_words()
+    if t in words["basis_words"]:
+        return 2.0
+    if re.match(words["reference_pattern"], unicodedata.normalize("NFKC", t).replace("〔", "[").replace("〕", "]")):
+        return 1.5
+    if len(t) <= 10 and t.endswith(tuple(words["basis_suffixes"])) and not re.search(r"\d", t):
+        return 1.0
+    return 0.0
+
+
+def _label_kind(text: str) -> str | None:
+    """"full" for a standard level name ending in 指标, "short" for a bare variant (数量, 满意度)."""
+    if standard_level1(text) or standard_level2(text):
+        return "full" if clean_label(text).endswith("指标") else "short"
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def role_score(role: str, text: str) -> float | None:
+    """How well ``text`` fills a column of ``role``; None where it cannot."""
+    t = compact(text)
+    n = len(t)
+    label = _label_kind(t)
+    if role == "level1":
+        return 5.0 if standard_level1(t) else None
+    if role == "level2":
+        if standard_level2(t):
+            return 3.0 if standard_level1(t) else 5.0
+        if label is None and t.endswith("指标") and 4 <= n <= 10 and not re.search(r"\d", t):
+            return 1.0  # a non-standard level-2 name
+        return None
+    if role == "group":
+        return 1.0 if t.endswith(("绩效指标", "年度指标")) and n <= 8 else None
+    if label == "full":
+        return None
+    base = -4.0 if label == "short" else 0.0
+    basis = basis_strength(t)
+    quantity = parse_quantity(t) is not None
+    if role == "level3":
+        if quantity:
+            return None
+        s = 1.0 - max(0, n - 25) * 0.3 - 2.0 * basis
+        return base + s - (1.0 if re.search(r"[^\d.]\d+$", t) else 0.0)
+    if role == "description":
+        return base + 1.0 - 2.0 * basis - (1.0 if quantity else 0.0)
+    if role == "value":
+        if looks_like_value(t):
+            return 4.0
+        return base + (1.0 if n <= 8 else 1.0 - (n - 8) * 0.4) - 3.0 * basis
+    if role == "basis":
+        if quantity:
+            return None
+        return base + (2.0 * basis if basis else (0.5 if n <= 8 else 0.5 - (n - 8) * 0.4))
+    if role == "score":
+        return 3.0 if re.match(r"^\d+(\.\d+)?", t) else 0.0
+    if role == "op":
+        return 4.0 if re.fullmatch(r"[≥≤><=＞＜＝≧≦]+|大于等于|小于等于|大于|小于|等于|定性|定量", t) else None
+    if role == "num":
+        return 4.0 if re.fullmatch(r"[\d.,]+%?", t) else None
+    if role == "unit":
+        return 3.0 if n <= 6 and not re.search(r"\d", t) else None
+    return base + (0.5 if n <= 20 else 0.0)
+
+
+def _carry_score(text: str) -> float | None:
+    return None if _label_kind(text) else 0.0
+
+
+def display_width(text: str) -> int:
+    """Printed width: Chinese characters count two, digits and Latin letters one."""
+    return sum(2 if _wide(ch) else 1 for ch in text)
+
+
+def column_widths(result: StreamResult) -> dict[str, float]:
+    """Each column's width, from the lines of its wrapped cells (a wrapped line is a full line)."""
+    samples: dict[str, list[int]] = {}
+    for row in result.rows:
+        for cell in row.cells:
+            by_line: dict[int, str] = {}
+            for tok in cell.tokens:
+                by_line[tok.line] = by_line.get(tok.line, "") + tok.text
+            fragments = list(by_line.values())[:-1]
+            samples.setdefault(cell.role, []).extend(display_width(f) for f in fragments)
+    return {role: float(sorted(ws)[len(ws) // 2]) for role, ws in samples.items() if len(ws) >= 2}
+
+
+def segment_rows(tokens: list[Token], roles: list[str | None]) -> StreamResult:
+    """The best cut of ``tokens`` into rows of cells whose roles follow ``roles`` (header order).
+
+    A first cut gives the columns' widths; where they are known, a second cut uses them: a
+    cell wraps only where its line is full, and no line of a cell is wider than its column.
+    """
+    cols = [r for r in roles if r is not None]
+    if "level3" not in cols:
+        raise ValueError("the header has no 三级指标 column")
+    first = _best_cut(tokens, cols, {})
+    widths = column_widths(first)
+    return _best_cut(tokens, cols, widths) if widths else first
+
+
+def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float]) -> StreamResult:
+    n_tok, n_col = len(tokens), len(cols)
+    l3 = cols.index("level3")
+    l1 = cols.index("level1") if "level1" in cols else -1
+    l2 = cols.index("level2") if "level2" in cols else -1
+    joins = [0.0] * (n_tok + 1)  # joins[p]: score of joining token p-1 with p
+    cuts = [0.0] * (n_tok + 1)
+    for p in range(1, n_tok):
+        joins[p], cuts[p] = _separator(tokens[p - 1], tokens[p])
+    skip = [0.0 if c in LABEL_ROLES else SKIP_COST.get(c, SKIP_OTHER) for c in cols]
+    skip[l3] = _NEG
+
+    # best[p][s+1][pending]: score after p tokens, s the last column filled (-1: between rows),
+    # pending: the row was cut at an open line and may go on after a page break.
+    best = [[[_NEG, _NEG] for _ in range(n_col + 1)] for _ in range(n_tok + 1)]
+    back: dict[tuple[int, int, int], tuple] = {}
+    best[0][0][0] = 0.0
+
+    def relax(state: tuple[int, int, int], score: float, how: tuple) -> None:
+        p, si, pend = state
+        if score > best[p][si][pend]:
+            best[p][si][pend] = score
+            back[state] = how
+
+    for p in range(n_tok + 1):
+        for s in range(l3, n_col):  # a row may end once it has its level-3 cell
+            for pend in (0, 1):
+                v = best[p][s + 1][pend]
+                if v > _NEG:
+                    tail = sum(skip[s + 1:])
+                    relax((p, 0, pend), v + tail + ROW_COST, ("end", s + 1, pend))
+        if p == n_tok:
+            break
+        for si in range(n_col + 1):
+            for pend in (0, 1):
+                v = best[p][si][pend]
+                if v == _NEG:
+                    continue
+                s = si - 1
+                cut = cuts[p] if p > 0 else 0.0
+                opened = int(p > 0 and cuts[p] < 0)
+                if s == -1:
+                    _relax_between_rows(tokens, p, pend, v, joins, relax)
+                skipped = 0.0
+                for c in range(s + 1, n_col):
+                    if c > l2 >= 0 and s == l1 >= 0 and skipped > _NEG:
+                        skipped += LEVEL1_WITHOUT_LEVEL2 if c == l2 + 1 else 0.0
+                    new_pend = opened if s == -1 else max(pend, opened)
+                    text = ""
+                    inner = 0.0
+                    width = widths.get(cols[c])
+                    line_w = 0
+                    for q in range(p + 1, min(n_tok, p + MAX_CELL_TOKENS) + 1):
+                        tok = tokens[q - 1]
+                        if q > p + 1:
+                            inner += joins[q - 1]
+                            if tok.first_on_line:
+                                if width and not tok.after_break and line_w + display_width(tok.text[0]) < width - 1:
+                                    inner += WIDTH_SHORT_WRAP
+                                line_w = 0
+                        line_w += display_width(tok.text)
+                        if width and line_w > width + 2:
+                            break  # wider than the column: no longer cell fits either
+                        text += tok.text
+                        rs = role_score(cols[c], text)
+                        if rs is not None:
+                            relax((q, c + 1, new_pend), v + skipped + cut + inner + rs, ("cell", si, pend, c, p))
+                    skipped += skip[c]
+                    if skipped == _NEG:
+                        break
+    final = max((0, 1), key=lambda pend: best[n_tok][0][pend])
+    if best[n_tok][0][final] == _NEG:
+        raise ValueError("the table's fragments fit no row structure")
+    return _trace(tokens, cols, back, (n_tok, 0, final))
+
+
+def _relax_between_rows(tokens, p, pend, v, joins, relax) -> None:
+    """Between rows: a fragment continuing a cell cut by a page break, or a line that fits no row."""
+    if tokens[p].after_break:
+        inner, text = 0.0, ""
+        for q in range(p + 1, min(len(tokens), p + MAX_CELL_TOKENS) + 1):
+            if q > p + 1:
+                inner += joins[q - 1]
+            text += tokens[q - 1].text
+            cs = _carry_score(text)
+            if cs is not None:
+                gain = -CUT_OPEN_LINE + CARRY_COST if pend else STRAY_CARRY_COST
+                relax((q, 0, 0), v + inner + cs + gain, ("carry", pend, p))
+    if tokens[p].first_on_line:
+        q = p + 1
+        while q < len(tokens) and not tokens[q].first_on_line:
+            q += 1
+        cost = PAGE_NUMBER_COST if tokens[p].page_number else JUNK_LINE_COST
+        relax((q, 0, pend), v + cost, ("junk", pend, p))
+
+
+def _trace(tokens: list[Token], cols: list[str], back: dict, state: tuple[int, int, int]) -> StreamResult:
+    steps = []
+    while state != (0, 0, 0):
+        how = back[state]
+        p = state[0]
+        kind = how[0]
+        if kind == "end":
+            steps.append(("end",))
+            state = (p, how[1], how[2])
+        elif kind == "cell":
+            _, si, pend, c, p0 = how
+            steps.append(("cell", cols[c], tokens[p0:p]))
+            state = (p0, si, pend)
+        elif kind == "carry":
+            _, pend, p0 = how
+            steps.append(("carry", tokens[p0:p]))
+            state = (p0, 0, pend)
+        else:
+            _, pend, p0 = how
+            steps.append(("junk", tokens[p0:p]))
+            state = (p0, 0, pend)
+    result = StreamResult()
+    current = StreamRow()
+    for step in reversed(steps):
+        if step[0] == "cell":
+            current.cells.append(StreamCell(step[1], list(step[2])))
+        elif step[0] == "end":
+            result.rows.append(current)
+            current = StreamRow()
+        elif step[0] == "carry":
+            if result.rows:
+                result.rows[-1].carries.append(StreamCell("carry", list(step[1])))
+            else:
+                result.junk.append(list(step[1]))
+        elif not step[1][0].page_number:
+            result.junk.append(list(step[1]))
+    return result

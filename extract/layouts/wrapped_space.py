@@ -1,0 +1,185 @@
+"""Layout family: space-separated cells with text wrapped over lines (PDF layout-tool text).
+
+The header row's words are split on spaces; the body is cut into rows of cells by the
+cell-stream grammar (``extract.cell_stream``), which rejoins wrapped cells, level names cut
+over lines ("社会效益指|标") and cells cut by a page break (the repeated header is skipped).
+The project header above the table is read from the same fragments: keys (项目名称, 预算数 …)
+are recognised even when wrapped ("其中：财政|资金"), a key's value runs to the next key.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.cell_stream import (
+    StreamCell, StreamRow, Token, open_line_hint, segment_rows, table_words, tokenise,
+)
+from extract.grammar import ColumnRoles, LevelContext, _compose_value, clean_level3
+from extract.layouts.base import DocumentContext, LayoutResult, build_project, table_amount_unit
+from extract.project_header import key_of, read_project_header
+from extract.records import Flag, Indicator, Project
+from extract.segment import TableBlock
+from extract.target_values import parse_target_value
+from extract.text_normalise import compact, to_simplified
+from extract.vocabulary import clean_label, header_role
+
+NAME = "wrapped_space"
+DESCRIPTION = ("space-separated cells, wrapped cell text over several lines, headers repeated at page "
+               "breaks (PDF layout-tool text); cells are cut by the cell-stream grammar")
+_JOINED_FIELDS = ("name", "unit_name")
+
+
+def _header_words(line: str) -> list[str]:
+    """Header cells of a space-separated header line; a header word split by a space is rejoined."""
+    words = line.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if header_role(words[i]) is None and i + 1 < len(words) and header_role(words[i] + words[i + 1]):
+            out.append(words[i] + words[i + 1])
+            i += 2
+            continue
+        out.append(words[i])
+        i += 1
+    return out
+
+
+def detect(block: TableBlock) -> float:
+    header = block.lines[block.header]
+    if "\t" in header or "|" in header:
+        return 0.0
+    roles = [header_role(w) for w in _header_words(header)]
+    known = sum(r is not None for r in roles)
+    if known < 3 or "level3" not in roles:
+        return 0.0
+    return 0.5 if known == len(roles) else 0.4
+
+
+def parse(block: TableBlock, context: DocumentContext) -> LayoutResult:
+    lines = block.text_lines()
+    hint = open_line_hint([t for _, t in lines])
+    header_line = block.header + 1
+    above = [(n, t) for n, t in lines if n < header_line]
+    header = read_project_header(_header_rows(tokenise(above, set(), hint)),
+                                 table_amount_unit(block) or context.amount_unit)
+    project = build_project(block, header, context, NAME)
+    columns = ColumnRoles.from_cells(_header_words(block.lines[block.header]))
+    if not columns.usable:
+        project.flags.append(Flag("header_unreadable", "indicator header has no 三级指标 column", header_line))
+        return LayoutResult([project])
+    body = [(n, t) for n, t in lines if n > header_line]
+    breaks = {h + 1 for h in block.headers if h + 1 > header_line}
+    tokens = tokenise(body, breaks, hint)
+    if not tokens:
+        return LayoutResult([project])
+    try:
+        stream = segment_rows(tokens, columns.roles)
+    except ValueError as exc:
+        project.flags.append(Flag("unplaced_row", f"table body could not be cut into rows: {exc}", tokens[0].line))
+        return LayoutResult([project])
+    _fill_indicators(project, stream.rows)
+    for junk in stream.junk:
+        project.flags.append(Flag("unplaced_row", "text that fits no indicator row", junk[0].line,
+                                  " ".join(t.text for t in junk)))
+    return LayoutResult([project])
+
+
+# ---------------------------------------------------------------- project header
+
+
+def _is_stop_label(text: str) -> bool:
+    t = to_simplified(compact(text)).replace("（", "(").replace("）", ")")
+    return t in table_words()["unrecorded_header_labels"]
+
+
+def _is_label_prefix(text: str) -> bool:
+    """True where ``text`` is the start of a key or unrecorded label, cut by a wrap."""
+    t = to_simplified(compact(text)).replace("：", ":").replace("（", "(").replace("）", ")")
+    if len(t) < 2:
+        return False
+    from extract.project_header import _KEYS  # the key list is the header grammar's own data
+    labels = [k for _, keys in _KEYS for k in keys] + list(table_words()["unrecorded_header_labels"])
+    t = re.sub(r"^其中:?", "其中:", t)
+    return any(label.startswith(t) and label != t for label in labels)
+
+
+def _header_cells(tokens: list[Token]) -> list[tuple[int, str]]:
+    """(line, text) cells of the header area: wrapped keys and open lines rejoined."""
+    cells: list[tuple[int, str]] = []
+    prev_tok: Token | None = None
+    for tok in tokens:
+        if cells:
+            prev_line, prev = cells[-1]
+            continues = tok.first_on_line and bool(prev_tok and prev_tok.open_end)
+            completes = (tok.first_on_line and key_of(prev) is None and not _is_stop_label(prev)
+                         and _is_label_prefix(prev)
+                         and (key_of(prev + tok.text) is not None or _is_stop_label(prev + tok.text)
+                              or _is_label_prefix(prev + tok.text)))
+            if continues or completes:
+                cells[-1] = (prev_line, prev + tok.text)
+                prev_tok = tok
+                continue
+        cells.append((tok.line, tok.text))
+        prev_tok = tok
+    return cells
+
+
+def _header_rows(tokens: list[Token]) -> list[tuple[int, list[str]]]:
+    """Rows for ``read_project_header``: one per key, its value running to the next key or label.
+
+    The cells of a wrapped name are one value, so they are joined.
+    """
+    rows: list[tuple[int, list[str]]] = []
+    for line, text in _header_cells(tokens):
+        found = key_of(text)
+        if found is not None or _is_stop_label(text):
+            rows.append((line, [text]))
+        elif rows:
+            rows[-1][1].append(text)
+    for _, cells in rows:
+        found = key_of(cells[0])
+        if found is not None and found[0] in _JOINED_FIELDS and len(cells) > 2:
+            cells[1:] = ["".join(cells[1:])]
+    return rows
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def _attach_carries(row: StreamRow) -> None:
+    """Fragments after a page break go to the cells of the row that the break cut (left open)."""
+    for carry in row.carries:
+        cut = [c for c in row.cells if c.tokens[-1].open_end] or [c for c in row.cells if c.role == "level3"]
+        cut[0].tokens = cut[0].tokens + carry.tokens
+
+
+def _fill_indicators(project: Project, rows: list[StreamRow]) -> None:
+    ctx = LevelContext()
+    for row in rows:
+        _attach_carries(row)
+        parts: dict[str, list[str]] = {}
+        for cell in row.cells:
+            parts.setdefault(cell.role, []).append(cell.text)
+        first_line = row.cells[0].lines[0]
+        last_line = max(c.lines[1] for c in row.cells + row.carries)
+        ctx.update(parts, first_line, project.flags)
+        value = parse_target_value(_compose_value(parts))
+        ind = Indicator(
+            level1=ctx.level1, level2=ctx.level2, level3=clean_level3("".join(parts["level3"])),
+            value=value.value, op=value.op, num=value.num, unit=value.unit,
+            description=compact("".join(parts.get("description", []))) or None,
+            basis=compact("".join(parts.get("basis", []))) or None,
+            span=(first_line, last_line),
+        )
+        m = re.match(r"^(\d+(?:\.\d+)?)", compact("".join(parts.get("score", []))))
+        if m:
+            ind.score = float(m.group(1))
+        if ind.level1 is not None:
+            ind.level1 = clean_label(ind.level1)
+        if row.carries:
+            ind.flags.append(Flag("page_break_carry", "a cell cut by a page break was rejoined", first_line,
+                                  " ".join(c.text for c in row.carries)))
+        if value.value is None:
+            ind.flags.append(Flag("value_missing", "no target value could be read", first_line))
+        if ctx.level1 is None:
+            ind.flags.append(Flag("level1_missing", "no level-1 name above this row", first_line))
+        project.indicators.append(ind)
