@@ -62,10 +62,16 @@ def remove_document(ds: Dataset, source: str) -> None:
 
 
 def decimal_literal(value: float | Decimal) -> Literal:
-    """An xsd:decimal in plain notation (no exponent, which xsd:decimal does not allow)."""
+    """An xsd:decimal in canonical form: no exponent, no trailing zeros (3216.0 → "3216", 0.950 → "0.95").
+
+    The canonical form is what pyoxigraph stores, so both stores give the same literals."""
     d = value if isinstance(value, Decimal) else units.exact_decimal(value)
     text = format(d, "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return Literal(text, datatype=XSD.decimal)
 
 
 def _text(value: str) -> Literal:
