@@ -1,0 +1,65 @@
+"""CLI commands of the graph half: ``build`` (documents → validated graph file) and ``validate``."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from extract.pipeline import expand_paths
+from kg.graph_io import FORMATS, GraphFileError
+from kg.graph_job import build_graph_file, validate_file
+
+
+@click.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Graph file to write (default stdout).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Graph format (default from the output suffix, else ttl).")
+def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None) -> None:
+    """Extract documents, build the knowledge graph, validate it against the SHACL shapes and write it.
+
+    A graph that violates the shapes is not written: the violations are printed, naming each
+    node, and the exit status is 1. Exit 1 also when some document could not be extracted
+    (the graph of the others is still written); 2 on usage errors.
+    """
+    if not expand_paths(paths):
+        raise click.UsageError("no document files found in the given paths")
+    try:
+        result = build_graph_file(list(paths), output, fmt)
+    except GraphFileError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+    if not result.conforms:
+        click.echo(f"error: the graph violates the SHACL shapes ({len(result.report.violations)} violations); "
+                   "nothing written", err=True)
+        click.echo(result.report.text(), err=True)
+        sys.exit(1)
+    c = result.counts
+    where = f" → {result.written} ({result.fmt})" if result.written else ""
+    click.echo(f"{c['documents']} documents, {c['bureaus']} bureaus, {c['projects']} projects, "
+               f"{c['indicators']} indicators, {c['triples']} triples{where}"
+               + (f"; {len(result.errors)} failed" if result.errors else ""), err=True)
+    sys.exit(1 if result.errors else 0)
+
+
+@click.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate_command(file: Path) -> None:
+    """Validate a graph file (ttl, nt, jsonld, trig, nq) against the SHACL shapes; exit 1 on violations."""
+    try:
+        report, triples = validate_file(file)
+    except GraphFileError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if report.conforms:
+        click.echo(f"{file}: conforms ({triples} triples)")
+        sys.exit(0)
+    click.echo(f"{file}: {len(report.violations)} violations", err=True)
+    click.echo(report.text(), err=True)
+    sys.exit(1)
+
+
+commands = [build_command, validate_command]
