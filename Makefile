@@ -25,6 +25,7 @@ browser:
 demo: setup browser
 	mkdir -p $(OUT)
 	$(BIN)/perfkg extract examples/documents -o $(OUT)/records.json
+	$(BIN)/perfkg build examples/documents -o $(OUT)/graph.ttl
 
 test: setup browser
 	$(BIN)/python -m pytest
