@@ -152,7 +152,7 @@ def _tree_layout(g: nx.DiGraph, root: str, radial: bool) -> None:
             g.nodes[node]["y"] = round(depth[node] * ring * math.sin(angle), 1)
         else:
             g.nodes[node]["x"] = float(depth[node] * 260)
-            g.nodes[node]["y"] = round(s * 36, 1)
+            g.nodes[node]["y"] = round(s * 46, 1)
 
 
 def _by_level2(parent_of: Callable[[nx.DiGraph, str], str]) -> Callable[[nx.DiGraph], list[_Fold]]:

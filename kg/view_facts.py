@@ -215,6 +215,10 @@ def select_bureau(projects: list[ProjectFacts], key: str) -> str:
 
 
 def select_concept(graph: Graph, key: str) -> ConceptFacts:
-    concepts = concept_iris(graph)
-    iri = _pick("concept", key, [(c.iri, c.label) for c in concepts])
+    """The linked concept a label (any language), slug (last IRI segment) or IRI stands for."""
+    union = union_graph(graph)
+    concepts = concept_iris(union)
+    candidates = [(c.iri, c.label) for c in concepts] + [(c.iri, c.iri.rstrip("/").rsplit("/", 1)[-1]) for c in concepts]
+    candidates += [(c.iri, str(o)) for c in concepts for o in union.objects(URIRef(c.iri), SKOS.prefLabel)]
+    iri = _pick("concept", key, candidates)
     return next(c for c in concepts if c.iri == iri)
