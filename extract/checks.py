@@ -30,19 +30,29 @@ _AMOUNT_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
 def _budget_from_document(project, lines: list[str]) -> None:
-    """Total and fiscal budget from a budget-table row naming the project (first two amounts)."""
+    """Total and fiscal budget from a budget-table row naming the project (its first two amounts).
+
+    The row's amounts sit in the same line (tab or pipe cells) or, in one-cell-per-line text,
+    on the lines that follow the name.
+    """
     key = compact(project.name)
     if len(key) < 3:
         return
     for i, line in enumerate(lines):
-        cells = [compact(c) for c in re.split(r"[|\t]", line)]
-        cells = [c for c in cells if c]
+        cells = [c for c in (compact(c) for c in re.split(r"[|\t]", line)) if c]
         if not cells or cells[0] != key:
             continue
-        amounts = [parse_amount(c) for c in cells[1:] if _AMOUNT_CELL.match(c)]
-        amounts = [a for a in amounts if a is not None]
+        amounts = _amounts(cells[1:])
+        if not amounts and len(cells) == 1:
+            following = [compact(x) for x in lines[i + 1:i + 16] if compact(x)][:6]
+            amounts = _amounts(following[:next((k for k, c in enumerate(following) if len(c) > 8), 6)])
         if amounts:
             project.budget_total = amounts[0]
             project.budget_fiscal = amounts[1] if len(amounts) > 1 else None
             project.flags.append(Flag("budget_from_budget_table", "budget read from the document's budget table", i + 1))
             return
+
+
+def _amounts(cells: list[str]) -> list[float]:
+    found = [parse_amount(c) for c in cells if _AMOUNT_CELL.match(c)]
+    return [a for a in found if a is not None]

@@ -87,21 +87,24 @@ def _block_start(lines: list[str], lo: int, h: int) -> int | None:
     belongs to some other table (a budget list), so the cluster is followed upwards only
     while rows stay close together. A title just above the cluster opens the table.
     """
-    keys = [j for j in range(lo, h) if is_key_line(lines[j])]
+    titles = [j for j in range(lo, h) if is_title_line(lines[j])]
+    last_title = titles[-1] if titles else None
+    # Key rows above the last title belong to another table (a budget list, a unit list).
+    keys = [j for j in range(lo, h) if is_key_line(lines[j]) and (last_title is None or j > last_title)
+            and h - j <= _KEY_REACH]
     cluster = None
     for j in reversed(keys):
         if cluster is None or cluster - j <= _KEY_GAP:
             cluster = j
         else:
             break
-    titles = [j for j in range(lo, h) if is_title_line(lines[j])]
     if cluster is not None:
-        near = [j for j in titles if cluster - _TITLE_GAP <= j <= cluster]
-        return near[-1] if near else cluster
-    return titles[-1] if titles else None
+        return last_title if last_title is not None and cluster - last_title <= _TITLE_GAP else cluster
+    return last_title
 
 
 _KEY_GAP = 14
+_KEY_REACH = 160  # key rows further above the header than this open no table
 _TITLE_GAP = 12
 
 

@@ -41,12 +41,21 @@ def detect(block: TableBlock) -> float:
     return 0.8 if len(_header_lines(block)) >= 3 else 0.0
 
 
-def _accepts(role: str, text: str) -> bool:
+def _is_value_text(text: str) -> bool:
+    t = clean_label(text)
+    return looks_like_value(text) or t in qualitative_values() or t.startswith("文字描述")
+
+
+def _accepts(role: str, text: str, following: str) -> bool:
+    """Whether a cell fills ``role``; ``following`` (the next cell) settles long values: a long
+    cell followed by a value is the next indicator's name, not this one's value."""
     t = clean_label(text)
     if role == "value":
-        return looks_like_value(text) or t in qualitative_values() or len(t) <= 8
+        if _is_value_text(text) or len(t) <= 8:
+            return True
+        return not _is_value_text(following) and not standard_level2(text)
     if role in ("description",):
-        return not looks_like_value(text)
+        return not _is_value_text(text)
     if role in ("basis", "unit", "op", "value_type"):
         return len(t) <= 12 and not looks_like_value(text)
     if role == "score":
@@ -59,44 +68,46 @@ def build_rows(cells: list[tuple[int, str]], columns: ColumnRoles) -> list[tuple
     roles = columns.roles
     after_name = [r for r in roles[roles.index("level3") + 1:] if r and not r.startswith("twin_")]
     rows: list[tuple[int, list[str]]] = []
-    current: dict[str, str] | None = None
+    current: dict[str, str] = {}
     line_of = 0
     pending = 0  # index into after_name
 
     def flush() -> None:
-        nonlocal current
-        if current:
-            row = [current.get(r, "") if r else "" for r in roles]
-            rows.append((line_of, row))
-        current = None
+        if "level3" in current or len(current) >= 2:
+            rows.append((line_of, [current.get(r, "") if r else "" for r in roles]))
+        current.clear()
 
     for k, (line_no, text) in enumerate(cells):
         following = cells[k + 1][1] if k + 1 < len(cells) else ""
+        # After a level-2 label a name must follow: a short variant such as 满意度 is that name,
+        # a full level name (…指标) still opens a new row.
+        naming = "level2" in current and "level3" not in current and not clean_label(text).endswith("指标")
         # 成本指标 and 满意度指标 are both level-1 and level-2 names: a level-2 name next decides.
         is_level1 = bool(standard_level1(text)) and (not standard_level2(text) or bool(standard_level2(following)))
-        if is_level1:
+        if is_level1 and not naming:
             flush()
-            current, line_of, pending = {"level1": text}, line_no, 0
+            current["level1"], line_of, pending = text, line_no, 0
             continue
-        if standard_level2(text):
-            if current and "level3" in current or current and "level2" in current:
+        if standard_level2(text) and not naming:
+            if "level3" in current or "level2" in current:
                 flush()
-            current = current or {}
+            if not current:
+                line_of = line_no
             current["level2"] = text
-            line_of = line_of if current.get("level1") else line_no
             continue
-        if current is None or "level3" not in current:
-            current = current or {}
-            current["level3"], line_of, pending = text, line_no, 0
+        if "level3" not in current:
+            if not current:
+                line_of = line_no
+            current["level3"], pending = text, 0
             continue
-        while pending < len(after_name) and not _accepts(after_name[pending], text):
+        while pending < len(after_name) and not _accepts(after_name[pending], text, following):
             pending += 1
         if pending < len(after_name):
             current[after_name[pending]] = text
             pending += 1
             continue
         flush()
-        current, line_of, pending = {"level3": text}, line_no, 0
+        current["level3"], line_of, pending = text, line_no, 0
     flush()
     return rows
 
@@ -121,6 +132,8 @@ def _key_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     """Header rows from one-cell lines: a key line opens a row, value lines join it."""
     rows: list[tuple[int, list[str]]] = []
     for n, t in lines:
+        if header_role(compact(t)) is not None:
+            continue  # a header word such as 绩效指标 opening the indicator columns
         if key_of(t) is not None or not rows:
             rows.append((n, [t]))
         else:
