@@ -1,0 +1,56 @@
+"""Cross-bureau comparison of one concept: a bureau × project table of the linked targets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import SKOS
+
+from kg.query_library import QueryRows, load_query, resolve_concept, run_query
+from kg.query_output import cell_text
+
+_OPERATOR = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    concept: str  # slug
+    label: str
+    table: QueryRows  # bureau, project, indicators, targets
+
+    @property
+    def bureaus(self) -> int:
+        return len({row[0] for row in self.table.rows})
+
+
+def target_text(comparator: str | None, value: Decimal | None, unit: str | None, printed: str | None) -> str:
+    """A target as researchers read it: ≥90%, =67元/人, or the printed words of a qualitative target."""
+    if value is None:
+        return printed or "-"
+    op = _OPERATOR.get(comparator or "=", comparator or "")
+    return f"{'' if op == '=' else op}{cell_text(value)}{unit or ''}"
+
+
+def compare_concept(data: Dataset | Graph, concept: str) -> Comparison:
+    """The targets linked to a concept (by slug, label or IRI), one row per bureau and project."""
+    query = load_query("concept_targets")
+    result = run_query(query, data, {"concept": concept})
+    iri = resolve_concept(data, concept)
+    slug = str(iri).rsplit("/", 1)[-1]
+    grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in result.dicts():
+        key = (row["bureau"], row["project"])
+        target = target_text(row["comparator"], row["value"], row["unit"], row["printed"])
+        grouped.setdefault(key, []).append((row["indicator"], target))
+    rows = tuple((bureau, project, "; ".join(name for name, _ in items), "; ".join(t for _, t in items))
+                 for (bureau, project), items in grouped.items())
+    return Comparison(slug, _pref_label(data, iri) or slug,
+                      QueryRows(("bureau", "project", "indicators", "targets"), rows))
+
+
+def _pref_label(data: Dataset | Graph, iri: URIRef) -> str | None:
+    for label in sorted(data.objects(iri, SKOS.prefLabel)):
+        if getattr(label, "language", None) == "zh":
+            return str(label)
+    return None

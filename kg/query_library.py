@@ -1,0 +1,202 @@
+"""The named SPARQL query library: reading ``queries/*.rq`` with their header, binding parameters, running.
+
+A query file starts with a header comment::
+
+    # title: Satisfaction targets per bureau
+    # description: What the query answers.
+    # param: bureau_name — meaning (string; all bureaus when not given)
+    # param: concept — meaning (concept; default service-recipient-satisfaction)
+
+The parenthesis of a ``param`` line gives its type (``string``, ``integer``, ``decimal``, ``iri``,
+``concept``) and optionally ``default X``; a parameter without a default stays unbound when not
+given (queries test it with ``BOUND``). Values are bound as RDF terms through ``initBindings``,
+never pasted into the query text, so a value cannot change what the query does.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import SKOS, XSD
+from rdflib.query import Result
+
+from kg.concept_linker import CONCEPT_NS
+
+PARAM_TYPES = ("string", "integer", "decimal", "iri", "concept")
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:—|--|-)\s*(?P<meaning>.*?)\s*(?:\((?P<spec>[^()]*)\))?$")
+
+
+class QueryError(Exception):
+    """A query that cannot be read or run; the message names the query and what is wrong."""
+
+
+class QueryUsageError(QueryError):
+    """A query asked for wrongly: unknown query or parameter, a value of the wrong type, an unknown concept."""
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    meaning: str
+    type: str = "string"
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    source: str
+    title: str
+    description: str
+    params: tuple[QueryParam, ...]
+    text: str
+
+    def param(self, name: str) -> QueryParam | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class QueryRows:
+    """A result table: column names and rows of plain values (str, int, Decimal, bool or None)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def parse_query(text: str, name: str, source: str) -> NamedQuery:
+    """A query with the metadata of its header comment (the comment lines before the first other line)."""
+    fields: dict[str, str] = {}
+    params: list[QueryParam] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.groups()
+        if key != "param":
+            fields[key] = value
+            continue
+        pm = _PARAM.match(value)
+        if not pm:
+            raise QueryError(f"{source}: line {number}: a param line reads '# param: name — meaning (type; default X)'")
+        ptype, default = "string", None
+        for part in (pm.group("spec") or "").split(";"):
+            part = part.strip()
+            if part in PARAM_TYPES:
+                ptype = part
+            elif part.startswith("default "):
+                default = part[len("default "):].strip()
+        params.append(QueryParam(pm.group("name"), pm.group("meaning"), ptype, default))
+    if "title" not in fields:
+        raise QueryError(f"{source}: the header comment has no '# title:' line")
+    return NamedQuery(name, source, fields["title"], fields.get("description", ""), tuple(params), text)
+
+
+def list_queries() -> list[NamedQuery]:
+    """The packaged named queries, by name."""
+    files = sorted((f for f in resources.files("queries").iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
+    return [parse_query(f.read_text(encoding="utf-8"), f.name[:-3], f"queries/{f.name}") for f in files]
+
+
+def load_query(name_or_path: str) -> NamedQuery:
+    """A named query (``satisfaction_targets``) or a query file (``my.rq``)."""
+    if name_or_path.endswith(".rq") and Path(name_or_path).is_file():
+        path = Path(name_or_path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"{path}: cannot read: {exc}") from exc
+        return parse_query(text, path.stem, str(path))
+    named = {q.name: q for q in list_queries()}
+    key = name_or_path[:-3] if name_or_path.endswith(".rq") else name_or_path
+    if key not in named:
+        raise QueryUsageError(f"no query named {name_or_path!r} (and no such .rq file); "
+                         f"named queries: {', '.join(sorted(named))}")
+    return named[key]
+
+
+def resolve_concept(graph: Graph, key: str) -> URIRef:
+    """A concept of the indicator scheme by slug, IRI or (pref/alt) label, any language."""
+    candidate = URIRef(key) if key.startswith(CONCEPT_NS) else URIRef(CONCEPT_NS + key)
+    if (candidate, None, None) in graph:
+        return candidate
+    matches = sorted({c for prop in (SKOS.prefLabel, SKOS.altLabel)
+                      for c, _, label in graph.triples((None, prop, None))
+                      if str(label) == key and str(c).startswith(CONCEPT_NS)})
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise QueryUsageError(f"concept {key!r} is ambiguous: {', '.join(m[len(CONCEPT_NS):] for m in matches)}")
+    raise QueryUsageError(f"unknown concept {key!r}; list them with: perfkg query concepts --data FILE")
+
+
+def bind_value(param: QueryParam, value: str, graph: Graph) -> URIRef | Literal:
+    """A parameter value as the RDF term its type asks for."""
+    if param.type == "concept":
+        return resolve_concept(graph, value)
+    if param.type == "iri":
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+            raise QueryUsageError(f"parameter {param.name}: {value!r} is not an IRI")
+        return URIRef(value)
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value.strip()):
+            raise QueryUsageError(f"parameter {param.name}: {value!r} is not an integer")
+        return Literal(int(value), datatype=XSD.integer)
+    if param.type == "decimal":
+        try:
+            return Literal(Decimal(value.strip()), datatype=XSD.decimal)
+        except InvalidOperation:
+            raise QueryUsageError(f"parameter {param.name}: {value!r} is not a number") from None
+    return Literal(value)
+
+
+def bindings(query: NamedQuery, values: dict[str, str], graph: Graph) -> dict[str, URIRef | Literal]:
+    """initBindings for a query: given values and defaults, typed; unknown names are an error."""
+    unknown = sorted(set(values) - {p.name for p in query.params})
+    if unknown:
+        known = ", ".join(p.name for p in query.params) or "none"
+        raise QueryUsageError(f"query {query.name} has no parameter {', '.join(unknown)} (parameters: {known})")
+    bound = {}
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if value is not None:
+            bound[param.name] = bind_value(param, value, graph)
+    return bound
+
+
+def _plain(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, float):  # xsd:double from arithmetic: keep the lexical digits
+            return Decimal(str(term))
+        if isinstance(value, (bool, int, Decimal, str)):
+            return value
+        return str(term)
+    return str(term)
+
+
+def run_query(query: NamedQuery, data: Dataset | Graph, values: dict[str, str] | None = None) -> QueryRows:
+    """Run a named query over the union of the dataset's graphs with the given parameter values."""
+    graph = data
+    if isinstance(data, Dataset) and not data.default_union:
+        graph = Dataset(store=data.store, default_union=True)
+    init = bindings(query, values or {}, graph)
+    try:
+        result: Result = graph.query(query.text, initBindings=init)
+    except Exception as exc:  # rdflib raises pyparsing and evaluation errors of many types
+        raise QueryError(f"{query.source}: {type(exc).__name__}: {exc}") from exc
+    columns = tuple(str(v) for v in (result.vars or []))
+    rows = tuple(tuple(_plain(row[i]) for i in range(len(columns))) for row in result)
+    return QueryRows(columns, rows)

@@ -1,0 +1,66 @@
+"""Query result rows as text: an aligned table (CJK characters count double), CSV or JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from kg.query_library import QueryRows
+
+OUTPUT_FORMATS = ("table", "csv", "json")
+
+
+def cell_text(value: Any) -> str:
+    """A result value as printed: decimals without exponent or trailing zeros, booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def as_table(result: QueryRows) -> str:
+    cells = [list(result.columns)] + [[cell_text(v) for v in row] for row in result.rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(result.columns))]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def as_csv(result: QueryRows) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([cell_text(v) for v in row] for row in result.rows)
+    return buf.getvalue()
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+    return value
+
+
+def as_json(result: QueryRows) -> str:
+    rows = [{c: _json_value(v) for c, v in zip(result.columns, row)} for row in result.rows]
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
+def render(result: QueryRows, fmt: str) -> str:
+    if fmt not in OUTPUT_FORMATS:
+        raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    return {"table": as_table, "csv": as_csv, "json": as_json}[fmt](result)
