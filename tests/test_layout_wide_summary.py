@@ -12,6 +12,7 @@ from extract.layouts.base import DocumentContext
 from extract.pipeline import extract_document, extract_text
 from extract.reader import read_document
 from extract.segment import find_table_blocks
+from extract.summary_header import read_summary_header
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "documents"
@@ -54,7 +55,7 @@ def test_seed_002_subtotal_rows_are_flagged_not_projects():
     assert all(p.code not in ("308", "308001") for p in record.projects)
 
 
-@pytest.mark.parametrize("fixture", ["wide_summary.txt", "wide_summary_pipe.txt"])
+@pytest.mark.parametrize("fixture", ["wide_summary.txt", "wide_summary_pipe.txt", "wide_summary_level2.txt"])
 def test_invented_summary_table_matches_expected_records(fixture):
     path = FIXTURES / fixture
     expected = json.loads(path.with_name(path.name.split(".")[0] + ".expected.json").read_text(encoding="utf-8"))
@@ -74,10 +75,10 @@ def test_invented_summary_table_matches_expected_records(fixture):
 
 
 def test_group_order_and_budget_columns_come_from_the_header():
-    header = wide_summary.read_summary_header(find_table_blocks(read_document(FIXTURES / "wide_summary_pipe.txt").lines)[0])
+    header = read_summary_header(find_table_blocks(read_document(FIXTURES / "wide_summary_pipe.txt").lines)[0])
     assert [g.level1 for g in header.groups] == ["满意度指标", "成本指标", "效果指标"]
     assert header.roles == {0: "code", 1: "name", 2: "budget_total"}
-    header = wide_summary.read_summary_header(find_table_blocks(read_document(FIXTURES / "wide_summary.txt").lines)[0])
+    header = read_summary_header(find_table_blocks(read_document(FIXTURES / "wide_summary.txt").lines)[0])
     assert [g.level1 for g in header.groups] == ["产出指标", "效益指标", "满意度指标", "成本指标"]
     assert [(g.name_col, g.value_col) for g in header.groups] == [(5, 6), (7, 8), (9, 10), (11, 12)]
     assert header.roles == {0: "code", 1: "name", 2: "budget_total", 3: "budget_fiscal", 4: "budget_other"}
@@ -118,3 +119,10 @@ def test_parse_of_a_non_summary_block_flags_instead_of_failing():
     block = find_table_blocks(read_document(SEEDS / "000_5f7560c24654454f.txt").lines)[0]
     result = wide_summary.parse(block, DocumentContext())
     assert result.projects == [] and [f.code for f in result.flags] == ["header_unreadable"]
+
+
+def test_level2_columns_budget_in_yuan_and_no_code_column():
+    header = read_summary_header(find_table_blocks(read_document(FIXTURES / "wide_summary_level2.txt").lines)[0])
+    assert [(g.level2_col, g.name_col, g.value_col) for g in header.groups] == [(3, 4, 5), (6, 7, 8), (9, 10, 11)]
+    assert header.roles == {0: "name", 1: "budget_total", 2: "budget_fiscal"}
+    assert header.amount_unit == "元"
