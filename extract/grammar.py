@@ -38,6 +38,9 @@ class ColumnRoles:
         """Roles from the header cells; ``above`` (the rows over the header) tells which of two
         twin column groups (中长期 / 年度) is the annual one, which the records hold."""
         roles: list[str | None] = [header_role(c) for c in cells]
+        if "level3" not in roles and "level3_fallback" in roles:
+            roles[roles.index("level3_fallback")] = "level3"  # 指标内容 names the indicator here
+        roles = [None if r == "level3_fallback" else r for r in roles]
         starts = [i for i, r in enumerate(roles) if r is not None and r == next(x for x in roles if x)]
         if len(starts) >= 2:
             annual = _annual_group(starts, above or [])
