@@ -1,0 +1,128 @@
+"""Extraction speed: the five seeds one by one, N copies for throughput, peak memory, time per layout.
+
+Run with ``make bench`` or ``.venv/bin/python bench/extract_speed.py [--copies 200] [--repeat 3]``.
+Prints one report; nothing here is asserted (speed is measured, never tested).
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extract import layouts  # noqa: E402
+from extract.pipeline import extract_document  # noqa: E402
+from extract.records import DocumentRecord  # noqa: E402
+
+SEEDS = sorted((ROOT / "examples" / "documents").glob("*.txt"))
+
+
+class LayoutTimer:
+    """Wraps every registered layout's ``parse`` to add up the time spent in it and the tables it read."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.tables: dict[str, int] = defaultdict(int)
+        self._originals: dict[str, Callable] = {}
+
+    def __enter__(self) -> LayoutTimer:
+        for module in layouts.all_layouts():
+            self._originals[module.NAME] = module.parse
+            module.parse = self._timed(module.NAME, module.parse)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for module in layouts.all_layouts():
+            module.parse = self._originals[module.NAME]
+
+    def _timed(self, name: str, parse: Callable) -> Callable:
+        def timed(block, context):
+            start = time.perf_counter()
+            try:
+                return parse(block, context)
+            finally:
+                self.seconds[name] += time.perf_counter() - start
+                self.tables[name] += 1
+        return timed
+
+
+def extract_all(paths: list[Path]) -> tuple[list[DocumentRecord], float]:
+    start = time.perf_counter()
+    records = [extract_document(p) for p in paths]
+    return records, time.perf_counter() - start
+
+
+def peak_memory(paths: list[Path]) -> int:
+    """Peak traced allocation (bytes) while extracting ``paths`` and holding every record, as the CLI does."""
+    tracemalloc.start()
+    try:
+        extract_all(paths)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=200, help="documents in the throughput run (seeds cycled)")
+    parser.add_argument("--repeat", type=int, default=3, help="seed runs; the fastest is reported")
+    args = parser.parse_args()
+
+    cold_start = time.perf_counter()
+    extract_document(SEEDS[0])  # first call pays for imports, OpenCC dictionaries and caches
+    cold = time.perf_counter() - cold_start
+
+    per_seed: dict[str, float] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    for _ in range(args.repeat):
+        for path in SEEDS:
+            records, seconds = extract_all([path])
+            per_seed[path.name] = min(per_seed.get(path.name, seconds), seconds)
+            counts[path.name] = (len(records[0].projects), records[0].indicator_count())
+    seeds_total = sum(per_seed.values())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copies = []
+        for n in range(args.copies):
+            seed = SEEDS[n % len(SEEDS)]
+            copies.append(Path(tmp) / f"{n:04d}_{seed.name}")
+            shutil.copy(seed, copies[-1])
+        with LayoutTimer() as timer:
+            records, seconds = extract_all(copies)
+        indicators = sum(r.indicator_count() for r in records)
+    # tracemalloc slows extraction several-fold, so it traces the five seeds only; the
+    # throughput run's footprint is the process's peak resident size.
+    memory_seeds = peak_memory(SEEDS)
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    print(f"perfkg extraction benchmark (Python {sys.version.split()[0]}, best of {args.repeat})")
+    print(f"first document, cold: {cold * 1000:.0f} ms")
+    print(f"\n{'seed':28} {'tables':>6} {'indicators':>10} {'ms':>8}")
+    for name, t in per_seed.items():
+        print(f"{name:28} {counts[name][0]:6d} {counts[name][1]:10d} {t * 1000:8.1f}")
+    total_ind = sum(c[1] for c in counts.values())
+    print(f"{'five seeds':28} {sum(c[0] for c in counts.values()):6d} {total_ind:10d} {seeds_total * 1000:8.1f}")
+    print(f"\nthroughput over {args.copies} documents: {seconds:.2f} s, {args.copies / seconds:.1f} documents/s, "
+          f"{indicators / seconds:.0f} indicators/s")
+    print(f"peak memory: five seeds {memory_seeds / 2**20:.1f} MiB traced (tracemalloc); "
+          f"process peak RSS after {args.copies} documents held {max_rss:.0f} MiB")
+    print(f"\n{'layout':16} {'tables':>6} {'total ms':>9} {'ms/table':>9}")
+    for name in sorted(timer.seconds, key=timer.seconds.get, reverse=True):
+        print(f"{name:16} {timer.tables[name]:6d} {timer.seconds[name] * 1000:9.1f} "
+              f"{timer.seconds[name] * 1000 / timer.tables[name]:9.2f}")
+    other = seconds - sum(timer.seconds.values())
+    print(f"{'(read, segment, checks)':16} {'':6} {other * 1000:9.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
