@@ -76,7 +76,7 @@ def level1_colours(groups: set[str]) -> dict[str, str]:
             for g in groups}
 
 
-def _truncate(text: str, limit: int = 26) -> str:
+def _truncate(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
