@@ -73,3 +73,5 @@ def extract_paths(paths: Iterable[str | Path]) -> Iterator[ExtractionOutcome]:
             yield ExtractionOutcome(path, extract_document(path), None)
         except ReadError as exc:
             yield ExtractionOutcome(path, None, str(exc))
+        except Exception as exc:  # a parser bug on one document must not stop the others
+            yield ExtractionOutcome(path, None, f"{path}: extraction failed ({type(exc).__name__}: {exc})")

@@ -151,3 +151,29 @@ def test_table_cut_after_its_labels_flags_the_lost_row(tmp_path):
     flagged = (document.get("flags", []) + fifth.get("flags", [])
                + [f for i in fifth["indicators"] for f in i.get("flags", [])])
     assert any(f.get("line") == keep + 1 for f in flagged), "the half-written last row is dropped without a flag"
+
+
+def test_unwritable_output_is_an_error_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = run(SEED, "-o", blocker / "out.json")  # parent is a file
+    assert result.exit_code == 1
+    assert f"cannot write {blocker / 'out.json'}" in result.stderr
+
+
+def test_a_parser_failure_names_the_document_and_the_rest_is_written(tmp_path, monkeypatch):
+    from extract import pipeline
+
+    real = pipeline.extract_document
+
+    def failing(path):
+        if Path(path).name.startswith("001"):
+            raise IndexError("list index out of range")
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "extract_document", failing)
+    out = tmp_path / "out.jsonl"
+    result = run(DOCUMENTS, "--format", "jsonl", "-o", out)
+    assert result.exit_code == 1
+    assert "001_7457e2252370b02a.txt: extraction failed (IndexError" in result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(list(DOCUMENTS.glob("*.txt"))) - 1

@@ -38,7 +38,11 @@ def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, prog
             click.echo(f"error: {outcome.error}", err=True)
         else:
             records.append(outcome.record)
-    write_records(records, output, fmt)
+    try:
+        write_records(records, output, fmt)
+    except OSError as exc:
+        click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     n_ind = sum(r.indicator_count() for r in records)
     n_proj = sum(len(r.projects) for r in records)
     click.echo(f"{len(records)} documents, {n_proj} tables, {n_ind} indicators"
