@@ -19,7 +19,7 @@ _KEYS: list[tuple[str, tuple[str, ...]]] = [
     ("code", ("单位编码(项目编码)", "项目编码", "项目代码", "项目编号")),
     ("name", ("项目单位(项目名称)", "项目名称")),
     ("unit_name", ("部门(单位)名称", "部门名称", "单位名称")),
-    ("fiscal", ("其中:财政拨款", "其中:财政资金", "其中财政拨款", "财政拨款", "财政资金", "本级财政资金", "一般公共预算")),
+    ("fiscal", ("其中:当年财政拨款", "当年财政拨款", "其中:财政拨款", "其中:财政资金", "其中财政拨款", "财政拨款", "财政资金", "本级财政资金", "一般公共预算")),
     ("other", ("其中:其他资金", "其他资金")),
     ("total", ("年度预算资金总额", "年度资金总额", "部门预算总额", "项目资金总额", "资金总额", "预算总额",
                "项目总额", "预算数", "预算金额", "项目金额", "年度预算数")),
@@ -27,7 +27,8 @@ _KEYS: list[tuple[str, tuple[str, ...]]] = [
               "总体绩效目标", "绩效目标", "总体目标", "年度目标", "实施期目标")),
 ]
 _AMOUNT = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|万)?$")
-_PLACEHOLDER = re.compile(r"^(目标内容|目标|内容)\d*$")
+# Sub-header words printed where a goal cell would be (the text follows on the next row).
+_PLACEHOLDER = re.compile(r"^((目标内容|目标|内容)\d*|预期目标|实际完成情况|实际完成值|中长期目标|年度目标)$")
 _TITLE_SUFFIX = re.compile(r"(项目)?(支出)?(预算)?绩效(目标|自评)(申报)?(汇总)?表.*$")
 _NUMBERING = re.compile(r"^(\d+[.、．]|[（(]?[一二三四五六七八九十\d]+[）)、.．])")
 _GENERIC_TITLE = re.compile(r"^(\d{4}年)?(部门|单位)?(预算)?(项目)?(支出)?$|^(部门|单位)(整体)?$")
@@ -94,8 +95,12 @@ def parse_amount(text: str, default_unit: str = "万元") -> float | None:
 def read_project_header(rows: list[Row], amount_unit: str = "万元") -> ProjectHeader:
     """Header fields from the rows above the indicator header; later keys do not overwrite."""
     header = ProjectHeader()
+    last_field = None
     for line_no, cells in rows:
         cells = [c for c in cells if compact(c)]
+        if cells and last_field == "goal" and header.goal is None and all(header_key(c) is None for c in cells):
+            header.goal = compact(cells[0])  # goal text under a 预期目标 | 实际完成情况 sub-header
+            continue
         i = 0
         while i < len(cells):
             found = header_key(cells[i])
@@ -110,6 +115,7 @@ def read_project_header(rows: list[Row], amount_unit: str = "万元") -> Project
                 j += 1
             _store(header, fld, key, values, amount_unit)
             header.lines.append(line_no)
+            last_field = fld
             i = j
     return header
 
