@@ -20,6 +20,17 @@ def check_document(doc: DocumentRecord, lines: list[str]) -> None:
                                       project.span[0] if project.span else None))
         if project.budget_total is None:
             _budget_from_document(project, lines)
+        parts = (project.budget_fiscal, project.budget_other)
+        if project.budget_total is not None and None not in parts and abs(sum(parts) - project.budget_total) > 0.01:
+            project.flags.append(Flag("budget_inconsistent", f"fiscal {parts[0]} + other {parts[1]} "
+                                      f"≠ total {project.budget_total} 万元", project.span[0] if project.span else None))
+        seen = set()
+        for ind in project.indicators:
+            key = (ind.level3, ind.value)
+            if key in seen:
+                ind.flags.append(Flag("duplicate_indicator", "same name and value as an earlier row",
+                                      ind.span[0] if ind.span else None))
+            seen.add(key)
         for ind in project.indicators:
             if ind.level1 and standard_level1(ind.level1) is None and project.kind == "project":
                 ind.flags.append(Flag("level1_nonstandard", f"level-1 name {ind.level1} is not in the national framework",
