@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.evaluation import Evaluation, evaluate, load_gold
+from extract.evaluation import evaluate, load_gold
+from extract.evaluation_scores import Evaluation
 from extract.pipeline import extract_document
 
 ROOT = Path(__file__).resolve().parent.parent
