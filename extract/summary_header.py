@@ -21,7 +21,7 @@ from extract.segment import TableBlock
 from extract.text_normalise import compact
 from extract.vocabulary import clean_label, framework, header_role, standard_level1, standard_level2, standard_parent
 
-_MAX_HEADER_LINES_ABOVE = 2
+_MAX_HEADER_LINES_ABOVE = 3
 _UNIT_IN_HEADER = re.compile(r"[（(](万元|元)[）)]")
 _COLUMN_ROLE_ORDER = ("code", "name", "budget_other", "budget_fiscal", "budget_total", "goal")
 
