@@ -77,17 +77,15 @@ def _trig(ds: Dataset) -> str:
             g.bind(prefix, ns, override=True)
         for triple in graph:
             g.add(triple)
-        body = []
-        for line in g.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                prefixes.add(line)
-            elif line.strip():
-                body.append("    " + line)
-            elif body:
-                body.append("")
-        while body and not body[-1]:
-            body.pop()
-        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(body) + "\n}\n")
+        # The prefix block leads the Turtle text; everything after it is copied verbatim, since
+        # multi-line literals must not be re-indented.
+        lines = g.serialize(format="turtle").split("\n")
+        n = 0
+        while n < len(lines) and lines[n].startswith("@prefix"):
+            prefixes.add(lines[n])
+            n += 1
+        body = "\n".join(lines[n:]).strip("\n")
+        blocks.append(f"<{graph.identifier}> {{\n{body}\n}}\n")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
 
 
