@@ -23,7 +23,7 @@ from extract.vocabulary import clean_label, framework, header_role, standard_lev
 
 _MAX_HEADER_LINES_ABOVE = 3
 _UNIT_IN_HEADER = re.compile(r"[（(](万元|元)[）)]")
-_COLUMN_ROLE_ORDER = ("code", "name", "budget_other", "budget_fiscal", "budget_total", "goal")
+_COLUMN_ROLE_ORDER = ("index", "code", "name", "budget_other", "budget_fiscal", "budget_total", "goal")
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,7 +74,7 @@ class ColumnGroup:
 @dataclass
 class SummaryHeader:
     groups: list[ColumnGroup]
-    roles: dict[int, str]  # column -> code / name / budget_total / budget_fiscal / budget_other / goal
+    roles: dict[int, str]  # column -> index / code / name / budget_total / budget_fiscal / budget_other / goal
     split: Callable[[str], list[str]]
     delimiter: str
     amount_unit: str | None = None
@@ -88,8 +88,8 @@ class SummaryHeader:
 
     @property
     def identity_end(self) -> int:
-        """The last column holding the code or the name (left of budgets and groups)."""
-        ids = self.columns("code") + self.columns("name")
+        """The last column holding the row number, code or name (left of budgets and groups)."""
+        ids = self.columns("index") + self.columns("code") + self.columns("name")
         return max(ids) if ids else self.first_group_col - 2
 
 
@@ -125,9 +125,8 @@ def read_summary_header(block: TableBlock) -> SummaryHeader | None:
     header = SummaryHeader(groups, {}, split, delimiter)
     for row in header_rows:  # lower lines (sub-columns) overwrite the group cells above them
         for col, text in enumerate(row):
+            # Left of the groups only: a 绩效目标 heading over the groups is not a goal column.
             role = column_role(text) if compact(text) and col < header.first_group_col else None
-            if role == "goal" and col >= header.first_group_col - 1:
-                role = None  # a 绩效目标 heading over the indicator groups, not a goal column
             if role:
                 header.roles[col] = role
                 m = _UNIT_IN_HEADER.search(compact(text))

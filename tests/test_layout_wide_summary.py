@@ -126,3 +126,22 @@ def test_level2_columns_budget_in_yuan_and_no_code_column():
     assert [(g.level2_col, g.name_col, g.value_col) for g in header.groups] == [(3, 4, 5), (6, 7, 8), (9, 10, 11)]
     assert header.roles == {0: "name", 1: "budget_total", 2: "budget_fiscal"}
     assert header.amount_unit == "元"
+
+
+def test_row_number_and_goal_columns_are_read_beside_the_groups():
+    lines = [
+        "项目绩效目标汇总表",
+        "序号\t项目名称\t资金总额\t年度绩效目标\t产出指标\t\t满意度指标\t",
+        "\t\t\t\t三级指标\t指标值\t三级指标\t指标值",
+        "1\t社区养老服务\t50\t为500名老人提供居家养老服务\t服务老人数\t≥500人\t老人满意度\t≥90%",
+        "\t\t\t\t上门服务次数\t≥2000次\t\t",
+        "2\t助餐点建设\t12.5\t新建助餐点数量\t≥3个\t就餐老人满意度\t≥85%",
+    ]
+    projects = extract_text(lines, "goal.txt").projects
+    assert [(p.name, p.code, p.budget_total, p.goal) for p in projects] == [
+        ("社区养老服务", None, 50.0, "为500名老人提供居家养老服务"), ("助餐点建设", None, 12.5, None)]
+    assert [(i.level1, i.level3, i.value) for i in projects[0].indicators] == [
+        ("产出指标", "服务老人数", "≥500人"), ("产出指标", "上门服务次数", "≥2000次"), ("满意度指标", "老人满意度", "≥90%")]
+    # the second row prints no goal and its cells sit one column left: 新建助餐点数量 is a name, not a goal
+    assert [(i.level1, i.level3, i.value) for i in projects[1].indicators] == [
+        ("产出指标", "新建助餐点数量", "≥3个"), ("满意度指标", "就餐老人满意度", "≥85%")]

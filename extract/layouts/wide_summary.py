@@ -33,6 +33,7 @@ DESCRIPTION = ("wide summary table (项目绩效目标汇总表): rows of projec
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{2,}$")
 _SEPARATOR_CELL = re.compile(r"^[-:=—|]+$")
 _PLACEHOLDER = re.compile(r"^[-—/／]+$")  # an empty budget figure
+_ROW_NUMBER = re.compile(r"^\d{1,3}[.、]?$")  # a 序号 cell, not part of a name
 # Alignment weights: what a cell says against where it sits (see module docstring).
 _COLUMN_MISS = 1.5     # per column between a cell and its slot's column (after the line's shift)
 _SHIFT_AWAY = 0.6      # per column of line shift away from the shift of the project's first line
@@ -42,6 +43,7 @@ _SKIP_CELL = -5.0      # a cell left out of every slot (flagged)
 _STOPPED_GROUP = -6.0  # a cell in a group that had cells above but none on the previous line
 _NEW_GROUP = -1.0      # a cell in a group first seen below the project's first line
 _SHIFTS = (-2, -1, 0, 1, 2)
+_GOAL = -1  # the group number of the goal column's slot
 
 
 def detect(block: TableBlock) -> float:
@@ -99,14 +101,14 @@ def parse(block: TableBlock, context: DocumentContext) -> LayoutResult:
         draft = _start_project(cells, header, line_no, unit)
         if draft is not None:
             drafts.append(draft)
-            _read_groups(draft, _first_line_cells(cells, header, draft), header, line_no)
+            _read_groups(draft, _first_line_cells(cells, header), header, line_no)
             continue
         if not drafts:
             result.flags.append(Flag("unplaced_row", "summary-table line before the first project", line_no,
                                      " | ".join(compact(c) for _, c in cells)))
             continue
         current = drafts[-1]
-        ident = [(i, c) for i, c in cells if i <= header.identity_end]
+        ident = _identity_cells(cells, header)
         if ident and current.content_lines <= 1 and current.last_line == line_no - 1:
             current.name.extend(c for _, c in ident)  # the project name wrapped onto this line
             current.last_line = line_no
@@ -134,16 +136,19 @@ def _is_header_repeat(cells: list[tuple[int, str]]) -> bool:
 
 def _start_project(cells: list[tuple[int, str]], header: SummaryHeader, line_no: int, unit: str) -> _Draft | None:
     """A new project where the identity columns print a code, or a name beside budget amounts."""
-    ident = [(i, c) for i, c in cells if i <= header.identity_end]
+    ident = _identity_cells(cells, header)
     if not ident:
         return None
-    first = compact(ident[0][1])
-    code = first if header.columns("code") and _CODE.match(first) and sum(ch.isdigit() for ch in first) >= 3 else None
+    code_cols = header.columns("code")
+    # The code: a code-like cell, preferably in a code column (a shifted row puts it next to it).
+    codes = sorted((i not in code_cols, i, compact(c)) for i, c in ident
+                   if code_cols and _CODE.match(compact(c)) and sum(ch.isdigit() for ch in compact(c)) >= 3)
+    _, code_at, code = codes[0] if codes else (None, None, None)
     budget = [(i, t) for i, t in _budget_cells(cells, header) if not _PLACEHOLDER.match(compact(t))]
     no_budget_columns = not any(r.startswith("budget") for r in header.roles.values())
-    if code is None and not budget and not (no_budget_columns and not header.columns("code")):
+    if code is None and not budget and not (no_budget_columns and not code_cols):
         return None
-    names = [c for i, c in ident if not (code is not None and i == ident[0][0])]
+    names = [c for i, c in ident if i != code_at and not _ROW_NUMBER.match(compact(c))]
     amounts: dict[str, list[float]] = {}
     budget_cols = [c for c in sorted(header.roles) if header.roles[c].startswith("budget")]
     by_position = all(header.roles.get(i, "").startswith("budget") for i, _ in budget)
@@ -152,6 +157,12 @@ def _start_project(cells: list[tuple[int, str]], header: SummaryHeader, line_no:
         if col is not None:
             amounts.setdefault(header.roles[col], []).append(parse_amount(text, unit))
     return _Draft(line_no, code, names, amounts, last_line=line_no)
+
+
+def _identity_cells(cells: list[tuple[int, str]], header: SummaryHeader) -> list[tuple[int, str]]:
+    """The cells in the code and name columns (a 序号 column left out)."""
+    index_cols = set(header.columns("index"))
+    return [(i, c) for i, c in cells if i <= header.identity_end and i not in index_cols]
 
 
 def _budget_cells(cells: list[tuple[int, str]], header: SummaryHeader) -> list[tuple[int, str]]:
@@ -166,19 +177,10 @@ def _budget_cells(cells: list[tuple[int, str]], header: SummaryHeader) -> list[t
     return out
 
 
-def _first_line_cells(cells: list[tuple[int, str]], header: SummaryHeader, draft: _Draft) -> list[tuple[int, str]]:
-    """The group cells of a project's first line (identity, budget and goal cells taken out)."""
+def _first_line_cells(cells: list[tuple[int, str]], header: SummaryHeader) -> list[tuple[int, str]]:
+    """The goal and group cells of a project's first line (identity and budget cells taken out)."""
     budget = {i for i, _ in _budget_cells(cells, header)}
-    goal_cols = header.columns("goal")
-    out = []
-    for i, text in cells:
-        if i <= header.identity_end or i in budget:
-            continue
-        if goal_cols and i in (goal_cols[0], goal_cols[0] - 1) and i < header.first_group_col - 1:
-            draft.goal.append(text)
-            continue
-        out.append((i, text))
-    return out
+    return [(i, text) for i, text in cells if i > header.identity_end and i not in budget]
 
 
 def _content_fit(text: str, role: str) -> float:
@@ -186,6 +188,8 @@ def _content_fit(text: str, role: str) -> float:
     t = compact(text)
     if role == "value":
         return 3.0 if looks_like_value(t) else (1.0 if len(t) <= 4 else (-2.0 if len(t) > 10 else 0.0))
+    if role == "goal":  # a sentence, not a name or a value
+        return -5.0 if looks_like_value(t) else (2.0 if len(t) >= 12 or re.search(r"[，。；,;]", t) else -2.0)
     if role == "level2":
         return 4.0 if standard_level2(t) else (-5.0 if looks_like_value(t) or standard_level1(t) else -1.0)
     if looks_like_value(t):
@@ -199,9 +203,10 @@ def _read_groups(draft: _Draft, cells: list[tuple[int, str]], header: SummaryHea
         return
     first_line = draft.content_lines == 0
     slots = [(col, role, g) for g, group in enumerate(header.groups) for col, role in group.slots()]
+    slots[:0] = [(col, "goal", _GOAL) for col in header.columns("goal")[:1]]
 
     def group_fit(group: int) -> float:
-        if first_line:
+        if first_line or group == _GOAL:
             return 0.0
         if group in draft.seen and group not in draft.previous:
             return _STOPPED_GROUP
@@ -241,6 +246,9 @@ def _read_groups(draft: _Draft, cells: list[tuple[int, str]], header: SummaryHea
                                     compact(text)))
             continue
         _, role, group = slots[k]
+        if group == _GOAL:
+            draft.goal.append(text)
+            continue
         found.setdefault(group, {})[role] = text
     for group, parts in sorted(found.items()):
         if "level2" in parts:
