@@ -4,6 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
+# what `make demo` draws (perfkg viz); the screenshot of the bureau view is docs/bureau.png in the README
+DEMO_BUREAU := 漳州市医疗保障局
+DEMO_PROJECT := 城乡居民基本医疗保险市级配套
+DEMO_CONCEPT := service-recipient-satisfaction
+CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --disable-sync --no-first-run --hide-scrollbars
 
 .PHONY: setup browser demo test bench clean
 
@@ -26,6 +32,12 @@ demo: setup browser
 	mkdir -p $(OUT)
 	$(BIN)/perfkg extract examples/documents -o $(OUT)/records.json
 	$(BIN)/perfkg build examples/documents -o $(OUT)/graph.ttl
+	$(BIN)/perfkg viz --data $(OUT)/graph.ttl --project '$(DEMO_PROJECT)' -o $(OUT)/project.html
+	$(BIN)/perfkg viz --data $(OUT)/graph.ttl --bureau '$(DEMO_BUREAU)' -o $(OUT)/bureau.html
+	$(BIN)/perfkg viz --data $(OUT)/graph.ttl --concept '$(DEMO_CONCEPT)' -o $(OUT)/concept.html
+	chromium $(CHROMIUM_FLAGS) --user-data-dir=$(abspath $(OUT))/.chromium --window-size=1400,1000 \
+	  --virtual-time-budget=5000 --screenshot=$(abspath $(OUT))/bureau.png file://$(abspath $(OUT))/bureau.html 2>/dev/null
+	rm -rf $(OUT)/.chromium
 
 test: setup browser
 	$(BIN)/python -m pytest

@@ -144,7 +144,7 @@ def _tree_layout(g: nx.DiGraph, root: str, radial: bool) -> None:
             children = list(g.successors(node))
             slot[node] = sum(slot[c] for c in children) / len(children)
     max_depth = max(depth.values()) or 1
-    ring = max(220.0, len(leaves) * 34 / (2 * math.pi * max_depth))
+    ring = max(220.0, len(leaves) * 52 / (2 * math.pi * max_depth))
     for node, s in slot.items():
         if radial:
             angle = 2 * math.pi * s / max(len(leaves), 1)
