@@ -51,7 +51,7 @@ def as_csv(result: QueryRows) -> str:
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
