@@ -30,6 +30,7 @@ _NEG = float("-inf")
 # Scores (log-odds-like weights); the comments say what each one stands for.
 JOIN_WIDE_SPACE = -6.0  # a space between two Chinese characters is almost always a cell cut
 JOIN_TOOL_SPACE = 0.3  # spaces around digits and Latin letters are usually the tool's own
+CUT_NUMBER_UNIT = -1.5
 JOIN_OPEN_LINE = 4.0  # the tool leaves a line open (no trailing space) where the cell wraps
 JOIN_CLOSED_LINE = -5.0
 JOIN_LINE_NO_HINT = -0.5
@@ -47,6 +48,9 @@ SKIP_OTHER = -1.0
 # cell is unlikely; this settles names that are both (成本指标 as a level 2 under 产出指标).
 LEVEL1_WITHOUT_LEVEL2 = -3.0
 WIDTH_SHORT_WRAP = -5.0  # a cell wraps to a new line only where the line is full
+MAX_WIDTH_ROUNDS = 3
+WRAP_SHARED_LINE = -4.0  # a cell that shares its line with another cell is a one-line cell
+FULL_LINE_JOIN = 1.5  # without the open-line hint, a full line suggests the cell goes on
 
 
 @dataclass
@@ -127,7 +131,8 @@ def tokenise(numbered_lines: list[tuple[int, str]], breaks: set[int], hint: bool
 
 
 def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’"
+    # Ambiguous-width signs (≥ ≤ “ ”) are set full width in Chinese fonts.
+    return unicodedata.east_asian_width(ch) in ("W", "F", "A")
 
 
 def _separator(left: Token, right: Token) -> tuple[float, float]:
@@ -135,6 +140,8 @@ def _separator(left: Token, right: Token) -> tuple[float, float]:
     if not right.first_on_line:
         if _wide(left.text[-1]) and _wide(right.text[0]):
             return JOIN_WIDE_SPACE, 0.0
+        if left.text[-1].isdigit() and _wide(right.text[0]):
+            return JOIN_TOOL_SPACE, CUT_NUMBER_UNIT  # "2024 年", "≥30 万人": the unit goes with its number
         return JOIN_TOOL_SPACE, 0.0
     if right.after_break:
         return (JOIN_OPEN_BREAK if left.open_end else JOIN_BREAK), 0.0
@@ -177,17 +184,17 @@ def role_score(role: str, text: str) -> float | None:
     n = len(t)
     label = _label_kind(t)
     if role == "level1":
-        return 5.0 if standard_level1(t) else None
+        return (5.0 if label == "full" else 3.0) if standard_level1(t) else None
     if role == "level2":
         if standard_level2(t):
-            return 3.0 if standard_level1(t) else 5.0
+            return (3.0 if standard_level1(t) else 5.0) - (0.0 if label == "full" else 2.0)
         if label is None and t.endswith("指标") and 4 <= n <= 10 and not re.search(r"\d", t):
             return 1.0  # a non-standard level-2 name
         return None
     if role == "group":
         return 1.0 if t.endswith(("绩效指标", "年度指标")) and n <= 8 else None
-    if label == "full":
-        return None
+    if label == "full" or t in ("指标", "标"):
+        return None  # a level name, or the tail of one cut by a wrap
     base = -4.0 if label == "short" else 0.0
     basis = basis_strength(t)
     quantity = parse_quantity(t) is not None
@@ -200,7 +207,9 @@ def role_score(role: str, text: str) -> float | None:
         return base + 1.0 - 2.0 * basis - (1.0 if quantity else 0.0)
     if role == "value":
         if looks_like_value(t):
-            return 4.0
+            if re.fullmatch(r"(19|20)\d\d", t):
+                return 0.5  # a bare year is a date, seldom a target
+            return 2.0 if re.fullmatch(r"[\d.,]+", t) else 4.0
         return base + (1.0 if n <= 8 else 1.0 - (n - 8) * 0.4) - 3.0 * basis
     if role == "basis":
         if quantity:
@@ -248,12 +257,47 @@ def segment_rows(tokens: list[Token], roles: list[str | None]) -> StreamResult:
     cols = [r for r in roles if r is not None]
     if "level3" not in cols:
         raise ValueError("the header has no 三级指标 column")
-    first = _best_cut(tokens, cols, {})
-    widths = column_widths(first)
-    return _best_cut(tokens, cols, widths) if widths else first
+    hinted = any(t.open_end is not None for t in tokens)
+    fulls = [] if hinted else full_line_widths(tokens)
+    result = _best_cut(tokens, cols, {}, fulls)
+    seen: list[dict[str, float]] = [{}]
+    for _ in range(MAX_WIDTH_ROUNDS):
+        widths = column_widths(result)
+        if widths in seen:
+            break
+        seen.append(widths)
+        result = _best_cut(tokens, cols, widths, fulls)
+    return result
 
 
-def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float]) -> StreamResult:
+def full_line_widths(tokens: list[Token]) -> list[int]:
+    """Widths shared by several one-cell lines: the full lines of the table's columns."""
+    lines: dict[int, list[Token]] = {}
+    for tok in tokens:
+        lines.setdefault(tok.line, []).append(tok)
+    counts: dict[int, int] = {}
+    for toks in lines.values():
+        if any(_separator(a, b)[0] == JOIN_WIDE_SPACE for a, b in zip(toks, toks[1:])):
+            continue  # several cells on the line
+        text = "".join(t.text for t in toks)
+        if _label_kind(text) or basis_strength(text) or looks_like_value(text) or text.endswith(("。", "；", ";")):
+            continue  # a whole cell, whatever its width
+        w = display_width(text)
+        counts[w] = counts.get(w, 0) + 1
+    return sorted(w for w, k in counts.items() if k >= 3 and w >= 6)
+
+
+def _wrap_score(line_w: int, next_w: int, width: float | None, fulls: list[int]) -> float:
+    """Score of a cell going on to the next line after a line of ``line_w``."""
+    if width:
+        return 0.0 if line_w + next_w >= width - 1 else WIDTH_SHORT_WRAP
+    if fulls:
+        full = any(line_w + next_w >= f - 1 and line_w <= f + 1 for f in fulls)
+        return FULL_LINE_JOIN if full else WIDTH_SHORT_WRAP
+    return 0.0
+
+
+def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fulls: list[int]) -> StreamResult:
     n_tok, n_col = len(tokens), len(cols)
     l3 = cols.index("level3")
     l1 = cols.index("level1") if "level1" in cols else -1
@@ -278,7 +322,11 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float]) ->
             back[state] = how
 
     for p in range(n_tok + 1):
-        for s in range(l3, n_col):  # a row may end once it has its level-3 cell
+        if p < n_tok and not tokens[p].first_on_line:
+            ends = ()  # rows start on a new line
+        else:
+            ends = range(l3, n_col)
+        for s in ends:  # a row may end once it has its level-3 cell
             for pend in (0, 1):
                 v = best[p][s + 1][pend]
                 if v > _NEG:
@@ -305,13 +353,17 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float]) ->
                     inner = 0.0
                     width = widths.get(cols[c])
                     line_w = 0
+                    shared = not tokens[p].first_on_line
+                    wrapped = False
                     for q in range(p + 1, min(n_tok, p + MAX_CELL_TOKENS) + 1):
                         tok = tokens[q - 1]
                         if q > p + 1:
                             inner += joins[q - 1]
                             if tok.first_on_line:
-                                if width and not tok.after_break and line_w + display_width(tok.text[0]) < width - 1:
-                                    inner += WIDTH_SHORT_WRAP
+                                if not tok.after_break:
+                                    inner += _wrap_score(line_w, display_width(tok.text[0]), width, fulls)
+                                    inner += WRAP_SHARED_LINE if shared else 0.0
+                                    wrapped = True
                                 line_w = 0
                         line_w += display_width(tok.text)
                         if width and line_w > width + 2:
@@ -319,6 +371,9 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float]) ->
                         text += tok.text
                         rs = role_score(cols[c], text)
                         if rs is not None:
+                            # a wrapped cell does not share its last line with the next cell either
+                            ends_shared = wrapped and q < n_tok and not tokens[q].first_on_line
+                            rs += WRAP_SHARED_LINE if ends_shared else 0.0
                             relax((q, c + 1, new_pend), v + skipped + cut + inner + rs, ("cell", si, pend, c, p))
                     skipped += skip[c]
                     if skipped == _NEG:

@@ -26,6 +26,7 @@ NAME = "wrapped_space"
 DESCRIPTION = ("space-separated cells, wrapped cell text over several lines, headers repeated at page "
                "breaks (PDF layout-tool text); cells are cut by the cell-stream grammar")
 _JOINED_FIELDS = ("name", "unit_name")
+_AMOUNT_FIELDS = ("total", "fiscal", "other")
 
 
 def _header_words(line: str) -> list[str]:
@@ -103,7 +104,7 @@ def _is_label_prefix(text: str) -> bool:
 
 
 def _header_cells(tokens: list[Token]) -> list[tuple[int, str]]:
-    """(line, text) cells of the header area: wrapped keys and open lines rejoined."""
+    """(line, text) cells of the header area: wrapped keys, open lines and "2024 年" rejoined."""
     cells: list[tuple[int, str]] = []
     prev_tok: Token | None = None
     for tok in tokens:
@@ -114,7 +115,9 @@ def _header_cells(tokens: list[Token]) -> list[tuple[int, str]]:
                          and _is_label_prefix(prev)
                          and (key_of(prev + tok.text) is not None or _is_stop_label(prev + tok.text)
                               or _is_label_prefix(prev + tok.text)))
-            if continues or completes:
+            number_unit = (not tok.first_on_line and prev[-1].isdigit() and not tok.text[0].isascii()
+                           and key_of(tok.text) is None and not _is_stop_label(tok.text))  # "2024 年"
+            if continues or completes or number_unit:
                 cells[-1] = (prev_line, prev + tok.text)
                 prev_tok = tok
                 continue
@@ -126,7 +129,7 @@ def _header_cells(tokens: list[Token]) -> list[tuple[int, str]]:
 def _header_rows(tokens: list[Token]) -> list[tuple[int, list[str]]]:
     """Rows for ``read_project_header``: one per key, its value running to the next key or label.
 
-    The cells of a wrapped name are one value, so they are joined.
+    The cells of a wrapped name are one value, so they are joined; an amount is one cell.
     """
     rows: list[tuple[int, list[str]]] = []
     for line, text in _header_cells(tokens):
@@ -139,6 +142,8 @@ def _header_rows(tokens: list[Token]) -> list[tuple[int, list[str]]]:
         found = key_of(cells[0])
         if found is not None and found[0] in _JOINED_FIELDS and len(cells) > 2:
             cells[1:] = ["".join(cells[1:])]
+        elif found is not None and found[0] in _AMOUNT_FIELDS:
+            del cells[2:]  # an amount is the key's next cell; a number in text after it is not one
     return rows
 
 
