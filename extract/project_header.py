@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from extract.text_normalise import compact, to_simplified
+from extract.text_normalise import compact
 
 Row = tuple[int, list[str]]  # (1-based line number, cells)
 
@@ -55,7 +55,7 @@ def key_of(cell: str) -> tuple[str, str] | None:
 
 def header_key(cell: str) -> tuple[str, str, str] | None:
     """(field, key, remainder) where a cell begins with a header key."""
-    t = to_simplified(compact(cell)).replace("：", ":").replace("（", "(").replace("）", ")")
+    t = compact(cell).replace("：", ":").replace("（", "(").replace("）", ")")
     t = re.sub(r"^其中[:]?", "其中:", t)
     for fld, keys in _KEYS:
         for k in keys:
@@ -75,7 +75,7 @@ def _key_pattern() -> re.Pattern:
 
 def split_at_keys(text: str) -> list[str]:
     """Cells of a run-together header line: ``项目名称X项目编码Y`` → ``[项目名称X, 项目编码Y]``."""
-    t = to_simplified(compact(text))
+    t = compact(text)
     # "…绩效目标表" is a title, not the key 绩效目标
     starts = sorted({m.start() for m in _key_pattern().finditer(t) if not t.startswith("表", m.end())} | {0})
     return [t[a:b] for a, b in zip(starts, starts[1:] + [len(t)]) if t[a:b]]

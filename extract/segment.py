@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.text_normalise import compact, to_simplified
+from extract.text_normalise import compact
 from extract.vocabulary import header_role
 
 _TITLE = re.compile(r"(绩效目标(?:申报)?表|绩效目标汇总表|绩效自评表|绩效目标表[（(]|目标申报表)")
@@ -48,7 +48,7 @@ class TableBlock:
 
 def is_header_line(lines: list[str], i: int) -> bool:
     """True where line ``i`` starts an indicator header (possibly one cell per line)."""
-    t = to_simplified(compact(lines[i]))
+    t = compact(lines[i])
     if not t or len(t) > 120 or re.search(r"[，。；、]", t):
         return False  # prose that names the levels ("一级指标、二级指标…") is no header
     hits = sum(w in t for w in _HEADER_WORDS)
@@ -59,20 +59,20 @@ def is_header_line(lines: list[str], i: int) -> bool:
     if len(cells) >= 2 and all(roles) and "value" in roles and ({"level3", "group"} & set(roles)):
         return True  # a short header such as "绩效指标  指标值" (outline tables)
     if t in _HEADER_WORDS or t == "一级指标":  # one cell per line: look ahead
-        ahead = "".join(to_simplified(compact(x)) for x in lines[i + 1:i + 8])
+        ahead = "".join(compact(x) for x in lines[i + 1:i + 8])
         return t == "一级指标" and "二级指标" in ahead[:40] or t == "三级指标" and "指标值" in ahead[:20]
     return False
 
 
 def is_title_line(line: str) -> bool:
     """A table title such as ``…项目绩效目标表`` (short, not a sentence)."""
-    t = to_simplified(compact(line)).replace("|", "")
+    t = compact(line).replace("|", "")
     return bool(t) and len(t) <= 90 and bool(_TITLE.search(t)) and not t.endswith(("。", "；", ";"))
 
 
 def is_key_line(line: str) -> bool:
     """A project header row that starts a table: 项目名称, 项目编码, 部门名称 …"""
-    t = to_simplified(compact(line)).replace("|", "")
+    t = compact(line).replace("|", "")
     return t.startswith(_START_KEYS)
 
 
@@ -166,14 +166,14 @@ def find_bureau(lines: list[str]) -> str | None:
     """The publishing unit: the most frequent labelled unit name, else the title's."""
     votes: Counter[str] = Counter()
     for line in lines:
-        t = to_simplified(compact(line)).replace("|", "")
+        t = compact(line).replace("|", "")
         for key in _BUREAU_KEYS:
             if t.startswith(key):
                 rest = t[len(key):].lstrip(":：")
                 m = _ORG.match(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", rest))
                 if m:
                     votes[m.group(1)] += 1
-    head = to_simplified(compact("".join(lines[:12])))
+    head = compact("".join(lines[:12]))
     head = re.sub(r"(部门|单位)?(预算|决算).*$", "", head)  # the title ends "…局部门预算"
     head = re.sub(r"\d{4}\s*年(度)?", "", head)
     m = _ORG.search(head)

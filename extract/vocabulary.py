@@ -16,7 +16,7 @@ import json
 import re
 from importlib import resources
 
-from extract.text_normalise import compact, to_simplified
+from extract.text_normalise import compact
 
 _LABEL_SUFFIX = re.compile(r"[（(【\[](?:必填|选填|可选|必选)[）)】\]]$|[*＊]+$")
 
@@ -28,10 +28,14 @@ def framework() -> dict:
     return json.loads(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def clean_label(text: str | None) -> str:
-    """A printed label as records keep it: no whitespace, simplified, no （必填）-style suffix."""
-    t = to_simplified(compact(text))
-    return _LABEL_SUFFIX.sub("", t)
+    """A printed label as records keep it: no whitespace, no （必填）-style suffix.
+
+    Documents in traditional characters are simplified as a whole before any cell is read
+    (``text_normalise.simplify_if_traditional``), so labels need no conversion here.
+    """
+    return _LABEL_SUFFIX.sub("", compact(text))
 
 
 @functools.lru_cache(maxsize=1)
