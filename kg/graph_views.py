@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import Graph
 
-from kg.view_facts import (IndicatorFacts, ProjectFacts, ViewSelectionError, read_concept, read_projects,
-                           select_bureau, select_concept, select_project)
+from kg.view_facts import (IndicatorFacts, ProjectFacts, ViewSelectionError, read_projects, select_bureau,
+                           select_concept, select_project)
 
 DEFAULT_MAX_NODES = 250
 AGGREGATE_PREVIEW = 12  # indicator names listed in an aggregate node's tooltip
@@ -242,7 +242,6 @@ def bureau_view(graph: Graph, bureau: str, max_nodes: int = DEFAULT_MAX_NODES) -
 def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
     """One concept across bureaus: concept → bureau → indicator → target, targets sized by value."""
     c = select_concept(graph, concept)
-    c = read_concept(graph, c.iri)
     projects = read_projects(graph)
     g = nx.DiGraph()
     g.add_node(c.iri, kind="concept", label=c.label, group=None, size=28, details=[("concept", c.label)])

@@ -136,3 +136,10 @@ def render_view(view: nx.DiGraph) -> str:
 def write_view(view: nx.DiGraph, path: Path) -> None:
     """Render a view and write it atomically."""
     write_atomic(render_view(view), Path(path))
+
+
+def notebook_frame(view: nx.DiGraph, height: int = 620) -> str:
+    """The page inside an ``<iframe srcdoc>``, for showing a view inline in a notebook (``IPython.display.HTML``)."""
+    page = html.escape(render_view(view), quote=True)
+    return (f'<iframe srcdoc="{page}" style="width: 100%; height: {int(height)}px; border: 1px solid #ddd;" '
+            f'title="{html.escape(view.graph.get("title", "perfkg view"))}"></iframe>')

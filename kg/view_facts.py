@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from extract.vocabulary import standard_level1
 from kg.iris import PKG
+from kg.query_library import QueryUsageError, resolve_concept
 
 
 UNCLASSIFIED = "未分级"  # level-1 group of indicators printed without a level-1 name
@@ -174,19 +175,6 @@ def _first_line(project: ProjectFacts) -> int:
     return min(lines) if lines else 0
 
 
-def read_concept(graph: Graph, iri: str) -> ConceptFacts:
-    union = union_graph(graph)
-    return ConceptFacts(iri=iri, label=_label(union, URIRef(iri)) or iri.rsplit("/", 1)[-1])
-
-
-def concept_iris(graph: Graph) -> list[ConceptFacts]:
-    """The concepts indicators link to (pkg:concept), with their labels, sorted by label."""
-    union = union_graph(graph)
-    iris = {o for o in union.objects(None, PKG.concept) if isinstance(o, URIRef)}
-    found = [ConceptFacts(iri=str(i), label=_label(union, i) or str(i).rsplit("/", 1)[-1]) for i in iris]
-    return sorted(found, key=lambda c: (c.label, c.iri))
-
-
 def _pick(kind: str, key: str, candidates: list[tuple[str, str]]) -> str:
     """The IRI a selector names: an exact IRI, else an exact label; ambiguity and absence are errors."""
     key = key.strip()
@@ -215,10 +203,10 @@ def select_bureau(projects: list[ProjectFacts], key: str) -> str:
 
 
 def select_concept(graph: Graph, key: str) -> ConceptFacts:
-    """The linked concept a label (any language), slug (last IRI segment) or IRI stands for."""
+    """The concept a slug, label (pref or alt, any language) or IRI stands for (the query library's rules)."""
     union = union_graph(graph)
-    concepts = concept_iris(union)
-    candidates = [(c.iri, c.label) for c in concepts] + [(c.iri, c.iri.rstrip("/").rsplit("/", 1)[-1]) for c in concepts]
-    candidates += [(c.iri, str(o)) for c in concepts for o in union.objects(URIRef(c.iri), SKOS.prefLabel)]
-    iri = _pick("concept", key, candidates)
-    return next(c for c in concepts if c.iri == iri)
+    try:
+        iri = resolve_concept(union, key.strip())
+    except QueryUsageError as err:
+        raise ViewSelectionError(str(err)) from None
+    return ConceptFacts(iri=str(iri), label=_label(union, iri) or str(iri).rsplit("/", 1)[-1])

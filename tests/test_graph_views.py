@@ -161,7 +161,7 @@ def test_views_are_deterministic(seed_records):
 def test_unknown_and_ambiguous_names_are_clear_errors(seed_dataset):
     with pytest.raises(ViewSelectionError, match="no bureau labelled or identified as '不存在局'"):
         bureau_view(seed_dataset, "不存在局")
-    with pytest.raises(ViewSelectionError, match="no concept"):
+    with pytest.raises(ViewSelectionError, match="unknown concept 'no-such-concept'"):
         concept_view(seed_dataset, "no-such-concept")
     twice = [DocumentRecord(source=f"{year}.txt", bureau="某局", year=year,
                             projects=[Project(name="同名项目", indicators=[Indicator("产出指标", "数量指标", "人数")])])

@@ -1,6 +1,7 @@
 """The HTML page of a view: self-contained (vis-network inlined, nothing remote), escaped, legend and notes."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 from extract.records import load_records
 from kg.graph_build import build_dataset
 from kg.graph_views import bureau_view, project_view
-from kg.render_html import VIS_DIR, label_markup, render_view, script_json, tooltip_html, write_view
+from kg.render_html import (VIS_DIR, label_markup, notebook_frame, render_view, script_json, tooltip_html,
+                            write_view)
 
 DATA = Path(__file__).parent / "data" / "views"
 HOSTILE_INDICATOR = "<script>window.__perfkgXss=2</script>"
@@ -105,3 +107,11 @@ def test_write_view_is_atomic_and_deterministic(tmp_path, seed_records, seed_dat
     write_view(bureau_view(seed_dataset, seed_records[0].bureau), target)
     assert target.read_bytes() == first
     assert sorted(p.name for p in target.parent.iterdir()) == ["bureau.html"]
+
+
+def test_notebook_frame_embeds_the_escaped_page(seed_records, seed_dataset):
+    view = bureau_view(seed_dataset, seed_records[0].bureau)
+    frame = notebook_frame(view, height=400)
+    assert frame.startswith('<iframe srcdoc="') and "height: 400px" in frame
+    srcdoc = re.match(r'<iframe srcdoc="([^"]*)"', frame).group(1)
+    assert html.unescape(srcdoc) == render_view(view)
