@@ -10,6 +10,7 @@ TargetValue(value='减轻', op=None, num=None, unit=None)
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -48,13 +49,16 @@ def clean_value_text(text: str | None) -> str | None:
     return t or None
 
 
+_COMPARATOR_RE = re.compile("|".join(re.escape(s) for s, _ in _COMPARATORS))
+_COMPARATOR_OP = dict(_COMPARATORS)
+
+
 def _split_comparator(t: str) -> tuple[str | None, str]:
-    for spelling, op in _COMPARATORS:
-        if t.startswith(spelling):
-            return op, t[len(spelling):]
-    return None, t
+    m = _COMPARATOR_RE.match(t)  # alternatives are longest first, so ">=" wins over ">"
+    return (_COMPARATOR_OP[m.group(0)], t[m.end():]) if m else (None, t)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_quantity(text: str) -> tuple[str | None, float, str | None] | None:
     """(op, num, unit) where ``text`` is a comparator, a number and a short unit; else None."""
     t = unicodedata.normalize("NFKC", compact(text))
@@ -83,6 +87,7 @@ def parse_target_value(text: str | None) -> TargetValue:
     return TargetValue(value, op, num, unit)
 
 
+@functools.lru_cache(maxsize=65536)
 def looks_like_value(text: str) -> bool:
     """True for a cell that reads as a target value: a quantity (after any 文字描述: prefix)."""
     t = clean_value_text(text) or ""
