@@ -35,6 +35,7 @@ demo: setup browser
 	$(BIN)/perfkg viz --data $(OUT)/graph.ttl --project '$(DEMO_PROJECT)' -o $(OUT)/project.html
 	$(BIN)/perfkg viz --data $(OUT)/graph.ttl --bureau '$(DEMO_BUREAU)' -o $(OUT)/bureau.html
 	$(BIN)/perfkg viz --data $(OUT)/graph.ttl --concept '$(DEMO_CONCEPT)' -o $(OUT)/concept.html
+	$(BIN)/perfkg query satisfaction_targets --data $(OUT)/graph.ttl --format csv > $(OUT)/satisfaction_targets.csv
 	chromium $(CHROMIUM_FLAGS) --user-data-dir=$(abspath $(OUT))/.chromium --window-size=1400,1000 \
 	  --virtual-time-budget=5000 --screenshot=$(abspath $(OUT))/bureau.png file://$(abspath $(OUT))/bureau.html 2>/dev/null
 	rm -rf $(OUT)/.chromium

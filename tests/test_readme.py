@@ -23,3 +23,30 @@ def test_every_layout_is_in_the_readme() -> None:
 def test_readme_starts_with_the_two_commands() -> None:
     head = README[:1200]
     assert "make demo" in head and "make test" in head
+
+
+def test_every_named_query_is_in_the_readme_with_real_example_output(seed_dataset) -> None:
+    import re
+    import shlex
+
+    from kg.query_library import list_queries, run_query
+    from kg.query_output import cell_text
+
+    start, end = README.index("<!-- section:queries -->"), README.index("<!-- /section:queries -->")
+    section = README[start:end]
+    for query in list_queries():
+        assert f"| `{query.name}` | {query.title} |" in section, f"query {query.name} missing from the README's table"
+        heading = f"#### `{query.name}` — {query.title}\n"
+        assert heading in section, f"query {query.name} has no example in the README"
+        block = section[section.index(heading):].split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+        command = shlex.split(block[0].lstrip("$ "))
+        assert command[:3] == ["perfkg", "query", query.name]
+        params = dict(a.split("=", 1) for a, prev in zip(command[1:], command) if prev == "--param")
+        result = run_query(query, seed_dataset, params)
+        assert block[1].split() == list(result.columns), f"README example of {query.name} has other columns"
+        actual = {tuple(cell_text(v) for v in row) for row in result.rows}
+        for line in block[3:]:
+            if not line.startswith("…"):
+                assert tuple(re.split(r" {2,}", line.strip())) in actual or any(
+                    tuple(c for c in row if c) == tuple(re.split(r" {2,}", line.strip())) for row in actual), \
+                    f"README example row of {query.name} is not a result on the seed graph: {line}"
