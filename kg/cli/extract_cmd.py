@@ -16,7 +16,9 @@ from extract.serialise import FORMATS, write_records
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on for 20+ files on a terminal).")
-def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, progress: bool | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for many documents (output order stays the input order).")
+def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, progress: bool | None, jobs: int) -> None:
     """Extract performance-target records from document files or directories.
 
     Exit status 0 when every document was read, 1 when some failed (the rest are still
@@ -26,7 +28,7 @@ def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, prog
     if not files:
         raise click.UsageError("no document files found in the given paths")
     show = progress if progress is not None else (len(files) >= 20 and sys.stderr.isatty())
-    outcomes = extract_paths(files)
+    outcomes = extract_paths(files, jobs=jobs)
     if show:
         from tqdm import tqdm
 
