@@ -90,3 +90,16 @@ def test_usage_errors_exit_2(tmp_path, gold_copy):
     assert run(str(gold_copy)).exit_code == 2  # no --gold
     assert run("--gold", str(GOLD_004)).exit_code == 2  # no prediction
     assert run("--gold", str(tmp_path / "missing.json"), str(gold_copy)).exit_code == 2
+
+
+def test_a_directory_of_documents_is_extracted_and_paired(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SEED_004, docs / SEED_004.name)
+    result = run("--gold", str(GOLD_DIR), str(docs), "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    by_source = {d["source"]: d for d in report["documents"]}
+    assert by_source[SEED_004.name]["has_prediction"]
+    assert sum(d["has_prediction"] for d in report["documents"]) == 1
+    assert report["all"]["indicators_pred"] == by_source[SEED_004.name]["all"]["indicators_pred"] > 0
