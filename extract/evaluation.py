@@ -191,7 +191,15 @@ def evaluate_document(gold: DocumentRecord, pred: DocumentRecord | None, misses:
             _score_project(source, g, predicted.projects[pi], scores_for(g.kind), misses)
     misses.extend(Miss(source, "extra_project", p.name) for pi, p in enumerate(predicted.projects)
                   if pi not in gold_of_pred)
+    doc.traditional_texts = _count_traditional(predicted)
     return doc
+
+
+def _count_traditional(record: DocumentRecord) -> int:
+    """Predicted texts that OpenCC would change: the comparison forgives them, the count shows them."""
+    texts = [record.bureau] + [t for p in record.projects for t in (
+        [p.name] + [x for i in p.indicators for x in (i.level1, i.level2, i.level3, i.value)])]
+    return sum(1 for t in texts if t and to_simplified(t) != t)
 
 
 def evaluate(gold: Iterable[DocumentRecord], pred: Iterable[DocumentRecord],

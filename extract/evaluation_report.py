@@ -45,6 +45,9 @@ def format_report(evaluation: Evaluation, verbose: bool = False) -> str:
         lines.append(f"[{kind}]")
         lines += scores_lines(evaluation.by_kind(kind))
     lines += [""] + document_table(evaluation)
+    if evaluation.traditional_texts:
+        lines += ["", f"{evaluation.traditional_texts} predicted names/values are in traditional characters "
+                      "(scored after conversion; records should be simplified)"]
     if evaluation.unscored:
         lines += ["", "no gold for: " + ", ".join(evaluation.unscored)]
     if verbose:

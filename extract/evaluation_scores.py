@@ -131,6 +131,7 @@ class DocumentEvaluation:
     bureau_ok: bool
     year_ok: bool
     by_kind: dict[str, Scores] = field(default_factory=dict)
+    traditional_texts: int = 0  # predicted names/values in traditional characters (scored after conversion)
 
     @property
     def overall(self) -> Scores:
@@ -141,7 +142,7 @@ class DocumentEvaluation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "has_prediction": self.has_prediction, "bureau_ok": self.bureau_ok,
-                "year_ok": self.year_ok, "all": self.overall.to_dict(),
+                "year_ok": self.year_ok, "traditional_texts": self.traditional_texts, "all": self.overall.to_dict(),
                 **{kind: s.to_dict() for kind, s in sorted(self.by_kind.items())}}
 
 
@@ -175,12 +176,17 @@ class Evaluation:
     def year_accuracy(self) -> float | None:
         return sum(d.year_ok for d in self.documents) / len(self.documents) if self.documents else None
 
+    @property
+    def traditional_texts(self) -> int:
+        return sum(d.traditional_texts for d in self.documents)
+
     def kinds(self) -> list[str]:
         present = {k for d in self.documents for k in d.by_kind}
         return [k for k in KINDS if k in present] + sorted(present - set(KINDS))
 
     def to_dict(self) -> dict[str, Any]:
         return {"bureau_acc": self.bureau_accuracy, "year_acc": self.year_accuracy,
+                "traditional_texts": self.traditional_texts,
                 **{kind: self.by_kind(kind).to_dict() for kind in self.kinds()},
                 "all": self.overall.to_dict(),
                 "documents": [d.to_dict() for d in self.documents],

@@ -150,6 +150,9 @@ def test_traditional_prediction_is_compared_after_conversion():
     assert result.overall.indicator_f1 == 1.0
     assert result.overall.accuracy("level2") == 1.0
     assert result.bureau_accuracy == 1.0
+    # bureau, project name, four level3, two level1, two level2 and one value (減輕) are traditional
+    assert result.traditional_texts == 1 + 1 + 4 + 2 + 2 + 1
+    assert evaluate_one(GOLD, copy.deepcopy(GOLD)).traditional_texts == 0
 
 
 def test_budget_within_relative_tolerance_and_only_where_gold_prints_it():
