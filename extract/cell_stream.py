@@ -24,6 +24,10 @@ from extract.text_normalise import compact
 from extract.vocabulary import clean_label, standard_level1, standard_level2
 
 LABEL_ROLES = ("level1", "level2", "group")
+_PAGE_NUMBER = re.compile(r"[-—\s]*\d{1,3}[-—\s]*|第\s*\d{1,3}\s*页(\s*共\s*\d{1,3}\s*页)?")
+_NOTE = re.compile(r"^(注|备注|说明)\d?[:：]")
+# Latin letters, digits and signs run together are not broken at a line end.
+_UNBREAKABLE = re.compile(r"^[A-Za-z0-9\[\]().,%/+\-]+")
 MAX_CELL_TOKENS = 30
 _NEG = float("-inf")
 
@@ -31,6 +35,7 @@ _NEG = float("-inf")
 JOIN_WIDE_SPACE = -6.0  # a space between two Chinese characters is almost always a cell cut
 JOIN_TOOL_SPACE = 0.3  # spaces around digits and Latin letters are usually the tool's own
 CUT_NUMBER_UNIT = -1.5
+JOIN_AFTER_PERCENT = -3.0
 JOIN_OPEN_LINE = 4.0  # the tool leaves a line open (no trailing space) where the cell wraps
 JOIN_CLOSED_LINE = -5.0
 JOIN_LINE_NO_HINT = -0.5
@@ -41,6 +46,8 @@ ROW_COST = -1.0
 CARRY_COST = -0.5
 STRAY_CARRY_COST = -3.0
 JUNK_LINE_COST = -6.0
+PAGE_NUMBER_IN_CELL = -3.0
+NOTE_LINE_COST = -1.0  # "注：…" under a table
 PAGE_NUMBER_COST = -0.5
 SKIP_COST = {"description": -3.0, "value": -4.0, "basis": -3.0}
 SKIP_OTHER = -1.0
@@ -83,7 +90,7 @@ class StreamCell:
 @dataclass
 class StreamRow:
     cells: list[StreamCell] = field(default_factory=list)
-    carries: list[StreamCell] = field(default_factory=list)  # fragments continued after a page break
+    carries: list[StreamCell] = field(default_factory=list)  # fragments after a page break, already rejoined
 
     def cell(self, role: str) -> StreamCell | None:
         return next((c for c in self.cells if c.role == role), None)
@@ -118,7 +125,7 @@ def tokenise(numbered_lines: list[tuple[int, str]], breaks: set[int], hint: bool
         parts = line.split()
         if not parts:
             continue
-        is_page_number = len(parts) == 1 and bool(re.fullmatch(r"[-—]?\d{1,3}[-—]?|第\d{1,3}页", parts[0]))
+        is_page_number = bool(_PAGE_NUMBER.fullmatch(line.strip()))
         for k, part in enumerate(parts):
             last = k == len(parts) - 1
             tokens.append(Token(
@@ -140,6 +147,8 @@ def _separator(left: Token, right: Token) -> tuple[float, float]:
     if not right.first_on_line:
         if _wide(left.text[-1]) and _wide(right.text[0]):
             return JOIN_WIDE_SPACE, 0.0
+        if left.text[-1] in "%‰":
+            return JOIN_AFTER_PERCENT, 0.0  # a percentage is complete
         if left.text[-1].isdigit() and _wide(right.text[0]):
             return JOIN_TOOL_SPACE, CUT_NUMBER_UNIT  # "2024 年", "≥30 万人": the unit goes with its number
         return JOIN_TOOL_SPACE, 0.0
@@ -196,6 +205,8 @@ def role_score(role: str, text: str) -> float | None:
     if label == "full" or t in ("指标", "标"):
         return None  # a level name, or the tail of one cut by a wrap
     base = -4.0 if label == "short" else 0.0
+    if not re.search(r"[\w\u4e00-\u9fff]", t):
+        base -= 3.0  # punctuation only: a placeholder or a stray mark
     basis = basis_strength(t)
     quantity = parse_quantity(t) is not None
     if role == "level3":
@@ -209,6 +220,8 @@ def role_score(role: str, text: str) -> float | None:
         if looks_like_value(t):
             if re.fullmatch(r"(19|20)\d\d", t):
                 return 0.5  # a bare year is a date, seldom a target
+            if parse_quantity(t) is None:
+                return 2.0  # "≥90%以上": a value, but less surely
             return 2.0 if re.fullmatch(r"[\d.,]+", t) else 4.0
         return base + (1.0 if n <= 8 else 1.0 - (n - 8) * 0.4) - 3.0 * basis
     if role == "basis":
@@ -287,6 +300,19 @@ def full_line_widths(tokens: list[Token]) -> list[int]:
     return sorted(w for w, k in counts.items() if k >= 3 and w >= 6)
 
 
+def _is_full(line_w: int, width: float | None, fulls: list[int]) -> bool:
+    """True where a line of ``line_w`` fills its column (the cell may go on)."""
+    if width:
+        return line_w >= width - 2
+    return any(f - 2 <= line_w <= f + 1 for f in fulls)
+
+
+def _first_unit_width(text: str) -> int:
+    """Width of what would have had to fit on the line before: a character, or a run of Latin."""
+    m = _UNBREAKABLE.match(text)
+    return display_width(m.group(0) if m else text[0])
+
+
 def _wrap_score(line_w: int, next_w: int, width: float | None, fulls: list[int]) -> float:
     """Score of a cell going on to the next line after a line of ``line_w``."""
     if width:
@@ -361,7 +387,7 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fu
                             inner += joins[q - 1]
                             if tok.first_on_line:
                                 if not tok.after_break:
-                                    inner += _wrap_score(line_w, display_width(tok.text[0]), width, fulls)
+                                    inner += _wrap_score(line_w, _first_unit_width(tok.text), width, fulls)
                                     inner += WRAP_SHARED_LINE if shared else 0.0
                                     wrapped = True
                                 line_w = 0
@@ -374,14 +400,25 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fu
                             # a wrapped cell does not share its last line with the next cell either
                             ends_shared = wrapped and q < n_tok and not tokens[q].first_on_line
                             rs += WRAP_SHARED_LINE if ends_shared else 0.0
-                            relax((q, c + 1, new_pend), v + skipped + cut + inner + rs, ("cell", si, pend, c, p))
+                            if tok.page_number:
+                                rs += PAGE_NUMBER_IN_CELL
+                            # without the hint, a cell ending in a full line may go on after a page break
+                            end_pend = max(new_pend, int(tok.open_end is None and _is_full(line_w, width, fulls)))
+                            relax((q, c + 1, end_pend), v + skipped + cut + inner + rs, ("cell", si, pend, c, p))
                     skipped += skip[c]
                     if skipped == _NEG:
                         break
     final = max((0, 1), key=lambda pend: best[n_tok][0][pend])
     if best[n_tok][0][final] == _NEG:
         raise ValueError("the table's fragments fit no row structure")
-    return _trace(tokens, cols, back, (n_tok, 0, final))
+    return _trace(tokens, cols, back, (n_tok, 0, final), lambda cell: _ends_full(cell, widths, fulls))
+
+
+def _ends_full(cell: StreamCell, widths: dict[str, float], fulls: list[int]) -> bool:
+    if cell.tokens[-1].open_end is not None:
+        return cell.tokens[-1].open_end
+    last = cell.tokens[-1].line
+    return _is_full(display_width("".join(t.text for t in cell.tokens if t.line == last)), widths.get(cell.role), fulls)
 
 
 def _relax_between_rows(tokens, p, pend, v, joins, relax) -> None:
@@ -400,11 +437,17 @@ def _relax_between_rows(tokens, p, pend, v, joins, relax) -> None:
         q = p + 1
         while q < len(tokens) and not tokens[q].first_on_line:
             q += 1
-        cost = PAGE_NUMBER_COST if tokens[p].page_number else JUNK_LINE_COST
+        if tokens[p].page_number:
+            cost = PAGE_NUMBER_COST
+        elif _NOTE.match(tokens[p].text):
+            cost = NOTE_LINE_COST
+        else:
+            cost = JUNK_LINE_COST
         relax((q, 0, pend), v + cost, ("junk", pend, p))
 
 
-def _trace(tokens: list[Token], cols: list[str], back: dict, state: tuple[int, int, int]) -> StreamResult:
+def _trace(tokens: list[Token], cols: list[str], back: dict, state: tuple[int, int, int],
+           cut_by_break) -> StreamResult:
     steps = []
     while state != (0, 0, 0):
         how = back[state]
@@ -435,7 +478,11 @@ def _trace(tokens: list[Token], cols: list[str], back: dict, state: tuple[int, i
             current = StreamRow()
         elif step[0] == "carry":
             if result.rows:
-                result.rows[-1].carries.append(StreamCell("carry", list(step[1])))
+                row = result.rows[-1]
+                row.carries.append(StreamCell("carry", list(step[1])))
+                # the carry goes on the cell the page break cut: left open or full, else the level-3 name
+                target = next((c for c in row.cells if cut_by_break(c)), None) or row.cell("level3")
+                target.tokens = target.tokens + list(step[1])
             else:
                 result.junk.append(list(step[1]))
         elif not step[1][0].page_number:

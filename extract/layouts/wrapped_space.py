@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from extract.cell_stream import (
-    StreamCell, StreamRow, Token, open_line_hint, segment_rows, table_words, tokenise,
+    StreamRow, Token, open_line_hint, segment_rows, table_words, tokenise,
 )
 from extract.grammar import ColumnRoles, LevelContext, _compose_value, clean_level3
 from extract.layouts.base import DocumentContext, LayoutResult, build_project, table_amount_unit
@@ -150,17 +150,9 @@ def _header_rows(tokens: list[Token]) -> list[tuple[int, list[str]]]:
 # ---------------------------------------------------------------- indicators
 
 
-def _attach_carries(row: StreamRow) -> None:
-    """Fragments after a page break go to the cells of the row that the break cut (left open)."""
-    for carry in row.carries:
-        cut = [c for c in row.cells if c.tokens[-1].open_end] or [c for c in row.cells if c.role == "level3"]
-        cut[0].tokens = cut[0].tokens + carry.tokens
-
-
 def _fill_indicators(project: Project, rows: list[StreamRow]) -> None:
     ctx = LevelContext()
     for row in rows:
-        _attach_carries(row)
         parts: dict[str, list[str]] = {}
         for cell in row.cells:
             parts.setdefault(cell.role, []).append(cell.text)

@@ -1,0 +1,134 @@
+"""The wrapped space-separated layout (PDF layout-tool text): seed 003 against its gold, an
+invented fixture field by field, and both again with the tool's open-line hint removed."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extract.cell_stream import Token, open_line_hint, segment_rows, tokenise
+from extract.evaluation import evaluate, load_gold
+from extract.layouts import wrapped_space
+from extract.pipeline import extract_document
+from extract.segment import find_table_blocks
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "documents" / "003_e48c9036102b6734.txt"
+GOLD = Path(__file__).parent / "data" / "gold" / "003_e48c9036102b6734.json"
+FIXTURE = Path(__file__).parent / "data" / "layouts" / "wrapped_space.txt"
+EXPECTED = FIXTURE.with_name("wrapped_space.expected.json")
+PROJECT_FIELDS = ("name", "code", "kind", "budget_total", "budget_fiscal", "budget_other", "goal", "layout")
+INDICATOR_FIELDS = ("level1", "level2", "level3", "value", "op", "num", "unit", "description", "basis")
+
+
+def _without_trailing_space(src: Path, tmp_path: Path) -> Path:
+    """The same document as a tool that strips line ends would give it: no open-line hint."""
+    out = tmp_path / src.name
+    text = src.read_text(encoding="utf-8")
+    out.write_text("\n".join(line.rstrip() for line in text.split("\n")), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(params=["as printed", "line ends stripped"])
+def seed_path(request, tmp_path) -> Path:
+    return SEED if request.param == "as printed" else _without_trailing_space(SEED, tmp_path)
+
+
+def test_seed_003_scores_against_its_gold(seed_path):
+    record = extract_document(seed_path)
+    assert {p.layout for p in record.projects} == {"wrapped_space"}
+    evaluation = evaluate(load_gold(GOLD), [record])
+    scores = evaluation.overall
+    misses = "\n".join(m.describe() for m in evaluation.misses)
+    assert scores.project_f1 == 1.0, misses
+    assert scores.indicator_f1 >= 0.97, misses
+    for field in ("level1", "level2", "op", "num", "unit", "code", "budget_total", "budget_fiscal", "goal"):
+        assert scores.accuracy(field) >= 0.98, f"{field}\n{misses}"
+
+
+def test_seed_003_descriptions_and_bases_are_rejoined_exactly(seed_path):
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    record = extract_document(seed_path).to_dict()
+    for gold_project, project in zip(gold["projects"], record["projects"], strict=True):
+        assert project["name"] == gold_project["name"]
+        assert project["budget_other"] is gold_project["budget_other"] is None  # the 其他资金 cell is blank
+        pairs = zip(gold_project["indicators"], project["indicators"], strict=True)
+        for gold_ind, ind in pairs:
+            assert (ind["level3"], ind.get("description"), ind.get("basis")) == (
+                gold_ind["level3"], gold_ind["description"], gold_ind["basis"])
+
+
+def _check_fixture(path: Path) -> None:
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    record = extract_document(path).to_dict()
+    assert (record["bureau"], record["year"]) == (expected["bureau"], expected["year"])
+    assert len(record["projects"]) == len(expected["projects"])
+    for exp_p, got_p in zip(expected["projects"], record["projects"]):
+        for field in PROJECT_FIELDS:
+            assert got_p[field] == exp_p[field], f"{exp_p['name']}: {field}"
+        assert [f["code"] for f in got_p.get("flags", [])] == [f["code"] for f in exp_p.get("flags", [])]
+        assert len(got_p["indicators"]) == len(exp_p["indicators"]), exp_p["name"]
+        for exp_i, got_i in zip(exp_p["indicators"], got_p["indicators"]):
+            for field in INDICATOR_FIELDS:
+                assert got_i.get(field) == exp_i.get(field), f"{exp_i['level3']}: {field}"
+            assert [f["code"] for f in got_i.get("flags", [])] == [f["code"] for f in exp_i.get("flags", [])]
+
+
+def test_fixture_records_field_by_field():
+    _check_fixture(FIXTURE)
+
+
+def test_fixture_without_the_open_line_hint_gives_the_same_records(tmp_path):
+    stripped = _without_trailing_space(FIXTURE, tmp_path)
+    assert not open_line_hint(stripped.read_text(encoding="utf-8").split("\n"))
+    _check_fixture(stripped)
+
+
+def test_fixture_covers_what_it_claims():
+    """The fixture really has a page-break header inside a row, a wrapped value and a note line."""
+    lines = FIXTURE.read_text(encoding="utf-8").split("\n")
+    blocks = find_table_blocks(lines)
+    assert len(blocks) == 2 and len(blocks[0].headers) == 2
+    assert "≥1.5 万人" in lines and "次 " in lines
+    record = extract_document(FIXTURE)
+    carried = [i for p in record.projects for i in p.indicators if any(f.code == "page_break_carry" for f in i.flags)]
+    assert [i.level3 for i in carried] == ["公共文化服务长效运行机制"]
+    unplaced = [f for p in record.projects for f in p.flags if f.code == "unplaced_row"]
+    assert [f.text for f in unplaced] == ["注：指标值为年度目标值。"]
+
+
+def test_detect_takes_single_space_headers_only():
+    lines = ["一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据", "产出指标"]
+    tabbed = ["一级指标\t二级指标\t三级指标\t指标值", "产出指标"]
+    block = find_table_blocks(lines)[0]
+    assert wrapped_space.detect(block) > 0
+    assert wrapped_space.detect(find_table_blocks(tabbed)[0]) == 0.0
+
+
+def _row_texts(lines: list[str], roles: list[str]) -> list[list[str]]:
+    numbered = list(enumerate(lines, start=1))
+    tokens = tokenise(numbered, set(), open_line_hint(lines))
+    return [[c.text for c in row.cells] for row in segment_rows(tokens, roles).rows]
+
+
+def test_cells_are_cut_at_chinese_spaces_and_joined_at_tool_spaces():
+    roles = ["level2", "level3", "description", "value", "basis"]
+    rows = _row_texts(["数量指标 参保率 2024 城乡居民综合参保率 ≥95% 工作计划 ",
+                       "时效指标 回款时限 药品回款时限 ≤10 工作日 工作计划 "], roles)
+    assert rows == [["数量指标", "参保率", "2024城乡居民综合参保率", "≥95%", "工作计划"],
+                    ["时效指标", "回款时限", "药品回款时限", "≤10工作日", "工作计划"]]
+
+
+def test_wrapped_label_and_value_are_rejoined_without_the_hint():
+    roles = ["level1", "level2", "level3", "description", "value", "basis"]
+    lines = ["效益指标", "", "社会效益指", "", "标", "服务人次 年度公共文化场馆服务人次", "≥1.5 万人", "", "次", "历史标准",
+             "", "满意度指标", "服务对象满", "", "意度指标", "群众满意度 抽样调查群众满意程度 ≥90% 问卷调查"]
+    assert _row_texts(lines, roles) == [
+        ["效益指标", "社会效益指标", "服务人次", "年度公共文化场馆服务人次", "≥1.5万人次", "历史标准"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "抽样调查群众满意程度", "≥90%", "问卷调查"]]
+
+
+def test_header_without_level3_is_refused():
+    with pytest.raises(ValueError):
+        segment_rows([Token("产出指标", 1, True, True)], ["level1", "value"])
