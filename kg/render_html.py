@@ -141,5 +141,5 @@ def write_view(view: nx.DiGraph, path: Path) -> None:
 def notebook_frame(view: nx.DiGraph, height: int = 620) -> str:
     """The page inside an ``<iframe srcdoc>``, for showing a view inline in a notebook (``IPython.display.HTML``)."""
     page = html.escape(render_view(view), quote=True)
-    return (f'<iframe srcdoc="{page}" style="width: 100%; height: {int(height)}px; border: 1px solid #ddd;" '
-            f'title="{html.escape(view.graph.get("title", "perfkg view"))}"></iframe>')
+    return (f'<div class="perfkg-view"><iframe srcdoc="{page}" style="width: 100%; height: {int(height)}px; '
+            f'border: 1px solid #ddd;" title="{html.escape(view.graph.get("title", "perfkg view"))}"></iframe></div>')

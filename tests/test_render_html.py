@@ -112,6 +112,6 @@ def test_write_view_is_atomic_and_deterministic(tmp_path, seed_records, seed_dat
 def test_notebook_frame_embeds_the_escaped_page(seed_records, seed_dataset):
     view = bureau_view(seed_dataset, seed_records[0].bureau)
     frame = notebook_frame(view, height=400)
-    assert frame.startswith('<iframe srcdoc="') and "height: 400px" in frame
-    srcdoc = re.match(r'<iframe srcdoc="([^"]*)"', frame).group(1)
+    assert frame.startswith('<div class="perfkg-view"><iframe srcdoc="') and "height: 400px" in frame
+    srcdoc = re.search(r'<iframe srcdoc="([^"]*)"', frame).group(1)
     assert html.unescape(srcdoc) == render_view(view)
