@@ -89,9 +89,12 @@ def _cell_score(text: str, role: str, pos: int, col: int | None) -> float:
     if role == "group":
         s = 3.0 if _is_group_label(text) else -8.0
     elif role == "level1":
-        s = 6.0 if l1 else (-3.0 if l2 else (-4.0 if value_like or n > 12 else 0.0))
+        # A bare variant (满意度, 效益) outside the level-1 column is weak evidence: department
+        # templates use such words as level-2 names.
+        full = t.endswith("指标") or pos == col
+        s = (6.0 if full else 1.0) if l1 else (-3.0 if l2 else (-4.0 if value_like or n > 12 else 0.0))
     elif role == "level2":
-        s = 6.0 if l2 else (-2.0 if l1 else (-4.0 if value_like or n > 16 else 0.0))
+        s = 6.0 if l2 else ((-2.0 if t.endswith("指标") else 0.0) if l1 else (-4.0 if value_like or n > 16 else 0.0))
     elif role == "level3":
         s = -3.0 if (l1 or l2) else (-6.0 if value_like else 2.0)
     elif role == "value":
