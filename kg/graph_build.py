@@ -62,15 +62,19 @@ def remove_document(ds: Dataset, source: str) -> None:
 
 
 def decimal_literal(value: float | Decimal) -> Literal:
-    """An xsd:decimal in canonical form: no exponent, no trailing zeros (3216.0 → "3216", 0.950 → "0.95").
-
-    The canonical form is what pyoxigraph stores, so both stores give the same literals."""
+    """An xsd:decimal in XSD 1.0 canonical form: no exponent, no trailing zeros, at least one digit
+    after the point (3216 → "3216.0", 0.950 → "0.95"). Turtle's decimal shorthand prints exactly
+    this form, so literals survive a Turtle round trip unchanged."""
     d = value if isinstance(value, Decimal) else units.exact_decimal(value)
     text = format(d, "f")
     if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
+        text = text.rstrip("0")
+    else:
+        text += "."
+    if text.endswith("."):
+        text += "0"
+    if text.startswith("-") and not text.strip("-0."):
+        text = "0.0"
     return Literal(text, datatype=XSD.decimal)
 
 

@@ -233,7 +233,9 @@ def test_percent_targets_in_the_seed_graph_are_normalised_to_ratios(seed_dataset
 
 
 def test_decimal_literals_are_canonical_and_exact():
-    assert str(decimal_literal(3216.0)) == "3216"
+    assert str(decimal_literal(3216.0)) == "3216.0"
+    assert str(decimal_literal(Decimal("183600.00"))) == "183600.0"
+    assert str(decimal_literal(-0.0)) == "0.0"
     assert str(decimal_literal(0.1)) == "0.1"
     assert str(decimal_literal(1e-7)) == "0.0000001"
     assert float(decimal_literal(193.86).toPython()) == 193.86

@@ -1,0 +1,111 @@
+"""Graph files and stores: every format loads back, in rdflib and pyoxigraph, with the extractor's counts."""
+from __future__ import annotations
+
+import pyoxigraph
+import pytest
+from rdflib.compare import isomorphic
+
+from kg import iris
+from kg.graph_build import build_dataset
+from kg.graph_io import (FORMATS, GraphFileError, load_dataset, load_oxigraph, serialise, union_graph,
+                         write_graph)
+from kg.graph_read import read_records
+from kg.store import MemoryStore, OxigraphStore, open_store
+
+COUNT_INDICATORS = """PREFIX pkg: <https://w3id.org/perfkg/ns#>
+SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a pkg:Indicator }"""
+
+
+def _expected_indicators(records) -> int:
+    return sum(r.indicator_count() for r in records)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_loads_back_to_the_same_graph(seed_dataset, tmp_path, fmt):
+    path = tmp_path / f"graph.{fmt}"
+    assert write_graph(seed_dataset, path) == fmt
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "atomic write leaves no temp file"
+    loaded = load_dataset(path)
+    assert isomorphic(union_graph(loaded), union_graph(seed_dataset))
+
+
+def test_seed_turtle_loads_in_rdflib_and_pyoxigraph_with_the_extractors_count(seed_records, seed_dataset, tmp_path):
+    path = tmp_path / "graph.ttl"
+    write_graph(seed_dataset, path)
+    expected = _expected_indicators(seed_records)
+    rdflib_rows = list(load_dataset(path).query(COUNT_INDICATORS))
+    assert int(rdflib_rows[0][0]) == expected
+    store = load_oxigraph(path)
+    ox_rows = list(store.query(COUNT_INDICATORS))
+    assert int(ox_rows[0]["n"].value) == expected
+    assert len(store) == len(union_graph(seed_dataset))
+
+
+@pytest.mark.parametrize("fmt", ["nt", "trig"])
+def test_other_formats_load_in_pyoxigraph(seed_records, seed_dataset, tmp_path, fmt):
+    path = tmp_path / f"graph.{fmt}"
+    write_graph(seed_dataset, path)
+    store = load_oxigraph(path)
+    rows = list(store.query(COUNT_INDICATORS, use_default_graph_as_union=True))
+    assert int(rows[0]["n"].value) == _expected_indicators(seed_records)
+
+
+def test_trig_and_jsonld_keep_one_named_graph_per_document(seed_records, seed_dataset, tmp_path):
+    for fmt in ("trig", "jsonld"):
+        path = tmp_path / f"graph.{fmt}"
+        write_graph(seed_dataset, path)
+        loaded = load_dataset(path)
+        names = {str(g.identifier) for g in loaded.graphs() if len(g)}
+        assert {str(iris.graph_iri(r.source)) for r in seed_records} <= names
+        assert read_records(loaded) == sorted(seed_records, key=lambda r: r.source), fmt
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_two_builds_serialise_byte_identically(seed_records, seed_dataset, fmt):
+    assert serialise(build_dataset(seed_records), fmt) == serialise(seed_dataset, fmt)
+
+
+def test_unknown_suffix_and_broken_files_are_reported_naming_the_file(tmp_path):
+    with pytest.raises(GraphFileError, match="graph.xyz"):
+        load_dataset(tmp_path / "graph.xyz")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix pkg: <https://w3id.org/perfkg/ns#> .\npkg:a pkg:b \n", encoding="utf-8")
+    with pytest.raises(GraphFileError, match="broken.ttl"):
+        load_dataset(broken)
+    with pytest.raises(GraphFileError, match="broken.ttl"):
+        load_oxigraph(broken)
+    with pytest.raises(ValueError, match="unknown graph format"):
+        serialise(build_dataset([]), "rdfxml")
+
+
+def test_memory_and_oxigraph_stores_agree(seed_records, tmp_path):
+    stores = [MemoryStore(), OxigraphStore(tmp_path / "ox")]
+    for store in stores:
+        for record in seed_records:
+            store.add_document(record)
+        store.add_document(seed_records[0])  # re-adding replaces, never duplicates
+    counts = [store.query(COUNT_INDICATORS) for store in stores]
+    assert counts[0] == counts[1] == [(str(_expected_indicators(seed_records)),)]
+    for store in stores:
+        ds = load_dataset_from_text(store.serialise("trig"), tmp_path / f"{type(store).__name__}.trig")
+        assert read_records(ds) == sorted(seed_records, key=lambda r: r.source)
+
+
+def load_dataset_from_text(text: str, path):
+    path.write_text(text, encoding="utf-8")
+    return load_dataset(path)
+
+
+def test_oxigraph_store_persists_on_disk_and_removes_documents(seed_records, tmp_path):
+    where = tmp_path / "ox"
+    store = OxigraphStore(where)
+    for record in seed_records:
+        store.add_document(record)
+    removed = seed_records[0]
+    store.remove_document(removed.source)
+    del store
+    reopened = open_store("oxigraph", where)
+    expected = _expected_indicators(seed_records) - removed.indicator_count()
+    assert reopened.query(COUNT_INDICATORS) == [(str(expected),)]
+    assert str(iris.graph_iri(removed.source)) not in reopened.graph_names()
+    assert isinstance(reopened.store, pyoxigraph.Store)
