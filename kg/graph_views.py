@@ -207,6 +207,10 @@ def project_view(graph: Graph, project: str, max_nodes: int = DEFAULT_MAX_NODES)
                        details=[("level 2", ind.level2_printed or "—"), ("level 1", ind.level1_printed)])
             g.add_edge(level1, level2)
         _add_indicator(g, level2, ind, with_target=True)
+    for node, data in g.nodes(data=True):
+        if data["kind"] in ("level1", "level2"):  # level nodes grow with the indicators under them
+            below = sum(1 for d in nx.descendants(g, node) if g.nodes[d]["kind"] == "indicator")
+            data["size"] = round(10 + 3 * math.sqrt(below), 1)
     stages = [("level-2", _by_level2(lambda g_, n: next(iter(g_.predecessors(n)))))]
     return _finish(g, p.iri, f"Project: {p.name} ({p.bureau_name}, {p.year or '—'})", "project",
                    max_nodes, stages, radial=False)

@@ -178,3 +178,17 @@ def test_document_text_stays_raw_in_the_graph_and_is_escaped_only_when_rendered(
     labels = {d["label"] for _, d in view.nodes(data=True)}
     assert "<script>window.__perfkgXss=2</script>" in labels
     assert '<img src=x onerror="window.__perfkgXss=1">项目' in labels
+
+
+def test_level_nodes_grow_with_their_indicators(seed_records, seed_dataset):
+    record, project = largest_projects(seed_records)[2]
+    view = project_view(seed_dataset, str(iris.project_iri(record.bureau, record.year, project.code, project.name)))
+    for kind in ("level1", "level2"):
+        nodes = [n for n, d in view.nodes(data=True) if d["kind"] == kind]
+        below = {n: sum(1 for d in nx.descendants(view, n) if view.nodes[d]["kind"] == "indicator") for n in nodes}
+        by_count = sorted(nodes, key=lambda n: below[n])
+        assert [view.nodes[n]["size"] for n in by_count] == sorted(view.nodes[n]["size"] for n in nodes)
+    level1 = Counter(i.level1 for i in project.indicators)
+    biggest = max(level1, key=level1.get)
+    sizes = {d["label"]: d["size"] for _, d in view.nodes(data=True) if d["kind"] == "level1"}
+    assert sizes[biggest] == max(sizes.values())
