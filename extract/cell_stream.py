@@ -323,6 +323,48 @@ def _wrap_score(line_w: int, next_w: int, width: float | None, fulls: list[int])
     return 0.0
 
 
+def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, float], fulls: list[int],
+                     joins: list[float], cuts: list[float]) -> list[list[list[tuple[int, float, int]]]]:
+    """Every cell the tokens allow: ``[start][column] -> [(end, score, ends_full)]``.
+
+    A cell's score is its role score plus its joins, wrap checks and the cut before it; it does
+    not depend on the rows around it, so the row search reuses it from every state.
+    """
+    n_tok = len(tokens)
+    tok_w = [display_width(t.text) for t in tokens]
+    unit_w = [_first_unit_width(t.text) for t in tokens]
+    out: list[list[list[tuple[int, float, int]]]] = [[[] for _ in cols] for _ in range(n_tok)]
+    for p in range(n_tok):
+        shared = not tokens[p].first_on_line  # a cell that shares its line with another one does not wrap
+        for c, role in enumerate(cols):
+            width = widths.get(role)
+            text, inner, line_w, wrapped = "", cuts[p] if p > 0 else 0.0, 0, False
+            for q in range(p + 1, min(n_tok, p + MAX_CELL_TOKENS) + 1):
+                tok = tokens[q - 1]
+                if q > p + 1:
+                    inner += joins[q - 1]
+                    if tok.first_on_line:
+                        if not tok.after_break:
+                            inner += _wrap_score(line_w, unit_w[q - 1], width, fulls)
+                            inner += WRAP_SHARED_LINE if shared else 0.0
+                            wrapped = True
+                        line_w = 0
+                line_w += tok_w[q - 1]
+                if width and line_w > width + 2:
+                    break  # wider than the column: no longer cell fits either
+                text += tok.text
+                rs = role_score(role, text)
+                if rs is None:
+                    continue
+                # a wrapped cell does not share its last line with the next cell either
+                rs += WRAP_SHARED_LINE if wrapped and q < n_tok and not tokens[q].first_on_line else 0.0
+                rs += PAGE_NUMBER_IN_CELL if tok.page_number else 0.0
+                # without the hint, a cell ending in a full line may go on after a page break
+                full = int(tok.open_end is None and _is_full(line_w, width, fulls))
+                out[p][c].append((q, inner + rs, full))
+    return out
+
+
 def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fulls: list[int]) -> StreamResult:
     n_tok, n_col = len(tokens), len(cols)
     l3 = cols.index("level3")
@@ -334,9 +376,10 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fu
         joins[p], cuts[p] = _separator(tokens[p - 1], tokens[p])
     skip = [0.0 if c in LABEL_ROLES else SKIP_COST.get(c, SKIP_OTHER) for c in cols]
     skip[l3] = _NEG
+    candidates = _cell_candidates(tokens, cols, widths, fulls, joins, cuts)
 
     # best[p][s+1][pending]: score after p tokens, s the last column filled (-1: between rows),
-    # pending: the row was cut at an open line and may go on after a page break.
+    # pending: a cell of the row may go on after a page break (it ended open or full).
     best = [[[_NEG, _NEG] for _ in range(n_col + 1)] for _ in range(n_tok + 1)]
     back: dict[tuple[int, int, int], tuple] = {}
     best[0][0][0] = 0.0
@@ -348,63 +391,29 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fu
             back[state] = how
 
     for p in range(n_tok + 1):
-        if p < n_tok and not tokens[p].first_on_line:
-            ends = ()  # rows start on a new line
-        else:
-            ends = range(l3, n_col)
-        for s in ends:  # a row may end once it has its level-3 cell
-            for pend in (0, 1):
-                v = best[p][s + 1][pend]
-                if v > _NEG:
-                    tail = sum(skip[s + 1:])
-                    relax((p, 0, pend), v + tail + ROW_COST, ("end", s + 1, pend))
+        if p == n_tok or tokens[p].first_on_line:  # rows start on a new line
+            for s in range(l3, n_col):  # a row may end once it has its level-3 cell
+                for pend in (0, 1):
+                    if best[p][s + 1][pend] > _NEG:
+                        relax((p, 0, pend), best[p][s + 1][pend] + sum(skip[s + 1:]) + ROW_COST, ("end", s + 1, pend))
         if p == n_tok:
             break
+        opened = int(p > 0 and cuts[p] < 0)
         for si in range(n_col + 1):
             for pend in (0, 1):
                 v = best[p][si][pend]
                 if v == _NEG:
                     continue
                 s = si - 1
-                cut = cuts[p] if p > 0 else 0.0
-                opened = int(p > 0 and cuts[p] < 0)
                 if s == -1:
                     _relax_between_rows(tokens, p, pend, v, joins, relax)
                 skipped = 0.0
                 for c in range(s + 1, n_col):
-                    if c > l2 >= 0 and s == l1 >= 0 and skipped > _NEG:
-                        skipped += LEVEL1_WITHOUT_LEVEL2 if c == l2 + 1 else 0.0
-                    new_pend = opened if s == -1 else max(pend, opened)
-                    text = ""
-                    inner = 0.0
-                    width = widths.get(cols[c])
-                    line_w = 0
-                    shared = not tokens[p].first_on_line
-                    wrapped = False
-                    for q in range(p + 1, min(n_tok, p + MAX_CELL_TOKENS) + 1):
-                        tok = tokens[q - 1]
-                        if q > p + 1:
-                            inner += joins[q - 1]
-                            if tok.first_on_line:
-                                if not tok.after_break:
-                                    inner += _wrap_score(line_w, _first_unit_width(tok.text), width, fulls)
-                                    inner += WRAP_SHARED_LINE if shared else 0.0
-                                    wrapped = True
-                                line_w = 0
-                        line_w += display_width(tok.text)
-                        if width and line_w > width + 2:
-                            break  # wider than the column: no longer cell fits either
-                        text += tok.text
-                        rs = role_score(cols[c], text)
-                        if rs is not None:
-                            # a wrapped cell does not share its last line with the next cell either
-                            ends_shared = wrapped and q < n_tok and not tokens[q].first_on_line
-                            rs += WRAP_SHARED_LINE if ends_shared else 0.0
-                            if tok.page_number:
-                                rs += PAGE_NUMBER_IN_CELL
-                            # without the hint, a cell ending in a full line may go on after a page break
-                            end_pend = max(new_pend, int(tok.open_end is None and _is_full(line_w, width, fulls)))
-                            relax((q, c + 1, end_pend), v + skipped + cut + inner + rs, ("cell", si, pend, c, p))
+                    if c == l2 + 1 and s == l1 >= 0 and l2 >= 0:
+                        skipped += LEVEL1_WITHOUT_LEVEL2
+                    row_pend = opened if s == -1 else max(pend, opened)
+                    for q, score, full in candidates[p][c]:
+                        relax((q, c + 1, max(row_pend, full)), v + skipped + score, ("cell", si, pend, c, p))
                     skipped += skip[c]
                     if skipped == _NEG:
                         break
