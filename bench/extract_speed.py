@@ -115,12 +115,12 @@ def main() -> int:
           f"{indicators / seconds:.0f} indicators/s")
     print(f"peak memory: five seeds {memory_seeds / 2**20:.1f} MiB traced (tracemalloc); "
           f"process peak RSS after {args.copies} documents held {max_rss:.0f} MiB")
-    print(f"\n{'layout':16} {'tables':>6} {'total ms':>9} {'ms/table':>9}")
+    print(f"\n{'layout':24} {'tables':>6} {'total ms':>9} {'ms/table':>9}")
     for name in sorted(timer.seconds, key=timer.seconds.get, reverse=True):
-        print(f"{name:16} {timer.tables[name]:6d} {timer.seconds[name] * 1000:9.1f} "
+        print(f"{name:24} {timer.tables[name]:6d} {timer.seconds[name] * 1000:9.1f} "
               f"{timer.seconds[name] * 1000 / timer.tables[name]:9.2f}")
     other = seconds - sum(timer.seconds.values())
-    print(f"{'(read, segment, checks)':16} {'':6} {other * 1000:9.1f}")
+    print(f"{'(read, segment, checks)':24} {'':6} {other * 1000:9.1f}")
     return 0
 
 
