@@ -124,7 +124,7 @@ def _finish(g: nx.DiGraph, root: str, title: str, view: str, max_nodes: int,
         count = _fold(g, make_folds(g), max_nodes, what)
         if count:
             notes.append(f"indicators of {count} {what} groups are folded into count nodes (×N)")
-    if notes:
+    if full > max_nodes:
         notes.insert(0, f"This view has {full} nodes, more than --max-nodes {max_nodes}; "
                         f"showing {g.number_of_nodes()}:")
     if g.number_of_nodes() > max_nodes:
@@ -155,32 +155,27 @@ def _tree_layout(g: nx.DiGraph, root: str, radial: bool) -> None:
             g.nodes[node]["y"] = round(s * 46, 1)
 
 
-def _by_level2(parent_of: Callable[[nx.DiGraph, str], str]) -> Callable[[nx.DiGraph], list[_Fold]]:
-    """Folds of the indicators sharing a parent and a printed level-2 name."""
-    def make(g: nx.DiGraph) -> list[_Fold]:
-        groups: dict[tuple[str, str], _Fold] = {}
-        for node, data in g.nodes(data=True):
-            if data["kind"] != "indicator":
-                continue
-            parent = parent_of(g, node)
+def _by_level2(g: nx.DiGraph) -> list[_Fold]:
+    """Folds of the indicators sharing a parent (level-2 node or project) and a printed level-2 name."""
+    groups: dict[tuple[str, str], _Fold] = {}
+    for node, data in g.nodes(data=True):
+        if data["kind"] == "indicator":
+            parent = next(iter(g.predecessors(node)))
             key = (parent, data["level2"])
             if key not in groups:
                 groups[key] = _Fold(parent, [], data["level2"] or data["group"], data["group"])
             groups[key].members.append(node)
-        return list(groups.values())
-    return make
+    return list(groups.values())
 
 
-def _by_parent(label: str) -> Callable[[nx.DiGraph], list[_Fold]]:
+def _by_parent(g: nx.DiGraph) -> list[_Fold]:
     """Folds of all indicators (and earlier folds) under one parent."""
-    def make(g: nx.DiGraph) -> list[_Fold]:
-        groups: dict[str, _Fold] = {}
-        for node, data in g.nodes(data=True):
-            if data["kind"] in ("indicator", "aggregate"):
-                parent = next(iter(g.predecessors(node)))
-                groups.setdefault(parent, _Fold(parent, [], label, None)).members.append(node)
-        return list(groups.values())
-    return make
+    groups: dict[str, _Fold] = {}
+    for node, data in g.nodes(data=True):
+        if data["kind"] in ("indicator", "aggregate"):
+            parent = next(iter(g.predecessors(node)))
+            groups.setdefault(parent, _Fold(parent, [], "indicators", None)).members.append(node)
+    return list(groups.values())
 
 
 def _project_details(p: ProjectFacts) -> list[tuple[str, str]]:
@@ -211,7 +206,7 @@ def project_view(graph: Graph, project: str, max_nodes: int = DEFAULT_MAX_NODES)
         if data["kind"] in ("level1", "level2"):  # level nodes grow with the indicators under them
             below = sum(1 for d in nx.descendants(g, node) if g.nodes[d]["kind"] == "indicator")
             data["size"] = round(10 + 3 * math.sqrt(below), 1)
-    stages = [("level-2", _by_level2(lambda g_, n: next(iter(g_.predecessors(n)))))]
+    stages = [("level-2", _by_level2)]
     return _finish(g, p.iri, f"Project: {p.name} ({p.bureau_name}, {p.year or '—'})", "project",
                    max_nodes, stages, radial=False)
 
@@ -226,10 +221,9 @@ def bureau_view(graph: Graph, bureau: str, max_nodes: int = DEFAULT_MAX_NODES) -
     largest = max(budgets) if budgets else 1.0
     years = sorted({str(p.year) for p in own if p.year})
     g = nx.DiGraph()
-    g.add_node(iri, kind="bureau", label=name, group=None, size=30,
-               details=[("bureau", name), ("years", ", ".join(years)), ("projects", str(len(own))),
-                        ("budget", f"{_format_number(sum(budgets))} 万元" if budgets else "")])
-    g.nodes[iri]["details"] = [(k, v) for k, v in g.nodes[iri]["details"] if v]
+    details = [("bureau", name), ("years", ", ".join(years)), ("projects", str(len(own))),
+               ("budget", f"{_format_number(sum(budgets))} 万元" if budgets else "")]
+    g.add_node(iri, kind="bureau", label=name, group=None, size=30, details=[(k, v) for k, v in details if v])
     for p in own:
         # area proportional to budget: the radius grows with its square root
         size = 10 + 30 * math.sqrt((p.budget_total or 0) / largest)
@@ -238,8 +232,8 @@ def bureau_view(graph: Graph, bureau: str, max_nodes: int = DEFAULT_MAX_NODES) -
         g.add_edge(iri, p.iri)
         for ind in p.indicators:
             _add_indicator(g, p.iri, ind, with_target=False)
-    stages = [("level-2", _by_level2(lambda g_, n: next(iter(g_.predecessors(n))))),
-              ("project", _by_parent("indicators"))]
+    stages = [("level-2", _by_level2),
+              ("project", _by_parent)]
     return _finish(g, iri, f"Bureau: {name}", "bureau", max_nodes, stages, radial=True)
 
 
@@ -260,7 +254,7 @@ def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES)
     _size_targets_by_value(g)
     bureaus = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "bureau")
     g.nodes[c.iri]["details"] += [("bureaus", str(bureaus)), ("indicators", str(len(linked)))]
-    stages = [("bureau", _by_parent("indicators"))]
+    stages = [("bureau", _by_parent)]
     return _finish(g, c.iri, f"Concept: {c.label}", "concept", max_nodes, stages, radial=False)
 
 
