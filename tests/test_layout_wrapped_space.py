@@ -132,3 +132,18 @@ def test_wrapped_label_and_value_are_rejoined_without_the_hint():
 def test_header_without_level3_is_refused():
     with pytest.raises(ValueError):
         segment_rows([Token("产出指标", 1, True, True)], ["level1", "value"])
+
+
+def test_header_word_wrapped_onto_the_next_line_is_finished_and_skipped():
+    lines = ["一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定 ", "", "依据 ", "产出指标 "]
+    words, continued = wrapped_space.header_columns(lines, 0)
+    assert words[-1] == "指标值确定依据" and continued == [2]
+    assert wrapped_space.header_columns(lines, 3) == (["产出指标"], [])
+
+
+def test_seed_003_with_its_header_wrapped_scores_the_same(tmp_path):
+    text = SEED.read_text(encoding="utf-8").replace("指标值 指标值确定依据 \n", "指标值 指标值确定 \n依据 \n")
+    assert text.count("\n依据 \n") == 9  # eight tables and one repeat at a page break
+    path = tmp_path / SEED.name
+    path.write_text(text, encoding="utf-8")
+    assert evaluate(load_gold(GOLD), [extract_document(path)]).overall.indicator_f1 >= 0.97

@@ -44,11 +44,34 @@ def _header_words(line: str) -> list[str]:
     return out
 
 
+def header_columns(lines: list[str], index: int) -> tuple[list[str], list[int]]:
+    """The header cells starting at line ``index`` (0-based), and the lines (0-based) that only
+    finish header words wrapped onto them ("指标值确定|依据")."""
+    words = _header_words(lines[index])
+    continued: list[int] = []
+    j = index + 1
+    while j < len(lines) and j <= index + 4:
+        parts = lines[j].split()
+        if not parts:
+            j += 1
+            continue
+        merged = list(words)
+        for part in parts:
+            k = next((k for k, w in enumerate(merged) if header_role(w) is None and header_role(w + part)), None)
+            if k is None:
+                return words, continued
+            merged[k] += part
+        words = merged
+        continued.append(j)
+        j += 1
+    return words, continued
+
+
 def detect(block: TableBlock) -> float:
     header = block.lines[block.header]
     if "\t" in header or "|" in header:
         return 0.0
-    roles = [header_role(w) for w in _header_words(header)]
+    roles = [header_role(w) for w in header_columns(block.lines, block.header)[0]]
     known = sum(r is not None for r in roles)
     if known < 3 or "level3" not in roles:
         return 0.0
@@ -63,12 +86,15 @@ def parse(block: TableBlock, context: DocumentContext) -> LayoutResult:
     header = read_project_header(_header_rows(tokenise(above, set(), hint)),
                                  table_amount_unit(block) or context.amount_unit)
     project = build_project(block, header, context, NAME)
-    columns = ColumnRoles.from_cells(_header_words(block.lines[block.header]))
+    words, _ = header_columns(block.lines, block.header)
+    columns = ColumnRoles.from_cells(words)
     if not columns.usable:
         project.flags.append(Flag("header_unreadable", "indicator header has no 三级指标 column", header_line))
         return LayoutResult([project])
     body = [(n, t) for n, t in lines if n > header_line]
-    breaks = {h + 1 for h in block.headers if h + 1 > header_line}
+    breaks = {h + 1 for h in block.headers if h + 1 > header_line}  # the header repeated at a page break
+    for h in block.headers:
+        breaks.update(j + 1 for j in header_columns(block.lines, h)[1])
     tokens = tokenise(body, breaks, hint)
     if not tokens:
         return LayoutResult([project])
