@@ -25,9 +25,13 @@ from importlib import resources
 from importlib.abc import Traversable
 from typing import Any
 
+from rdflib import Graph
+from rdflib.namespace import RDF, SKOS
+
 from extract.records import Indicator
 from extract.target_values import parse_target_value
 from extract.text_normalise import compact, to_simplified
+from kg.units import unit_info
 
 CONCEPT_NS = "https://w3id.org/perfkg/concept/"
 MEASURE_TYPES = ("rate", "count", "amount", "per_capita_amount", "duration", "qualitative")
@@ -93,12 +97,9 @@ def _read_jsonl(source: Traversable) -> list[dict[str, Any]]:
 
 def concept_labels(scheme_ttl: str) -> dict[str, list[str]]:
     """Concept slug → its @zh pref and alt labels, read from the concept scheme's Turtle."""
-    import rdflib
-    from rdflib.namespace import SKOS
-
-    graph = rdflib.Graph().parse(data=scheme_ttl, format="turtle")
+    graph = Graph().parse(data=scheme_ttl, format="turtle")
     labels: dict[str, list[str]] = {}
-    for concept in sorted(graph.subjects(rdflib.RDF.type, SKOS.Concept)):
+    for concept in sorted(graph.subjects(RDF.type, SKOS.Concept)):
         slug = str(concept)[len(CONCEPT_NS):]
         texts = [str(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(concept, p)
                  if getattr(o, "language", None) == "zh"]
@@ -110,7 +111,7 @@ class ConceptLinker:
     """Links indicators to concepts and tags population and measure type (see module docstring)."""
 
     def __init__(self, scheme_ttl: str | None = None) -> None:
-        import spacy
+        import spacy  # imported here: a second to import, and only graph building needs it
         from spacy.matcher import Matcher, PhraseMatcher
 
         if scheme_ttl is None:
@@ -143,9 +144,13 @@ class ConceptLinker:
             else:
                 self._phrases.add(key, [self.nlp.make_doc(pattern.text)])
         self._rules = _read_jsonl(_data("concept_context_rules.jsonl"))
-        self._units = {r["unit"]: r["measure"] for r in _read_jsonl(_data("measure_patterns.jsonl")) if "unit" in r}
-        self._suffixes = [(r["name_suffix"], r["measure"])
-                          for r in _read_jsonl(_data("measure_patterns.jsonl")) if "name_suffix" in r]
+        measure_rows = _read_jsonl(_data("measure_patterns.jsonl"))
+        for row in measure_rows + self._rules:
+            for measure in row.get("measures", [row.get("measure")]):
+                if measure not in MEASURE_TYPES:
+                    raise ValueError(f"kg/data: unknown measure type {measure!r} in {row}")
+        self._units = {r["unit"]: r["measure"] for r in measure_rows if "unit" in r}
+        self._suffixes = [(r["name_suffix"], r["measure"]) for r in measure_rows if "name_suffix" in r]
         ruler = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(_read_jsonl(_data("population_patterns.jsonl")))
 
@@ -185,8 +190,6 @@ class ConceptLinker:
     # -- tags ------------------------------------------------------------------------------------
     def measure_type(self, name: str, value: str | None, num: float | None, unit: str | None) -> str | None:
         """rate / count / amount / per_capita_amount / duration / qualitative, or None when unknown."""
-        from kg.units import unit_info
-
         if value and num is None and unit is None:
             parsed = parse_target_value(value)
             num, unit = parsed.num, parsed.unit
