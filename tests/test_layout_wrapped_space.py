@@ -22,17 +22,19 @@ PROJECT_FIELDS = ("name", "code", "kind", "budget_total", "budget_fiscal", "budg
 INDICATOR_FIELDS = ("level1", "level2", "level3", "value", "op", "num", "unit", "description", "basis")
 
 
-def _without_trailing_space(src: Path, tmp_path: Path) -> Path:
+def _without_trailing_space(src: Path, tmp_path: Path, drop_blank_lines: bool = False) -> Path:
     """The same document as a tool that strips line ends would give it: no open-line hint."""
     out = tmp_path / src.name
-    text = src.read_text(encoding="utf-8")
-    out.write_text("\n".join(line.rstrip() for line in text.split("\n")), encoding="utf-8")
+    lines = [line.rstrip() for line in src.read_text(encoding="utf-8").split("\n")]
+    out.write_text("\n".join(line for line in lines if line or not drop_blank_lines), encoding="utf-8")
     return out
 
 
-@pytest.fixture(params=["as printed", "line ends stripped"])
+@pytest.fixture(params=["as printed", "line ends stripped", "line ends and blank lines stripped"])
 def seed_path(request, tmp_path) -> Path:
-    return SEED if request.param == "as printed" else _without_trailing_space(SEED, tmp_path)
+    if request.param == "as printed":
+        return SEED
+    return _without_trailing_space(SEED, tmp_path, drop_blank_lines="blank" in request.param)
 
 
 def test_seed_003_scores_against_its_gold(seed_path):

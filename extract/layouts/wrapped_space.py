@@ -118,15 +118,10 @@ def _is_stop_label(text: str) -> bool:
     return t in table_words()["unrecorded_header_labels"]
 
 
-def _is_label_prefix(text: str) -> bool:
-    """True where ``text`` is the start of a key or unrecorded label, cut by a wrap."""
-    t = to_simplified(compact(text)).replace("：", ":").replace("（", "(").replace("）", ")")
-    if len(t) < 2:
-        return False
-    from extract.project_header import _KEYS  # the key list is the header grammar's own data
-    labels = [k for _, keys in _KEYS for k in keys] + list(table_words()["unrecorded_header_labels"])
-    t = re.sub(r"^其中:?", "其中:", t)
-    return any(label.startswith(t) and label != t for label in labels)
+def _is_stop_prefix(text: str) -> bool:
+    """True where ``text`` is the start of an unrecorded label, cut by a wrap ("预算规模及")."""
+    t = to_simplified(compact(text)).replace("（", "(").replace("）", ")")
+    return len(t) >= 2 and any(label.startswith(t) and label != t for label in table_words()["unrecorded_header_labels"])
 
 
 def _header_cells(tokens: list[Token]) -> list[tuple[int, str]]:
@@ -137,10 +132,10 @@ def _header_cells(tokens: list[Token]) -> list[tuple[int, str]]:
         if cells:
             prev_line, prev = cells[-1]
             continues = tok.first_on_line and bool(prev_tok and prev_tok.open_end)
+            joined = prev + tok.text  # a key or label wrapped onto the next line: "其中：财政|资金"
             completes = (tok.first_on_line and key_of(prev) is None and not _is_stop_label(prev)
-                         and _is_label_prefix(prev)
-                         and (key_of(prev + tok.text) is not None or _is_stop_label(prev + tok.text)
-                              or _is_label_prefix(prev + tok.text)))
+                         and (key_of(joined) is not None
+                              or _is_stop_prefix(prev) and (_is_stop_label(joined) or _is_stop_prefix(joined))))
             number_unit = (not tok.first_on_line and prev[-1].isdigit() and not tok.text[0].isascii()
                            and key_of(tok.text) is None and not _is_stop_label(tok.text))  # "2024 年"
             if continues or completes or number_unit:
