@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-from extract.cell_stream import (
-    StreamRow, Token, open_line_hint, segment_rows, table_words, tokenise,
-)
+from extract.cell_roles import table_words
+from extract.cell_stream import StreamRow, Token, open_line_hint, segment_rows, tokenise
 from extract.grammar import ColumnRoles, LevelContext, _compose_value, clean_level3
 from extract.layouts.base import DocumentContext, LayoutResult, build_project, table_amount_unit
 from extract.project_header import key_of, read_project_header

@@ -1,0 +1,102 @@
+"""The cell-role scorer: how well a text fills a column of an indicator table.
+
+Used where nothing delimits cells (``extract.cell_stream``): a level-1 or level-2 cell must be
+a name of the framework vocabulary, a value cell reads as a target value, a basis cell is a
+word such as 工作计划 or a document number, and a level name never fills a text column.
+The basis words and the labels of unrecorded header cells live in ``data/table_words.json``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from importlib import resources
+
+from extract.target_values import looks_like_value, parse_quantity
+from extract.text_normalise import compact
+from extract.vocabulary import clean_label, standard_level1, standard_level2
+
+
+@functools.lru_cache(maxsize=1)
+def table_words() -> dict:
+    """The anchor vocabulary (basis words, reference pattern, unrecorded header labels)."""
+    return json.loads(resources.files("extract").joinpath("data/table_words.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=4096)
+def basis_strength(text: str) -> float:
+    """How surely a cell is a 指标值确定依据: 2 a listed word, 1.5 a document number, 1 a typical ending."""
+    t = clean_label(text)
+    words = table_words()
+    if t in words["basis_words"]:
+        return 2.0
+    if re.match(words["reference_pattern"], unicodedata.normalize("NFKC", t).replace("〔", "[").replace("〕", "]")):
+        return 1.5
+    if len(t) <= 10 and t.endswith(tuple(words["basis_suffixes"])) and not re.search(r"\d", t):
+        return 1.0
+    return 0.0
+
+
+def label_kind(text: str) -> str | None:
+    """"full" for a standard level name ending in 指标, "short" for a bare variant (数量, 满意度)."""
+    if standard_level1(text) or standard_level2(text):
+        return "full" if clean_label(text).endswith("指标") else "short"
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def role_score(role: str, text: str) -> float | None:
+    """How well ``text`` fills a column of ``role``; None where it cannot."""
+    t = compact(text)
+    n = len(t)
+    label = label_kind(t)
+    if role == "level1":
+        return (5.0 if label == "full" else 3.0) if standard_level1(t) else None
+    if role == "level2":
+        if standard_level2(t):
+            return (3.0 if standard_level1(t) else 5.0) - (0.0 if label == "full" else 2.0)
+        if label is None and t.endswith("指标") and 4 <= n <= 10 and not re.search(r"\d", t):
+            return 1.0  # a non-standard level-2 name
+        return None
+    if role == "group":
+        return 1.0 if t.endswith(("绩效指标", "年度指标")) and n <= 8 else None
+    if label == "full" or t in ("指标", "标"):
+        return None  # a level name, or the tail of one cut by a wrap
+    base = -4.0 if label == "short" else 0.0
+    if not re.search(r"[\w\u4e00-\u9fff]", t):
+        base -= 3.0  # punctuation only: a placeholder or a stray mark
+    basis = basis_strength(t)
+    quantity = parse_quantity(t) is not None
+    if role == "level3":
+        if quantity:
+            return None
+        s = 1.0 - max(0, n - 25) * 0.3 - 2.0 * basis
+        return base + s - (1.0 if re.search(r"[^\d.]\d+$", t) else 0.0)
+    if role == "description":
+        return base + 1.0 - 2.0 * basis - (1.0 if quantity else 0.0)
+    if role == "value":
+        if looks_like_value(t):
+            if re.fullmatch(r"(19|20)\d\d", t):
+                return 0.5  # a bare year is a date, seldom a target
+            if parse_quantity(t) is None:
+                return 2.0  # "≥90%以上": a value, but less surely
+            return 2.0 if re.fullmatch(r"[\d.,]+", t) else 4.0
+        return base + (1.0 if n <= 8 else 1.0 - (n - 8) * 0.4) - 3.0 * basis
+    if role == "basis":
+        if quantity:
+            return None
+        return base + (2.0 * basis if basis else (0.5 if n <= 8 else 0.5 - (n - 8) * 0.4))
+    if role == "score":
+        return 3.0 if re.match(r"^\d+(\.\d+)?", t) else 0.0
+    if role == "op":
+        return 4.0 if re.fullmatch(r"[≥≤><=＞＜＝≧≦]+|大于等于|小于等于|大于|小于|等于|定性|定量", t) else None
+    if role == "num":
+        return 4.0 if re.fullmatch(r"[\d.,]+%?", t) else None
+    if role == "unit":
+        return 3.0 if n <= 6 and not re.search(r"\d", t) else None
+    return base + (0.5 if n <= 20 else 0.0)
+
+
+def carry_score(text: str) -> float | None:
+    return None if label_kind(text) else 0.0
