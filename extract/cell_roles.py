@@ -15,7 +15,7 @@ from importlib import resources
 
 from extract.target_values import looks_like_value, parse_quantity
 from extract.text_normalise import compact
-from extract.vocabulary import clean_label, standard_level1, standard_level2
+from extract.vocabulary import clean_label, qualitative_values, standard_level1, standard_level2
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,6 +64,8 @@ def role_score(role: str, text: str) -> float | None:
     if label == "full" or t in ("指标", "标"):
         return None  # a level name, or the tail of one cut by a wrap
     base = -4.0 if label == "short" else 0.0
+    if role not in ("value", "op") and re.search(r"[≥≤><=＞＜＝≧≦]$", t):
+        base -= 3.0  # a comparator ends nothing but a value's sign cell
     if not re.search(r"[\w\u4e00-\u9fff]", t):
         base -= 3.0  # punctuation only: a placeholder or a stray mark
     basis = basis_strength(t)
@@ -82,20 +84,28 @@ def role_score(role: str, text: str) -> float | None:
             if parse_quantity(t) is None:
                 return 2.0  # "≥90%以上": a value, but less surely
             return 2.0 if re.fullmatch(r"[\d.,]+", t) else 4.0
+        if t in qualitative_values():
+            return 3.0
         return base + (1.0 if n <= 8 else 1.0 - (n - 8) * 0.4) - 3.0 * basis
     if role == "basis":
         if quantity:
             return None
         return base + (2.0 * basis if basis else (0.5 if n <= 8 else 0.5 - (n - 8) * 0.4))
-    if role == "score":
+    if role in ("score", "points"):
         return 3.0 if re.match(r"^\d+(\.\d+)?", t) else 0.0
+    if role == "value_type":
+        return 4.0 if re.fullmatch(r"(定量|定性)(指标)?|正向|反向", t) else None
+    if role == "actual":
+        return base + (2.0 if looks_like_value(t) else (0.5 if n <= 10 else -1.0))
     if role == "op":
         return 4.0 if re.fullmatch(r"[≥≤><=＞＜＝≧≦]+|大于等于|小于等于|大于|小于|等于|定性|定量", t) else None
     if role == "num":
         return 4.0 if re.fullmatch(r"[\d.,]+%?", t) else None
     if role == "unit":
-        return 3.0 if n <= 6 and not re.search(r"\d", t) else None
-    return base + (0.5 if n <= 20 else 0.0)
+        if re.search(r"\d", t) or n > 6:
+            return None
+        return 3.0 if n <= 3 or "/" in t else 0.5  # 人次, 元/人; a longer word is seldom a unit
+    return base - (0.0 if n <= 20 else 1.0)  # a column the grammar does not know: no evidence either way
 
 
 def carry_score(text: str) -> float | None:

@@ -1,5 +1,8 @@
-"""The wrapped space-separated layout (PDF layout-tool text): seed 003 against its gold, an
-invented fixture field by field, and both again with the tool's open-line hint removed."""
+"""The wrapped space-separated layout (PDF layout-tool text): seed 003 against its gold, two
+invented fixtures field by field, and all again with the tool's open-line hint removed.
+
+The fixtures keep the tool's line ends: a line that ends in a space closes its cells, a line
+without one is a cell that wraps (the "open-line hint"); do not let an editor strip them."""
 from __future__ import annotations
 
 import json
@@ -17,9 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "documents" / "003_e48c9036102b6734.txt"
 GOLD = Path(__file__).parent / "data" / "gold" / "003_e48c9036102b6734.json"
 FIXTURE = Path(__file__).parent / "data" / "layouts" / "wrapped_space.txt"
-EXPECTED = FIXTURE.with_name("wrapped_space.expected.json")
+# Comparator, number and unit in separate cells, a 权重 column, no description, amounts in 元.
+UNITS_FIXTURE = FIXTURE.with_name("wrapped_space_units.txt")
 PROJECT_FIELDS = ("name", "code", "kind", "budget_total", "budget_fiscal", "budget_other", "goal", "layout")
-INDICATOR_FIELDS = ("level1", "level2", "level3", "value", "op", "num", "unit", "description", "basis")
+INDICATOR_FIELDS = ("level1", "level2", "level3", "value", "op", "num", "unit", "description", "basis", "score")
 
 
 def _without_trailing_space(src: Path, tmp_path: Path, drop_blank_lines: bool = False) -> Path:
@@ -61,8 +65,10 @@ def test_seed_003_descriptions_and_bases_are_rejoined_exactly(seed_path):
                 gold_ind["level3"], gold_ind["description"], gold_ind["basis"])
 
 
-def _check_fixture(path: Path) -> None:
-    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+def _check_fixture(path: Path, fixture: Path | None = None) -> None:
+    """Records of ``path`` equal the expected records of ``fixture`` (default: ``path`` itself)."""
+    fixture = fixture or path
+    expected = json.loads(fixture.with_name(fixture.stem + ".expected.json").read_text(encoding="utf-8"))
     record = extract_document(path).to_dict()
     assert (record["bureau"], record["year"]) == (expected["bureau"], expected["year"])
     assert len(record["projects"]) == len(expected["projects"])
@@ -77,14 +83,17 @@ def _check_fixture(path: Path) -> None:
             assert [f["code"] for f in got_i.get("flags", [])] == [f["code"] for f in exp_i.get("flags", [])]
 
 
-def test_fixture_records_field_by_field():
-    _check_fixture(FIXTURE)
+@pytest.mark.parametrize("fixture", [FIXTURE, UNITS_FIXTURE], ids=lambda p: p.stem)
+def test_fixture_records_field_by_field(fixture):
+    _check_fixture(fixture)
 
 
-def test_fixture_without_the_open_line_hint_gives_the_same_records(tmp_path):
-    stripped = _without_trailing_space(FIXTURE, tmp_path)
+@pytest.mark.parametrize("fixture", [FIXTURE, UNITS_FIXTURE], ids=lambda p: p.stem)
+def test_fixture_without_the_open_line_hint_gives_the_same_records(fixture, tmp_path):
+    stripped = _without_trailing_space(fixture, tmp_path)
+    assert open_line_hint(fixture.read_text(encoding="utf-8").split("\n"))
     assert not open_line_hint(stripped.read_text(encoding="utf-8").split("\n"))
-    _check_fixture(stripped)
+    _check_fixture(stripped, fixture)
 
 
 def test_fixture_covers_what_it_claims():
