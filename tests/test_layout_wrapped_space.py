@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from extract.cell_roles import basis_strength, role_score
 from extract.cell_stream import Token, open_line_hint, segment_rows, tokenise
 from extract.evaluation import evaluate, load_gold
 from extract.layouts import wrapped_space
@@ -158,3 +159,16 @@ def test_seed_003_with_its_header_wrapped_scores_the_same(tmp_path):
     path = tmp_path / SEED.name
     path.write_text(text, encoding="utf-8")
     assert evaluate(load_gold(GOLD), [extract_document(path)]).overall.indicator_f1 >= 0.97
+
+
+def test_cell_roles_read_what_a_cell_can_be():
+    assert basis_strength("工作计划") == 2.0
+    assert basis_strength("邢医保发[2021]11号") == basis_strength("冀财社〔2023〕208号") == 1.5
+    assert basis_strength("绩效评价标准") == 1.0 and basis_strength("维护基金安全运行") == 0.0
+    assert role_score("level2", "社会效益指") is None  # a level name cut by a wrap fills no column
+    assert role_score("level2", "社会效益指标") > role_score("level2", "社会效益") > 0
+    assert role_score("level1", "成本指标") > 0 and role_score("level2", "成本指标") > 0
+    assert role_score("level3", "社会效益指标") is None and role_score("level3", "指标") is None
+    assert role_score("value", "≥1.5万人次") > role_score("value", "有效缓解") > role_score("value", "计划标准")
+    assert role_score("basis", "≥90%") is None and role_score("level3", "≥90%") is None
+    assert role_score("unit", "人次") > role_score("unit", "明显提升")
