@@ -12,7 +12,13 @@ nothing downloaded). Three kinds of evidence, all kept in data files:
   (``kg/data/measure_patterns.jsonl``: by unit, else qualitative value, else by name suffix).
 
 Chinese indicator names are head-final (参保人员 | 满意度, 补助标准 | 符合率), so the name link is the
-match that ends last (longest on ties); earlier matches are modifiers and are not linked.
+match that ends last (longest on ties); earlier matches are modifiers and are not linked, except one that
+overlaps the head and names a narrower concept of it (资金支付及时 + 及时率: fund-disbursement timeliness,
+not just timeliness).
+
+Evidence strings say how a link was made: ``label: X`` (the whole name is a label), ``label X: Y`` or
+``pattern X: Y`` (label or pattern X matched the text Y of the name), ``… within …`` (a refinement as
+above), ``context: rule`` (a context rule).
 """
 from __future__ import annotations
 
@@ -95,16 +101,19 @@ def _read_jsonl(source: Traversable) -> list[dict[str, Any]]:
     return rows
 
 
-def concept_labels(scheme_ttl: str) -> dict[str, list[str]]:
-    """Concept slug → its @zh pref and alt labels, read from the concept scheme's Turtle."""
+def read_concept_scheme(scheme_ttl: str) -> tuple[dict[str, list[str]], dict[str, frozenset[str]]]:
+    """From the concept scheme's Turtle: slug → its @zh pref and alt labels, and slug → all its broader slugs."""
     graph = Graph().parse(data=scheme_ttl, format="turtle")
     labels: dict[str, list[str]] = {}
+    broader: dict[str, frozenset[str]] = {}
     for concept in sorted(graph.subjects(RDF.type, SKOS.Concept)):
         slug = str(concept)[len(CONCEPT_NS):]
         texts = [str(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(concept, p)
                  if getattr(o, "language", None) == "zh"]
         labels[slug] = sorted(set(texts))
-    return labels
+        ancestors = graph.transitive_objects(concept, SKOS.broader)
+        broader[slug] = frozenset(str(a)[len(CONCEPT_NS):] for a in ancestors if a != concept)
+    return labels, broader
 
 
 class ConceptLinker:
@@ -116,7 +125,7 @@ class ConceptLinker:
 
         if scheme_ttl is None:
             scheme_ttl = resources.files("ontology").joinpath("concepts.ttl").read_text(encoding="utf-8")
-        self.labels = concept_labels(scheme_ttl)
+        self.labels, self.broader = read_concept_scheme(scheme_ttl)
         self.nlp = spacy.blank("zh")  # default segmenter "char": one token per character
         self._patterns: list[_Pattern] = []
         self._exact: dict[str, str] = {}
@@ -166,13 +175,20 @@ class ConceptLinker:
             pattern = self._patterns[int(self.nlp.vocab.strings[match_id][1:])]
             confidence = pattern.confidence * (1.0 if end == len(doc) else NOT_AT_END_FACTOR)
             # head-final: the match ending last wins, then the longest, then the surest
-            candidates.append(((end, end - start, confidence, pattern.concept), pattern, start, end, confidence))
+            candidates.append(((end, end - start, confidence, pattern.is_label, pattern.concept),
+                               pattern, start, end, confidence))
         if not candidates:
             return None
-        _, pattern, start, end, confidence = max(candidates, key=lambda c: c[0])
-        kind = "label" if pattern.is_label else "pattern"
-        return ConceptLink(pattern.concept, round(confidence, 3),
-                           f"{kind} {pattern.text}: {doc[start:end].text}")
+        _, head, start, end, confidence = max(candidates, key=lambda c: c[0])
+        evidence = f"{_kind(head)} {head.text}: {doc[start:end].text}"
+        refinements = [c for c in candidates if c[2] < start < c[3] <= end
+                       and head.concept in self.broader[c[1].concept]]
+        if refinements:  # a modifier overlapping the head that names a narrower concept of it
+            _, narrower, n_start, _, n_confidence = max(refinements, key=lambda c: c[0])
+            return ConceptLink(narrower.concept, round(min(confidence, n_confidence / NOT_AT_END_FACTOR), 3),
+                               f"{_kind(narrower)} {narrower.text} within {evidence.split(':')[0]}: "
+                               f"{doc[n_start:end].text}")
+        return ConceptLink(head.concept, round(confidence, 3), evidence)
 
     def _context_link(self, name_link: ConceptLink | None, level1: str | None, level2: str | None,
                       measure: str | None) -> ConceptLink | None:
@@ -231,6 +247,10 @@ class ConceptLinker:
     def tag_indicator(self, indicator: Indicator) -> IndicatorTags:
         return self.tag(indicator.level3, indicator.level1, indicator.level2,
                         indicator.value, indicator.num, indicator.unit)
+
+
+def _kind(pattern: _Pattern) -> str:
+    return "label" if pattern.is_label else "pattern"
 
 
 @functools.lru_cache(maxsize=1)

@@ -201,3 +201,22 @@ def test_a_malformed_pattern_file_names_file_and_line(tmp_path):
     bad.write_text('{"concept": "timeliness", "pattern": "及时率", "confidence": 0.8}\n{"concept": \n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"patterns.jsonl: line 2"):
         _read_jsonl(bad)
+
+
+@pytest.mark.parametrize("name,concept,evidence", [
+    # an overlapping modifier that names a narrower concept refines the head (及时率 → disbursement)
+    ("资金支付及时率", "fund-disbursement-timeliness", "pattern 支付及时 within label 及时率: 支付及时率"),
+    ("补助资金到位率", "fund-disbursement-rate", "pattern 到位率: 到位率"),
+    ("追回医保基金金额", "funds-recovered", "pattern 追回…基金: 追回医保基金"),
+    ("困难群众医疗救助覆盖率", "medical-aid-coverage", "pattern 救助…覆盖率: 救助覆盖率"),
+    ("上级部门满意度", "supervisor-satisfaction", "pattern 上级…满意度: 上级部门满意度"),
+])
+def test_wordings_of_no_seed_document(name, concept, evidence):
+    links = default_linker().tag(name).links
+    assert [(link.concept, link.evidence) for link in links] == [(concept, evidence)]
+
+
+def test_a_modifier_of_an_unrelated_concept_does_not_refine_the_head():
+    # 补助标准 (per-capita standard) is no narrower concept of 及时率 (timeliness): the head stays
+    links = default_linker().tag("补助标准发放及时率").links
+    assert [link.concept for link in links] == ["timeliness"]
