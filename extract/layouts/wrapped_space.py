@@ -19,7 +19,7 @@ from extract.records import Flag, Indicator, Project
 from extract.segment import TableBlock
 from extract.target_values import parse_target_value
 from extract.text_normalise import compact, to_simplified
-from extract.vocabulary import clean_label, header_role
+from extract.vocabulary import header_role
 
 NAME = "wrapped_space"
 DESCRIPTION = ("space-separated cells, wrapped cell text over several lines, headers repeated at page "
@@ -113,6 +113,7 @@ def parse(block: TableBlock, context: DocumentContext) -> LayoutResult:
 
 
 def _is_stop_label(text: str) -> bool:
+    """True for a header label whose cells are not recorded (资金用途 …): a key's value stops there."""
     t = to_simplified(compact(text)).replace("（", "(").replace("）", ")")
     return t in table_words()["unrecorded_header_labels"]
 
@@ -120,7 +121,8 @@ def _is_stop_label(text: str) -> bool:
 def _is_stop_prefix(text: str) -> bool:
     """True where ``text`` is the start of an unrecorded label, cut by a wrap ("预算规模及")."""
     t = to_simplified(compact(text)).replace("（", "(").replace("）", ")")
-    return len(t) >= 2 and any(label.startswith(t) and label != t for label in table_words()["unrecorded_header_labels"])
+    labels = table_words()["unrecorded_header_labels"]
+    return len(t) >= 2 and any(label.startswith(t) and label != t for label in labels)
 
 
 def _header_cells(tokens: list[Token]) -> list[tuple[int, str]]:
@@ -171,6 +173,7 @@ def _header_rows(tokens: list[Token]) -> list[tuple[int, list[str]]]:
 
 
 def _fill_indicators(project: Project, rows: list[StreamRow]) -> None:
+    """Indicators from the rows of cells; merged level cells inherit from the rows above."""
     ctx = LevelContext()
     for row in rows:
         parts: dict[str, list[str]] = {}
@@ -190,8 +193,8 @@ def _fill_indicators(project: Project, rows: list[StreamRow]) -> None:
         m = re.match(r"^(\d+(?:\.\d+)?)", compact("".join(parts.get("score", []))))
         if m:
             ind.score = float(m.group(1))
-        if ind.level1 is not None:
-            ind.level1 = clean_label(ind.level1)
+        if parts.get("actual"):
+            ind.actual = compact("".join(parts["actual"]))
         if row.carries:
             ind.flags.append(Flag("page_break_carry", "a cell cut by a page break was rejoined", first_line,
                                   " ".join(c.text for c in row.carries)))
