@@ -265,3 +265,13 @@ def test_query_files_load_by_path_and_headers_are_checked(tmp_path, seed_dataset
     broken = parse_query("# title: Broken\nSELECT WHERE {", "broken", "broken.rq")
     with pytest.raises(QueryError, match="broken.rq"):
         run_query(broken, seed_dataset)
+
+
+def test_queries_see_every_named_graph_of_a_dataset_without_union_default(seed_dataset):
+    from rdflib import Dataset
+
+    from kg.graph_io import serialise
+
+    plain = Dataset()  # default_union=False: the default graph alone is empty
+    plain.parse(data=serialise(seed_dataset, "trig"), format="trig")
+    assert run("concept_coverage", plain) == run("concept_coverage", seed_dataset)
