@@ -121,28 +121,47 @@ class ConceptLinker:
 
     def __init__(self, scheme_ttl: str | None = None) -> None:
         import spacy  # imported here: a second to import, and only graph building needs it
-        from spacy.matcher import Matcher, PhraseMatcher
 
         if scheme_ttl is None:
             scheme_ttl = resources.files("ontology").joinpath("concepts.ttl").read_text(encoding="utf-8")
         self.labels, self.broader = read_concept_scheme(scheme_ttl)
         self.nlp = spacy.blank("zh")  # default segmenter "char": one token per character
-        self._patterns: list[_Pattern] = []
-        self._exact: dict[str, str] = {}
-        for slug, texts in self.labels.items():
-            for text in texts:
-                key = normalise_name(text)
-                self._exact.setdefault(key, slug)
-                self._patterns.append(_Pattern(slug, key, LABEL_CONFIDENCE, True))
+        self._patterns = self._read_patterns()
+        self._exact = {p.text: p.concept for p in reversed(self._patterns) if p.is_label}
+        self._build_matchers()
+        self._rules = _read_jsonl(_data("concept_context_rules.jsonl"))
+        measure_rows = _read_jsonl(_data("measure_patterns.jsonl"))
+        for rule in self._rules:
+            if rule["concept"] not in self.labels:
+                raise ValueError(f"concept_context_rules.jsonl: unknown concept {rule['concept']!r}")
+        for row in measure_rows + self._rules:
+            for measure in row.get("measures", [row.get("measure")]):
+                if measure not in MEASURE_TYPES:
+                    raise ValueError(f"kg/data: unknown measure type {measure!r} in {row}")
+        self._units = {r["unit"]: r["measure"] for r in measure_rows if "unit" in r}
+        self._suffixes = [(r["name_suffix"], r["measure"]) for r in measure_rows if "name_suffix" in r]
+        ruler = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+        ruler.add_patterns(_read_jsonl(_data("population_patterns.jsonl")))
+
+    def _read_patterns(self) -> list[_Pattern]:
+        """The scheme's labels, then the fragments and gapped patterns of concept_patterns.jsonl."""
+        patterns = [_Pattern(slug, normalise_name(text), LABEL_CONFIDENCE, True)
+                    for slug, texts in self.labels.items() for text in texts]
         for row in _read_jsonl(_data("concept_patterns.jsonl")):
             if row["concept"] not in self.labels:
                 raise ValueError(f"concept_patterns.jsonl: unknown concept {row['concept']!r}")
             text = _GAP.join(normalise_name(part) for part in row["pattern"].split(_GAP))  # NFKC would turn … into ...
-            self._patterns.append(_Pattern(row["concept"], text, float(row["confidence"]), False))
+            patterns.append(_Pattern(row["concept"], text, float(row["confidence"]), False))
+        return patterns
+
+    def _build_matchers(self) -> None:
+        """Plain patterns into a PhraseMatcher, gapped ones (…) into a Matcher with ``*`` in each gap."""
+        from spacy.matcher import Matcher, PhraseMatcher
+
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._gapped = Matcher(self.nlp.vocab)
         for index, pattern in enumerate(self._patterns):
-            key = f"p{index}"
+            key = f"p{index}"  # match ids lead back to self._patterns[index]
             if _GAP in pattern.text:
                 tokens: list[dict[str, Any]] = []
                 for part_number, part in enumerate(pattern.text.split(_GAP)):
@@ -152,16 +171,6 @@ class ConceptLinker:
                 self._gapped.add(key, [tokens])
             else:
                 self._phrases.add(key, [self.nlp.make_doc(pattern.text)])
-        self._rules = _read_jsonl(_data("concept_context_rules.jsonl"))
-        measure_rows = _read_jsonl(_data("measure_patterns.jsonl"))
-        for row in measure_rows + self._rules:
-            for measure in row.get("measures", [row.get("measure")]):
-                if measure not in MEASURE_TYPES:
-                    raise ValueError(f"kg/data: unknown measure type {measure!r} in {row}")
-        self._units = {r["unit"]: r["measure"] for r in measure_rows if "unit" in r}
-        self._suffixes = [(r["name_suffix"], r["measure"]) for r in measure_rows if "name_suffix" in r]
-        ruler = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
-        ruler.add_patterns(_read_jsonl(_data("population_patterns.jsonl")))
 
     # -- name links ------------------------------------------------------------------------------
     def _name_link(self, name: str) -> ConceptLink | None:

@@ -220,3 +220,11 @@ def test_a_modifier_of_an_unrelated_concept_does_not_refine_the_head():
     # 补助标准 (per-capita standard) is no narrower concept of 及时率 (timeliness): the head stays
     links = default_linker().tag("补助标准发放及时率").links
     assert [link.concept for link in links] == ["timeliness"]
+
+
+def test_no_label_names_two_concepts():
+    owners: dict[str, str] = {}
+    for slug, texts in default_linker().labels.items():
+        for text in texts:
+            key = normalise_name(text)
+            assert owners.setdefault(key, slug) == slug, f"{text} is a label of {owners[key]} and {slug}"
