@@ -102,15 +102,18 @@ def _folded_facts(data: dict) -> list[IndicatorFacts]:
 
 
 def _value_range(facts: list[IndicatorFacts]) -> str:
-    """``min – max unit`` when all folded targets share a normalised unit, else empty."""
-    numbers = [(f.normalised_value, f.normalised_unit) for f in facts if f.normalised_value is not None]
-    units = {u for _, u in numbers}
-    if not numbers or len(units) != 1:
-        return ""
-    low, high = min(v for v, _ in numbers), max(v for v, _ in numbers)
-    unit = units.pop() or ""
-    span = _format_number(low) if low == high else f"{_format_number(low)} – {_format_number(high)}"
-    return f"{span} {unit}".strip()
+    """``min – max unit`` of the numeric targets: in the printed unit when they share one, else in the
+    normalised unit when they share that (万元 and 元 meet as 元); empty when the units differ."""
+    for numbers in ([(f.numeric_value, f.unit) for f in facts if f.numeric_value is not None],
+                    [(f.normalised_value, f.normalised_unit) for f in facts if f.normalised_value is not None]):
+        units = {u for _, u in numbers}
+        if numbers and len(units) == 1:
+            low, high = min(v for v, _ in numbers), max(v for v, _ in numbers)
+            unit = units.pop() or ""
+            unit = "(ratio)" if unit == "1" else unit  # the normalised unit of percentages
+            span = _format_number(low) if low == high else f"{_format_number(low)} – {_format_number(high)}"
+            return f"{span} {unit}".strip()
+    return ""
 
 
 def _finish(g: nx.DiGraph, root: str, title: str, view: str, max_nodes: int,
@@ -152,7 +155,7 @@ def _tree_layout(g: nx.DiGraph, root: str, radial: bool) -> None:
             g.nodes[node]["y"] = round(depth[node] * ring * math.sin(angle), 1)
         else:
             g.nodes[node]["x"] = float(depth[node] * 260)
-            g.nodes[node]["y"] = round(s * 46, 1)
+            g.nodes[node]["y"] = round(s * 56, 1)
 
 
 def _by_level2(g: nx.DiGraph) -> list[_Fold]:
@@ -252,8 +255,13 @@ def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES)
         _add_indicator(g, p.bureau_iri, ind, with_target=True)
         g.nodes[ind.iri]["details"].insert(1, ("project", p.name))
     _size_targets_by_value(g)
-    bureaus = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "bureau")
-    g.nodes[c.iri]["details"] += [("bureaus", str(bureaus)), ("indicators", str(len(linked)))]
+    bureau_nodes = [n for n, d in g.nodes(data=True) if d["kind"] == "bureau"]
+    for bureau in bureau_nodes:  # the bureau's span of targets, so bureaus compare at a glance (and after folding)
+        span = _value_range([ind for p, ind in linked if p.bureau_iri == bureau])
+        if span:
+            g.nodes[bureau]["label"] += f"\n{span}"
+            g.nodes[bureau]["details"].append(("targets", span))
+    g.nodes[c.iri]["details"] += [("bureaus", str(len(bureau_nodes))), ("indicators", str(len(linked)))]
     stages = [("bureau", _by_parent)]
     return _finish(g, c.iri, f"Concept: {c.label}", "concept", max_nodes, stages, radial=False)
 

@@ -33,6 +33,7 @@ class IndicatorFacts:
     level2_printed: str
     position: int
     printed_value: str | None
+    numeric_value: float | None
     unit: str | None
     normalised_value: float | None
     normalised_unit: str | None
@@ -134,6 +135,7 @@ def _indicator(graph: Graph, node, project_source: str | None) -> IndicatorFacts
         level2_printed=_text(graph, node, PKG.level2Label) or "",
         position=_integer(graph, node, PKG.position) or 0,
         printed_value=_text(graph, target, PKG.printedValue) if has_target else None,
+        numeric_value=_number(graph, target, PKG.numericValue) if has_target else None,
         unit=_text(graph, target, PKG.unitLabel) if has_target else None,
         normalised_value=_number(graph, target, PKG.normalisedValue) if has_target else None,
         normalised_unit=_text(graph, target, PKG.normalisedUnitLabel) if has_target else None,

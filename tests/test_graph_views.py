@@ -192,3 +192,26 @@ def test_level_nodes_grow_with_their_indicators(seed_records, seed_dataset):
     biggest = max(level1, key=level1.get)
     sizes = {d["label"]: d["size"] for _, d in view.nodes(data=True) if d["kind"] == "level1"}
     assert sizes[biggest] == max(sizes.values())
+
+
+def test_concept_view_bureaus_show_their_span_of_targets(seed_dataset):
+    concept = "https://w3id.org/perfkg/concept/service-recipient-satisfaction"
+    rows = seed_dataset.query("""
+        PREFIX pkg: <https://w3id.org/perfkg/ns#>
+        SELECT ?bureau ?value ?unit WHERE {
+          ?i pkg:concept ?c ; pkg:inProject/pkg:bureau ?bureau ; pkg:target ?t .
+          ?t pkg:numericValue ?value ; pkg:unitLabel ?unit }""", initBindings={"c": URIRef(concept)})
+    spans: dict[str, list] = {}
+    for row in rows:
+        spans.setdefault(str(row.bureau), []).append((float(row.value), str(row.unit)))
+    view = concept_view(seed_dataset, concept)
+    checked = 0
+    for bureau, values in spans.items():
+        if {u for _, u in values} != {"%"}:
+            continue
+        low, high = min(v for v, _ in values), max(v for v, _ in values)
+        span = f"{low:g} %" if low == high else f"{low:g} – {high:g} %"
+        assert dict(view.nodes[bureau]["details"])["targets"] == span
+        assert view.nodes[bureau]["label"].endswith("\n" + span)
+        checked += 1
+    assert checked >= 3
