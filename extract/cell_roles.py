@@ -63,6 +63,8 @@ def role_score(role: str, text: str) -> float | None:
         return 1.0 if t.endswith(("绩效指标", "年度指标")) and n <= 8 else None
     if label == "full" or t in ("指标", "标"):
         return None  # a level name, or the tail of one cut by a wrap
+    if re.match(r"[）)】」』，,。、；;：:%‰]", t):
+        return None  # closing punctuation only goes on a cell, never starts one
     base = -4.0 if label == "short" else 0.0
     if role not in ("value", "op") and re.search(r"[≥≤><=＞＜＝≧≦]$", t):
         base -= 3.0  # a comparator ends nothing but a value's sign cell
@@ -86,7 +88,9 @@ def role_score(role: str, text: str) -> float | None:
             return 2.0 if re.fullmatch(r"[\d.,]+", t) else 4.0
         if t in qualitative_values():
             return 3.0
-        return base + (1.0 if n <= 8 else 1.0 - (n - 8) * 0.4) - 3.0 * basis
+        if n == 1:
+            return base - 1.0  # one character is a fragment, not a value
+        return base + (1.0 if n <= 12 else 1.0 - (n - 12) * 0.4) - 3.0 * basis
     if role == "basis":
         if quantity:
             return None

@@ -12,6 +12,8 @@ column order with merged label cells optional. The best-scoring cut wins.
 """
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -54,6 +56,8 @@ WIDTH_SHORT_WRAP = -5.0  # a cell wraps to a new line only where the line is ful
 MAX_WIDTH_ROUNDS = 3
 WRAP_SHARED_LINE = -4.0  # a cell that shares its line with another cell is a one-line cell
 FULL_LINE_JOIN = 1.5  # without the open-line hint, a full line suggests the cell goes on
+JOIN_INSIDE_WORD = 2.0  # ... and so does a line break inside a word ("能|力")
+CUT_INSIDE_WORD = -2.0
 
 
 @dataclass
@@ -138,6 +142,29 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F", "A")
 
 
+@functools.lru_cache(maxsize=1)
+def _segmenter():
+    import jieba  # loaded only where a document lacks the open-line hint
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@functools.lru_cache(maxsize=16384)
+def crosses_word(left: str, right: str) -> bool:
+    """True where the end of ``left`` and the start of ``right`` form one word (a wrap inside it)."""
+    tail = re.search(r"[\u4e00-\u9fff]{1,3}$", left)
+    head = re.match(r"[\u4e00-\u9fff]{1,3}", right)
+    if not tail or not head:
+        return False
+    k, pos = len(tail.group(0)), 0
+    for word in _segmenter().lcut(tail.group(0) + head.group(0), HMM=False):
+        if pos < k < pos + len(word):
+            return True
+        pos += len(word)
+    return False
+
+
 def _separator(left: Token, right: Token) -> tuple[float, float]:
     """(join score, cut score) of the separator between two consecutive tokens."""
     if not right.first_on_line:
@@ -145,12 +172,14 @@ def _separator(left: Token, right: Token) -> tuple[float, float]:
             return JOIN_WIDE_SPACE, 0.0
         if left.text[-1] in "%‰":
             return JOIN_AFTER_PERCENT, 0.0  # a percentage is complete
-        if left.text[-1].isdigit() and _wide(right.text[0]):
-            return JOIN_TOOL_SPACE, CUT_NUMBER_UNIT  # "2024 年", "≥30 万人": the unit goes with its number
+        if left.text[-1].isalnum() and left.text[-1].isascii() and _wide(right.text[0]):
+            return JOIN_TOOL_SPACE, CUT_NUMBER_UNIT  # "2024 年", "≥30 万人", "DIP 结算": one cell
         return JOIN_TOOL_SPACE, 0.0
     if right.after_break:
         return (JOIN_OPEN_BREAK if left.open_end else JOIN_BREAK), 0.0
     if left.open_end is None:
+        if crosses_word(left.text, right.text):  # "监督执法能|力": the line break splits a word
+            return JOIN_LINE_NO_HINT + JOIN_INSIDE_WORD, CUT_INSIDE_WORD
         return JOIN_LINE_NO_HINT, 0.0
     return (JOIN_OPEN_LINE, CUT_OPEN_LINE) if left.open_end else (JOIN_CLOSED_LINE, 0.0)
 
@@ -225,14 +254,25 @@ def _first_unit_width(text: str) -> int:
     return display_width(m.group(0) if m else text[0])
 
 
-def _wrap_score(line_w: int, next_w: int, width: float | None, fulls: list[int]) -> float:
-    """Score of a cell going on to the next line after a line of ``line_w``."""
+def _overflows(line_w: int, next_w: int, width: float, exact: bool) -> bool:
+    """True where the next unit would not have fitted on the line. Widths of Chinese characters
+    are exact; digits, Latin letters and signs vary by font, so those lines get a unit of slack."""
+    return line_w + next_w > width if exact else line_w + next_w >= width - 1
+
+
+def _wrap_score(line_w: int, next_w: int, width: float | None, fulls: list[int], hinted: bool,
+                exact: bool) -> float:
+    """Score of a cell going on to the next line after a line of ``line_w``: only a full line
+    wraps; without the open-line hint, a full line is also the evidence that the cell goes on."""
     if width:
-        return 0.0 if line_w + next_w >= width - 1 else WIDTH_SHORT_WRAP
-    if fulls:
-        full = any(line_w + next_w >= f - 1 and line_w <= f + 1 for f in fulls)
-        return FULL_LINE_JOIN if full else WIDTH_SHORT_WRAP
-    return 0.0
+        full = _overflows(line_w, next_w, width, exact)
+    elif fulls:
+        full = any(_overflows(line_w, next_w, f, exact) and line_w <= f + 1 for f in fulls)
+    else:
+        return 0.0
+    if not full:
+        return WIDTH_SHORT_WRAP
+    return 0.0 if hinted else FULL_LINE_JOIN
 
 
 def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, float], fulls: list[int],
@@ -245,25 +285,33 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
     n_tok = len(tokens)
     tok_w = [display_width(t.text) for t in tokens]
     unit_w = [_first_unit_width(t.text) for t in tokens]
+    all_wide = [all(unicodedata.east_asian_width(ch) in ("W", "F") for ch in t.text) for t in tokens]
     out: list[list[list[tuple[int, float, int]]]] = [[[] for _ in cols] for _ in range(n_tok)]
     for p in range(n_tok):
         shared = not tokens[p].first_on_line  # a cell that shares its line with another one does not wrap
         for c, role in enumerate(cols):
+            if role not in LABEL_ROLES and label_kind(tokens[p].text) == "full":
+                continue  # a level name printed whole is a label cell, never part of a text cell
             width = widths.get(role)
-            text, inner, line_w, wrapped = "", cuts[p] if p > 0 else 0.0, 0, False
+            text, inner, line_w, wrapped, line_exact = "", cuts[p] if p > 0 else 0.0, 0, False, True
             for q in range(p + 1, min(n_tok, p + MAX_CELL_TOKENS) + 1):
                 tok = tokens[q - 1]
                 if q > p + 1:
                     inner += joins[q - 1]
                     if tok.first_on_line:
                         if not tok.after_break:
-                            inner += _wrap_score(line_w, unit_w[q - 1], width, fulls)
+                            hinted = tokens[q - 2].open_end is not None
+                            exact = line_exact and all_wide[q - 1]
+                            inner += _wrap_score(line_w, unit_w[q - 1], width, fulls, hinted, exact)
                             inner += WRAP_SHARED_LINE if shared else 0.0
                             wrapped = True
-                        line_w = 0
+                        line_w, line_exact = 0, True
                 line_w += tok_w[q - 1]
+                line_exact = line_exact and all_wide[q - 1]
                 if width and line_w > width + 2:
                     break  # wider than the column: no longer cell fits either
+                if q > p + 1 and label_kind(tok.text) == "full":
+                    break  # a level name printed whole is a cell of its own
                 text += tok.text
                 rs = role_score(role, text)
                 if rs is None:

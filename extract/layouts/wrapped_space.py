@@ -19,7 +19,7 @@ from extract.records import Flag, Indicator, Project
 from extract.segment import TableBlock
 from extract.target_values import parse_target_value
 from extract.text_normalise import compact, to_simplified
-from extract.vocabulary import header_role
+from extract.vocabulary import header_role, standard_level1, standard_parent
 
 NAME = "wrapped_space"
 DESCRIPTION = ("space-separated cells, wrapped cell text over several lines, headers repeated at page "
@@ -172,6 +172,17 @@ def _header_rows(tokens: list[Token]) -> list[tuple[int, list[str]]]:
 # ---------------------------------------------------------------- indicators
 
 
+def _settle_ambiguous_label(parts: dict[str, list[str]], ctx: LevelContext) -> None:
+    """A lone name that is both a level 1 and a level 2 (满意度指标, 成本指标) is read as the
+    level 2 of the group in force only where the framework puts it there; else (and on a
+    table's first row) it opens a group."""
+    if "level1" in parts or "level2" not in parts:
+        return
+    text = parts["level2"][0]
+    if standard_level1(text) and (ctx.level1 is None or standard_parent(text) != standard_level1(ctx.level1)):
+        parts["level1"] = parts.pop("level2")
+
+
 def _fill_indicators(project: Project, rows: list[StreamRow]) -> None:
     """Indicators from the rows of cells; merged level cells inherit from the rows above."""
     ctx = LevelContext()
@@ -181,6 +192,7 @@ def _fill_indicators(project: Project, rows: list[StreamRow]) -> None:
             parts.setdefault(cell.role, []).append(cell.text)
         first_line = row.cells[0].lines[0]
         last_line = max(c.lines[1] for c in row.cells + row.carries)
+        _settle_ambiguous_label(parts, ctx)
         ctx.update(parts, first_line, project.flags)
         value = parse_target_value(_compose_value(parts))
         ind = Indicator(
