@@ -96,7 +96,7 @@ def role_score(role: str, text: str) -> float | None:
             return None
         return base + (2.0 * basis if basis else (0.5 if n <= 8 else 0.5 - (n - 8) * 0.4))
     if role in ("score", "points"):
-        return 3.0 if re.match(r"^\d+(\.\d+)?", t) else 0.0
+        return 3.0 if re.fullmatch(r"\d+(\.\d+)?[分%]?", t) else base - 1.0
     if role == "value_type":
         return 4.0 if re.fullmatch(r"(定量|定性)(指标)?|正向|反向", t) else None
     if role == "actual":
@@ -106,9 +106,9 @@ def role_score(role: str, text: str) -> float | None:
     if role == "num":
         return 4.0 if re.fullmatch(r"[\d.,]+%?", t) else None
     if role == "unit":
-        if re.search(r"\d", t) or n > 6:
+        if re.search(r"[\d≥≤><=＞＜＝≧≦]", t) or n > 6:
             return None
-        return 3.0 if n <= 3 or "/" in t else 0.5  # 人次, 元/人; a longer word is seldom a unit
+        return base + (3.0 if n <= 3 or "/" in t else 0.5)  # 人次, 元/人; a longer word is seldom a unit
     return base - (0.0 if n <= 20 else 1.0)  # a column the grammar does not know: no evidence either way
 
 
