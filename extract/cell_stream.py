@@ -266,10 +266,10 @@ def _wrap_score(line_w: int, next_w: int, width: float | None, fulls: list[int],
     wraps; without the open-line hint, a full line is also the evidence that the cell goes on."""
     if width:
         full = _overflows(line_w, next_w, width, exact)
-    elif fulls:
+    elif fulls and line_w <= max(fulls) + 1:
         full = any(_overflows(line_w, next_w, f, exact) and line_w <= f + 1 for f in fulls)
     else:
-        return 0.0
+        return 0.0  # no column width known for a line this wide
     if not full:
         return WIDTH_SHORT_WRAP
     return 0.0 if hinted else FULL_LINE_JOIN
@@ -294,6 +294,7 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
                 continue  # a level name printed whole is a label cell, never part of a text cell
             width = widths.get(role)
             text, inner, line_w, wrapped, line_exact = "", cuts[p] if p > 0 else 0.0, 0, False, True
+            whole_label_inside = False
             for q in range(p + 1, min(n_tok, p + MAX_CELL_TOKENS) + 1):
                 tok = tokens[q - 1]
                 if q > p + 1:
@@ -311,10 +312,12 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
                 if width and line_w > width + 2:
                     break  # wider than the column: no longer cell fits either
                 if q > p + 1 and label_kind(tok.text) == "full":
-                    break  # a level name printed whole is a cell of its own
+                    if role not in LABEL_ROLES:
+                        break  # a level name printed whole is a cell of its own...
+                    whole_label_inside = True  # ...unless it ends a longer one ("生态环境|成本指标")
                 text += tok.text
                 rs = role_score(role, text)
-                if rs is None:
+                if rs is None or whole_label_inside and label_kind(text) is None:
                     continue
                 # a wrapped cell does not share its last line with the next cell either
                 rs += WRAP_SHARED_LINE if wrapped and q < n_tok and not tokens[q].first_on_line else 0.0
