@@ -260,19 +260,30 @@ def _overflows(line_w: int, next_w: int, width: float, exact: bool) -> bool:
     return line_w + next_w > width if exact else line_w + next_w >= width - 1
 
 
-def _wrap_score(line_w: int, next_w: int, width: float | None, fulls: list[int], hinted: bool,
-                exact: bool) -> float:
-    """Score of a cell going on to the next line after a line of ``line_w``: only a full line
-    wraps; without the open-line hint, a full line is also the evidence that the cell goes on."""
-    if width:
-        full = _overflows(line_w, next_w, width, exact)
-    elif fulls and line_w <= max(fulls) + 1:
-        full = any(_overflows(line_w, next_w, f, exact) and line_w <= f + 1 for f in fulls)
-    else:
-        return 0.0  # no column width known for a line this wide
-    if not full:
-        return WIDTH_SHORT_WRAP
-    return 0.0 if hinted else FULL_LINE_JOIN
+class _ColumnFit:
+    """Whether a growing cell's lines fit one column: it wraps only at full lines, all full at
+    the same width, and no line is wider than that width. The width is the column's where it is
+    known, else one of the table's full-line widths (which one is narrowed down wrap by wrap)."""
+
+    def __init__(self, width: float | None, fulls: list[int]):
+        self.known = bool(width)
+        self.widths: list[float] = [width] if width else [float(f) for f in fulls]
+        self.widest = max(self.widths) if self.widths else 0.0
+        self.narrowed = False
+
+    def wrap_score(self, line_w: int, next_w: int, exact: bool, hinted: bool) -> float:
+        """Score of the cell going on to the next line after a line of ``line_w``; without the
+        open-line hint, a full line is also the evidence that the cell goes on."""
+        if not self.widths or (not self.known and line_w > self.widest + 1):
+            return 0.0  # no column width known for a line this wide
+        fitting = [w for w in self.widths if _overflows(line_w, next_w, w, exact) and line_w <= w + 2]
+        if not fitting:
+            return WIDTH_SHORT_WRAP
+        self.widths, self.narrowed = fitting, True
+        return 0.0 if hinted else FULL_LINE_JOIN
+
+    def too_wide(self, line_w: int) -> bool:
+        return (self.known or self.narrowed) and line_w > max(self.widths) + 2
 
 
 def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, float], fulls: list[int],
@@ -293,6 +304,7 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
             if role not in LABEL_ROLES and label_kind(tokens[p].text) == "full":
                 continue  # a level name printed whole is a label cell, never part of a text cell
             width = widths.get(role)
+            fit = _ColumnFit(width, fulls)
             text, inner, line_w, wrapped, line_exact = "", cuts[p] if p > 0 else 0.0, 0, False, True
             whole_label_inside = False
             for q in range(p + 1, min(n_tok, p + MAX_CELL_TOKENS) + 1):
@@ -303,13 +315,13 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
                         if not tok.after_break:
                             hinted = tokens[q - 2].open_end is not None
                             exact = line_exact and all_wide[q - 1]
-                            inner += _wrap_score(line_w, unit_w[q - 1], width, fulls, hinted, exact)
+                            inner += fit.wrap_score(line_w, unit_w[q - 1], exact, hinted)
                             inner += WRAP_SHARED_LINE if shared else 0.0
                             wrapped = True
                         line_w, line_exact = 0, True
                 line_w += tok_w[q - 1]
                 line_exact = line_exact and all_wide[q - 1]
-                if width and line_w > width + 2:
+                if fit.too_wide(line_w):
                     break  # wider than the column: no longer cell fits either
                 if q > p + 1 and label_kind(tok.text) == "full":
                     if role not in LABEL_ROLES:
