@@ -18,6 +18,9 @@ from extract.text_normalise import compact
 from extract.vocabulary import clean_label, qualitative_values, standard_level1, standard_level2
 
 
+_COMPARATOR_START = re.compile(r"^([≥≤><=＞＜＝≧≦]|不低于|不少于|不超过|不高于|不大于|不小于|大于|小于|至少)")
+
+
 @functools.lru_cache(maxsize=1)
 def table_words() -> dict:
     """The anchor vocabulary (basis words, reference pattern, unrecorded header labels)."""
@@ -75,6 +78,8 @@ def role_score(role: str, text: str) -> float | None:
     if role == "level3":
         if quantity:
             return None
+        if _COMPARATOR_START.match(t):
+            base -= 3.0  # "不超过查实金额的3%" is a target, not a name
         s = 1.0 - max(0, n - 25) * 0.3 - 2.0 * basis
         return base + s - (1.0 if re.search(r"[^\d.]\d+$", t) else 0.0)
     if role == "description":
