@@ -4,11 +4,13 @@ PDF-to-text tools print a table row as its cells in column order, separated by s
 a narrow cell's text wrapped over several lines; a space may also be the tool's own (around
 digits and Latin letters), and a cell cut by a page break goes on after the repeated header.
 Nothing delimits cells reliably, so the cut is chosen by dynamic programming over the
-fragments: every candidate cell is scored for the column it would fill (a level-1 or level-2
-name from the vocabulary, a target value, a basis word such as 工作计划 …), every join and
-cut for what separates the fragments (a space between two Chinese characters is a cut; a
-line the tool left open, without trailing space, goes on), and rows follow the header's
-column order with merged label cells optional. The best-scoring cut wins.
+fragments: every candidate cell is scored for the column it would fill (``extract.cell_roles``:
+a level-1 or level-2 name from the vocabulary, a target value, a basis word such as 工作计划 …),
+every join and cut for what separates the fragments (a space between two Chinese characters
+is a cut; a line the tool left open, without trailing space, goes on; without that hint, a
+line break inside a word goes on), every wrap for the column's width (a cell wraps only at a
+full line), and rows follow the header's column order with merged label cells optional and
+start on a new line. The best-scoring cut wins; the columns' widths it shows feed a next cut.
 """
 from __future__ import annotations
 
@@ -205,8 +207,9 @@ def column_widths(result: StreamResult) -> dict[str, float]:
 def segment_rows(tokens: list[Token], roles: list[str | None]) -> StreamResult:
     """The best cut of ``tokens`` into rows of cells whose roles follow ``roles`` (header order).
 
-    A first cut gives the columns' widths; where they are known, a second cut uses them: a
-    cell wraps only where its line is full, and no line of a cell is wider than its column.
+    A first cut knows only the table's full-line widths; the column widths its wrapped cells
+    show then drive the next cut, until they settle: a cell wraps only where its line is full,
+    and no line of a cell is wider than its column.
     """
     cols = [r for r in roles if r is not None]
     if "level3" not in cols:

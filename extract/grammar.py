@@ -191,6 +191,30 @@ class LevelContext:
                 self.level1 = parent
 
 
+def indicator_from_parts(parts: dict[str, list[str]], ctx: LevelContext, line_no: int,
+                         last_line: int | None = None) -> Indicator:
+    """An indicator from one row's cells by role (level3 required), its levels those in force."""
+    value = parse_target_value(_compose_value(parts))
+    ind = Indicator(
+        level1=ctx.level1, level2=ctx.level2, level3=clean_level3("".join(parts["level3"])),
+        value=value.value, op=value.op, num=value.num, unit=value.unit,
+        description=compact("".join(parts.get("description", []))) or None,
+        basis=compact("".join(parts.get("basis", []))) or None,
+        span=(line_no, last_line or line_no),
+    )
+    if parts.get("actual"):
+        ind.actual = compact("".join(parts["actual"]))
+    score_text = compact("".join(parts.get("score", [])))
+    m = re.match(r"^(\d+(?:\.\d+)?)", score_text)
+    if m:
+        ind.score = float(m.group(1))
+    if value.value is None:
+        ind.flags.append(Flag("value_missing", "no target value could be read", line_no))
+    if ctx.level1 is None:
+        ind.flags.append(Flag("level1_missing", "no level-1 name above this row", line_no))
+    return ind
+
+
 def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
     """Indicators from body rows (header excluded), in document order."""
     result = GrammarResult()
@@ -223,24 +247,7 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
                 result.flags.append(Flag("labels_only_row", "level labels with no indicator name or value", line_no,
                                          " | ".join(parts["level1"] + parts["level2"])))
             continue
-        value = parse_target_value(_compose_value(parts))
-        ind = Indicator(
-            level1=ctx.level1, level2=ctx.level2, level3=clean_level3("".join(parts["level3"])),
-            value=value.value, op=value.op, num=value.num, unit=value.unit,
-            description=compact("".join(parts.get("description", []))) or None,
-            basis=compact("".join(parts.get("basis", []))) or None,
-            span=(line_no, line_no),
-        )
-        if parts.get("actual"):
-            ind.actual = compact("".join(parts["actual"]))
-        score_text = compact("".join(parts.get("score", [])))
-        m = re.match(r"^(\d+(?:\.\d+)?)", score_text)
-        if m:
-            ind.score = float(m.group(1))
-        if value.value is None:
-            ind.flags.append(Flag("value_missing", "no target value could be read", line_no))
-        if ctx.level1 is None:
-            ind.flags.append(Flag("level1_missing", "no level-1 name above this row", line_no))
+        ind = indicator_from_parts(parts, ctx, line_no)
         if "extra" in parts:
             ind.flags.append(Flag("extra_cells", "cells beyond the table's columns", line_no, " | ".join(parts["extra"])))
         result.indicators.append(ind)

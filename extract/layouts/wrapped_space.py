@@ -8,16 +8,13 @@ are recognised even when wrapped ("其中：财政|资金"), a key's value runs 
 """
 from __future__ import annotations
 
-import re
-
 from extract.cell_roles import table_words
 from extract.cell_stream import StreamRow, Token, open_line_hint, segment_rows, tokenise
-from extract.grammar import ColumnRoles, LevelContext, _compose_value, clean_level3
+from extract.grammar import ColumnRoles, LevelContext, indicator_from_parts
 from extract.layouts.base import DocumentContext, LayoutResult, build_project, table_amount_unit
 from extract.project_header import key_of, read_project_header
-from extract.records import Flag, Indicator, Project
+from extract.records import Flag, Project
 from extract.segment import TableBlock
-from extract.target_values import parse_target_value
 from extract.text_normalise import compact, to_simplified
 from extract.vocabulary import header_role, standard_level1, standard_parent
 
@@ -194,24 +191,8 @@ def _fill_indicators(project: Project, rows: list[StreamRow]) -> None:
         last_line = max(c.lines[1] for c in row.cells + row.carries)
         _settle_ambiguous_label(parts, ctx)
         ctx.update(parts, first_line, project.flags)
-        value = parse_target_value(_compose_value(parts))
-        ind = Indicator(
-            level1=ctx.level1, level2=ctx.level2, level3=clean_level3("".join(parts["level3"])),
-            value=value.value, op=value.op, num=value.num, unit=value.unit,
-            description=compact("".join(parts.get("description", []))) or None,
-            basis=compact("".join(parts.get("basis", []))) or None,
-            span=(first_line, last_line),
-        )
-        m = re.match(r"^(\d+(?:\.\d+)?)", compact("".join(parts.get("score", []))))
-        if m:
-            ind.score = float(m.group(1))
-        if parts.get("actual"):
-            ind.actual = compact("".join(parts["actual"]))
+        ind = indicator_from_parts(parts, ctx, first_line, last_line)
         if row.carries:
             ind.flags.append(Flag("page_break_carry", "a cell cut by a page break was rejoined", first_line,
                                   " ".join(c.text for c in row.carries)))
-        if value.value is None:
-            ind.flags.append(Flag("value_missing", "no target value could be read", first_line))
-        if ctx.level1 is None:
-            ind.flags.append(Flag("level1_missing", "no level-1 name above this row", first_line))
         project.indicators.append(ind)
