@@ -16,7 +16,7 @@ from extract.records import DocumentRecord, Flag
 from extract.text_normalise import simplify_if_traditional
 from extract.segment import find_bureau, find_table_blocks, find_year
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".text", ".csv", ".tsv")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".text", ".csv", ".tsv", ".html", ".htm")
 
 
 def extract_text(lines: list[str], source: str) -> DocumentRecord:

@@ -9,6 +9,9 @@ import codecs
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+
+from extract.html_text import html_to_text
 
 
 class ReadError(Exception):
@@ -85,6 +88,11 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
+# Containers other than plain text, by file suffix: each turns decoded text into the plain
+# text the segmenter reads (tables as tab-separated rows). XLSX, DOCX and PDF go here too.
+CONTAINERS: dict[str, Callable[[str], str]] = {".html": html_to_text, ".htm": html_to_text}
+
+
 def read_document(path: str | Path) -> SourceText:
     """Read one document file; errors name the file."""
     path = Path(path)
@@ -93,4 +101,7 @@ def read_document(path: str | Path) -> SourceText:
     except OSError as exc:
         raise ReadError(f"{path}: cannot read ({exc.strerror or exc})") from None
     text, encoding = decode_bytes(data, str(path))
+    container = CONTAINERS.get(path.suffix.lower())
+    if container is not None:
+        text = container(text)
     return SourceText(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())

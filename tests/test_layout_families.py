@@ -38,9 +38,15 @@ def _subset_mismatches(expected, actual, path="") -> list[str]:
     return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
 
 
+def _document_of(expected_file: Path) -> Path:
+    """The fixture document beside an expectation (``NAME.txt``, ``NAME.html`` …)."""
+    stem = expected_file.name.removesuffix(".expected.json")
+    return next(p for p in sorted(DATA.glob(stem + ".*")) if not p.name.endswith(".expected.json"))
+
+
 @pytest.mark.parametrize("expected_file", EXPECTED, ids=lambda p: p.name.removesuffix(".expected.json"))
 def test_fixture_matches_expected_records(expected_file: Path) -> None:
-    document = expected_file.with_name(expected_file.name.removesuffix(".expected.json") + ".txt")
+    document = _document_of(expected_file)
     expected = json.loads(expected_file.read_text(encoding="utf-8"))
     actual = extract_document(document).to_dict()
     assert _subset_mismatches(expected, actual) == []
@@ -51,7 +57,7 @@ def test_every_registered_layout_has_a_fixture() -> None:
     for f in EXPECTED:
         doc = json.loads(f.read_text(encoding="utf-8"))
         covered |= {p.get("layout") for p in doc.get("projects", [])}
-        covered |= {p.layout for p in extract_document(f.with_name(f.name.removesuffix(".expected.json") + ".txt")).projects}
+        covered |= {p.layout for p in extract_document(_document_of(f)).projects}
     seeds = Path(__file__).parents[1] / "examples" / "documents"
     for seed in sorted(seeds.glob("*.txt")):
         covered |= {p.layout for p in extract_document(seed).projects}

@@ -99,3 +99,13 @@ def test_unreadable_file_raises_read_error(tmp_path, monkeypatch):
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16-le", "utf-16-be"])
 def test_short_texts_decode_in_every_encoding(text, encoding):
     assert decode_bytes(text.encode(encoding))[0] == text
+
+
+def test_html_page_tables_become_tab_rows_with_merged_cells_blank(tmp_path):
+    from extract.reader import read_document
+
+    page = tmp_path / "page.html"
+    page.write_text("<p>标题</p><script>var a='<tr>';</script><table><tr><td rowspan='2'>产出指标</td>"
+                    "<td>数量指标</td><td>人数</td></tr><tr><td>质量指标</td><td>合格率</td></tr></table>",
+                    encoding="gb18030")
+    assert read_document(page).text.split("\n")[:3] == ["标题", "产出指标\t数量指标\t人数", "\t质量指标\t合格率"]
