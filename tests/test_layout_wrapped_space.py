@@ -153,6 +153,9 @@ def test_header_word_wrapped_onto_the_next_line_is_finished_and_skipped():
     words, continued = wrapped_space.header_columns(lines, 0)
     assert words[-1] == "指标值确定依据" and continued == [2]
     assert wrapped_space.header_columns(lines, 3) == (["产出指标"], [])
+    cut_after_a_header_word = ["一级指标 二级指标 三级指标 指标值 指标值 ", "确定依据 ", "产出指标 "]
+    words, continued = wrapped_space.header_columns(cut_after_a_header_word, 0)
+    assert words[-2:] == ["指标值", "指标值确定依据"] and continued == [1]
 
 
 def test_seed_003_with_its_header_wrapped_scores_the_same(tmp_path):

@@ -53,7 +53,7 @@ def header_columns(lines: list[str], index: int) -> tuple[list[str], list[int]]:
             continue
         merged = list(words)
         for part in parts:
-            k = next((k for k, w in enumerate(merged) if header_role(w) is None and header_role(w + part)), None)
+            k = _completed_word(merged, part)
             if k is None:
                 return words, continued
             merged[k] += part
@@ -61,6 +61,18 @@ def header_columns(lines: list[str], index: int) -> tuple[list[str], list[int]]:
         continued.append(j)
         j += 1
     return words, continued
+
+
+def _completed_word(words: list[str], part: str) -> int | None:
+    """Which header word ``part`` finishes: one that names no column yet, else the second of two
+    words naming the same column (指标值 … 指标值|确定依据)."""
+    roles = [header_role(w) for w in words]
+    unnamed = [k for k, w in enumerate(words) if roles[k] is None and header_role(w + part)]
+    if unnamed:
+        return unnamed[0]
+    twins = [k for k, w in enumerate(words) if roles[k] is not None and roles.count(roles[k]) > 1
+             and header_role(w + part) not in (None, roles[k])]
+    return twins[-1] if twins else None
 
 
 def detect(block: TableBlock) -> float:
