@@ -195,5 +195,5 @@ def test_every_seed_typeset_as_wrapped_tables_reads_back(gold_file, hint, tmp_pa
     assert {p.layout for p in record.projects} == {"wrapped_space"}
     scores = evaluate([DocumentRecord.from_dict(gold)], [record]).overall
     assert scores.project_f1 == 1.0
-    assert scores.indicator_f1 >= (0.99 if hint else 0.95)
+    assert scores.indicator_f1 >= (0.99 if hint else 0.93)
     assert scores.accuracy("level1") >= 0.98 and scores.accuracy("level2") >= 0.98
