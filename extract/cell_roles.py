@@ -78,8 +78,8 @@ def role_score(role: str, text: str) -> float | None:
     if role == "level3":
         if quantity:
             return None
-        if _COMPARATOR_START.match(t):
-            base -= 3.0  # "不超过查实金额的3%" is a target, not a name
+        if _COMPARATOR_START.match(t) or re.search(r"[≥≤＞＜≧≦]\d", t):
+            base -= 3.0  # "不超过查实金额的3%", "…≥700元/人" hold a target; a name does not
         s = 1.0 - max(0, n - 25) * 0.3 - 2.0 * basis
         return base + s - (1.0 if re.search(r"[^\d.]\d+$", t) else 0.0)
     if role == "description":

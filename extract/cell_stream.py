@@ -44,6 +44,8 @@ JOIN_BREAK = -1.0
 CUT_OPEN_LINE = -4.0  # refunded when the cut cell goes on after a page break (a carry)
 ROW_COST = -1.0
 CARRY_COST = -0.5
+CARRY_MATCH_NO_HINT = 0.5
+MAX_PENDING = 3
 STRAY_CARRY_COST = -3.0
 JUNK_LINE_COST = -6.0
 PAGE_NUMBER_IN_CELL = -3.0
@@ -337,9 +339,9 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
                 # a wrapped cell does not share its last line with the next cell either
                 rs += WRAP_SHARED_LINE if wrapped and q < n_tok and not tokens[q].first_on_line else 0.0
                 rs += PAGE_NUMBER_IN_CELL if tok.page_number else 0.0
-                # without the hint, a cell ending in a full line may go on after a page break
-                full = int(tok.open_end is None and _is_full(line_w, width, fulls))
-                out[p][c].append((q, inner + rs, full))
+                # a cell left open, or without the hint ending in a full line, may go on after a page break
+                goes_on = bool(tok.open_end) or (tok.open_end is None and _is_full(line_w, width, fulls))
+                out[p][c].append((q, inner + rs, int(goes_on)))
     return out
 
 
@@ -357,8 +359,10 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fu
     candidates = _cell_candidates(tokens, cols, widths, fulls, joins, cuts)
 
     # best[p][s+1][pending]: score after p tokens, s the last column filled (-1: between rows),
-    # pending: a cell of the row may go on after a page break (it ended open or full).
-    best = [[[_NEG, _NEG] for _ in range(n_col + 1)] for _ in range(n_tok + 1)]
+    # pending: how many cells of the row may go on after a page break (they ended open or full).
+    pendings = range(MAX_PENDING + 1)
+    best = [[[_NEG] * len(pendings) for _ in range(n_col + 1)] for _ in range(n_tok + 1)]
+    hinted = any(t.open_end is not None for t in tokens)
     back: dict[tuple[int, int, int], tuple] = {}
     best[0][0][0] = 0.0
 
@@ -371,31 +375,31 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fu
     for p in range(n_tok + 1):
         if p == n_tok or tokens[p].first_on_line:  # rows start on a new line
             for s in range(l3, n_col):  # a row may end once it has its level-3 cell
-                for pend in (0, 1):
+                for pend in pendings:
                     if best[p][s + 1][pend] > _NEG:
                         relax((p, 0, pend), best[p][s + 1][pend] + sum(skip[s + 1:]) + ROW_COST, ("end", s + 1, pend))
         if p == n_tok:
             break
-        opened = int(p > 0 and cuts[p] < 0)
         for si in range(n_col + 1):
-            for pend in (0, 1):
+            for pend in pendings:
                 v = best[p][si][pend]
                 if v == _NEG:
                     continue
                 s = si - 1
                 if s == -1:
-                    _relax_between_rows(tokens, p, pend, v, joins, relax)
+                    _relax_between_rows(tokens, p, pend, v, joins, relax, hinted)
                 skipped = 0.0
+                row_pend = 0 if s == -1 else pend
                 for c in range(s + 1, n_col):
                     if c == l2 + 1 and s == l1 >= 0 and l2 >= 0:
                         skipped += LEVEL1_WITHOUT_LEVEL2
-                    row_pend = opened if s == -1 else max(pend, opened)
-                    for q, score, full in candidates[p][c]:
-                        relax((q, c + 1, max(row_pend, full)), v + skipped + score, ("cell", si, pend, c, p))
+                    for q, score, goes_on in candidates[p][c]:
+                        new_pend = min(MAX_PENDING, row_pend + goes_on)
+                        relax((q, c + 1, new_pend), v + skipped + score, ("cell", si, pend, c, p))
                     skipped += skip[c]
                     if skipped == _NEG:
                         break
-    final = max((0, 1), key=lambda pend: best[n_tok][0][pend])
+    final = max(pendings, key=lambda pend: best[n_tok][0][pend])
     if best[n_tok][0][final] == _NEG:
         raise ValueError("the table's fragments fit no row structure")
     return _trace(tokens, cols, back, (n_tok, 0, final), lambda cell: _ends_full(cell, widths, fulls))
@@ -408,18 +412,35 @@ def _ends_full(cell: StreamCell, widths: dict[str, float], fulls: list[int]) -> 
     return _is_full(display_width("".join(t.text for t in cell.tokens if t.line == last)), widths.get(cell.role), fulls)
 
 
-def _relax_between_rows(tokens, p, pend, v, joins, relax) -> None:
-    """Between rows: a fragment continuing a cell cut by a page break, or a line that fits no row."""
+def _carry_pieces(tokens: list[Token]) -> list[list[Token]]:
+    """A carry cut into the pieces of the cells it continues: at a space between Chinese
+    characters, and at line ends (with the hint, only those the tool closed)."""
+    pieces: list[list[Token]] = [[]]
+    for k, tok in enumerate(tokens):
+        if k and tok.first_on_line:
+            new_piece = not tokens[k - 1].open_end
+        else:
+            new_piece = k > 0 and _separator(tokens[k - 1], tok)[0] == JOIN_WIDE_SPACE
+        if new_piece:
+            pieces.append([])
+        pieces[-1].append(tok)
+    return pieces
+
+
+def _relax_between_rows(tokens, p, pend, v, joins, relax, hinted: bool) -> None:
+    """Between rows: the rest of cells cut by a page break, or a line that fits no row."""
     if tokens[p].after_break:
-        inner, text = 0.0, ""
+        # each piece that goes on a cell left pending gets the cell's cut back; more pieces are strays
+        match_gain = -CUT_OPEN_LINE if hinted else CARRY_MATCH_NO_HINT
         for q in range(p + 1, min(len(tokens), p + MAX_CELL_TOKENS) + 1):
-            if q > p + 1:
-                inner += joins[q - 1]
-            text += tokens[q - 1].text
-            cs = carry_score(text)
-            if cs is not None:
-                gain = -CUT_OPEN_LINE + CARRY_COST if pend else STRAY_CARRY_COST
-                relax((q, 0, 0), v + inner + cs + gain, ("carry", pend, p))
+            if label_kind(tokens[q - 1].text) == "full":
+                break  # a level name starts the next row
+            pieces = _carry_pieces(tokens[p:q])
+            if any(carry_score("".join(t.text for t in piece)) is None for piece in pieces):
+                continue
+            inner = sum(joins[tokens.index(t, p)] for piece in pieces for t in piece[1:])
+            gain = sum(match_gain if k < pend else STRAY_CARRY_COST for k in range(len(pieces))) + CARRY_COST
+            relax((q, 0, 0), v + inner + gain, ("carry", pend, p))
     if tokens[p].first_on_line:
         q = p + 1
         while q < len(tokens) and not tokens[q].first_on_line:
@@ -465,13 +486,19 @@ def _trace(tokens: list[Token], cols: list[str], back: dict, state: tuple[int, i
             current = StreamRow()
         elif step[0] == "carry":
             if result.rows:
-                row = result.rows[-1]
-                row.carries.append(StreamCell("carry", list(step[1])))
-                # the carry goes on the cell the page break cut: left open or full, else the level-3 name
-                target = next((c for c in row.cells if cut_by_break(c)), None) or row.cell("level3")
-                target.tokens = target.tokens + list(step[1])
+                _attach_carry(result.rows[-1], list(step[1]), cut_by_break)
             else:
                 result.junk.append(list(step[1]))
         elif not step[1][0].page_number:
             result.junk.append(list(step[1]))
     return result
+
+
+def _attach_carry(row: StreamRow, tokens: list[Token], cut_by_break) -> None:
+    """The carry's pieces go, in column order, on the cells the page break cut (left open or
+    full); a piece more than those goes on the last of them, and with none on the level-3 name."""
+    row.carries.append(StreamCell("carry", tokens))
+    targets = [c for c in row.cells if cut_by_break(c)] or [row.cell("level3")]
+    for k, piece in enumerate(_carry_pieces(tokens)):
+        target = targets[min(k, len(targets) - 1)]
+        target.tokens = target.tokens + piece

@@ -42,28 +42,42 @@ def tool_spaces(text: str) -> str:
     return re.sub(r"([A-Za-z0-9])([\u4e00-\u9fff])", r"\1 \2", text)
 
 
-def _row_lines(cells: list[tuple[str, str]]) -> list[str]:
-    """Lines of one row; "~" starts a line the tool leaves open."""
+def _cell_lines(fragment_lists: list[list[str]], goes_on: list[bool]) -> list[str]:
+    """Lines of the cells' fragments; "~" starts a line the tool leaves open."""
     out: list[str] = []
     pending: list[str] = []  # one-line cells share a line
-    for role, text in cells:
-        fragments = wrap(text, WIDTHS[role])
-        if len(fragments) == 1:
+    for fragments, cut in zip(fragment_lists, goes_on):
+        if not fragments:
+            continue
+        if len(fragments) == 1 and not cut:
             pending.append(tool_spaces(fragments[0]))
             continue
         if pending:
             out.append(" ".join(pending))
             pending = []
         for k, fragment in enumerate(fragments):
-            out.append(("" if k == len(fragments) - 1 else "~") + tool_spaces(fragment))
-            if k < len(fragments) - 1:
+            last = k == len(fragments) - 1
+            out.append(("~" if not last or cut else "") + tool_spaces(fragment))
+            if not last:
                 out.append("")
     if pending:
         out.append(" ".join(pending))
     return out + [""]
 
 
-def typeset_project(number: int, project: dict) -> list[str]:
+def _row_lines(cells: list[tuple[str, str]], page_break: list[str] | None = None) -> list[str]:
+    """Lines of one row. With ``page_break`` (the lines printed at a page break), the row is cut
+    after its first line: each cell's first line, the break, then what remains of each cell."""
+    fragments = [wrap(text, WIDTHS[role]) for role, text in cells]
+    if page_break is None or max(len(f) for f in fragments) < 2:
+        return _cell_lines(fragments, [False] * len(fragments))
+    first = [f[:1] for f in fragments]
+    rest = [f[1:] for f in fragments]
+    return _cell_lines(first, [bool(r) for r in rest])[:-1] + page_break + _cell_lines(rest, [False] * len(rest))
+
+
+def typeset_project(number: int, project: dict, break_every: int = 0) -> list[str]:
+    """A project's header and table; with ``break_every`` = n, a page break cuts every n-th row."""
     columns = ["level1", "level2", "level3", "value"]
     for optional in ("description", "basis"):
         if any(ind.get(optional) for ind in project["indicators"]):
@@ -74,7 +88,8 @@ def typeset_project(number: int, project: dict) -> list[str]:
              f"预算数 {amount}", "", "绩效目标", tool_spaces(project.get("goal") or "无"), "",
              " ".join(HEADER_WORDS[c] for c in columns), ""]
     level1 = None
-    for ind in project["indicators"]:
+    header = " " + " ".join(HEADER_WORDS[c] for c in columns)
+    for k, ind in enumerate(project["indicators"], start=1):
         cells = []
         for role in columns:
             text = ind.get(role) or ""
@@ -83,16 +98,17 @@ def typeset_project(number: int, project: dict) -> list[str]:
             if text:
                 cells.append((role, text))
         level1 = ind.get("level1")
-        lines += _row_lines(cells)
+        cut = break_every and k % break_every == 0
+        lines += _row_lines(cells, ["", str(number + k), header, ""] if cut else None)
     return lines
 
 
-def typeset_document(record: dict) -> str:
+def typeset_document(record: dict, break_every: int = 0) -> str:
     """The document's projects as wrapped tables, with the tool's line ends."""
     lines = [f"{record.get('bureau') or ''}{record.get('year') or ''}年部门预算", "五、项目绩效目标"]
     for number, project in enumerate(record["projects"], start=1):
         if project.get("kind") == "project" and project["indicators"]:
-            lines += typeset_project(number, project)
+            lines += typeset_project(number, project, break_every)
     lines.append(" 六、政府采购预算情况")
     out = []
     for line in lines:

@@ -8,6 +8,8 @@ are recognised even when wrapped ("其中：财政|资金"), a key's value runs 
 """
 from __future__ import annotations
 
+import re
+
 from extract.cell_roles import table_words
 from extract.cell_stream import StreamRow, Token, open_line_hint, segment_rows, tokenise
 from extract.grammar import ColumnRoles, LevelContext, indicator_from_parts
@@ -23,6 +25,7 @@ DESCRIPTION = ("space-separated cells, wrapped cell text over several lines, hea
                "breaks (PDF layout-tool text); cells are cut by the cell-stream grammar")
 _JOINED_FIELDS = ("name", "unit_name")
 _AMOUNT_FIELDS = ("total", "fiscal", "other")
+_PAGE_FOOTER = re.compile(r"[-—\s]*\d{1,3}[-—\s]*|第\s*\d{1,3}\s*页(\s*共\s*\d{1,3}\s*页)?")
 
 
 def _header_words(line: str) -> list[str]:
@@ -100,9 +103,7 @@ def parse(block: TableBlock, context: DocumentContext) -> LayoutResult:
         project.flags.append(Flag("header_unreadable", "indicator header has no 三级指标 column", header_line))
         return LayoutResult([project])
     body = [(n, t) for n, t in lines if n > header_line]
-    breaks = {h + 1 for h in block.headers if h + 1 > header_line}  # the header repeated at a page break
-    for h in block.headers:
-        breaks.update(j + 1 for j in header_columns(block.lines, h)[1])
+    breaks = _page_break_lines(block, header_line)
     tokens = tokenise(body, breaks, hint)
     if not tokens:
         return LayoutResult([project])
@@ -116,6 +117,23 @@ def parse(block: TableBlock, context: DocumentContext) -> LayoutResult:
         project.flags.append(Flag("unplaced_row", "text that fits no indicator row", junk[0].line,
                                   " ".join(t.text for t in junk)))
     return LayoutResult([project])
+
+
+def _page_break_lines(block: TableBlock, header_line: int) -> set[int]:
+    """Line numbers (1-based) printed at the table's page breaks: the repeated header, the rest
+    of its words wrapped onto the next lines, and a page number or footer line just above it."""
+    breaks: set[int] = set()
+    for h in block.headers:
+        breaks.update(j + 1 for j in header_columns(block.lines, h)[1])
+        if h + 1 <= header_line:
+            continue
+        breaks.add(h + 1)
+        j = h - 1
+        while j > block.header and not block.lines[j].strip():
+            j -= 1
+        if j > block.header and _PAGE_FOOTER.fullmatch(block.lines[j].strip()):
+            breaks.add(j + 1)
+    return breaks
 
 
 # ---------------------------------------------------------------- project header
