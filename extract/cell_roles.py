@@ -15,9 +15,12 @@ from importlib import resources
 
 from extract.target_values import looks_like_value, parse_quantity
 from extract.text_normalise import compact
-from extract.vocabulary import clean_label, qualitative_values, standard_level1, standard_level2
+from extract.vocabulary import clean_label, framework, qualitative_values, standard_level1, standard_level2
 
 
+# The first part of a level name fills a level column only where a page break cut it (its rest
+# follows the break): a weak score, well below a whole name.
+LABEL_CUT_BY_BREAK = 0.0
 _COMPARATOR_START = re.compile(r"^([≥≤><=＞＜＝≧≦]|不低于|不少于|不超过|不高于|不大于|不小于|大于|小于|至少)")
 
 
@@ -41,6 +44,26 @@ def basis_strength(text: str) -> float:
     return 0.0
 
 
+@functools.lru_cache(maxsize=2)
+def _level_names(level: str) -> tuple[str, ...]:
+    data = framework()[level]
+    names = [(name, variants if level == "level1" else variants["variants"]) for name, variants in data.items()]
+    return tuple(v for name, variants in names for v in [name, *variants])
+
+
+def is_cut_level_name(role: str, text: str) -> bool:
+    """True where ``text`` fills a level column only as the first part of a cut level name."""
+    t = compact(text)
+    return role in ("level1", "level2") and label_kind(t) is None and _starts_level_name(t, role) and not (
+        role == "level2" and t.endswith("指标"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _starts_level_name(text: str, level: str) -> bool:
+    """True for the first part of a level name ("社会成本指"), as a page break leaves it."""
+    return len(text) >= 2 and any(name.startswith(text) and name != text for name in _level_names(level))
+
+
 def label_kind(text: str) -> str | None:
     """"full" for a standard level name ending in 指标, "short" for a bare variant (数量, 满意度)."""
     if standard_level1(text) or standard_level2(text):
@@ -55,13 +78,15 @@ def role_score(role: str, text: str) -> float | None:
     n = len(t)
     label = label_kind(t)
     if role == "level1":
-        return (5.0 if label == "full" else 3.0) if standard_level1(t) else None
+        if standard_level1(t):
+            return 5.0 if label == "full" else 3.0
+        return LABEL_CUT_BY_BREAK if _starts_level_name(t, "level1") else None
     if role == "level2":
         if standard_level2(t):
             return (3.0 if standard_level1(t) else 5.0) - (0.0 if label == "full" else 2.0)
         if label is None and t.endswith("指标") and 4 <= n <= 10 and not re.search(r"\d", t):
             return 1.0  # a non-standard level-2 name
-        return None
+        return LABEL_CUT_BY_BREAK if _starts_level_name(t, "level2") else None
     if role == "group":
         return 1.0 if t.endswith(("绩效指标", "年度指标")) and n <= 8 else None
     if label == "full" or t in ("指标", "标"):

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from extract.cell_roles import basis_strength, carry_score, label_kind, role_score
+from extract.cell_roles import basis_strength, carry_score, is_cut_level_name, label_kind, role_score
 from extract.target_values import looks_like_value
 
 LABEL_ROLES = ("level1", "level2", "group")
@@ -341,6 +341,8 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
                 rs += PAGE_NUMBER_IN_CELL if tok.page_number else 0.0
                 # a cell left open, or without the hint ending in a full line, may go on after a page break
                 goes_on = bool(tok.open_end) or (tok.open_end is None and _is_full(line_w, width, fulls))
+                if not goes_on and is_cut_level_name(role, text):
+                    continue  # the first part of a level name stands alone only where a page break cut it
                 out[p][c].append((q, inner + rs, int(goes_on)))
     return out
 
