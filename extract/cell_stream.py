@@ -432,8 +432,9 @@ def _carry_pieces(tokens: list[Token]) -> list[list[Token]]:
 def _relax_between_rows(tokens, p, pend, v, joins, relax, hinted: bool) -> None:
     """Between rows: the rest of cells cut by a page break, or a line that fits no row."""
     if tokens[p].after_break:
-        # each piece that goes on a cell left pending gets the cell's cut back; more pieces are strays
-        match_gain = -CUT_OPEN_LINE if hinted else CARRY_MATCH_NO_HINT
+        # a piece that goes on a cell left open scores as the join the open line asked for (and
+        # gets the cut back); pieces beyond the pending cells are strays
+        match_gain = JOIN_OPEN_LINE - CUT_OPEN_LINE if hinted else CARRY_MATCH_NO_HINT
         for q in range(p + 1, min(len(tokens), p + MAX_CELL_TOKENS) + 1):
             if label_kind(tokens[q - 1].text) == "full":
                 break  # a level name starts the next row
