@@ -299,6 +299,7 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
     not depend on the rows around it, so the row search reuses it from every state.
     """
     n_tok = len(tokens)
+    hinted = any(t.open_end is not None for t in tokens)
     tok_w = [display_width(t.text) for t in tokens]
     unit_w = [_first_unit_width(t.text) for t in tokens]
     all_wide = [all(unicodedata.east_asian_width(ch) in ("W", "F") for ch in t.text) for t in tokens]
@@ -339,8 +340,8 @@ def _cell_candidates(tokens: list[Token], cols: list[str], widths: dict[str, flo
                 # a wrapped cell does not share its last line with the next cell either
                 rs += WRAP_SHARED_LINE if wrapped and q < n_tok and not tokens[q].first_on_line else 0.0
                 rs += PAGE_NUMBER_IN_CELL if tok.page_number else 0.0
-                # a cell left open, or without the hint ending in a full line, may go on after a page break
-                goes_on = bool(tok.open_end) or (tok.open_end is None and _is_full(line_w, width, fulls))
+                # a cell that ends its line, left open (or, without the hint, full), may go on after a page break
+                goes_on = tok.last_on_line and (bool(tok.open_end) if hinted else _is_full(line_w, width, fulls))
                 if not goes_on and is_cut_level_name(role, text):
                     continue  # the first part of a level name stands alone only where a page break cut it
                 out[p][c].append((q, inner + rs, int(goes_on)))
@@ -408,6 +409,9 @@ def _best_cut(tokens: list[Token], cols: list[str], widths: dict[str, float], fu
 
 
 def _ends_full(cell: StreamCell, widths: dict[str, float], fulls: list[int]) -> bool:
+    """True where a page break may have cut the cell: it ends its line, left open or full."""
+    if not cell.tokens[-1].last_on_line or label_kind(cell.text) == "full":
+        return False
     if cell.tokens[-1].open_end is not None:
         return cell.tokens[-1].open_end
     last = cell.tokens[-1].line
