@@ -64,6 +64,12 @@ def _starts_level_name(text: str, level: str) -> bool:
     return len(text) >= 2 and any(name.startswith(text) and name != text for name in _level_names(level))
 
 
+@functools.lru_cache(maxsize=4096)
+def _ends_level_name(text: str) -> bool:
+    names = _level_names("level1") + _level_names("level2")
+    return len(text) >= 2 and any(name.endswith(text) and name != text for name in names)
+
+
 def label_kind(text: str) -> str | None:
     """"full" for a standard level name ending in 指标, "short" for a bare variant (数量, 满意度)."""
     if standard_level1(text) or standard_level2(text):
@@ -94,6 +100,8 @@ def role_score(role: str, text: str) -> float | None:
     if re.match(r"[）)】」』，,。、；;：:%‰]", t):
         return None  # closing punctuation only goes on a cell, never starts one
     base = -4.0 if label == "short" else 0.0
+    if label is None and _ends_level_name(t):
+        base -= 3.0  # "意度指标": the rest of a level name cut by a wrap or a page break
     if role not in ("value", "op") and re.search(r"[≥≤><=＞＜＝≧≦]$", t):
         base -= 3.0  # a comparator ends nothing but a value's sign cell
     if not re.search(r"[\w\u4e00-\u9fff]", t):
