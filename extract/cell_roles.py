@@ -110,7 +110,10 @@ def role_score(role: str, text: str) -> float | None:
     quantity = parse_quantity(t) is not None
     if role == "level3":
         if quantity:
-            return None
+            unit = parse_quantity(t)[2] or ""
+            if _COMPARATOR_START.match(t) or len(unit) < 2 or "/" in unit or unit[0] in "%万千亿":
+                return None  # a target value, not a name
+            base -= 1.0  # a name opening with a number ("12345平台诉求…", "2024年度…")
         if _COMPARATOR_START.match(t) or re.search(r"[≥≤＞＜≧≦]\d", t):
             base -= 3.0  # "不超过查实金额的3%", "…≥700元/人" hold a target; a name does not
         s = 1.0 - max(0, n - 25) * 0.3 - 2.0 * basis
