@@ -24,7 +24,8 @@ from extract.cell_roles import basis_strength, carry_score, is_cut_level_name, l
 from extract.target_values import looks_like_value
 
 LABEL_ROLES = ("level1", "level2", "group")
-_PAGE_NUMBER = re.compile(r"[-—\s]*\d{1,3}[-—\s]*|第\s*\d{1,3}\s*页(\s*共\s*\d{1,3}\s*页)?")
+# A line holding only a page number ("23", "- 3 -", "第 3 页").
+PAGE_NUMBER = re.compile(r"[-—\s]*\d{1,3}[-—\s]*|第\s*\d{1,3}\s*页(\s*共\s*\d{1,3}\s*页)?")
 _NOTE = re.compile(r"^(注|备注|说明)\d?[:：]")
 # Latin letters, digits and signs run together are not broken at a line end.
 _UNBREAKABLE = re.compile(r"^[A-Za-z0-9\[\]().,%/+\-]+")
@@ -34,24 +35,24 @@ _NEG = float("-inf")
 # Scores (log-odds-like weights); the comments say what each one stands for.
 JOIN_WIDE_SPACE = -6.0  # a space between two Chinese characters is almost always a cell cut
 JOIN_TOOL_SPACE = 0.3  # spaces around digits and Latin letters are usually the tool's own
-CUT_NUMBER_UNIT = -1.5
-JOIN_AFTER_PERCENT = -3.0
+CUT_NUMBER_UNIT = -1.5  # "2024 年", "≥30 万人": a number keeps its unit
+JOIN_AFTER_PERCENT = -3.0  # "100% 工作计划": a percentage ends its cell
 JOIN_OPEN_LINE = 4.0  # the tool leaves a line open (no trailing space) where the cell wraps
 JOIN_CLOSED_LINE = -5.0
 JOIN_LINE_NO_HINT = -0.5
-JOIN_OPEN_BREAK = 2.0
+JOIN_OPEN_BREAK = 2.0  # a cell left open may go on right after the page break
 JOIN_BREAK = -1.0
-CUT_OPEN_LINE = -4.0  # refunded when the cut cell goes on after a page break (a carry)
-ROW_COST = -1.0
+CUT_OPEN_LINE = -4.0  # given back when the cut cell goes on after a page break (a carry)
+ROW_COST = -1.0  # against cutting one row into two
 CARRY_COST = -0.5
-CARRY_MATCH_NO_HINT = 0.5
-MAX_PENDING = 3
-STRAY_CARRY_COST = -3.0
-JUNK_LINE_COST = -6.0
+CARRY_MATCH_NO_HINT = 0.5  # without the hint, a carry has only the full lines to go by
+MAX_PENDING = 3  # cells of one row a page break can cut that are counted
+STRAY_CARRY_COST = -3.0  # text after a page break that no cut cell awaits
+JUNK_LINE_COST = -6.0  # a line that fits no row is kept as a flag, at a high price
 PAGE_NUMBER_IN_CELL = -3.0
 NOTE_LINE_COST = -1.0  # "注：…" under a table
 PAGE_NUMBER_COST = -0.5
-SKIP_COST = {"description": -3.0, "value": -4.0, "basis": -3.0}
+SKIP_COST = {"description": -3.0, "value": -4.0, "basis": -3.0}  # a row without the cell
 SKIP_OTHER = -1.0
 # A level-1 label changes the level-2 group too, so a row with a level-1 cell and no level-2
 # cell is unlikely; this settles names that are both (成本指标 as a level 2 under 产出指标).
@@ -129,7 +130,7 @@ def tokenise(numbered_lines: list[tuple[int, str]], breaks: set[int], hint: bool
         parts = line.split()
         if not parts:
             continue
-        is_page_number = bool(_PAGE_NUMBER.fullmatch(line.strip()))
+        is_page_number = bool(PAGE_NUMBER.fullmatch(line.strip()))
         for k, part in enumerate(parts):
             last = k == len(parts) - 1
             tokens.append(Token(

@@ -8,10 +8,8 @@ are recognised even when wrapped ("其中：财政|资金"), a key's value runs 
 """
 from __future__ import annotations
 
-import re
-
 from extract.cell_roles import table_words
-from extract.cell_stream import StreamRow, Token, open_line_hint, segment_rows, tokenise
+from extract.cell_stream import PAGE_NUMBER, StreamRow, Token, open_line_hint, segment_rows, tokenise
 from extract.grammar import ColumnRoles, LevelContext, indicator_from_parts
 from extract.layouts.base import DocumentContext, LayoutResult, build_project, table_amount_unit
 from extract.project_header import key_of, read_project_header
@@ -25,7 +23,6 @@ DESCRIPTION = ("space-separated cells, wrapped cell text over several lines, hea
                "breaks (PDF layout-tool text); cells are cut by the cell-stream grammar")
 _JOINED_FIELDS = ("name", "unit_name")
 _AMOUNT_FIELDS = ("total", "fiscal", "other")
-_PAGE_FOOTER = re.compile(r"[-—\s]*\d{1,3}[-—\s]*|第\s*\d{1,3}\s*页(\s*共\s*\d{1,3}\s*页)?")
 
 
 def _header_words(line: str) -> list[str]:
@@ -131,7 +128,7 @@ def _page_break_lines(block: TableBlock, header_line: int) -> set[int]:
         j = h - 1
         while j > block.header and not block.lines[j].strip():
             j -= 1
-        if j > block.header and _PAGE_FOOTER.fullmatch(block.lines[j].strip()):
+        if j > block.header and PAGE_NUMBER.fullmatch(block.lines[j].strip()):
             breaks.add(j + 1)
     return breaks
 
