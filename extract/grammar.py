@@ -220,7 +220,6 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
     result = GrammarResult()
     ctx = LevelContext()
     last: Indicator | None = None
-    last_role_pos: dict[str, int] = {}
     value_col = columns.position("value")
     for line_no, raw_cells in rows:
         cells = _dedupe_adjacent([(i, c) for i, c in enumerate(raw_cells) if compact(c)])
@@ -252,7 +251,6 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
             ind.flags.append(Flag("extra_cells", "cells beyond the table's columns", line_no, " | ".join(parts["extra"])))
         result.indicators.append(ind)
         last = ind
-        last_role_pos = {}
     return result
 
 
