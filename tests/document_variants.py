@@ -5,7 +5,11 @@ pipe tables, one cell per line, traditional characters. The gold records stay va
 """
 from __future__ import annotations
 
+import random
+
 import opencc
+
+from extract.vocabulary import header_role
 
 
 def _table_cells(line: str) -> list[str] | None:
@@ -43,3 +47,18 @@ def as_cell_per_line(text: str) -> str:
 def as_traditional(text: str) -> str:
     """The document printed in traditional characters (OpenCC s2t)."""
     return opencc.OpenCC("s2t").convert(text)
+
+
+def with_shifted_rows(text: str, seed: int, share: float = 0.3) -> str:
+    """Tab table rows shifted one cell right or left at random, as badly converted tables are."""
+    rnd = random.Random(seed)
+    out, in_table = [], False
+    for line in text.split("\n"):
+        if "\t" in line and sum(1 for c in line.split("\t") if header_role(c)) >= 3:
+            in_table = True  # a header row: the rows below are indicator rows
+        elif in_table and "\t" in line and rnd.random() < share:
+            line = "\t" + line if rnd.random() < 0.5 or not line.startswith("\t") else line[1:]
+        elif not line.strip():
+            in_table = False
+        out.append(line)
+    return "\n".join(out)
