@@ -6,6 +6,8 @@ binary, empty or undecodable input with a :class:`ReadError` naming the file.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +92,13 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
 
 # Containers other than plain text, by file suffix: each turns decoded text into the plain
 # text the segmenter reads (tables as tab-separated rows). XLSX, DOCX and PDF go here too.
-CONTAINERS: dict[str, Callable[[str], str]] = {".html": html_to_text, ".htm": html_to_text}
+def csv_to_text(text: str) -> str:
+    """A CSV export (e.g. a spreadsheet saved as CSV): rows as tab-separated lines."""
+    rows = csv.reader(io.StringIO(text))
+    return "\n".join("\t".join(" ".join(cell.split()) for cell in row) for row in rows)
+
+
+CONTAINERS: dict[str, Callable[[str], str]] = {".html": html_to_text, ".htm": html_to_text, ".csv": csv_to_text}
 
 
 def read_document(path: str | Path) -> SourceText:

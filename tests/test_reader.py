@@ -109,3 +109,12 @@ def test_html_page_tables_become_tab_rows_with_merged_cells_blank(tmp_path):
                     "<td>数量指标</td><td>人数</td></tr><tr><td>质量指标</td><td>合格率</td></tr></table>",
                     encoding="gb18030")
     assert read_document(page).text.split("\n")[:3] == ["标题", "产出指标\t数量指标\t人数", "\t质量指标\t合格率"]
+
+
+def test_csv_export_rows_become_tab_rows(tmp_path):
+    from extract.reader import read_document
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text('一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,"参保\n人数",≥48万人\n', encoding="utf-8")
+    assert read_document(sheet).text.split("\n") == ["一级指标\t二级指标\t三级指标\t指标值",
+                                                     "产出指标\t数量指标\t参保 人数\t≥48万人"]
