@@ -24,6 +24,10 @@ from extract.vocabulary import (
 Row = tuple[int, list[str]]
 # Roles a header column can have; "extra" absorbs cells with no column of their own.
 TEXT_ROLES = ("description", "basis", "score")
+# How indicator names end (…率, …性, …人数): such a cell is a name, not a qualitative value.
+_NAME_END = re.compile(r".{3,}(率|性|度|人数|次数|个数|户数|数量|金额|成本|标准|时间|时限|面积|比例|比重|覆盖面)$")
+# A sentence that opens like a target ("不超过…", "达到…", "≥…") is a value, not a name.
+_TARGET_WORDING = re.compile(r"^(不超过|不低于|不少于|不高于|不大于|不小于|达到|大于|小于|≥|≤|>|<|=)")
 _NUMBERING = re.compile(r"^(指标\d+[:：.、]|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)])")
 
 
@@ -96,10 +100,14 @@ def _cell_score(text: str, role: str, pos: int, col: int | None) -> float:
     elif role == "level2":
         s = 6.0 if l2 else ((-2.0 if t.endswith("指标") else 0.0) if l1 else (-4.0 if value_like or n > 16 else 0.0))
     elif role == "level3":
-        s = -3.0 if (l1 or l2) else (-6.0 if value_like else 2.0)
+        s = -3.0 if (l1 or l2) else (-6.0 if value_like else (3.0 if _NAME_END.search(t) else 2.0))
+        if _TARGET_WORDING.match(t):
+            s -= 3.0
     elif role == "value":
         s = 5.0 if value_like else (-4.0 if (l1 or l2) else (
-            3.0 if t in qualitative_values() else (1.0 if n <= 10 else -1.0)))
+            3.0 if t in qualitative_values() else (-2.0 if _NAME_END.search(t) else (1.0 if n <= 10 else -1.0))))
+        if not value_like and _TARGET_WORDING.match(t):
+            s += 3.0  # "不超过查实金额的3%": a target written as a sentence
     elif role == "op":
         s = 4.0 if re.fullmatch(r"[≥≤><=＞＜＝≧≦]+|大于等于|小于等于|大于|小于|等于|定性|定量", t) else -3.0
     elif role == "actual":
