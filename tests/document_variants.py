@@ -21,13 +21,19 @@ def _table_cells(line: str) -> list[str] | None:
     return None
 
 
-def as_pipe_tables(text: str) -> str:
-    """Tab-separated rows become markdown pipe rows (cells and blanks kept in place)."""
+def as_pipe_tables(text: str, outer: bool = True) -> str:
+    """Tab-separated rows become pipe rows (cells and blanks kept in place); ``outer=False``
+    leaves out the pipes at both ends, as some converters do."""
     out = []
     for line in text.split("\n"):
         cells = line.split("\t") if "\t" in line else None
-        out.append("| " + " | ".join(cells) + " |" if cells else line)
+        row = " | ".join(cells) if cells else None
+        out.append(line if row is None else (f"| {row} |" if outer else row))
     return "\n".join(out)
+
+
+def as_bare_pipe_tables(text: str) -> str:
+    return as_pipe_tables(text, outer=False)
 
 
 def as_cell_per_line(text: str) -> str:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from document_variants import as_cell_per_line, as_pipe_tables, as_traditional, with_shifted_rows
+from document_variants import (
+    as_bare_pipe_tables, as_cell_per_line, as_pipe_tables, as_traditional, with_shifted_rows,
+)
 from extract.evaluation import evaluate, load_gold
 from extract.pipeline import extract_document
 
@@ -19,7 +21,7 @@ SEEDS = {p.name[:3]: p for p in (ROOT / "examples" / "documents").glob("*.txt")}
 GOLD = load_gold(Path(__file__).parent / "data" / "gold")
 
 CASES = [
-    ("000", as_pipe_tables), ("001", as_pipe_tables), ("002", as_pipe_tables),
+    ("000", as_pipe_tables), ("001", as_pipe_tables), ("002", as_pipe_tables), ("001", as_bare_pipe_tables),
     ("000", as_cell_per_line), ("001", as_cell_per_line), ("004", as_cell_per_line),
     ("000", as_traditional), ("001", as_traditional), ("002", as_traditional),
     ("003", as_traditional), ("004", as_traditional),

@@ -12,15 +12,20 @@ _SEPARATOR = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$|^\s*-{2
 
 
 def split_cells(line: str) -> list[str]:
-    s = line.strip()
-    if not s.startswith("|"):
+    """Cells of a pipe row; outer pipes are optional (``a | b`` as well as ``| a | b |``)."""
+    s = line.strip().replace("｜", "|")
+    if s.count("|") < 2 and not s.startswith("|"):
         return [line] if s else []
-    s = s[1:-1] if s.endswith("|") and len(s) > 1 else s[1:]
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
     return s.split("|")
 
 
 def detect(block: TableBlock) -> float:
-    return 0.9 if block.lines[block.header].lstrip().startswith("|") else 0.0
+    header = block.lines[block.header].strip().replace("｜", "|")
+    return 0.9 if header.startswith("|") or header.count("|") >= 2 else 0.0
 
 
 def parse(block: TableBlock, context: DocumentContext) -> LayoutResult:
