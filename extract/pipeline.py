@@ -32,7 +32,13 @@ def extract_text(lines: list[str], source: str) -> DocumentRecord:
             doc.flags.append(Flag("layout_unknown", "no layout parser recognises this table", block.header + 1,
                                   block.lines[block.header].strip()[:80]))
             continue
-        result = layout.parse(block, context)
+        try:
+            result = layout.parse(block, context)
+        except Exception as exc:  # a parser bug on one table must not cost the document's other tables
+            doc.flags.append(Flag("layout_failed", f"{layout.NAME} could not read this table "
+                                  f"({type(exc).__name__}: {exc})", block.header + 1,
+                                  block.lines[block.header].strip()[:80]))
+            continue
         doc.projects.extend(result.projects)
         doc.flags.extend(result.flags)
     check_document(doc, lines)

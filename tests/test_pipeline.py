@@ -33,3 +33,23 @@ def test_cli_jobs_option_gives_the_same_output(tmp_path) -> None:
     two = runner.invoke(cli, ["extract", str(SEEDS), "-o", str(tmp_path / "2.json"), "--jobs", "2"])
     assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
     assert (tmp_path / "1.json").read_text(encoding="utf-8") == (tmp_path / "2.json").read_text(encoding="utf-8")
+
+
+def test_a_layout_failing_on_one_table_keeps_the_other_tables(monkeypatch) -> None:
+    from extract.layouts import tabbed
+    from extract.pipeline import extract_document
+
+    original = tabbed.parse
+    calls = []
+
+    def fail_on_second(block, context):
+        calls.append(block.header)
+        if len(calls) == 2:
+            raise ValueError("boom")
+        return original(block, context)
+
+    monkeypatch.setattr(tabbed, "parse", fail_on_second)
+    doc = extract_document(SEEDS / "001_7457e2252370b02a.txt")
+    assert len(doc.projects) == 5  # six tables, one lost
+    (flag,) = [f for f in doc.flags if f.code == "layout_failed"]
+    assert "boom" in flag.message and flag.line == calls[1] + 1
