@@ -268,7 +268,18 @@ def test_indicators_link_standard_levels_and_keep_printed_ones(seed_records, see
     expected = {(r.source, i.level1, concept(1, i.level1, standard_level1), i.level2, concept(2, i.level2, standard_level2))
                 for r in seed_records for p in r.projects for i in p.indicators}
     assert found == expected
-    assert any(row[2] is None and row[1] is not None for row in found), "seeds print non-standard level-1 names"
+
+
+def test_a_non_standard_level_name_is_kept_as_printed_without_a_framework_concept():
+    record = DocumentRecord(source="x.txt", bureau="某某县民政局", year=2025, projects=[Project(
+        name="示例项目", indicators=[Indicator(level1="自定义指标", level2="数量指标", level3="人数", value="5人",
+                                          op="=", num=5.0, unit="人", span=(3, 3))])])
+    rows = list(build_dataset([record]).query("""
+        PREFIX pkg: <https://w3id.org/perfkg/ns#>
+        SELECT ?l1 ?c1 ?c2 WHERE { ?i a pkg:Indicator ; pkg:level1Label ?l1 ; pkg:level2 ?c2 .
+            OPTIONAL { ?i pkg:level1 ?c1 } }"""))
+    assert [(str(r[0]), r[1]) for r in rows] == [("自定义指标", None)]
+    assert rows[0][2] == iris.framework_concept_iri(2, "数量指标")
 
 
 def test_every_pkg_term_used_is_declared_with_labels_and_comment(seed_dataset):
