@@ -132,8 +132,9 @@ class ConceptLinker:
         self._rules = _read_jsonl(_data("concept_context_rules.jsonl"))
         measure_rows = _read_jsonl(_data("measure_patterns.jsonl"))
         for rule in self._rules:
-            if rule["concept"] not in self.labels:
-                raise ValueError(f"concept_context_rules.jsonl: unknown concept {rule['concept']!r}")
+            for key in ("concept", "from"):
+                if key in rule and rule[key] not in self.labels:
+                    raise ValueError(f"concept_context_rules.jsonl: unknown concept {rule[key]!r}")
         for row in measure_rows + self._rules:
             for measure in row.get("measures", [row.get("measure")]):
                 if measure not in MEASURE_TYPES:
@@ -205,7 +206,9 @@ class ConceptLinker:
         for rule in self._rules:
             if rule["when"] == "unlinked" and name_link is not None:
                 continue
-            if measure not in rule["measures"]:
+            if rule["when"] == "refines" and (name_link is None or name_link.concept != rule["from"]):
+                continue  # only narrows a general link (满意度 under 服务对象满意度指标)
+            if "measures" in rule and measure not in rule["measures"]:
                 continue
             if "level_contains" in rule and rule["level_contains"] not in levels:
                 continue
