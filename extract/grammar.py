@@ -136,6 +136,9 @@ def align_row(cells: list[tuple[int, str]], columns: ColumnRoles) -> dict[str, l
     """Assign each non-empty (position, text) cell to a role; None when no assignment is allowed."""
     # Columns the grammar does not use still hold cells: they are slots of their own.
     roles = [(r or "other", i) for i, r in enumerate(columns.roles)]
+    if "group" not in columns.roles:
+        # A group label (年度绩效指标) printed in the rows under a header that does not name it.
+        roles.insert(0, ("group", None))
     n, m = len(cells), len(roles)
     best, best_score = None, float("-inf")
     extra_slots = max(0, n - m) + 1

@@ -68,3 +68,15 @@ def with_shifted_rows(text: str, seed: int, share: float = 0.3) -> str:
             in_table = False
         out.append(line)
     return "\n".join(out)
+
+
+def without_group_header(text: str) -> str:
+    """Header rows lose their leading group cell (绩效指标) while the rows below keep the group
+    label (年度绩效指标): a header printed one column narrower than its table."""
+    out = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if len(cells) > 2 and header_role(cells[0]) == "group" and header_role(cells[1]) == "level1":
+            line = "\t".join(cells[1:])
+        out.append(line)
+    return "\n".join(out)
