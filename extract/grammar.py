@@ -236,6 +236,8 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
         cells = _dedupe_adjacent([(i, c) for i, c in enumerate(raw_cells) if compact(c)])
         if not cells:
             continue
+        if "unit" not in columns.roles:
+            cells = _join_split_units(cells)
         if _is_header_repeat(cells) or all(re.fullmatch(r"[-:=—]+", compact(t)) for _, t in cells):
             continue  # a header repeated after a page break, or a stray separator row
         if last is not None and _is_continuation(cells, columns, value_col):
@@ -276,6 +278,30 @@ def _split_merged_value(parts: dict[str, list[str]], columns: ColumnRoles) -> No
     if tail.strip() and (looks_like_value(head) or len(compact(head)) <= 6) and len(compact(tail)) > len(compact(head)):
         parts["value"] = [head]
         parts[free[0]] = [tail]
+
+
+_BARE_NUMBER = re.compile(r"^[≥≤><=＞＜＝≧≦]{0,2}\d[\d,.]*$")
+
+
+def _join_split_units(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A number whose unit the converter pushed into the next cell (``≥48 | 万人``) is one value."""
+    out: list[tuple[int, str]] = []
+    for pos, text in cells:
+        t = compact(text)
+        if out and out[-1][0] == pos - 1 and _BARE_NUMBER.match(compact(out[-1][1])) and _is_unit(t):
+            out[-1] = (out[-1][0], compact(out[-1][1]) + t)
+            continue
+        out.append((pos, text))
+    return out
+
+
+def _is_unit(text: str) -> bool:
+    if not text or len(text) > 6 or re.search(r"\d", text) or text in qualitative_values():
+        return False
+    if standard_level1(text) or standard_level2(text):
+        return False
+    quantity = parse_quantity("1" + text)
+    return quantity is not None and quantity[2] in (text, "%" if text == "百分比" else text)
 
 
 def _dedupe_adjacent(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:

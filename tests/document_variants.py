@@ -6,6 +6,7 @@ pipe tables, one cell per line, traditional characters. The gold records stay va
 from __future__ import annotations
 
 import random
+import re
 
 import opencc
 
@@ -78,5 +79,22 @@ def without_group_header(text: str) -> str:
         cells = line.split("\t")
         if len(cells) > 2 and header_role(cells[0]) == "group" and header_role(cells[1]) == "level1":
             line = "\t".join(cells[1:])
+        out.append(line)
+    return "\n".join(out)
+
+
+_QUANTITY_CELL = re.compile(r"([≥≤<>=]?\d+(?:\.\d+)?)\s*(%|[\u4e00-\u9fff/]{1,5})")
+
+
+def with_units_in_own_cell(text: str) -> str:
+    """Tab rows whose quantity cells are split into number and unit (``≥48 | 万人``)."""
+    out = []
+    for line in text.split("\n"):
+        if "\t" in line:
+            cells = []
+            for cell in line.split("\t"):
+                m = _QUANTITY_CELL.fullmatch(cell.strip())
+                cells += [m.group(1), m.group(2)] if m else [cell]
+            line = "\t".join(cells)
         out.append(line)
     return "\n".join(out)
