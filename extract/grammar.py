@@ -240,6 +240,8 @@ def read_indicator_rows(rows: list[Row], columns: ColumnRoles) -> GrammarResult:
             cells = _join_split_units(cells)
         if _is_header_repeat(cells) or all(re.fullmatch(r"[-:=—]+", compact(t)) for _, t in cells):
             continue  # a header repeated after a page break, or a stray separator row
+        if len(cells) == 1 and _PAGE_FURNITURE.match(compact(cells[0][1])):
+            continue  # a page number or a 续表 line between two pages of the table
         if last is not None and _is_continuation(cells, columns, value_col):
             _append_continuation(last, cells[0], columns, line_no)
             continue
@@ -280,6 +282,7 @@ def _split_merged_value(parts: dict[str, list[str]], columns: ColumnRoles) -> No
         parts[free[0]] = [tail]
 
 
+_PAGE_FURNITURE = re.compile(r"^(续表\d*|续上表|[（(]续[）)]|[-—–]?\d{1,3}[-—–]?|第\d+页(共\d+页)?|\d+/\d+)$")
 _BARE_NUMBER = re.compile(r"^[≥≤><=＞＜＝≧≦]{0,2}\d[\d,.]*$")
 
 

@@ -98,3 +98,22 @@ def with_units_in_own_cell(text: str) -> str:
             line = "\t".join(cells)
         out.append(line)
     return "\n".join(out)
+
+
+def with_page_breaks(text: str, every: int = 3) -> str:
+    """A page break inside every tab table: page number, 续表 and the header repeated."""
+    out, header, rows = [], None, 0
+    for line in text.split("\n"):
+        out.append(line)
+        cells = line.split("\t")
+        if "\t" in line and sum(1 for c in cells if header_role(c)) >= 3:
+            header, rows = line, 0
+        elif header and "\t" in line:
+            rows += 1
+            if rows == every:
+                out += ["", "- 12 -", "", "续表", header]
+        elif not line.strip():
+            continue
+        else:
+            header = None
+    return "\n".join(out)
