@@ -32,7 +32,7 @@ _AMOUNT = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|万)
 # Sub-header words printed where a goal cell would be (the text follows on the next row).
 _PLACEHOLDER = re.compile(r"^((目标内容|目标|内容)\d*|预期目标|实际完成情况|实际完成值|中长期目标|年度目标)$")
 _TITLE_SUFFIX = re.compile(r"(项目)?(支出)?(预算)?绩效(目标|自评)(申报)?(汇总)?表.*$")
-_NUMBERING = re.compile(r"^(\d+[.、．]|[（(]?[一二三四五六七八九十\d]+[）)、.．])")
+_NUMBERING = re.compile(r"^((附表|表)\s*[\d\-－—.．]+[:：、]?|\d+[.、．]|[（(]?[一二三四五六七八九十\d]+[）)、.．])")
 _GENERIC_TITLE = re.compile(r"^(\d{4}年)?(部门|单位)?(预算)?(项目)?(支出)?$|^(部门|单位)(整体)?$")
 
 
