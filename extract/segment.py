@@ -163,7 +163,7 @@ _BUREAU_KEYS = ("主管部门", "部门名称", "部门(单位)名称", "部门�
 
 
 def find_bureau(lines: list[str]) -> str | None:
-    """The publishing unit: the most frequent labelled unit name, else the title's."""
+    """The publishing unit: the cover's name for it, else the most frequent labelled unit name."""
     votes: Counter[str] = Counter()
     for line in lines:
         t = compact(line).replace("|", "")
@@ -173,13 +173,23 @@ def find_bureau(lines: list[str]) -> str | None:
                 m = _ORG.match(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", rest))
                 if m:
                     votes[m.group(1)] += 1
-    head = compact("".join(lines[:12]))
-    head = re.sub(r"(部门|单位)?(预算|决算).*$", "", head)  # the title ends "…局部门预算"
-    head = re.sub(r"\d{4}\s*年(度)?", "", head)
-    m = _ORG.search(head)
-    if m and len(m.group(1)) >= 4:
-        return m.group(1)  # the cover names the publishing unit
-    return votes.most_common(1)[0][0] if votes else None
+    cover = _cover_unit(lines)
+    return cover or (votes.most_common(1)[0][0] if votes else None)
+
+
+def _cover_unit(lines: list[str]) -> str | None:
+    """The unit named by the document's title lines (a title may wrap onto the next line)."""
+    head = [compact(x) for x in lines[:20] if compact(x)][:8]
+    for i, line in enumerate(head):
+        for text in (line + (head[i + 1] if i + 1 < len(head) else ""), line):
+            if "\t" in text or any(key in text for key in _BUREAU_KEYS + ("目录", "项目名称")):
+                continue
+            text = re.sub(r"(部门|单位)?(预算|决算).*$", "", text)  # the title ends "…局部门预算"
+            text = re.sub(r"\d{4}\s*年(度)?", "", text)
+            m = _ORG.search(text)
+            if m and len(m.group(1)) >= 4:
+                return m.group(1)
+    return None
 
 
 def find_year(lines: list[str]) -> int | None:
