@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
 import opencc
 
@@ -117,3 +118,24 @@ def with_page_breaks(text: str, every: int = 3) -> str:
         else:
             header = None
     return "\n".join(out)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def as_space_aligned(text: str, width: int = 30) -> str:
+    """Tab rows printed as aligned columns of spaces (``pdftotext -layout``)."""
+    out = []
+    for line in text.split("\n"):
+        if "\t" in line:
+            cells = [c.strip() for c in line.split("\t")]
+            line = "".join(c + " " * max(2, width - _display_width(c)) for c in cells).rstrip()
+        out.append(line)
+    return "\n".join(out)
+
+
+def as_space_separated(text: str) -> str:
+    """Tab rows printed as their non-empty cells separated by two spaces, not aligned at all."""
+    return "\n".join("  ".join(c.strip() for c in line.split("\t") if c.strip()) if "\t" in line else line
+                     for line in text.split("\n"))

@@ -38,14 +38,27 @@ def detect(block: TableBlock) -> float:
 
 
 def _column_rows(body: list[tuple[int, str]], header: list[Cell]) -> list[tuple[int, list[str]]]:
+    """Rows of cells placed under the header column nearest their start offset.
+
+    Where the text is not aligned at all (cells merely separated by runs of spaces), offsets say
+    nothing and cells keep their order instead; the row grammar places them by content.
+    """
     starts = [s for s, _ in header]
+    split = [(n, split_cells(line)) for n, line in body]
+    distances = [min(abs(s - offset) for s in starts) for _, cells in split for offset, _ in cells]
+    aligned = bool(distances) and sorted(distances)[len(distances) // 2] <= 2
     rows = []
-    for n, line in body:
-        row = [""] * len(header)
-        for offset, text in split_cells(line):
+    for n, cells in split:
+        if not aligned:
+            rows.append((n, [text for _, text in cells]))
+            continue
+        placed: dict[int, str] = {}
+        for offset, text in cells:
             col = min(range(len(starts)), key=lambda k: abs(starts[k] - offset))
-            row[col] = (row[col] + text) if row[col] else text
-        rows.append((n, row))
+            while col in placed:  # two cells under one column: the later one sits right of it
+                col += 1
+            placed[col] = text
+        rows.append((n, [placed.get(k, "") for k in range(max(placed, default=-1) + 1)]))
     return rows
 
 
