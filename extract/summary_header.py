@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from extract.layouts import pipe, tabbed
+from extract.layouts import pipe, space_aligned, tabbed
 from extract.segment import TableBlock
 from extract.text_normalise import compact
 from extract.vocabulary import clean_label, framework, header_role, standard_level1, standard_level2, standard_parent
@@ -93,17 +93,27 @@ class SummaryHeader:
         return max(ids) if ids else self.first_group_col - 2
 
 
-def _splitter(header_line: str) -> tuple[Callable[[str], list[str]], str] | None:
+def _splitter(block: TableBlock) -> tuple[Callable[[str], list[str]], str] | None:
+    header_line = block.lines[block.header]
     if header_line.lstrip().startswith("|"):
         return pipe.split_cells, "|"
     if "\t" in header_line:
         return tabbed.split_cells, "\t"
+    cells = space_aligned.split_cells(header_line)
+    if len(cells) >= 4 and sum(header_role(t) == "level3" for _, t in cells) >= 2:
+        # Columns aligned by spaces (pdftotext -layout): the header lines' cell starts are the columns.
+        top = max(block.start, block.header - _MAX_HEADER_LINES_ABOVE)
+        measure = space_aligned.column_measure(block.lines[top:block.header + 1],
+                                               block.lines[block.header + 1:block.end])
+        if measure is not None:
+            starts, display = measure
+            return functools.partial(space_aligned.place_cells, starts=starts, display=display), "  "
     return None
 
 
 def read_summary_header(block: TableBlock) -> SummaryHeader | None:
     """The summary table's column model from its header lines; None when the block is not one."""
-    found = _splitter(block.lines[block.header])
+    found = _splitter(block)
     if found is None:
         return None
     split, delimiter = found

@@ -139,3 +139,8 @@ def as_space_separated(text: str) -> str:
     """Tab rows printed as their non-empty cells separated by two spaces, not aligned at all."""
     return "\n".join("  ".join(c.strip() for c in line.split("\t") if c.strip()) if "\t" in line else line
                      for line in text.split("\n"))
+
+
+def as_wide_space_aligned(text: str) -> str:
+    """Space-aligned columns wide enough for the longest cells (wide summary tables)."""
+    return as_space_aligned(text, width=60)

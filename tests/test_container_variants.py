@@ -12,7 +12,7 @@ import pytest
 
 from document_variants import (
     as_bare_pipe_tables, as_cell_per_line, as_pipe_tables, as_traditional, with_shifted_rows,
-    as_space_aligned, as_space_separated, with_page_breaks, with_units_in_own_cell, without_group_header,
+    as_space_aligned, as_space_separated, as_wide_space_aligned, with_page_breaks, with_units_in_own_cell, without_group_header,
 )
 from extract.evaluation import evaluate, load_gold
 from extract.pipeline import extract_document
@@ -25,7 +25,7 @@ CASES = [
     ("000", as_pipe_tables), ("001", as_pipe_tables), ("002", as_pipe_tables), ("001", as_bare_pipe_tables),
     ("000", without_group_header), ("000", with_units_in_own_cell), ("001", with_units_in_own_cell),
     ("000", with_page_breaks), ("001", with_page_breaks), ("000", as_cell_per_line),
-    ("000", as_space_aligned), ("001", as_space_aligned), ("000", as_space_separated), ("001", as_space_separated), ("001", as_cell_per_line), ("004", as_cell_per_line),
+    ("000", as_space_aligned), ("001", as_space_aligned), ("002", as_wide_space_aligned), ("000", as_space_separated), ("001", as_space_separated), ("001", as_cell_per_line), ("004", as_cell_per_line),
     ("000", as_traditional), ("001", as_traditional), ("002", as_traditional),
     ("003", as_traditional), ("004", as_traditional),
 ]

@@ -8,6 +8,7 @@ shallowest labels are level 1, the next level 2, and the deepest lines are indic
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from extract.grammar import ColumnRoles, read_indicator_rows
 from extract.layouts.base import DocumentContext, LayoutResult, build_project, table_amount_unit
@@ -24,8 +25,43 @@ _CELL = re.compile(r"\S+(?: \S+)*")
 Cell = tuple[int, str]  # (start offset, text)
 
 
-def split_cells(line: str) -> list[Cell]:
-    return [(m.start(), m.group(0)) for m in _CELL.finditer(line.replace("\t", "  "))]
+def split_cells(line: str, display: bool = False) -> list[Cell]:
+    """Cells with their start offset, in characters or (``display``) in display columns, where a
+    Chinese character is two: converters align by one or the other."""
+    line = line.replace("\t", "  ")
+    cells = [(m.start(), m.group(0)) for m in _CELL.finditer(line)]
+    if display:
+        cells = [(_display_width(line[:start]), text) for start, text in cells]
+    return cells
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def column_measure(header_lines: list[str], body: list[str]) -> tuple[list[int], bool] | None:
+    """Column starts and the offset measure (characters or display columns) under which the body
+    cells line up with the header cells; None when they line up under neither."""
+    best = None
+    for display in (False, True):
+        offsets = sorted({o for line in header_lines for o, _ in split_cells(line, display)})
+        starts = [o for k, o in enumerate(offsets) if k == 0 or o - offsets[k - 1] > 2]
+        distances = sorted(min(abs(s - o) for s in starts) for line in body for o, _ in split_cells(line, display))
+        median = distances[len(distances) // 2] if distances else 99
+        if median <= 2 and (best is None or median < best[0]):
+            best = (median, starts, display)
+    return None if best is None else (best[1], best[2])
+
+
+def place_cells(line: str, starts: list[int], display: bool) -> list[str]:
+    """The line's cells under the nearest column start; a second cell under one column goes right of it."""
+    placed: dict[int, str] = {}
+    for offset, text in split_cells(line, display):
+        col = min(range(len(starts)), key=lambda k: abs(starts[k] - offset))
+        while col in placed:
+            col += 1
+        placed[col] = text
+    return [placed.get(k, "") for k in range(max(placed, default=-1) + 1)]
 
 
 def detect(block: TableBlock) -> float:
@@ -37,29 +73,17 @@ def detect(block: TableBlock) -> float:
     return 0.75 if len(cells) >= 2 and all(roles) else 0.0
 
 
-def _column_rows(body: list[tuple[int, str]], header: list[Cell]) -> list[tuple[int, list[str]]]:
+def _column_rows(body: list[tuple[int, str]], header_line: str) -> list[tuple[int, list[str]]]:
     """Rows of cells placed under the header column nearest their start offset.
 
     Where the text is not aligned at all (cells merely separated by runs of spaces), offsets say
     nothing and cells keep their order instead; the row grammar places them by content.
     """
-    starts = [s for s, _ in header]
-    split = [(n, split_cells(line)) for n, line in body]
-    distances = [min(abs(s - offset) for s in starts) for _, cells in split for offset, _ in cells]
-    aligned = bool(distances) and sorted(distances)[len(distances) // 2] <= 2
-    rows = []
-    for n, cells in split:
-        if not aligned:
-            rows.append((n, [text for _, text in cells]))
-            continue
-        placed: dict[int, str] = {}
-        for offset, text in cells:
-            col = min(range(len(starts)), key=lambda k: abs(starts[k] - offset))
-            while col in placed:  # two cells under one column: the later one sits right of it
-                col += 1
-            placed[col] = text
-        rows.append((n, [placed.get(k, "") for k in range(max(placed, default=-1) + 1)]))
-    return rows
+    measure = column_measure([header_line], [line for _, line in body])
+    if measure is None:
+        return [(n, [text for _, text in split_cells(line)]) for n, line in body]
+    starts, display = measure
+    return [(n, place_cells(line, starts, display)) for n, line in body]
 
 
 def _outline_rows(body: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
@@ -89,7 +113,7 @@ def parse(block: TableBlock, context: DocumentContext) -> LayoutResult:
     project = build_project(block, header, context, NAME)
     body = [(n, t.rstrip()) for n, t in block.text_lines() if n > block.header + 1 and compact(t)]
     if "level1" in roles.roles or "level2" in roles.roles:
-        columns, rows = roles, _column_rows(body, header_cells)
+        columns, rows = roles, _column_rows(body, block.lines[block.header])
     else:
         columns, rows = ColumnRoles(["level1", "level2", "level3", "value"]), _outline_rows(body)
         project.flags.append(Flag("levels_from_indentation", "levels read from the outline's indentation",
