@@ -309,9 +309,11 @@ def _is_unit(text: str) -> bool:
 
 def _dedupe_adjacent(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     # Merged cells repeated by the converter ("重点工作任务完成 | 重点工作任务完成") count once.
+    # A value equal to its name ("监督执法能力明显提升" twice, the last cell) is kept.
     out: list[tuple[int, str]] = []
-    for pos, text in cells:
-        if out and compact(out[-1][1]) == compact(text) and (standard_level1(text) or standard_level2(text) or len(out) < 3):
+    for k, (pos, text) in enumerate(cells):
+        repeated = bool(out) and compact(out[-1][1]) == compact(text)
+        if repeated and (standard_level1(text) or standard_level2(text) or (len(out) < 3 and k + 1 < len(cells))):
             continue
         out.append((pos, text))
     return out

@@ -144,3 +144,28 @@ def as_space_separated(text: str) -> str:
 def as_wide_space_aligned(text: str) -> str:
     """Space-aligned columns wide enough for the longest cells (wide summary tables)."""
     return as_space_aligned(text, width=60)
+
+
+def typeset_gold(gold: dict, pipe: bool = False) -> str:
+    """A document printing the gold's project tables as clean tab (or pipe) tables, merged level
+    cells blank: the gold's names and values in another bureau's layout (a corpus generator)."""
+    out = [f"{gold['year']}年{gold['bureau']}部门预算", ""]
+    for project in gold["projects"]:
+        if project["kind"] != "project":
+            continue
+        rows = [["项目名称", project["name"]]]
+        for key, label in (("code", "项目编码"), ("budget_total", "资金总额"), ("budget_fiscal", "财政拨款"),
+                           ("budget_other", "其他资金"), ("goal", "年度绩效目标")):
+            if project.get(key) is not None:
+                rows.append([label, f"{project[key]}万元" if key.startswith("budget") else str(project[key])])
+        rows.append(["一级指标", "二级指标", "三级指标", "指标值"])
+        previous: tuple = (None, None)
+        for ind in project["indicators"]:
+            level1 = ind["level1"] if ind["level1"] != previous[0] else ""
+            level2 = (ind["level2"] or "") if (ind["level2"] != previous[1] or level1) else ""
+            previous = (ind["level1"], ind["level2"])
+            rows.append([level1, level2, ind["level3"], ind["value"] or ""])
+        out += [f"{project['name']}项目绩效目标表", ""]
+        out += [("| " + " | ".join(r) + " |") if pipe else "\t".join(r) for r in rows]
+        out.append("")
+    return "\n".join(out)

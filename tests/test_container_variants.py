@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from document_variants import (
-    as_bare_pipe_tables, as_cell_per_line, as_pipe_tables, as_traditional, with_shifted_rows,
-    as_space_aligned, as_space_separated, as_wide_space_aligned, with_page_breaks, with_units_in_own_cell, without_group_header,
+    as_bare_pipe_tables, as_cell_per_line, as_pipe_tables, as_space_aligned, as_space_separated, as_traditional,
+    as_wide_space_aligned, typeset_gold, with_page_breaks, with_shifted_rows, with_units_in_own_cell,
+    without_group_header,
 )
 from extract.evaluation import evaluate, load_gold
 from extract.pipeline import extract_document
+from extract.records import DocumentRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {p.name[:3]: p for p in (ROOT / "examples" / "documents").glob("*.txt")}
@@ -69,3 +71,19 @@ def test_rows_shifted_at_random_still_read(tmp_path, seed, shuffle):
     assert scores.project_f1 == 1.0, misses
     assert scores.indicator_f1 >= 0.97, misses
     assert scores.accuracy("level1") >= 0.95 and scores.accuracy("level2") >= 0.9, misses
+
+
+@pytest.mark.parametrize("pipe", [False, True], ids=["tab", "pipe"])
+@pytest.mark.parametrize("gold", [g for g in GOLD], ids=lambda g: g.source[:3])
+def test_every_gold_typeset_as_clean_tables_reads_back(tmp_path, gold, pipe):
+    """Each seed's names and values (long goals, codes, 元/人/年 units, text values) in the plain
+    table layout other bureaus use: the project tables read back exactly."""
+    record = gold.to_dict()
+    path = tmp_path / gold.source
+    path.write_text(typeset_gold(record, pipe), encoding="utf-8")
+    expected = DocumentRecord.from_dict(record)
+    expected.projects = [p for p in expected.projects if p.kind == "project"]
+    evaluation = evaluate([expected], [extract_document(path)])
+    misses = "\n".join(m.describe() for m in evaluation.misses[:10])
+    assert evaluation.overall.indicator_f1 == 1.0 and evaluation.overall.project_f1 == 1.0, misses
+    assert evaluation.overall.accuracy("level1") == 1.0 and evaluation.overall.accuracy("level2") == 1.0, misses
