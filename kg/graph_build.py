@@ -194,6 +194,8 @@ class _DocumentWriter:
             self.add(i, PKG.basis, _text(ind.basis))
         if ind.score is not None:
             self.add(i, PKG.scoreWeight, decimal_literal(ind.score))
+        if ind.actual is not None:
+            self.add(i, PKG.actualValue, _text(ind.actual))
         if any(v is not None for v in (ind.value, ind.op, ind.num, ind.unit)):
             self._target(i, ind)
         self._flags(i, ind.flags)

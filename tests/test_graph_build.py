@@ -294,3 +294,14 @@ def test_every_pkg_term_used_is_declared_with_labels_and_comment(seed_dataset):
         assert {"zh", "en"} <= langs, term
         assert onto.value(term, RDFS.comment) is not None, term
 
+
+
+def test_self_evaluation_results_and_weights_survive_the_round_trip():
+    from extract.pipeline import extract_document
+
+    fixture = Path(__file__).parent / "data" / "layouts" / "self_evaluation.txt"
+    record = extract_document(fixture)
+    assert [i.actual for i in record.projects[0].indicators] == ["12个", "93%", "860元/人", "95%"]
+    ds = build_dataset([record])
+    assert validate(ds).conforms
+    assert [p.to_dict() for p in read_records(ds)[0].projects] == [p.to_dict() for p in record.projects]
