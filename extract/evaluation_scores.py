@@ -8,6 +8,8 @@ KINDS = ("project", "department")
 # Fields scored as accuracies: over matched indicators, and over matched projects.
 INDICATOR_FIELDS = ("level1", "level2", "op", "num", "unit")
 PROJECT_FIELDS = ("code", "budget_total", "budget_fiscal", "budget_other", "goal")
+# Every accuracy, in the reference scorer's order; project_name is over matched projects (same name).
+ACCURACY_FIELDS = ("project_name",) + INDICATOR_FIELDS + PROJECT_FIELDS
 
 
 @dataclass
@@ -27,8 +29,9 @@ class Tally:
 
 
 def _f1(matched: int, predicted: int, gold: int) -> tuple[float, float, float]:
-    precision = matched / predicted if predicted else (1.0 if not gold else 0.0)
-    recall = matched / gold if gold else (1.0 if not predicted else 0.0)
+    """Precision, recall, F1; a rate with nothing to divide by is 0 (as in the reference scorer)."""
+    precision = matched / predicted if predicted else 0.0
+    recall = matched / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
 
@@ -78,8 +81,12 @@ class Scores:
     def project_f1(self) -> float:
         return self.project_prf[2]
 
+    @property
+    def name_f1(self) -> float:
+        return self.name_prf[2]
+
     def accuracy(self, name: str) -> float | None:
-        """Accuracy of one field (level1 … goal); None where nothing was compared."""
+        """Accuracy of one field (project_name, level1 … goal); None where nothing was compared."""
         return self.fields[name].accuracy if name in self.fields else None
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,8 +95,8 @@ class Scores:
             "indicators_matched", "indicators_correct")}
         for prefix, prf in (("project", self.project_prf), ("name", self.name_prf), ("indicator", self.indicator_prf)):
             d[f"{prefix}_p"], d[f"{prefix}_r"], d[f"{prefix}_f1"] = prf
-        for name in INDICATOR_FIELDS + PROJECT_FIELDS:
-            if name in self.fields:
+        for name in ACCURACY_FIELDS:
+            if name in self.fields and self.fields[name].total:
                 d[f"{name}_acc"] = self.fields[name].accuracy
         return d
 
@@ -99,7 +106,7 @@ class Miss:
     """One disagreement: a missing or extra project/indicator, or a field that differs."""
 
     source: str
-    kind: str  # missing_project, extra_project, missing_indicator, extra_indicator, field, document
+    kind: str  # missing_project, extra_project, project_name, missing_indicator, extra_indicator, field, document
     project: str | None = None
     level3: str | None = None
     field: str | None = None
@@ -107,7 +114,12 @@ class Miss:
     pred: Any = None
 
     def describe(self) -> str:
+        """The miss as one line, worded as the reference scorer's ``--verbose`` lists it where it lists it."""
         where = self.source + (f": {self.project}" if self.project is not None else "")
+        if self.kind == "project_name":
+            return f"{self.source}: project name gold={self.gold!r} pred={self.pred!r}"
+        if self.kind == "document" and self.field == "document":
+            return f"{self.source}: no predicted document"
         if self.kind in ("missing_project", "extra_project"):
             return f"{self.source}: {self.kind.replace('_', ' ')} {self.project!r}"
         if self.kind in ("missing_indicator", "extra_indicator"):
@@ -131,7 +143,7 @@ class DocumentEvaluation:
     bureau_ok: bool
     year_ok: bool
     by_kind: dict[str, Scores] = field(default_factory=dict)
-    traditional_texts: int = 0  # predicted names/values in traditional characters (scored after conversion)
+    traditional_texts: int = 0  # predicted names/values in traditional characters (they do not match)
 
     @property
     def overall(self) -> Scores:
@@ -169,12 +181,13 @@ class Evaluation:
         return total
 
     @property
-    def bureau_accuracy(self) -> float | None:
-        return sum(d.bureau_ok for d in self.documents) / len(self.documents) if self.documents else None
+    def bureau_accuracy(self) -> float:
+        """Share of gold documents whose bureau agrees (0 where there are none, as in the reference scorer)."""
+        return sum(d.bureau_ok for d in self.documents) / max(1, len(self.documents))
 
     @property
-    def year_accuracy(self) -> float | None:
-        return sum(d.year_ok for d in self.documents) / len(self.documents) if self.documents else None
+    def year_accuracy(self) -> float:
+        return sum(d.year_ok for d in self.documents) / max(1, len(self.documents))
 
     @property
     def traditional_texts(self) -> int:

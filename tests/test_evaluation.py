@@ -56,13 +56,49 @@ def test_names_compared_after_nfkc_whitespace_and_punctuation_removal():
     assert name_key("ＡＢ １") == name_key("AB1")
 
 
-def test_different_name_is_a_missing_and_an_extra_project():
-    pred = copy.deepcopy(GOLD)
+def test_different_names_left_over_two_by_two_are_missing_and_extra_projects():
+    gold = doc(GOLD.to_dict()["projects"] + [proj("房屋修缮", [ind("维修面积", "100平方米", "=", 100, "平方米")])])
+    pred = copy.deepcopy(gold)
     pred.projects[0].name = "城乡居民医保补贴"
-    result = evaluate_one(GOLD, pred)
+    pred.projects[1].name = "办公楼维护"
+    result = evaluate_one(gold, pred)
     assert result.overall.projects_matched == 0
     assert result.overall.indicator_f1 == 0.0
     assert {m.kind for m in result.misses} == {"missing_project", "extra_project"}
+
+
+def test_the_one_gold_project_left_matches_the_one_prediction_left_under_another_name():
+    pred = copy.deepcopy(GOLD)
+    pred.projects[0].name = "城乡居民医保补贴"
+    result = evaluate_one(GOLD, pred)
+    s = result.overall
+    assert (s.projects_matched, s.indicator_f1, s.accuracy("project_name")) == (1, 1.0, 0.0)
+    assert [m.describe() for m in result.misses] == [
+        "a.txt: project name gold='城乡居民医保补助' pred='城乡居民医保补贴'"]
+    assert result.to_dict()["all"]["project_name_acc"] == 0.0
+
+
+def test_a_name_containing_the_other_matches_where_both_have_four_characters():
+    gold = doc([proj("城乡居民医保补助", [ind("人数", "5人", "=", 5, "人")]),
+                proj("房屋修缮", [ind("面积", "5平方米", "=", 5, "平方米")]),
+                proj("信息化", [ind("系统", "1个", "=", 1, "个")]),
+                proj("培训", [ind("人次", "9人次", "=", 9, "人次")])])
+    pred = doc([proj("2024年城乡居民医保补助资金", [ind("人数", "5人", "=", 5, "人")]),  # contains the gold name
+                proj("修缮", [ind("面积", "5平方米", "=", 5, "平方米")]),  # contained, but two characters
+                proj("信息化建设", [ind("系统", "1个", "=", 1, "个")]),  # gold name only three characters
+                proj("培训费", [ind("人次", "9人次", "=", 9, "人次")])])
+    s = evaluate_one(gold, pred).overall
+    assert (s.projects_matched, s.indicators_correct) == (1, 1)
+    assert s.accuracy("project_name") == 0.0
+
+
+def test_project_name_accuracy_is_over_matched_projects():
+    gold = doc([proj("城乡居民医保补助", [ind("人数", "5人", "=", 5, "人")]),
+                proj("房屋修缮", [ind("面积", "5平方米", "=", 5, "平方米")])])
+    pred = doc([proj("城乡居民医保补助", [ind("人数", "5人", "=", 5, "人")]),
+                proj("机关房屋修缮工程", [ind("面积", "5平方米", "=", 5, "平方米")])])
+    s = evaluate_one(gold, pred).overall
+    assert s.projects_matched == 2 and s.accuracy("project_name") == 0.5
 
 
 def test_shared_gold_name_is_told_apart_by_code_or_budget():
@@ -74,8 +110,15 @@ def test_shared_gold_name_is_told_apart_by_code_or_budget():
     by_budget = doc([proj("提升资金", [ind("结算率", "90%", "=", 90, "%")], budget_total=0.13),
                      proj("提升资金", [ind("结算率", "100%", "=", 100, "%")], budget_total=0.51)])
     assert evaluate_one(gold, by_budget).overall.indicator_f1 == 1.0
+    # one prediction of the name: the first gold project of that name takes it, code or not
     neither = doc([proj("提升资金", [ind("结算率", "90%", "=", 90, "%")])])
-    assert evaluate_one(gold, neither).overall.projects_matched == 0
+    result = evaluate_one(gold, neither)
+    assert result.overall.projects_matched == 1 and result.overall.accuracy("code") == 0.0
+    assert result.overall.indicators_matched == 1 and result.overall.indicators_correct == 0
+    # the code decides before the budget
+    crossed = doc([proj("提升资金", [ind("结算率", "100%", "=", 100, "%")], code="0900", budget_total=0.13),
+                   proj("提升资金", [ind("结算率", "90%", "=", 90, "%")], code="0901", budget_total=0.51)])
+    assert evaluate_one(gold, crossed).overall.indicator_f1 == 1.0
 
 
 def test_unshared_name_matches_despite_a_wrong_code_which_is_scored():
@@ -139,7 +182,7 @@ def test_level_accuracies_over_matched_indicators():
     assert s.accuracy("level1") == 2 / 3 and s.accuracy("level2") == 2 / 3
 
 
-def test_traditional_prediction_is_compared_after_conversion():
+def test_traditional_prediction_does_not_match_simplified_gold_and_is_counted():
     pred = doc([proj("城鄉居民醫保補助", [
         ind("參保人數", "≥67282人", ">=", 67282, "人"),
         ind("補助標準", "=390元/人", "=", 390, "元/人"),
@@ -147,9 +190,10 @@ def test_traditional_prediction_is_compared_after_conversion():
         ind("減輕就醫負擔", "減輕", level1="效益指標", level2="社會效益指標"),
     ], budget_total=3216.0, goal="提高保障水平")], bureau="某市醫療保障局")
     result = evaluate_one(GOLD, pred)
-    assert result.overall.indicator_f1 == 1.0
-    assert result.overall.accuracy("level2") == 1.0
-    assert result.bureau_accuracy == 1.0
+    # the one project left is matched to the one prediction left; no level3 agrees, nor the bureau
+    assert result.overall.projects_matched == 1 and result.overall.accuracy("project_name") == 0.0
+    assert result.overall.indicators_matched == 0 and result.overall.indicator_f1 == 0.0
+    assert result.bureau_accuracy == 0.0
     # bureau, project name, four level3, two level1, two level2 and one value (減輕) are traditional
     assert result.traditional_texts == 1 + 1 + 4 + 2 + 2 + 1
     assert evaluate_one(GOLD, copy.deepcopy(GOLD)).traditional_texts == 0
@@ -211,3 +255,50 @@ def test_misses_name_what_differs():
     assert "a.txt: 城乡居民医保补助: '补助标准' num gold=390.0 pred=39.0" in described
     assert "a.txt: 城乡居民医保补助: missing indicator '减轻就医负担'='减轻'" in described
     assert len(described) == 3
+
+
+@pytest.mark.parametrize("marked", ["★参保人数", "★★★参保人数", "*参保人数", "※参保人数", "指标1:参保人数",
+                                    "1.参保人数", "(1)参保人数"])
+def test_a_marker_or_numbering_kept_in_level3_does_not_match(marked):
+    pred = copy.deepcopy(GOLD)
+    pred.projects[0].indicators[0].level3 = marked
+    s = evaluate_one(GOLD, pred).overall
+    assert (s.indicators_matched, s.indicators_correct) == (3, 3)
+    assert name_key(marked) != name_key("参保人数")
+
+
+def test_among_same_level3_the_prediction_whose_value_agrees_by_op_num_unit_is_chosen():
+    gold = doc([proj("P", [ind("满意度", "≥90%", ">=", 90, "%")])])
+    pred = doc([proj("P", [ind("满意度", "95%", "=", 95, "%"), ind("满意度", "90", ">=", 90, "%")])])
+    s = evaluate_one(gold, pred).overall
+    assert (s.indicators_matched, s.indicators_correct, s.indicators_pred) == (1, 1, 2)
+
+
+def test_numbers_agree_within_one_millionth_and_absolutely_below_one():
+    gold = doc([proj("P", [], budget_total=0.5, budget_fiscal=0.5)])
+    pred = doc([proj("P", [], budget_total=0.5000009, budget_fiscal=0.500002)])
+    s = evaluate_one(gold, pred).overall
+    assert s.accuracy("budget_total") == 1.0 and s.accuracy("budget_fiscal") == 0.0
+
+
+def test_empty_scores_are_zero_not_one():
+    gold = doc([proj("P", [])])
+    s = evaluate_one(gold, doc([proj("P", [])])).overall
+    assert s.project_f1 == 1.0 and s.indicator_f1 == 0.0 and s.name_f1 == 0.0
+    assert evaluate([], []).bureau_accuracy == 0.0
+
+
+def test_the_last_of_several_documents_with_one_file_name_counts():
+    first = doc([proj("P", [ind("人数", "5人", "=", 5, "人")])])
+    last = doc([proj("P", [ind("人数", "6人", "=", 6, "人")])])
+    gold = doc([proj("P", [ind("人数", "6人", "=", 6, "人")])])
+    assert evaluate([gold], [first, last]).overall.indicator_f1 == 1.0
+    assert evaluate([first, gold], [last]).overall.indicator_f1 == 1.0
+    assert len(evaluate([first, gold], [last]).documents) == 1
+
+
+def test_goal_scored_only_where_the_gold_prints_one():
+    gold = doc([proj("P", [], goal=""), proj("Q", [], goal="提高 保障水平")])
+    pred = doc([proj("P", [], goal="x"), proj("Q", [], goal="提高保障水平")])
+    s = evaluate_one(gold, pred).overall
+    assert s.fields["goal"].total == 1 and s.accuracy("goal") == 1.0
