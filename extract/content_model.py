@@ -1,0 +1,240 @@
+"""The content model: how strongly each token reads as a level name, an indicator name, a target
+value, an actual result, a weight, a project-header field or furniture — the only place cells are scored.
+
+Its knowledge is data (the framework vocabulary, the value grammar, header and label words in
+``extract/data/``); its weights are estimated: a linear-chain CRF (python-crfsuite) fitted on
+labelled tokens of the seeds, the dev set and generated documents by
+``python -m extract.content_training`` (``make model``), stored in
+``extract/data/content_model.crfsuite``. The tags are BIO over the roles in :data:`ROLES`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from importlib import resources
+
+import pycrfsuite
+
+from extract.target_values import looks_like_value, parse_quantity
+from extract.tokens import Token, content_words, display_width
+from extract.vocabulary import header_role, qualitative_values, standard_level1, standard_level2, standard_parent
+
+# What a token can be. Indicator rows: L1, L2, L3 (the indicator's name), VAL (target value, or
+# its number where comparator and unit have columns of their own), OP, UNIT, ACT (actual result),
+# WT (weight), PTS (points), DESC (description, basis, scoring rule, remark, value type).
+# Project header: PNAME, PCODE, BT / BF / BO (budget total / fiscal / other), GOAL; BUR: bureau.
+ROLES = ("L1", "L2", "L3", "VAL", "OP", "UNIT", "ACT", "WT", "PTS", "DESC",
+         "PNAME", "PCODE", "BT", "BF", "BO", "GOAL", "BUR")
+MODEL_FILE = "data/content_model.crfsuite"
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
+_DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}")
+_SENTENCE = re.compile(r"[，。；,;、]")
+_SCORING = re.compile(r"[得扣]\d*分|\d+分")
+_NAME_END = re.compile(r"(率|性|度|数|量|额|次|面积|时间|时限|比例|比重|成本|标准|费用|人数|户数)$")
+_COMPARATOR_ONLY = re.compile(r"^(?:[≥≤><=＝≧≦⩾⩽]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过|定性|定量|═)$")
+_COMPARATOR_START = re.compile(r"^(?:[≥≤><=＝≧≦⩾⩽]|不低于|不少于|不超过|不高于|不大于|不小于|大于|小于|达到|≧)")
+_MONEY = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+\.\d{2}$")
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+@functools.lru_cache(maxsize=1)
+def _label_fields() -> dict[str, str]:
+    index = {}
+    for fld, words in content_words()["project_labels"].items():
+        for w in words:
+            index.setdefault(_plain(w), fld)
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def _units() -> frozenset[str]:
+    return frozenset(content_words()["units"])
+
+
+def _plain(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s:：()（）\[\]【】*]", "", t)
+
+
+@functools.lru_cache(maxsize=65536)
+def _label_field(text: str) -> tuple[str | None, str | None]:
+    """(field of a label equal to the token, field of a label the token starts with)."""
+    plain = _plain(text)
+    fields = _label_fields()
+    exact = fields.get(plain)
+    start = None
+    if exact is None:
+        for n in range(min(len(plain), 10), 1, -1):
+            if plain[:n] in fields:
+                start = fields[plain[:n]]
+                break
+    return exact, start
+
+
+@functools.lru_cache(maxsize=65536)
+def token_shape(text: str) -> tuple[str, ...]:
+    """The features of a token's own text (no context)."""
+    t = unicodedata.normalize("NFKC", text)
+    f: list[str] = [f"len={_bucket(len(t), (1, 2, 4, 6, 10, 16, 30))}"]
+    cjk = sum(1 for c in t if "\u4e00" <= c <= "\u9fff")
+    digits = sum(c.isdigit() for c in t)
+    f.append(f"cjk={_bucket(round(10 * cjk / max(1, len(t))), (0, 3, 7, 9, 10))}")
+    f.append(f"dig={_bucket(round(10 * digits / max(1, len(t))), (0, 3, 7, 9, 10))}")
+    l1, l2 = standard_level1(text), standard_level2(text)
+    if l1:
+        f += ["lvl1", f"lvl1={l1}"]
+    if l2:
+        f += ["lvl2", f"lvl2parent={standard_parent(text)}"]
+    if t.endswith(("指标", "目标")):
+        f.append("end=指标")
+    role = header_role(text)
+    if role:
+        f += ["hdr", f"hdr={role}"]
+    exact, start = _label_field(text)
+    if exact:
+        f += ["label", f"label={exact}"]
+    elif start:
+        f.append(f"labelstart={start}")
+    q = parse_quantity(t)
+    if q is not None:
+        op, num, unit = q
+        f += ["qty", f"qop={op}", f"qunit={'none' if unit is None else ('%' if unit in '%‰' else ('money' if '元' in unit else 'other'))}"]
+        f.append(f"mag={_bucket(len(str(int(num))), (1, 2, 3, 4, 6, 8))}")
+    elif looks_like_value(text):
+        f.append("valuelike")
+    if _NUMBER.match(t):
+        f.append("number")
+        if _MONEY.match(t):
+            f.append("money")
+    if _DATE.search(t):
+        f.append("date")
+    if _COMPARATOR_ONLY.match(t):
+        f.append("oponly")
+    if _COMPARATOR_START.match(t):
+        f.append("opstart")
+    if t in _units():
+        f.append("unitonly")
+    quals = qualitative_values()
+    if t in quals:
+        f.append("qual")
+    elif any(t.endswith(w) for w in quals if len(w) >= 2):
+        f.append("qualend")
+    if _SENTENCE.search(t):
+        f.append("sentence")
+    if t.endswith(("。", ".")):
+        f.append("period")
+    if t.startswith("反映"):
+        f.append("reflect")
+    if _SCORING.search(t):
+        f.append("scoring")
+    if t[:1] in "(（" and t[-1:] in ")）":
+        f.append("bracketed")
+    if re.match(content_words()["marker_pattern"], t):
+        f.append("marker")
+    if _NAME_END.search(t):
+        f.append("nameend")
+    if "满意" in t:
+        f.append("satisf")
+    if re.search(r"[A-Za-z]", t):
+        f.append("latin")
+    if re.search(r"(局|委员会|委|中心|政府|医院|学校|协会|联合会|办公室|公司|所|站|队|院)$", t):
+        f.append("orgend")
+    if re.search(r"(项目|资金|经费|补助|补贴|工程|费)$", t):
+        f.append("projend")
+    f += [f"c0={t[:1]}", f"c-1={t[-1:]}", f"c-2={t[-2:]}"]
+    return tuple(f)
+
+
+def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str]]:
+    """Each token's column by the last header row above it: (from the left, from the right, by offset)."""
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    out: list[tuple[str, str, str]] = [("-", "-", "-")] * len(tokens)
+    header: tuple[list[str], list[tuple[int, str]]] | None = None
+    for row in sorted(rows):
+        idx = rows[row]
+        units = [i for i in idx if tokens[i].sep != "glue"]
+        roles = [header_role(tokens[i].text) for i in units]
+        if sum(r is not None for r in roles) >= 2:
+            header = ([r or "other" for r in roles], [(tokens[i].offset, r or "other") for i, r in zip(units, roles)])
+            continue
+        if header is None:
+            continue
+        names, offsets = header
+        unit_no = -1
+        for i in idx:
+            if tokens[i].sep != "glue":
+                unit_no += 1
+            left = names[unit_no] if 0 <= unit_no < len(names) else "none"
+            right_no = len(units) - 1 - unit_no
+            right = names[len(names) - 1 - right_no] if 0 <= right_no < len(names) else "none"
+            by_offset = "none"
+            for off, r in offsets:
+                if off <= tokens[i].offset + 1:
+                    by_offset = r
+            out[i] = (left, right, by_offset)
+    return out
+
+
+def _document_style(tokens: list[Token]) -> str:
+    seps = Counter(t.sep for t in tokens if t.sep != "row")
+    if not seps:
+        return "none"
+    return seps.most_common(1)[0][0]
+
+
+def document_features(tokens: list[Token]) -> list[list[str]]:
+    """The CRF's feature strings for every token of a document, with context."""
+    shapes = [token_shape(t.text) for t in tokens]
+    columns = _column_roles(tokens)
+    style = _document_style(tokens)
+    rows_units: dict[int, int] = Counter(t.row for t in tokens if t.sep != "glue")
+    feats: list[list[str]] = []
+    unit_no = 0
+    for i, t in enumerate(tokens):
+        unit_no = 0 if t.sep == "row" else unit_no + (t.sep != "glue")
+        f = ["bias", f"sep={t.sep}", f"style={style}", f"unit={_bucket(unit_no, (0, 1, 2, 3))}",
+             f"units={_bucket(rows_units[t.row], (1, 2, 3, 5, 8))}",
+             f"blank={_bucket(t.blank_before, (0, 1))}", f"empty={_bucket(t.empty_before, (0, 1))}",
+             f"w={_bucket(display_width(t.text), (2, 4, 8, 16, 32, 60))}"]
+        f += shapes[i]
+        left, right, by_offset = columns[i]
+        f += [f"colL={left}", f"colR={right}", f"colO={by_offset}"]
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < len(tokens):
+                near = shapes[j] if abs(d) == 1 else [s for s in shapes[j] if not s.startswith("c")]
+                f += [f"{d}:{s}" for s in near]
+                f.append(f"{d}:sep={tokens[j].sep}")
+            else:
+                f.append(f"{d}:edge")
+        if i + 1 < len(tokens) and tokens[i + 1].row != t.row:
+            f.append("rowend")
+        feats.append(f)
+    return feats
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger() -> pycrfsuite.Tagger:
+    tagger = pycrfsuite.Tagger()
+    path = resources.files("extract").joinpath(MODEL_FILE)
+    with resources.as_file(path) as p:
+        tagger.open(str(p))
+    return tagger
+
+
+def tag_tokens(tokens: list[Token]) -> list[str]:
+    """The most likely BIO tag of every token (``B-L3``, ``I-VAL``, ``O`` …)."""
+    if not tokens:
+        return []
+    return list(_tagger().tag(document_features(tokens)))

@@ -1,0 +1,270 @@
+"""Fitting the content model: gold records aligned to document tokens give labelled tokens; a CRF is fitted on them.
+
+``python -m extract.content_training`` (``make model``) refits ``extract/data/content_model.crfsuite``
+from the seeds, the dev set and generated documents; ``--holdout NAME`` leaves documents out
+(cross-validation). Alignment: each gold string (project name, budget amounts, goal, every
+indicator's name, value, actual, weight …) is found as a run of consecutive tokens, in document
+order; tokens no gold string explains are ``O``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import pycrfsuite
+
+from extract.content_model import MODEL_FILE, document_features
+from extract.records import DocumentRecord, Project, load_records
+from extract.text_normalise import to_simplified
+from extract.tokens import Token, tokenise_rows
+
+REPO = Path(__file__).resolve().parent.parent
+_DROP = re.compile(r"[\s（）()“”\"「」:：\[\]【】]")
+_MARKER = re.compile(r"^(?:[★☆※*＊]+|指标\d+[:：.、]?|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)])")
+MAX_SPAN = 40
+
+
+def key(text: str | None) -> str:
+    """How strings are compared when aligning: NFKC, simplified, no whitespace or brackets."""
+    if not text:
+        return ""
+    return _DROP.sub("", unicodedata.normalize("NFKC", to_simplified(text)))
+
+
+class Aligner:
+    """Gold strings to token spans of one document; ``labels`` holds the BIO tags found so far."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.keys = [key(t.text) for t in tokens]
+        self.labels = ["O"] * len(tokens)
+
+    def free(self, i: int, j: int) -> bool:
+        return all(lab == "O" for lab in self.labels[i:j])
+
+    def find(self, target: str, start: int, end: int, strip_marker: bool = False) -> tuple[int, int] | None:
+        """The first free span in [start, end) whose keys join to ``target``."""
+        if not target:
+            return None
+        end = min(end, len(self.tokens))
+        for i in range(start, end):
+            k = self.keys[i]
+            if strip_marker:
+                k = key(_MARKER.sub("", self.tokens[i].text))
+            if not k or not target.startswith(k) or self.labels[i] != "O":
+                continue
+            acc = k
+            j = i + 1
+            while acc != target and j < end and j - i < MAX_SPAN and target.startswith(acc):
+                acc += self.keys[j]
+                j += 1
+            if acc == target and self.free(i, j):
+                return i, j
+        return None
+
+    def mark(self, span: tuple[int, int], role: str) -> None:
+        i, j = span
+        self.labels[i] = f"B-{role}"
+        for k in range(i + 1, j):
+            self.labels[k] = f"I-{role}"
+
+    def find_number(self, value: float | None, start: int, end: int, scale: tuple[float, ...] = (1.0,)) -> int | None:
+        if value is None:
+            return None
+        for i in range(start, min(end, len(self.tokens))):
+            if self.labels[i] != "O":
+                continue
+            n = _amount(self.tokens[i].text)
+            if n is not None and any(abs(n - value * s) <= 1e-6 * max(1.0, abs(value * s)) for s in scale):
+                return i
+        return None
+
+
+def _amount(text: str) -> float | None:
+    t = unicodedata.normalize("NFKC", text).replace(",", "")
+    t = re.sub(r"(万元|元|万)$", "", t)
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, int | None]:
+    """Indicator strings of one project from ``cursor`` on; returns (new cursor, first name's position)."""
+    first = None
+    prev_end = cursor
+    n = len(al.tokens)
+    for ind in project.indicators:
+        span = al.find(key(ind.level3), cursor, n) or al.find(key(ind.level3), cursor, n, strip_marker=True)
+        if span is None:
+            continue
+        al.mark(span, "L3")
+        first = span[0] if first is None else first
+        for lvl, text in (("L1", ind.level1), ("L2", ind.level2)):
+            k = key(text)
+            for i in range(prev_end, span[0]):
+                if k and al.keys[i] == k and al.labels[i] == "O":
+                    al.labels[i] = f"B-{lvl}"
+        end = span[1]
+        window = min(n, end + 16)
+        extra = getattr(ind, "_extra", {})
+        v = al.find(key(ind.value), end, window)
+        if v:
+            al.mark(v, "VAL")
+        elif ind.num is not None:
+            i = al.find_number(ind.num, end, window)
+            if i is not None:
+                al.labels[i] = "B-VAL"
+                for j in range(max(end, i - 3), min(window, i + 3)):
+                    if al.labels[j] != "O":
+                        continue
+                    if ind.unit and al.keys[j] == key(ind.unit):
+                        al.labels[j] = "B-UNIT"
+                    elif re.match(r"^(?:[≥≤><=＝≧≦═]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过)$", al.tokens[j].text):
+                        al.labels[j] = "B-OP"
+        for role, text in (("ACT", ind.actual), ("DESC", ind.description), ("DESC", ind.basis),
+                           ("DESC", extra.get("scoring_rule")), ("DESC", extra.get("remark"))):
+            s = al.find(key(text), end, window) if text else None
+            if s:
+                al.mark(s, role)
+        for role, num in (("WT", ind.score), ("PTS", extra.get("points"))):
+            i = al.find_number(num, prev_end if role == "WT" else end, window) if num is not None else None
+            if i is not None:
+                al.labels[i] = f"B-{role}"
+        if extra.get("value_type"):
+            for j in range(end, window):
+                if al.labels[j] == "O" and al.keys[j] == key(extra["value_type"]):
+                    al.labels[j] = "B-DESC"
+                    break
+        prev_end = cursor = end
+        for j in range(end, window):
+            if al.labels[j] != "O":
+                prev_end = cursor = j + 1
+    return cursor, first
+
+
+def label_document(tokens: list[Token], gold: DocumentRecord, raw: dict) -> tuple[list[str], float]:
+    """BIO tags for ``tokens`` from the gold record, and the share of gold indicator names placed."""
+    al = Aligner(tokens)
+    for p, raw_p in zip(gold.projects, raw.get("projects", [])):
+        for ind, raw_i in zip(p.indicators, raw_p.get("indicators", [])):
+            ind._extra = raw_i  # type: ignore[attr-defined]
+    cursor = 0
+    header_start = 0
+    wanted = placed = 0
+    bureau = key(gold.bureau)
+    for project in gold.projects:
+        new_cursor, first = _align_indicators(al, project, cursor)
+        wanted += len(project.indicators)
+        placed += sum(1 for lab in al.labels[cursor:new_cursor] if lab == "B-L3")
+        region_end = first if first is not None else new_cursor
+        # project header strings sit between the previous project's last row and this one's first name
+        # (a summary table prints them on the first indicator row, before the name)
+        for role, text in (("PNAME", project.name), ("GOAL", project.goal), ("PCODE", project.code)):
+            k = key(text)
+            pos = header_start
+            while k:
+                s = al.find(k, pos, region_end)
+                if not s:
+                    break
+                al.mark(s, role)
+                pos = s[1]
+        for role, amount in (("BT", project.budget_total), ("BF", project.budget_fiscal), ("BO", project.budget_other)):
+            i = al.find_number(amount, header_start, region_end, scale=(1.0, 10000.0))
+            if i is not None:
+                al.labels[i] = f"B-{role}"
+        header_start = cursor = new_cursor
+    pos = 0
+    while bureau:
+        s = al.find(bureau, pos, len(tokens))
+        if not s:
+            break
+        al.mark(s, "BUR")
+        pos = s[1]
+    return al.labels, (placed / wanted if wanted else 1.0)
+
+
+# ---------------------------------------------------------------- corpora
+
+
+def _text_document(path: Path) -> list[Token]:
+    from extract.pipeline import source_rows
+
+    return tokenise_rows(source_rows(path))
+
+
+def labelled_corpus(pairs: Iterable[tuple[Path, Path]], min_placed: float = 0.5,
+                    report: bool = False) -> list[tuple[str, list[list[str]], list[str]]]:
+    """(name, features, tags) of every document whose gold could be placed well enough."""
+    out = []
+    for doc_path, gold_path in pairs:
+        raw_all = json.loads(gold_path.read_text(encoding="utf-8"))
+        raw = raw_all[0] if isinstance(raw_all, list) else raw_all
+        gold = load_records(raw)[0]
+        try:
+            tokens = _text_document(doc_path)
+        except Exception as exc:  # a container not readable yet must not stop the fit
+            print(f"{doc_path.name}: skipped ({exc})", file=sys.stderr)
+            continue
+        labels, placed = label_document(tokens, gold, raw)
+        if report:
+            print(f"{doc_path.name}: {len(tokens)} tokens, {placed:.0%} of names placed", file=sys.stderr)
+        if placed >= min_placed and tokens:
+            out.append((doc_path.name, document_features(tokens), labels))
+    return out
+
+
+def seed_and_dev_pairs() -> list[tuple[Path, Path]]:
+    pairs = []
+    for docs, gold in ((REPO / "examples/documents", REPO / "tests/data/gold"),
+                       (REPO / "tests/data/dev/docs", REPO / "tests/data/dev/gold"),
+                       (REPO / "tests/data/dev/xlsx", REPO / "tests/data/dev/gold")):
+        for g in sorted(gold.glob("*.json")):
+            for d in sorted(docs.glob(g.stem + ".*")):
+                if d.suffix != ".json":
+                    pairs.append((d, g))
+    return pairs
+
+
+def synth_pairs(directory: Path) -> list[tuple[Path, Path]]:
+    return [(d, directory / "gold" / (d.stem + ".json")) for d in sorted((directory / "docs").glob("*"))
+            if (directory / "gold" / (d.stem + ".json")).exists()]
+
+
+def fit(corpus: list[tuple[str, list[list[str]], list[str]]], model_path: Path,
+        c1: float = 0.05, c2: float = 0.01, iterations: int = 150) -> None:
+    """Fit the CRF (L-BFGS with elastic-net regularisation) and write the model file."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for _, xseq, yseq in corpus:
+        trainer.append(xseq, yseq)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations,
+                        "feature.possible_transitions": True, "feature.minfreq": 2})
+    trainer.train(str(model_path))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Refit the content model on labelled documents.")
+    ap.add_argument("--synth", type=Path, help="a folder written by `perfkg synth` (docs/ and gold/)")
+    ap.add_argument("--synth-docs", type=int, default=0, help="generate this many documents in memory")
+    ap.add_argument("--holdout", action="append", default=[], help="leave out documents whose name contains this")
+    ap.add_argument("-o", "--output", type=Path, default=REPO / "extract" / MODEL_FILE)
+    ap.add_argument("--report", action="store_true")
+    args = ap.parse_args(argv)
+    pairs = [p for p in seed_and_dev_pairs() if not any(h in p[0].name for h in args.holdout)]
+    if args.synth:
+        pairs += synth_pairs(args.synth)
+    corpus = labelled_corpus(pairs, report=args.report)
+    random.Random(0).shuffle(corpus)
+    fit(corpus, args.output)
+    print(f"fitted on {len(corpus)} documents, {sum(len(y) for _, _, y in corpus)} tokens -> {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,250 @@
+"""The row decoder: tagged tokens to projects and indicators, by the table grammar.
+
+The grammar, read left to right over the tag sequence: a project header (name, code, budget,
+goal) opens a project; a level-1 name sets the level-1 context and clears level 2; a level-2
+name sets level 2; an indicator name opens an indicator under the current levels (merged cells
+inherit); a value, comparator, unit, actual result, weight, points or description attaches to
+the open indicator. Linear in the number of tokens. What cannot be placed (a value with no
+indicator name before it) is kept as a flag with its text and line.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from extract.records import Flag, Indicator, Project
+from extract.target_values import parse_target_value
+from extract.text_normalise import compact
+from extract.tokens import Token, content_words
+from extract.vocabulary import clean_label, standard_level1, standard_parent
+
+
+@dataclass
+class Segment:
+    role: str
+    tokens: list[Token]
+
+    @property
+    def text(self) -> str:
+        """The segment's text as printed, whitespace removed between and inside tokens."""
+        return compact("".join(t.text for t in self.tokens))
+
+    @property
+    def lines(self) -> tuple[int, int]:
+        return self.tokens[0].row + 1, self.tokens[-1].row + 1
+
+
+def segments(tokens: list[Token], tags: list[str]) -> list[Segment]:
+    """Runs of tokens with one role: a B- tag (or an I- tag after another role) opens a run."""
+    out: list[Segment] = []
+    for tok, tag in zip(tokens, tags):
+        if tag == "O":
+            out.append(Segment("O", [tok]))
+            continue
+        kind, role = tag.split("-", 1)
+        if kind == "I" and out and out[-1].role == role:
+            out[-1].tokens.append(tok)
+        else:
+            out.append(Segment(role, [tok]))
+    return out
+
+
+_BRACKETS = re.compile(r"^[（(](.*)[）)]$")
+_WEIGHT_SUFFIX = re.compile(r"[（(]\d+(?:\.\d+)?分[）)]$")
+_AMOUNT = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
+_OP_WORDS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "=", "＝": "=", "≧": ">=", "≦": "<=", "═": "=",
+             ">=": ">=", "<=": "<=", "大于": ">", "小于": "<", "等于": "=", "不低于": ">=", "不少于": ">=",
+             "不高于": "<=", "不超过": "<="}
+_OP_SIGN = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+def clean_level3(text: str) -> str:
+    """An indicator name as records keep it: no whitespace, no marker or numbering before it."""
+    t = compact(text)
+    marker = re.compile(content_words()["marker_pattern"])
+    for _ in range(3):
+        stripped = marker.sub("", t)
+        if stripped == t:
+            break
+        t = stripped
+    return t
+
+
+def clean_level(text: str) -> str:
+    """A printed level name: no whitespace, no (必填) suffix, no weight (50分) after it."""
+    return _WEIGHT_SUFFIX.sub("", clean_label(text))
+
+
+def clean_value(text: str) -> str:
+    m = _BRACKETS.match(text)
+    return m.group(1) if m else text
+
+
+def amount(text: str) -> float | None:
+    t = unicodedata.normalize("NFKC", compact(text)).replace(",", "")
+    t = re.sub(r"(万元|元|万)$", "", t)
+    return float(t) if _AMOUNT.match(t) else None
+
+
+@dataclass
+class _Open:
+    """The indicator being read and the printed parts of its target."""
+
+    indicator: Indicator
+    value: str | None = None
+    op: str | None = None
+    unit: str | None = None
+    last_line: int = 0
+
+
+@dataclass
+class DecodedDocument:
+    projects: list[Project] = field(default_factory=list)
+    bureau: str | None = None
+    flags: list[Flag] = field(default_factory=list)
+
+
+class _Decoder:
+    def __init__(self, money_unit: float):
+        self.out = DecodedDocument()
+        self.money_unit = money_unit  # 1.0 for 万元, 1e-4 for 元
+        self.header: dict[str, object] = {}
+        self.project: Project | None = None
+        self.level1: str | None = None
+        self.level2: str | None = None
+        self.open: _Open | None = None
+
+    # project header -------------------------------------------------
+    def header_field(self, seg: Segment) -> None:
+        if self.project is not None and self.project.indicators:
+            self.close_project()
+        key = seg.role
+        if key in self.header:
+            return
+        if key in ("BT", "BF", "BO"):
+            a = amount(seg.text)
+            if a is None:
+                return
+            unit = self.money_unit
+            if seg.text.endswith("万元") or seg.text.endswith("万"):
+                unit = 1.0
+            elif seg.text.endswith("元"):
+                unit = 1e-4
+            self.header[key] = round(a * unit, 6)
+        else:
+            self.header[key] = seg.text
+        self.header.setdefault("_line", seg.lines[0])
+
+    def ensure_project(self, line: int) -> Project:
+        if self.project is None:
+            h = self.header
+            self.project = Project(
+                name=str(h.get("PNAME") or ""), code=h.get("PCODE"),  # type: ignore[arg-type]
+                budget_total=h.get("BT"), budget_fiscal=h.get("BF"), budget_other=h.get("BO"),  # type: ignore[arg-type]
+                goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
+            self.project.span = (int(h.get("_line", line)), line)  # type: ignore[arg-type]
+            self.out.projects.append(self.project)
+            self.header = {}
+        return self.project
+
+    def close_project(self) -> None:
+        self.finish_indicator()
+        self.project = None
+        self.level1 = self.level2 = None
+
+    # indicators -----------------------------------------------------
+    def finish_indicator(self) -> None:
+        if self.open is None:
+            return
+        o, ind = self.open, self.open.indicator
+        value = o.value
+        if value is not None and (o.op or o.unit) and amount(value) is not None:
+            value = (_OP_SIGN.get(o.op or "", "") if o.op else "") + value + (o.unit or "")
+        elif value is None and o.unit is None and o.op is None:
+            ind.flags.append(Flag("value_missing", "no target value could be read for this indicator",
+                                  ind.span[0] if ind.span else None))
+        tv = parse_target_value(value)
+        ind.value, ind.op, ind.num, ind.unit = tv.value, tv.op, tv.num, tv.unit
+        if ind.span:
+            ind.span = (ind.span[0], max(ind.span[1], o.last_line))
+        self.open = None
+
+    def indicator(self, seg: Segment) -> None:
+        self.finish_indicator()
+        project = self.ensure_project(seg.lines[0])
+        level1 = self.level1
+        if level1 is None and self.level2 is not None:
+            level1 = standard_parent(self.level2)
+        ind = Indicator(level1=level1, level2=self.level2, level3=clean_level3(seg.text), span=seg.lines)
+        project.indicators.append(ind)
+        project.span = (project.span[0], seg.lines[1]) if project.span else seg.lines
+        self.open = _Open(ind, last_line=seg.lines[1])
+
+    def attach(self, seg: Segment) -> None:
+        if self.open is None:
+            if seg.role == "VAL":
+                self.out.flags.append(Flag("value_without_name", "a target value with no indicator name before it",
+                                           seg.lines[0], seg.text[:80]))
+            return
+        o, ind = self.open, self.open.indicator
+        text = clean_value(seg.text)
+        if seg.role == "VAL":
+            if o.value is None:
+                o.value = text
+            else:
+                ind.flags.append(Flag("second_value", "a second target value for this indicator was not kept",
+                                      seg.lines[0], text[:80]))
+        elif seg.role == "OP":
+            o.op = o.op or _OP_WORDS.get(unicodedata.normalize("NFKC", text))
+        elif seg.role == "UNIT":
+            o.unit = o.unit or text
+        elif seg.role == "ACT":
+            ind.actual = ind.actual or text
+        elif seg.role == "WT":
+            if ind.score is None:
+                ind.score = amount(text)
+        elif seg.role == "DESC":
+            ind.description = text if ind.description is None else ind.description
+        elif seg.role == "PTS":
+            pass  # points of a self-evaluation: not part of the record format yet
+        o.last_line = max(o.last_line, seg.lines[1])
+        if self.project is not None and self.project.span:
+            self.project.span = (self.project.span[0], max(self.project.span[1], seg.lines[1]))
+
+    def feed(self, seg: Segment) -> None:
+        role = seg.role
+        if role in ("PNAME", "PCODE", "BT", "BF", "BO", "GOAL"):
+            self.header_field(seg)
+        elif role == "BUR":
+            self.out.bureau = self.out.bureau or seg.text
+        elif role == "L1":
+            self.finish_indicator()
+            self.level1, self.level2 = clean_level(seg.text), None
+        elif role == "L2":
+            self.finish_indicator()
+            self.level2 = clean_level(seg.text)
+            if self.level1 is None:
+                std = standard_parent(self.level2)
+                self.level1 = std if std and standard_level1(std) else None
+        elif role == "L3":
+            self.indicator(seg)
+        elif role != "O":
+            self.attach(seg)
+
+
+def money_unit(tokens: list[Token]) -> float:
+    """How budget amounts without a unit of their own are printed: 万元 (1.0) unless the document says 元."""
+    text = "".join(t.text for t in tokens[:4000])
+    if re.search(r"(金额)?单位[:：]?元|[（(]元[）)]", text) and not re.search(r"(金额)?单位[:：]?万元", text):
+        return 1e-4
+    return 1.0
+
+
+def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
+    """Projects and indicators from a document's tokens and their tags."""
+    decoder = _Decoder(money_unit(tokens))
+    for seg in segments(tokens, tags):
+        decoder.feed(seg)
+    decoder.finish_indicator()
+    return decoder.out

@@ -1,0 +1,304 @@
+"""The cell splitters: source rows to one flat sequence of tokens (candidate cells) with positions.
+
+A text line is cut at pipes or tabs, then at runs of spaces; every piece is cut again where
+cells run together with nothing between them: around framework level names and header words,
+after a name marker (★, 指标1:), before a comparator, before a bracketed group that ends the
+piece, and around a quantity (number, unit, 以上 …). Grid rows from containers are already cut;
+their cells are only cut where cells run together. Each token keeps what cut it (``sep``), so the
+content model can tell a tab from a guessed boundary, and where it came from.
+
+>>> [t.text for t in tokenise_lines(["产出指标数量指标培训人数≥100人次反映培训规模"])]
+['产出指标', '数量指标', '培训人数', '≥100人次', '反映培训规模']
+>>> [(t.text, t.sep) for t in tokenise_lines(["| 质量指标 | 合格率 | ≥95% |"])]
+[('质量指标', 'row'), ('合格率', 'pipe'), ('≥95%', 'pipe')]
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+import ahocorasick
+
+from extract.source_model import SourceRow
+
+# What separates a token from the one before it, from strongest to weakest.
+SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    row: int  # index of the source row (0-based)
+    where: str  # position of the source cell ("line 12", "Sheet1!B4")
+    sep: str  # one of SEPARATORS
+    cell: int  # index of the cell in its row, empty cells counted (delimited rows and grids)
+    offset: int  # display column where the token starts (text lines), grid column (grids)
+    blank_before: int  # blank rows just before this token's row (first token of a row only)
+    empty_before: int  # empty cells just before this token
+
+
+@functools.lru_cache(maxsize=1)
+def content_words() -> dict:
+    """The splitter and content-model word lists (``extract/data/content_words.json``), parsed once."""
+    text = resources.files("extract").joinpath("data/content_words.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _framework() -> dict:
+    return json.loads(resources.files("extract").joinpath("data/framework.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def split_vocabulary() -> tuple[str, ...]:
+    """Words that are cells of their own wherever they stand: level names, header words, labels (≥ 4 chars)."""
+    fw = _framework()
+    words: set[str] = set(fw["level1"])
+    for variants in fw["level1"].values():
+        words.update(variants)
+    for name, entry in fw["level2"].items():
+        words.add(name)
+        words.update(entry["variants"])
+    for keys in fw["header_words"].values():
+        words.update(keys)
+    cw = content_words()
+    words.update(cw["split_words"])
+    for keys in cw["project_labels"].values():
+        words.update(keys)
+    return tuple(sorted(w for w in words if len(w) >= 4))
+
+
+@functools.lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for w in split_vocabulary():
+        auto.add_word(w, w)
+    auto.make_automaton()
+    return auto
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    cw = content_words()
+    units = sorted(cw["units"], key=len, reverse=True)
+    unit = "|".join(re.escape(u) for u in units)
+    suffix = "|".join(re.escape(s) for s in sorted(cw["value_suffixes"], key=len, reverse=True))
+    number = r"\d+(?:,\d{3})*(?:\.\d+)?"
+    comparator = r"(?:[≥≤><=＝≧≦⩾⩽]{1,2}|不低于|不少于|不超过|不高于|不大于|不小于|大于等于|小于等于|大于|小于|达到)"
+    date = r"\d{4}年度?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前|底|以前|之前|末)?"
+    return {
+        # A quantity: optional comparator, a date or a number with an optional unit, optional 以上.
+        "quantity": re.compile(rf"{comparator}?\s?(?:{date}|{number}(?:{unit})?)(?:{suffix})?"),
+        "comparator_sign": re.compile(r"[≥≤><＝≧≦⩾⩽]"),
+        "marker": re.compile(cw["marker_pattern"]),
+        "opener": re.compile("|".join(re.escape(w) for w in cw["description_openers"])),
+        "trailing_group": re.compile(r"[（(][^（()）]{1,30}[）)]$"),
+        "weight_group": re.compile(r"[（(]\d+(?:\.\d+)?分[）)]"),
+    }
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a monospaced rendering (wide characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# ---------------------------------------------------------------- run-together cuts
+
+
+def glue_cuts(text: str) -> list[int]:
+    """Positions inside ``text`` where two cells printed without a separator meet."""
+    pats = _patterns()
+    cuts: set[int] = set()
+    covered: list[tuple[int, int]] = []
+    # Vocabulary: leftmost-longest non-overlapping matches.
+    matches = sorted(((end - len(w) + 1, end + 1) for end, w in _automaton().iter(text)),
+                     key=lambda m: (m[0], -(m[1] - m[0])))
+    last_end = 0
+    for start, end in matches:
+        if start >= last_end:
+            cuts.update((start, end))
+            covered.append((start, end))
+            last_end = end
+
+    def inside_word(i: int) -> bool:
+        return any(s < i < e for s, e in covered)
+
+    m = pats["marker"].match(text)
+    if m and m.end() < len(text):
+        cuts.add(m.end())
+        covered.append((0, m.end()))
+    m = pats["trailing_group"].search(text)
+    if m and m.start() >= 2:
+        cuts.add(m.start())
+        covered.append((m.start(), m.end()))
+    for m in pats["quantity"].finditer(text):
+        s, e = m.span()
+        if not any(ch.isdigit() for ch in m.group()) or inside_word(s) or inside_word(e):
+            continue
+        before = text[s - 1] if s else ""
+        if before and (before.isdigit() or before in ".,:/-~～至到"):
+            continue
+        after = text[e] if e < len(text) else ""
+        if after and (after.isdigit() or after in ".%/"):
+            continue
+        starts_sign = bool(pats["comparator_sign"].match(m.group()))
+        if s and (starts_sign or _is_cjk(before) or before in ")）"):
+            cuts.add(s)
+        if e < len(text) and (_is_cjk(after) or after in "(（"):
+            cuts.add(e)
+    for m in pats["opener"].finditer(text):
+        if m.start() and _is_cjk(text[m.start() - 1]) and not inside_word(m.start()):
+            cuts.add(m.start())
+    for m in pats["weight_group"].finditer(text):
+        cuts.update(i for i in m.span() if 0 < i < len(text))
+    return sorted(c for c in cuts if 0 < c < len(text))
+
+
+_PUNCTUATION_ONLY = re.compile(r"^[^\w≥≤><=＝≧≦⩾⩽%‰]+$")
+
+
+def cut_glued(text: str) -> list[str]:
+    """``text`` cut at :func:`glue_cuts`; pieces left with punctuation only (brackets, dashes) dropped."""
+    cuts = [0, *glue_cuts(text), len(text)]
+    pieces = (text[a:b].strip() for a, b in zip(cuts, cuts[1:]))
+    return [p for p in pieces if p and not _PUNCTUATION_ONLY.match(p)]
+
+
+# ---------------------------------------------------------------- text lines
+
+_PIPES = re.compile(r"[|｜]")
+_RULE = re.compile(r"^[\s|｜:：\-—–=_+]*$")  # markdown rules, box lines, pipe-only lines
+_LOST_SPACES = re.compile(r"\?{2,}|？{2,}")  # full-width spaces lost to "?" by a converter
+_SPACES = re.compile(r"[ \u3000\u00a0]+")
+_FILLER = re.compile(r"^[\s\-—–=_·.…:：|｜?？~～]+$")
+
+
+def _line_cells(line: str) -> tuple[str, list[str]]:
+    """How a line is delimited ('pipe', 'tab' or 'space') and its cells (empty ones kept)."""
+    if len(_PIPES.findall(line)) >= 2 or line.strip().endswith(("|", "｜")):
+        cells = _PIPES.split(line)
+        if cells and not cells[0].strip():
+            cells = cells[1:]
+        if cells and not cells[-1].strip():
+            cells = cells[:-1]
+        return "pipe", cells
+    if "\t" in line:
+        return "tab", line.split("\t")
+    return "space", [line]
+
+
+def _space_pieces(cell: str) -> list[tuple[str, str, int]]:
+    """A cell cut at runs of spaces: (text, separator, character offset in the cell)."""
+    pieces: list[tuple[str, str, int]] = []
+    pos = 0
+    for m in _SPACES.finditer(cell + " "):
+        if m.start() > pos:
+            sep = "sp1"
+            if pieces or pos:
+                gap = cell[pieces[-1][2] + len(pieces[-1][0]):pos] if pieces else cell[:pos]
+                sep = "sp2" if len(gap) >= 2 or "\u3000" in gap else "sp1"
+            pieces.append((cell[pos:m.start()], sep, pos))
+        pos = m.end()
+    return _join_letter_spacing(pieces)
+
+
+def _join_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """``产 出 指 标`` (one character a piece, single spaces) is one word printed letter-spaced."""
+    out: list[tuple[str, str, int]] = []
+    run: list[tuple[str, str, int]] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            out.append(("".join(p[0] for p in run), run[0][1], run[0][2]))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for piece in pieces:
+        single = len(piece[0]) == 1 and _is_cjk(piece[0])
+        if single and (not run or piece[1] == "sp1"):
+            run.append(piece)
+        else:
+            flush()
+            if single:
+                run.append(piece)
+            else:
+                out.append(piece)
+    flush()
+    return out
+
+
+def tokenise_rows(rows: list[SourceRow]) -> list[Token]:
+    """Every source row's tokens, in reading order."""
+    tokens: list[Token] = []
+    blank = 0
+    for r, row in enumerate(rows):
+        before = len(tokens)
+        if row.grid:
+            _grid_tokens(row, r, blank, tokens)
+        else:
+            _text_tokens(row, r, blank, tokens)
+        blank = 0 if len(tokens) > before else blank + 1
+    return tokens
+
+
+def tokenise_lines(lines: list[str]) -> list[Token]:
+    """Tokens of plain text lines (a convenience for tests and doctests)."""
+    from extract.source_model import SourceCell
+
+    return tokenise_rows([SourceRow([SourceCell(line, f"line {n}")]) for n, line in enumerate(lines, 1)])
+
+
+def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token]) -> None:
+    cell0 = row.cells[0]
+    line = _LOST_SPACES.sub("  ", cell0.text.replace("\r", ""))
+    if _RULE.match(line):
+        return
+    kind, cells = _line_cells(line)
+    first = True
+    empty = 0
+    offset = 0
+    for c, cell in enumerate(cells):
+        base = offset
+        offset += display_width(cell) + 1
+        if not cell.strip() or _FILLER.match(cell):
+            empty += 1
+            continue
+        for k, (piece, space_sep, pos) in enumerate(_space_pieces(cell)):
+            if _FILLER.match(piece):
+                continue
+            sep = space_sep if k else (kind if kind != "space" else space_sep)
+            col = base + display_width(cell[:pos])
+            for j, part in enumerate(cut_glued(piece)):
+                out.append(Token(part, r, cell0.where, "row" if first else (sep if j == 0 else "glue"),
+                                 c, col, blank if first else 0, empty))
+                first = False
+                empty = 0
+
+
+def _grid_tokens(row: SourceRow, r: int, blank: int, out: list[Token]) -> None:
+    first = True
+    empty = 0
+    last_col = -1
+    for cell in row.cells:
+        empty += max(0, cell.col - last_col - 1)
+        last_col = cell.col + cell.col_span - 1
+        text = _SPACES.sub(" ", cell.text.replace("\n", " ")).strip()
+        if not text or _FILLER.match(text):
+            empty += 1
+            continue
+        for k, piece in enumerate(text.split(" ")):
+            for j, part in enumerate(cut_glued(piece)):
+                sep = "glue" if j else ("sp1" if k else "cell")
+                out.append(Token(part, r, cell.where, "row" if first else sep,
+                                 cell.col, cell.col, blank if first else 0, empty))
+                first = False
+                empty = 0
