@@ -92,3 +92,48 @@ def extract_paths(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Extrac
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(extract_one, files, chunksize=max(1, min(32, len(files) // (4 * jobs))))
+
+
+def source_rows(path: str | Path) -> list:
+    """The rows of a document file, in simplified characters (text lines, or container grids)."""
+    from extract.source_model import SourceCell, SourceDocument, SourceRow
+
+    try:
+        from extract.reader import read_source  # containers (PDF, XLSX, DOCX, HTML grids)
+        doc = read_source(path)
+    except ImportError:
+        src = read_document(path)
+        doc = SourceDocument.from_text(src.name, src.text, src.sha256)
+    joined = "\n".join(c.text for r in doc.rows for c in r.cells)
+    if simplify_if_traditional(joined) is joined:
+        return doc.rows
+    from extract.text_normalise import to_simplified
+
+    return [SourceRow([SourceCell(to_simplified(c.text), c.where, c.col, c.row_span, c.col_span) for c in r.cells],
+                      r.grid, r.table) for r in doc.rows]
+
+
+def extract_rows(rows: list, source: str) -> DocumentRecord:
+    """Records from a document's source rows: cells → tokens → content-model tags → row decoder."""
+    import re as _re
+
+    from extract.content_model import tag_tokens
+    from extract.row_decoder import decode
+    from extract.tokens import tokenise_rows
+
+    tokens = tokenise_rows(rows)
+    decoded = decode(tokens, tag_tokens(tokens))
+    lines = [r.text for r in rows]
+    doc = DocumentRecord(source=source, bureau=decoded.bureau or find_bureau(lines), year=find_year(lines))
+    doc.projects = decoded.projects
+    doc.flags.extend(decoded.flags)
+    starts = [0] + [p.span[1] for p in doc.projects[:-1] if p.span]
+    for start, project in zip(starts, doc.projects):
+        first = project.indicators[0].span[0] if project.indicators and project.indicators[0].span else start
+        head = "".join(lines[max(0, start - 1 if start else 0):first])
+        if _re.search(r"整体绩效目标|部门整体|单位整体|整体支出", head):
+            project.kind = "department"
+    if not doc.projects:
+        doc.flags.append(Flag("no_tables", "no performance-target table found"))
+    check_document(doc, lines)
+    return doc
