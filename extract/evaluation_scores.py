@@ -101,6 +101,10 @@ class Scores:
         return d
 
 
+def _unnamed(name: Any) -> Any:
+    return None if name == "" else name
+
+
 @dataclass
 class Miss:
     """One disagreement: a missing or extra project/indicator, or a field that differs."""
@@ -114,20 +118,24 @@ class Miss:
     pred: Any = None
 
     def describe(self) -> str:
-        """The miss as one line, worded as the reference scorer's ``--verbose`` lists it where it lists it."""
-        where = self.source + (f": {self.project}" if self.project is not None else "")
+        """The miss as one line, worded as the reference scorer's ``--verbose`` lists it where it lists it.
+
+        An empty project name or level3 (null in the record file) is shown as None, as the scorer shows it.
+        """
+        project, level3 = _unnamed(self.project), _unnamed(self.level3)
+        where = self.source + (f": {project}" if self.project is not None else "")
         if self.kind == "project_name":
-            return f"{self.source}: project name gold={self.gold!r} pred={self.pred!r}"
+            return f"{self.source}: project name gold={_unnamed(self.gold)!r} pred={_unnamed(self.pred)!r}"
         if self.kind == "document" and self.field == "document":
             return f"{self.source}: no predicted document"
         if self.kind in ("missing_project", "extra_project"):
-            return f"{self.source}: {self.kind.replace('_', ' ')} {self.project!r}"
+            return f"{self.source}: {self.kind.replace('_', ' ')} {project!r}"
         if self.kind in ("missing_indicator", "extra_indicator"):
             shown = self.gold if self.kind == "missing_indicator" else self.pred
-            return f"{where}: {self.kind.replace('_', ' ')} {self.level3!r}={shown!r}"
+            return f"{where}: {self.kind.replace('_', ' ')} {level3!r}={shown!r}"
         if self.kind == "document":
             return f"{self.source}: {self.field} gold={self.gold!r} pred={self.pred!r}"
-        label = f"{self.level3!r} " if self.level3 is not None else ""
+        label = f"{level3!r} " if self.level3 is not None else ""
         return f"{where}: {label}{self.field} gold={self.gold!r} pred={self.pred!r}"
 
     def to_dict(self) -> dict[str, Any]:
