@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import click
 
-from kg.cli import build_cmd, evaluate_cmd, extract_cmd, query_cmd, viz_cmd
+from kg.cli import build_cmd, evaluate_cmd, extract_cmd, query_cmd, synth_cmd, viz_cmd
 
-COMMAND_MODULES = (extract_cmd, evaluate_cmd, build_cmd, viz_cmd, query_cmd)
+COMMAND_MODULES = (extract_cmd, evaluate_cmd, build_cmd, viz_cmd, query_cmd, synth_cmd)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,190 @@
+"""Separators of the generator: rows of cells printed as text the way real documents print them.
+
+Tabs; pipes (outer pipes or not, markdown rules, ``| |||`` padding); runs of spaces or columns
+aligned by display width; single spaces; one cell per line (sometimes ending `` |``); one
+cell per paragraph; cells run together with no separator. A cell holding a newline is a cell
+wrapped over two lines. Outline documents are already text lines (``tables.outline_items``).
+"""
+from __future__ import annotations
+
+import random
+import unicodedata
+
+from extract.synth.tables import Item
+
+SEPARATORS = ("tab", "pipe", "pipe_bare", "pipe_markdown", "pipe_padded", "space_runs", "space_aligned",
+              "single_space", "cell_per_line", "cell_per_line_bar", "cell_per_paragraph", "run_together",
+              "outline", "outline_indent")
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _is_table(item: Item) -> bool:
+    return item.role in ("meta", "header", "ind")
+
+
+def _physical(cells: list[str]) -> list[list[str]]:
+    """A row whose cells hold newlines as several physical lines (wrapped cells)."""
+    parts = [c.split("\n") for c in cells]
+    height = max((len(p) for p in parts), default=1)
+    return [[p[k] if k < len(p) else "" for p in parts] for k in range(height)]
+
+
+def _flat(cell: str, joiner: str = "") -> str:
+    return cell.replace("\n", joiner)
+
+
+def render(items: list[Item], separator: str, rng: random.Random) -> str:
+    """The text of ``items`` printed with ``separator``."""
+    fn = {"tab": _tab, "pipe": _pipe, "pipe_bare": _pipe, "pipe_markdown": _pipe, "pipe_padded": _pipe,
+          "space_runs": _space_runs, "space_aligned": _aligned, "single_space": _single,
+          "cell_per_line": _per_line, "cell_per_line_bar": _per_line, "cell_per_paragraph": _per_paragraph,
+          "run_together": _run_together, "outline": _text_only, "outline_indent": _text_only}[separator]
+    return fn(items, separator, rng)
+
+
+def _blocks(items: list[Item]) -> list[tuple[bool, list[Item]]]:
+    """Consecutive table rows grouped, text lines alone."""
+    out: list[tuple[bool, list[Item]]] = []
+    for it in items:
+        table = _is_table(it)
+        if out and out[-1][0] and table:
+            out[-1][1].append(it)
+        else:
+            out.append((table, [it]))
+    return out
+
+
+def _text_only(items: list[Item], separator: str, rng: random.Random) -> str:
+    return "\n".join(" ".join(c for c in it.cells if c) for it in items) + "\n"
+
+
+def _tab(items: list[Item], separator: str, rng: random.Random) -> str:
+    strip = rng.random() < 0.6
+    lines = []
+    for it in items:
+        if not _is_table(it):
+            lines.append(" ".join(it.cells))
+            continue
+        for phys in _physical(it.cells):
+            line = "\t".join(phys)
+            lines.append(line.rstrip("\t") if strip else line)
+    return "\n".join(lines) + "\n"
+
+
+def _pipe(items: list[Item], separator: str, rng: random.Random) -> str:
+    lines = []
+    for table, block in _blocks(items):
+        if not table:
+            lines += [" ".join(it.cells) for it in block]
+            continue
+        width = max(len(it.cells) for it in block)
+        ruled = False
+        for it in block:
+            cells = [_flat(c, " ") for c in it.cells]
+            if separator == "pipe_markdown":
+                cells = cells + [""] * (width - len(cells))
+                lines.append("| " + " | ".join(cells) + " |")
+                if not ruled:
+                    lines.append("|" + "---|" * width)
+                    ruled = True
+            elif separator == "pipe_padded":
+                lines.append("| " + " | ".join(cells) + " |" + "|" * (width - len(cells)))
+            elif separator == "pipe_bare":
+                lines.append(" | ".join(cells))
+            else:
+                lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _space_runs(items: list[Item], separator: str, rng: random.Random) -> str:
+    lines = []
+    for it in items:
+        if not _is_table(it):
+            lines.append(" ".join(it.cells))
+            continue
+        for phys in _physical(it.cells):
+            cells = [c for c in phys if c]
+            line = ""
+            for k, c in enumerate(cells):
+                line += (" " * rng.randint(2, 5) if k else "") + c
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _aligned(items: list[Item], separator: str, rng: random.Random) -> str:
+    lines = []
+    for table, block in _blocks(items):
+        if not table:
+            lines += [" ".join(it.cells) for it in block]
+            continue
+        phys_rows = [p for it in block for p in _physical(it.cells)]
+        ncols = max(len(p) for p in phys_rows)
+        widths = [0] * ncols
+        for p in phys_rows:
+            for k, c in enumerate(p):
+                widths[k] = max(widths[k], display_width(c))
+        gap = rng.randint(2, 4)
+        for p in phys_rows:
+            line = ""
+            for k, c in enumerate(p):
+                line += c + " " * (widths[k] - display_width(c) + gap)
+            lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _single(items: list[Item], separator: str, rng: random.Random) -> str:
+    lines = []
+    for it in items:
+        if not _is_table(it):
+            lines.append(" ".join(it.cells))
+            continue
+        for phys in _physical(it.cells):
+            lines.append(" ".join(c for c in phys if c))
+    return "\n".join(line for line in lines) + "\n"
+
+
+def _per_line(items: list[Item], separator: str, rng: random.Random) -> str:
+    bar = separator == "cell_per_line_bar"
+    lines = []
+    for it in items:
+        if not _is_table(it):
+            lines.append(" ".join(it.cells))
+            continue
+        if bar:
+            lines.append("|")
+        blanks = 0
+        for c in it.cells:
+            if not c:
+                blanks += 1
+                continue
+            for part in c.split("\n"):
+                lines.append(part + " |" if bar else part)
+        if bar and blanks:
+            lines.append("|" * blanks)
+    return "\n".join(lines) + "\n"
+
+
+def _per_paragraph(items: list[Item], separator: str, rng: random.Random) -> str:
+    paras = []
+    for it in items:
+        if not _is_table(it):
+            paras.append(" ".join(it.cells))
+            continue
+        for c in it.cells:
+            if c:
+                paras.append(c)
+    return "\n\n".join(paras) + "\n"
+
+
+def _run_together(items: list[Item], separator: str, rng: random.Random) -> str:
+    one_line = rng.random() < 0.4
+    lines = []
+    for table, block in _blocks(items):
+        if table:
+            lines.append("".join(_flat(c) for it in block for c in it.cells))
+        else:
+            lines += [" ".join(it.cells) for it in block]
+    return ("".join(lines) if one_line else "\n".join(lines)) + "\n"

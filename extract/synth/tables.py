@@ -1,0 +1,409 @@
+"""Table grammars of the generator: a project (or several) laid out as rows of cells.
+
+Each grammar (standard, extra columns, no level-1 or level-2 column, separate comparator /
+number / unit columns, self-evaluation, twin 中长期/年度 groups, multi-project summary,
+department-wide) gives header rows, project-header rows and indicator rows as
+:class:`Item` lists; the containers (``extract.synth.containers``) print them.
+"""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from extract.synth.compose import pick, split_printed, vocabulary
+from extract.synth.model import Doc, Proj, Row
+
+GRAMMARS = ("standard", "extra_columns", "no_level1", "no_level2", "split_value", "self_evaluation",
+            "twin_groups", "summary", "department")
+
+
+@dataclass
+class Item:
+    """One printed row: ``role`` is text/title/furniture/page/meta/header/ind; ``cells`` its cells."""
+
+    role: str
+    cells: list[str]
+
+
+@dataclass
+class Style:
+    """The per-document choices of a table grammar."""
+
+    grammar: str = "standard"
+    labels: str = "merged"            # merged (first row of a block only) | repeated (every row)
+    level1_weights: bool = False      # 产出指标(50分)
+    letter_spaced: bool = False       # 产 出 指 标
+    extras: list[str] = field(default_factory=list)
+    split_order: list[str] = field(default_factory=lambda: ["op", "num", "unit"])
+    weight_first: bool = False        # self-evaluation: 分值 before 年度指标值
+    budget_yuan: bool = False
+    header_wrap: bool = False         # 一级\n指标
+    shift: bool = False               # blank merged cells dropped: the row shifted left
+    group_label: bool = False         # 绩效指标 | 一级指标 | … header with a leading group cell
+    markers: str = ""                 # marker family printed before names
+    umbrella: bool = False            # 实施效果指标 | 产出指标 | name
+    shuffle_rows: bool = False        # repeated labels, rows in any order
+
+
+@lru_cache(maxsize=1)
+def _level2_parents() -> dict[str, str]:
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "framework.json").read_text(encoding="utf-8"))
+    parents: dict[str, str] = {}
+    for name, entry in data["level2"].items():
+        for label in [name, *entry["variants"]]:
+            parents.setdefault(label, entry["parent"])
+    return parents
+
+
+def framework_parent(level2: str | None) -> str | None:
+    """The framework level-1 of a level-2 label (or a variant of one); None when unknown."""
+    return _level2_parents().get(level2 or "")
+
+
+def _header_word(rng: random.Random, role: str, style: Style) -> str:
+    v = vocabulary()["column_words"]
+    word = pick(rng, v[role])
+    if style.header_wrap and len(word) == 4 and role in ("level1", "level2", "level3"):
+        word = word[:2] + "\n" + word[2:]
+    return word
+
+
+def _fmt_weight(w: float | None) -> str:
+    if w is None:
+        return ""
+    return str(int(w)) if float(w).is_integer() else f"{w:g}"
+
+
+def _spaced(label: str) -> str:
+    return " ".join(label)
+
+
+def _marker(style: Style, n: int) -> str:
+    if not style.markers:
+        return ""
+    return style.markers.replace("{n}", str(n))
+
+
+def _row_cells(columns: list[str], r: Row, l1: str, l2: str, marker: str, score_rule: str) -> list[str]:
+    cells = []
+    for c in columns:
+        if c == "level1":
+            cells.append(l1)
+        elif c == "level2":
+            cells.append(l2)
+        elif c == "level3":
+            cells.append(marker + r.level3)
+        elif c in ("value", "target"):
+            cells.append(r.value or "")
+        elif c in ("op", "num", "unit"):
+            if r.value is None:
+                cells.append("")
+            else:
+                parts = r.parts or split_printed(r.value) or ("", r.value, "")
+                cells.append(parts[("op", "num", "unit").index(c)])
+        elif c == "value_type":
+            cells.append("定性" if r.qualitative else "定量")
+        elif c == "description":
+            cells.append(r.description or "")
+        elif c == "basis":
+            cells.append(r.basis or "")
+        elif c == "score_rule":
+            cells.append(score_rule)
+        elif c == "weight":
+            cells.append(_fmt_weight(r.weight))
+        elif c == "actual":
+            cells.append(r.actual or "")
+        elif c == "points":
+            cells.append(_fmt_weight(r.points))
+        elif c == "mid_value":
+            cells.append(r.midterm or "")
+        else:  # remark, reason
+            cells.append("")
+    return cells
+
+
+def indicator_columns(rng: random.Random, style: Style) -> list[str]:
+    g = style.grammar
+    if g == "no_level1":
+        return ["level2", "level3", "value"]
+    if g == "no_level2":
+        return ["level1", "level3", "value"]
+    if g == "split_value":
+        cols = ["level1", "level2", "level3"]
+        middle = list(style.split_order)
+        if rng.random() < 0.5:
+            middle.insert(rng.randrange(len(middle) + 1), "value_type")
+        cols += middle
+        if rng.random() < 0.4:
+            cols.append(pick(rng, ["weight", "description", "remark"]))
+        return cols
+    if g == "self_evaluation":
+        core = ["weight", "target", "actual"] if style.weight_first else ["target", "actual", "weight"]
+        return ["level1", "level2", "level3", *core, "points", "reason"]
+    cols = ["level1", "level2", "level3", "value"]
+    if g == "extra_columns":
+        extras = list(style.extras)
+        if "description" in extras and rng.random() < 0.3:
+            cols.insert(3, "description")
+            extras.remove("description")
+        cols += extras
+    return cols
+
+
+def header_items(rng: random.Random, style: Style, columns: list[str]) -> list[Item]:
+    v = vocabulary()["column_words"]
+    words = []
+    for c in columns:
+        if c in ("level1", "level2", "level3"):
+            words.append(_header_word(rng, c, style))
+        elif c == "value":
+            words.append(pick(rng, v["value"]))
+        elif c == "target":
+            words.append(pick(rng, v["target_self"]))
+        elif c == "num":
+            words.append(pick(rng, v["value_split"]))
+        elif c == "op":
+            words.append(pick(rng, v["op"][:3]))
+        else:
+            words.append(pick(rng, v[{"mid_value": "value"}.get(c, c)]))
+    if style.group_label:
+        words.insert(0, pick(rng, ["绩效指标", "年度绩效指标", "绩效指标"]))
+    return [Item("header", words)]
+
+
+def indicator_items(rng: random.Random, proj: Proj, style: Style, columns: list[str],
+                    weights: dict[str, int]) -> list[Item]:
+    """Indicator rows: level labels merged or repeated, markers, level-1 weights."""
+    rows = list(proj.rows)
+    if style.shuffle_rows:
+        rng.shuffle(rows)
+    v = vocabulary()
+    items: list[Item] = []
+    prev1 = prev2 = object()
+    n = 0
+    for r in rows:
+        n = n + 1 if r.level2 == prev2 or style.markers in ("★", "*", "※") else 1
+        l1_label = r.level1 or ""
+        if style.level1_weights and l1_label in weights:
+            l1_label = l1_label + pick(rng, ["({}分)", "（{}分）"]).format(weights[l1_label])
+        if style.letter_spaced and r.level1:
+            l1_label = _spaced(l1_label) if not style.level1_weights else _spaced(r.level1) + l1_label[len(r.level1):]
+        new1 = r.level1 != prev1
+        new2 = new1 or r.level2 != prev2
+        merged = style.labels == "merged"
+        l1 = l1_label if (new1 or not merged) else ""
+        l2 = (r.level2 or "") if (new2 or not merged) else ""
+        marker = _marker(style, n) if (style.markers not in ("★", "*", "※") or rng.random() < 0.5) else ""
+        r.marker = marker
+        cells = _row_cells(columns, r, l1, l2, marker, pick(rng, v["score_rules"]))
+        if style.group_label:
+            cells.insert(0, "")
+        if style.shift:
+            while cells and not cells[0]:
+                cells.pop(0)
+        items.append(Item("ind", cells))
+        prev1, prev2 = r.level1, r.level2
+    return items
+
+
+def _budget_text(x: float | None, style: Style, rng: random.Random) -> str:
+    if x is None:
+        return ""
+    if style.budget_yuan:
+        yuan = int(round(x * 10000))
+        return pick(rng, [f"{yuan:,}.00", str(yuan), f"{yuan}.00", f"{yuan:,}"])
+    if float(x).is_integer():
+        return pick(rng, [str(int(x)), f"{x:.2f}", str(int(x))])
+    return f"{x:g}" if rng.random() < 0.6 else f"{x:.2f}"
+
+
+def meta_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, show_bureau: bool) -> list[Item]:
+    """The project header: name, code, 主管部门 / 实施单位, budget, goal, in varied order."""
+    h = vocabulary()["header_labels"]
+    pairs: list[list[str]] = []
+    if proj.kind == "department":
+        pairs.append([pick(rng, h["dept_name"]), proj.name])
+    else:
+        pairs.append([pick(rng, h["name"]), proj.name])
+    if proj.code and proj.code_printed:
+        pairs.append([pick(rng, h["code"]), proj.code])
+    if show_bureau and proj.kind != "department":
+        pairs.append([pick(rng, h["bureau"][:4]), doc.bureau])
+        if proj.unit and rng.random() < 0.6:
+            pairs.append([pick(rng, h["unit"]), proj.unit])
+    if rng.random() < 0.25:
+        pairs.reverse() if len(pairs) == 2 else rng.shuffle(pairs)
+    items: list[Item] = []
+    if rng.random() < 0.5:
+        for i in range(0, len(pairs), 2):
+            items.append(Item("meta", [c for pair in pairs[i:i + 2] for c in pair]))
+    else:
+        items += [Item("meta", pair) for pair in pairs]
+    budget = _budget_items(rng, proj, style)
+    goal = _goal_items(rng, proj, style)
+    items += (goal + budget) if rng.random() < 0.2 else (budget + goal)
+    return items
+
+
+def _budget_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
+    h = vocabulary()["header_labels"]
+    if not proj.budget_printed:
+        return []
+    funds = pick(rng, h["funds_yuan"] if style.budget_yuan else h["funds"])
+    t, f, o = (_budget_text(x, style, rng) for x in (proj.total, proj.fiscal, proj.other))
+    if style.grammar == "self_evaluation":
+        spent = proj.total * rng.choice([1, 1, 0.98, 0.95]) if proj.total else None
+        s = _budget_text(spent, style, rng)
+        rate = "100%" if spent == proj.total else f"{round(spent / proj.total * 100)}%"
+        rows = [Item("meta", [funds, "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]),
+                Item("meta", ["", pick(rng, h["total"][:2]), t, t, s, "10", rate, "10"])]
+        if proj.budget_parts_printed:
+            rows.append(Item("meta", ["", pick(rng, h["fiscal"][:3]), f, f, s if not proj.other else f, "—", "—", "—"]))
+            rows.append(Item("meta", ["", pick(rng, h["other"][:2]), o, o, o, "—", "—", "—"]))
+        return rows
+    form = rng.randrange(3) if proj.budget_parts_printed else 3
+    if form == 0:
+        return [Item("meta", [funds, pick(rng, h["total"]), t, pick(rng, h["fiscal"]), f, pick(rng, h["other"]), o])]
+    if form == 1:
+        return [Item("meta", [funds, pick(rng, h["total"]), t]), Item("meta", ["", pick(rng, h["fiscal"]), f]),
+                Item("meta", ["", pick(rng, h["other"]), o])]
+    if form == 2:
+        return [Item("meta", [funds, "年度资金总额", "财政拨款", "其他资金"]), Item("meta", ["", t, f, o])]
+    label = "预算金额（元）" if style.budget_yuan else pick(rng, ["预算金额（万元）", "项目资金（万元）", "年度预算金额（万元）"])
+    return [Item("meta", [label, t])]
+
+
+def _goal_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
+    h = vocabulary()["header_labels"]
+    if not proj.goal_printed or not proj.goal:
+        return []
+    if style.grammar == "self_evaluation":
+        return [Item("meta", ["年度总体目标", "预期目标", "实际完成情况"]),
+                Item("meta", ["", proj.goal, "已完成年度目标，" + pick(rng, vocabulary()["effects"]) + "。"])]
+    if style.grammar == "twin_groups":
+        return [Item("meta", [pick(rng, h["goal_midterm"]), proj.midterm_goal or "", pick(rng, ["年度目标", "年度绩效目标"]),
+                              proj.goal])]
+    label = pick(rng, h["department_goal"] if proj.kind == "department" else h["goal"])
+    return [Item("meta", [label, proj.goal])]
+
+
+def group_weights(rng: random.Random, rows: list[Row]) -> dict[str, int]:
+    """Points per level-1 group (产出指标(50分)): the sum of row weights, or a template figure."""
+    sums: dict[str, float] = {}
+    for r in rows:
+        if r.level1:
+            sums[r.level1] = sums.get(r.level1, 0) + (r.weight or 0)
+    fixed = {"产出指标": 50, "效益指标": 30, "满意度指标": 10, "成本指标": 10}
+    return {k: int(s) if s else fixed.get(k, 20) for k, s in sums.items()}
+
+
+def project_table(rng: random.Random, doc: Doc, proj: Proj, style: Style, show_bureau: bool) -> list[Item]:
+    """A whole project table: header block then indicator header and rows."""
+    items = meta_items(rng, doc, proj, style, show_bureau)
+    if style.grammar == "twin_groups":
+        return items + _twin_items(rng, proj, style)
+    columns = indicator_columns(rng, style)
+    if rng.random() < 0.3:
+        items.append(Item("header", [pick(rng, ["绩效指标", "年度绩效指标", "项目绩效指标", "绩效目标指标"])]))
+    items += header_items(rng, style, columns)
+    items += indicator_items(rng, proj, style, columns, group_weights(rng, proj.rows))
+    return items
+
+
+def _twin_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
+    v = vocabulary()["column_words"]
+    annual_first = rng.random() < 0.2
+    words = [_header_word(rng, "level1", style), _header_word(rng, "level2", style),
+             _header_word(rng, "level3", style), pick(rng, v["value"][:3])]
+    left, right = ("年度指标", "中长期指标") if annual_first else ("中长期指标", "年度指标")
+    items = [Item("header", [left, "", "", "", right, "", "", ""]), Item("header", words + words)]
+    prev1 = prev2 = object()
+    for r in proj.rows:
+        l1 = r.level1 if r.level1 != prev1 or style.labels == "repeated" else ""
+        l2 = r.level2 if (r.level1 != prev1 or r.level2 != prev2 or style.labels == "repeated") else ""
+        mid_name = r.level3 if rng.random() < 0.5 else pick(rng, ["累计", "实施期", "三年"]) + r.level3
+        mid = [l1 or "", l2 or "", mid_name, r.midterm or ""]
+        annual = [l1 or "", l2 or "", r.level3, r.value or ""]
+        items.append(Item("ind", annual + mid if annual_first else mid + annual))
+        prev1, prev2 = r.level1, r.level2
+    return items
+
+
+def summary_table(rng: random.Random, doc: Doc, style: Style) -> list[Item]:
+    """Several projects in one table; the project cells printed on each project's first row."""
+    v = vocabulary()["column_words"]
+    with_code = any(p.code for p in doc.projects) and rng.random() < 0.7
+    with_goal = rng.random() < 0.8
+    budget_word = "预算数（元）" if style.budget_yuan else pick(rng, ["预算数", "资金总额", "预算金额（万元）", "年度预算"])
+    head = ["项目名称"] + (["项目编码"] if with_code else []) + [budget_word] + (["年度目标"] if with_goal else [])
+    split = style.split_order if rng.random() < 0.4 else None
+    ind_cols = ["level1", "level2", "level3"] + (list(split) if split else ["value"])
+    words = [_header_word(rng, "level1", style), _header_word(rng, "level2", style), pick(rng, v["level3"])]
+    words += [{"op": "指标性质", "num": "指标值", "unit": "度量单位"}[c] for c in split] if split else [pick(rng, v["value"])]
+    items = [Item("header", head + words)]
+    for p in doc.projects:
+        p.code_printed = with_code
+        p.goal_printed = with_goal
+        p.budget_parts_printed = False
+        first = True
+        prev1 = prev2 = object()
+        for r in p.rows:
+            pcells = [p.name] + ([p.code or ""] if with_code else []) + [_budget_text(p.total, style, rng)] + \
+                     ([p.goal or ""] if with_goal else [])
+            if not first:
+                pcells = [""] * len(pcells)
+            l1 = r.level1 if (r.level1 != prev1 or style.labels == "repeated" or first) else ""
+            l2 = r.level2 if (r.level2 != prev2 or r.level1 != prev1 or style.labels == "repeated" or first) else ""
+            cells = pcells + _row_cells(ind_cols, r, l1 or "", l2 or "", "", "")
+            if style.shift and not first:
+                while cells and not cells[0]:
+                    cells.pop(0)
+            items.append(Item("ind", cells))
+            first = False
+            prev1, prev2 = r.level1, r.level2
+    return items
+
+
+def outline_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, indent: bool) -> list[Item]:
+    """A project as an outline: 【产出指标-数量指标】 then 指标1:name(value) lines, or an
+    indented tree (level 1, level 2 indented, names and values aligned below)."""
+    items: list[Item] = []
+    name_label = "部门名称" if proj.kind == "department" else pick(rng, ["项目名称", "项目名称", "专项名称"])
+    items.append(Item("text", [f"{name_label}：{proj.name}"]))
+    if proj.code and proj.code_printed:
+        items.append(Item("text", [f"项目编码：{proj.code}"]))
+    proj.budget_parts_printed = False
+    if proj.budget_printed:
+        total = proj.total or 0
+        items.append(Item("text", [f"预算金额：{int(round(total * 10000))}元" if style.budget_yuan else f"预算金额：{total:g}万元"]))
+    if proj.goal and proj.goal_printed:
+        if indent:
+            items.append(Item("text", [f"绩效目标：{proj.goal}"]))
+        else:
+            items += [Item("text", ["【总体目标】"]), Item("text", [proj.goal])]
+    if indent:
+        items.append(Item("text", ["绩效指标      指标值"]))
+    prev1 = prev2 = object()
+    n = 0
+    for r in proj.rows:
+        if indent:
+            if r.level1 != prev1:
+                items.append(Item("text", [r.level1 or ""]))
+            if r.level2 and (r.level2 != prev2 or r.level1 != prev1):
+                items.append(Item("text", ["    " + r.level2]))
+            pad = " " * max(2, 30 - 2 * len(r.level3))
+            n = n + 1 if r.level2 == prev2 else 1
+            r.marker = _marker(style, n)
+            items.append(Item("text", ["        " + r.marker + r.level3 + pad + (r.value or "")]))
+        else:
+            if r.level1 != prev1 or r.level2 != prev2:
+                items.append(Item("text", [f"【{r.level1}-{r.level2}】" if r.level2 else f"【{r.level1}】"]))
+                n = 0
+            n += 1
+            value = f"({r.value})" if r.value else ""
+            items.append(Item("text", [f"指标{n}:{r.level3}{value}" if not r.marker else f"{r.marker}{r.level3}{value}"]))
+        prev1, prev2 = r.level1, r.level2
+    return items

@@ -1,0 +1,157 @@
+"""The document generator (extract/synth, ``perfkg synth``): deterministic, every family present,
+gold in the record format and printed in the document it belongs to."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extract.records import load_records
+from extract.synth import FAMILIES, generate, gold_json, write_corpus
+from extract.target_values import parse_target_value
+from extract.text_normalise import compact, to_simplified
+from kg.cli import cli
+
+N = 200
+SEED = 11
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[tuple[str, str, dict]]:
+    return list(generate(N, SEED))
+
+
+def test_same_n_and_seed_give_the_same_bytes(corpus):
+    again = list(generate(N, SEED))
+    assert [(n, t, gold_json(g)) for n, t, g in again] == [(n, t, gold_json(g)) for n, t, g in corpus]
+    other = list(generate(5, SEED + 1))
+    assert [t for _, t, _ in other] != [t for _, t, _ in corpus[:5]]
+    assert list(generate(5, SEED))[4][1] == corpus[4][1]  # a prefix of a larger corpus is the same
+
+
+def test_every_family_appears_in_200_documents(corpus):
+    for axis, names in FAMILIES.items():
+        seen: set[str] = set()
+        for _, _, gold in corpus:
+            tag = gold["synth"][axis]
+            seen.update(tag if isinstance(tag, list) else [tag])
+        assert set(names) <= seen, (axis, sorted(set(names) - seen))
+
+
+def test_features_of_the_table_grammar_appear(corpus):
+    features = {f for _, _, g in corpus for f in g["synth"]["features"]}
+    for f in ("labels_merged", "labels_repeated", "recombined", "composed", "cost_level1", "cost_level2",
+              "nonstandard_levels", "umbrella_level1", "level1_weights", "groups_out_of_order",
+              "weight_first", "weight_after"):
+        assert f in features, f
+    kinds = {p["kind"] for _, _, g in corpus for p in g["projects"]}
+    assert kinds == {"project", "department"}
+    assert any(g["bureau"] is None for _, _, g in corpus) and any(g["year"] is None for _, _, g in corpus)
+
+
+def test_gold_round_trips_through_the_record_model(corpus):
+    for name, _, gold in corpus:
+        (record,) = load_records(json.loads(gold_json(gold)))
+        assert record.source == name
+        back = record.to_dict()
+        for key in ("source", "bureau", "year"):
+            assert back[key] == gold[key]
+        assert len(back["projects"]) == len(gold["projects"]) >= 1
+        for p, q in zip(back["projects"], gold["projects"]):
+            assert p["name"] == q["name"] and p["kind"] in ("project", "department")
+            assert [i["level3"] for i in p["indicators"]] == [i["level3"] for i in q["indicators"]]
+            assert len(q["indicators"]) >= 1
+
+
+def test_gold_values_follow_the_value_grammar(corpus):
+    for _, _, gold in corpus:
+        for p in gold["projects"]:
+            for b in ("budget_total", "budget_fiscal", "budget_other"):
+                assert p[b] is None or isinstance(p[b], float)
+            for ind in p["indicators"]:
+                tv = parse_target_value(ind["value"])
+                assert (ind["value"], ind["op"], ind["num"], ind["unit"]) == tuple(tv)
+                assert ind["level3"] and not re.search(r"\s", ind["level3"])
+                assert not re.match(r"^(★|\*|※|指标\d|\d+[.、]|[(（]\d+[)）])", ind["level3"])
+
+
+def _printed(text: str) -> str:
+    return compact(to_simplified(text))
+
+
+def _shown(s: str, printed: str, wrapped: bool) -> bool:
+    """``s`` printed whole, or (for wrapped cells) as two parts."""
+    return s in printed or wrapped and any(s[:k] in printed and s[k:] in printed for k in range(1, len(s)))
+
+
+def test_the_document_prints_its_gold(corpus):
+    for name, text, gold in corpus:
+        printed = _printed(text)
+        wrapped = "wrapped_cells" in gold["synth"]["garbling"]
+        for p in gold["projects"]:
+            assert _shown(p["name"], printed, wrapped), (name, p["name"])
+            if p["goal"]:
+                assert _shown(p["goal"], printed, wrapped), (name, p["goal"])
+            for ind in p["indicators"]:
+                assert _shown(ind["level3"], printed, wrapped), (name, ind["level3"])
+                if ind["value"] is not None and ind["num"] is None:  # quantities may sit in split columns
+                    assert _shown(ind["value"], printed, wrapped), (name, ind["value"])
+                for label in (ind["level2"], ind["level1"] if "no_level1" != gold["synth"]["grammar"] else None):
+                    if label:
+                        assert _shown(label, printed, wrapped), (name, label)
+        if gold["bureau"]:
+            assert gold["bureau"] in printed, name
+        if gold["year"]:
+            assert str(gold["year"]) in printed, name
+
+
+def test_budget_in_yuan_is_gold_in_wanyuan(corpus):
+    found = 0
+    for _, text, gold in corpus:
+        if "budget_yuan" not in gold["synth"]["garbling"]:
+            continue
+        for p in gold["projects"]:
+            if p["budget_total"] is not None:
+                yuan = int(round(p["budget_total"] * 10000))
+                assert str(yuan) in text.replace(",", ""), p["name"]
+                found += 1
+    assert found
+
+
+def test_cli_writes_n_documents_and_n_gold_files(tmp_path: Path):
+    out = tmp_path / "corpus"
+    result = CliRunner().invoke(cli, ["synth", "--docs", "12", "--seed", "3", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    docs = sorted(p.name for p in (out / "docs").glob("*.txt"))
+    gold = sorted(p.name for p in (out / "gold").glob("*.json"))
+    assert len(docs) == len(gold) == 12
+    assert [Path(d).stem for d in docs] == [Path(g).stem for g in gold]
+    again = tmp_path / "again"
+    write_corpus(again, 12, 3)
+    for d in docs:
+        assert (out / "docs" / d).read_bytes() == (again / "docs" / d).read_bytes()
+
+
+def test_the_corpus_scores_with_perfkg_evaluate(tmp_path: Path):
+    out = tmp_path / "corpus"
+    write_corpus(out, 6, 5)
+    # gold against itself through the evaluate command: perfect, and documents extract without error
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(out / "gold"), str(out / "gold")])
+    assert result.exit_code == 0, result.output
+    assert "indicator F1 1.000" in result.output
+    result = CliRunner().invoke(cli, ["evaluate", "--json", "--gold", str(out / "gold"), str(out / "docs")])
+    assert result.exit_code in (0, 1), result.output
+    assert "indicator_f1" in result.output
+
+
+def test_no_dev_keeps_dev_strings_out():
+    dev_dir = Path(__file__).resolve().parent / "data" / "dev" / "gold"
+    dev_names = {i["level3"] for f in dev_dir.glob("*.json") for p in json.loads(f.read_text())["projects"]
+                 for i in p["indicators"] if len(i["level3"]) >= 8}
+    for _, _, gold in generate(60, 2, sources=("seeds",)):
+        for p in gold["projects"]:
+            for ind in p["indicators"]:
+                assert ind["level3"] not in dev_names
