@@ -306,6 +306,9 @@ def value_spellings(gold: list[Doc]) -> tuple[list[Doc], list[Doc]]:
 
 
 def budgets_codes_goals(gold: list[Doc]) -> tuple[list[Doc], list[Doc]]:
+    for n, p in enumerate(_projects(gold)):
+        if n % 5 == 4:
+            p["goal"] = ""  # an empty gold goal is not scored
     pred = copy.deepcopy(gold)
     for n, p in enumerate(_projects(pred)):
         for key in ("budget_total", "budget_fiscal", "budget_other"):
