@@ -11,12 +11,13 @@ from pathlib import Path
 from extract import layouts
 from extract.checks import check_document
 from extract.layouts.base import DocumentContext
-from extract.reader import ReadError, read_document
+from extract.reader import ReadError, read_document, read_source
 from extract.records import DocumentRecord, Flag
 from extract.text_normalise import simplify_if_traditional
 from extract.segment import find_bureau, find_table_blocks, find_year
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".text", ".csv", ".tsv", ".html", ".htm")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".text", ".csv", ".tsv", ".html", ".htm", ".xhtml", ".pdf", ".xlsx", ".xlsm",
+                     ".xls", ".docx")
 
 
 def extract_text(lines: list[str], source: str) -> DocumentRecord:
@@ -47,8 +48,9 @@ def extract_text(lines: list[str], source: str) -> DocumentRecord:
 
 def extract_document(path: str | Path) -> DocumentRecord:
     """Records of one document file; raises ReadError naming the file when it cannot be read."""
-    src = read_document(path)
-    doc = extract_text(simplify_if_traditional(src.text).split("\n"), src.name)
+    src = read_source(path)
+    # Until the extractor reads grid rows, every row is one line (grid cells joined by tabs).
+    doc = extract_text(simplify_if_traditional("\n".join(src.as_lines())).split("\n"), src.name)
     doc.sha256 = src.sha256
     return doc
 

@@ -2,6 +2,8 @@
 
 Detects UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) and GB18030/GBK; refuses
 binary, empty or undecodable input with a :class:`ReadError` naming the file.
+:func:`read_source` reads any document, containers (PDF, XLSX, XLS, DOCX, HTML: see
+``extract/containers``) included, into a ``SourceDocument`` of rows of cells.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from extract.html_text import html_to_text
+from extract.source_model import SourceDocument
 
 
 class ReadError(Exception):
@@ -113,3 +116,28 @@ def read_document(path: str | Path) -> SourceText:
     if container is not None:
         text = container(text)
     return SourceText(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_source(path: str | Path) -> SourceDocument:
+    """Any document file as rows of cells: a container's tables as grids, a text file as lines.
+
+    The reader is chosen by the file's bytes (``%PDF``, a ZIP package with ``xl/`` or ``word/``,
+    an OLE2 workbook, HTML markup), then by its suffix; errors name the file.
+    """
+    from extract import containers
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise ReadError(f"{path}: empty file")
+    sha256 = hashlib.sha256(data).hexdigest()
+    container = containers.choose(path, data)
+    if container is not None:
+        return container.read(path, data, sha256)
+    text, _ = decode_bytes(data, str(path))
+    if path.suffix.lower() == ".csv":
+        text = csv_to_text(text)
+    return SourceDocument.from_text(path.name, text, sha256)

@@ -82,7 +82,9 @@ def test_binary_input_fails_by_name_and_the_rest_is_written(tmp_path):
     out = tmp_path / "out.json"
     result = run(docs, "-o", out)
     assert result.exit_code == 1
-    assert "scan.txt" in result.stderr and "not a text document" in result.stderr
+    # The bytes say PDF, whatever the name: read as one, and refused as a broken one.
+    assert "scan.txt" in result.stderr and "not a readable PDF" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 2
     records = load_records(json.loads(out.read_text(encoding="utf-8")))
     assert [r.source for r in records] == [SEED.name]
 
