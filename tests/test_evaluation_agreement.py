@@ -13,8 +13,10 @@ misses a lot), and predictions damaged here in the ways the matching rules care 
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.util
+import io
 import json
 import random
 import re
@@ -458,3 +460,15 @@ def _random_damage(gold: list[Doc], rng: random.Random) -> tuple[list[Doc], list
 def test_randomly_damaged_predictions_agree(tmp_path, seed_gold, seed):
     gold, pred = _random_damage(seed_gold, random.Random(seed))
     assert_agreement(tmp_path, gold, pred)
+
+
+def test_min_f1_exit_status_agrees(tmp_path, dev_predictions):
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps(dev_predictions, ensure_ascii=False), encoding="utf-8")
+    f1 = ref.summarise(ref.score(ref.load([str(DEV_GOLD)]), ref.load([str(pred)]))[0])["all"]["indicator_f1"]
+    for threshold in (0.0, f1, min(1.0, f1 + 1e-3), 1.0):
+        args = ["--gold", str(DEV_GOLD), "--pred", str(pred), "--min-f1", str(threshold)]
+        with contextlib.redirect_stdout(io.StringIO()):
+            expected = ref.main(args)
+        ours = CliRunner().invoke(cli, ["evaluate", "--gold", str(DEV_GOLD), str(pred), "--min-f1", str(threshold)])
+        assert ours.exit_code == expected, threshold

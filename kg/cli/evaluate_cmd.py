@@ -24,10 +24,11 @@ from extract.serialise import RecordFileError
               help="Exit 1 when the overall indicator F1 is below this.")
 def evaluate_command(gold_path: Path, paths: tuple[Path, ...], predicted_only: bool, verbose: bool, as_json: bool,
                      min_f1: float | None) -> None:
-    """Score predicted records against gold records by the spec's matching rules.
+    """Score predicted records against gold records by the matching rules of docs/records.md.
 
     PATHS are record files (.json/.jsonl) or directories of them, or documents (files or
-    directories), which are extracted first. Documents are paired with gold by file name.
+    directories), which are extracted first. Documents are paired with gold by file name (the
+    last of several documents with one file name counts).
     Exit status 0; 1 when an input could not be read or the F1 is below --min-f1; 2 on usage errors.
     """
     try:
