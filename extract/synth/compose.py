@@ -165,14 +165,42 @@ def compose_rows(rng: random.Random, topic: str, year: int, cost_as_level1: bool
     return rows
 
 
+@functools.lru_cache(maxsize=1)
+def _canonical_level2() -> dict[str, str]:
+    data = json.loads((_DATA / "framework.json").read_text(encoding="utf-8"))
+    names = {}
+    for name, entry in data["level2"].items():
+        for label in [name, *entry["variants"]]:
+            names.setdefault(label, name)
+    names.update({"数量目标": "数量指标", "质量目标": "质量指标", "时效目标": "时效指标", "成本目标": "成本指标"})
+    return names
+
+
+def framework_levels(l2: str | None, cost_as_level1: bool) -> tuple[str, str] | None:
+    """(level1, level2) of the framework for a printed level-2 label, in the document's cost scheme."""
+    canonical = _canonical_level2().get(compact(l2 or ""))
+    if canonical is None or canonical not in PARENT:
+        return None
+    if canonical == "成本指标" and cost_as_level1:
+        return "成本指标", "经济成本指标"
+    if PARENT[canonical] == "成本指标" and not cost_as_level1:
+        return "产出指标", "成本指标"
+    return PARENT[canonical], canonical
+
+
 def recombine_rows(rng: random.Random, pool: tuple[tuple[str, str | None, str, str], ...], topic: str,
-                   n: int, split: bool) -> list[Row]:
-    """Indicators drawn from the real gold records, names perturbed and numbers re-drawn."""
+                   n: int, split: bool, cost_as_level1: bool = True) -> list[Row]:
+    """Indicators drawn from the real gold records, names perturbed and numbers re-drawn; their
+    level names are brought to the framework so that the document's own spelling applies."""
     t = vocabulary()["topics"][topic]
-    picked = [pool[rng.randrange(len(pool))] for _ in range(n)]
+    picked = [pool[rng.randrange(len(pool))] for _ in range(n * 2)]
     rows = []
     seen: set[str] = set()
-    for l1, l2, l3, value in picked:
+    for _, l2, l3, value in picked:
+        levels = framework_levels(l2, cost_as_level1)
+        if levels is None or len(rows) >= n:
+            continue
+        l1, l2 = levels
         name = perturb_name(rng, l3, pick(rng, t["objects"]))
         if name in seen:
             continue
@@ -182,8 +210,7 @@ def recombine_rows(rng: random.Random, pool: tuple[tuple[str, str | None, str, s
         parts = split_printed(value) if split and not qual else None
         rows.append(Row(level1=l1, level2=l2, level3=name, value=value, parts=parts, qualitative=qual))
     order = ["产出指标", "成本指标", "效益指标", "满意度指标"]
-    rows.sort(key=lambda r: (order.index(PARENT.get(r.level2 or "", r.level1 or ""))
-                             if PARENT.get(r.level2 or "", r.level1 or "") in order else 9, r.level1 or "", r.level2 or ""))
+    rows.sort(key=lambda r: (order.index(r.level1), FRAMEWORK_GROUPS[r.level1].index(r.level2)))
     return rows
 
 

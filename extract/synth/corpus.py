@@ -151,8 +151,8 @@ def document(seed: int, index: int, sources: tuple[str, ...] = ("seeds", "dev"))
         style.markers = pick(rng, vocabulary()["markers"])
     split = grammar == "split_value"
     pool = real_pool(tuple(s for s in sources if s in ("seeds", "dev")))
-    recombined = bool(pool) and grammar not in ("no_level1", "department") and rng.random() < 0.35
-    nonstandard = not recombined and rng.random() < 0.25
+    recombined = bool(pool) and grammar != "department" and rng.random() < 0.35
+    nonstandard = rng.random() < 0.25
     cost_level1 = rng.random() < 0.6
     umbrella = grammar == "standard" and not recombined and rng.random() < 0.15
 
@@ -163,7 +163,7 @@ def document(seed: int, index: int, sources: tuple[str, ...] = ("seeds", "dev"))
         n_projects = rng.choice([0, 0, 1, 2])
     for _ in range(n_projects):
         if recombined:
-            rows = recombine_rows(rng, pool, topic, rng.randint(5, 14), split)
+            rows = recombine_rows(rng, pool, topic, rng.randint(5, 14), split, cost_level1)
         else:
             rows = compose_rows(rng, topic, doc.year, cost_level1, rng.randint(3, 8), split)
         doc.projects.append(make_project(rng, doc, rows))
@@ -239,7 +239,7 @@ def document(seed: int, index: int, sources: tuple[str, ...] = ("seeds", "dev"))
             elif k:
                 items.append(Item("text", [""]))
             if separator in _OUTLINE:
-                items += outline_items(rng, doc, p, style, separator == "outline_indent")
+                items += outline_items(rng, doc, p, style, separator == "outline_indent", meta_bureau)
             else:
                 items += project_table(rng, doc, p, style, meta_bureau)
     if separator not in _OUTLINE:

@@ -306,7 +306,7 @@ def project_table(rng: random.Random, doc: Doc, proj: Proj, style: Style, show_b
     if style.grammar == "twin_groups":
         return items + _twin_items(rng, proj, style)
     columns = indicator_columns(rng, style)
-    if rng.random() < 0.3:
+    if rng.random() < 0.3 and not style.group_label:
         items.append(Item("header", [pick(rng, ["绩效指标", "年度绩效指标", "项目绩效指标", "绩效目标指标"])]))
     items += header_items(rng, style, columns)
     items += indicator_items(rng, proj, style, columns, group_weights(rng, proj.rows))
@@ -367,7 +367,8 @@ def summary_table(rng: random.Random, doc: Doc, style: Style) -> list[Item]:
     return items
 
 
-def outline_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, indent: bool) -> list[Item]:
+def outline_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, indent: bool,
+                  show_bureau: bool) -> list[Item]:
     """A project as an outline: 【产出指标-数量指标】 then 指标1:name(value) lines, or an
     indented tree (level 1, level 2 indented, names and values aligned below)."""
     items: list[Item] = []
@@ -375,6 +376,8 @@ def outline_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, indent
     items.append(Item("text", [f"{name_label}：{proj.name}"]))
     if proj.code and proj.code_printed:
         items.append(Item("text", [f"项目编码：{proj.code}"]))
+    if show_bureau and proj.kind != "department":
+        items.append(Item("text", [f"{pick(rng, vocabulary()['header_labels']['bureau'][:3])}：{doc.bureau}"]))
     proj.budget_parts_printed = False
     if proj.budget_printed:
         total = proj.total or 0
