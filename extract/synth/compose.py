@@ -119,6 +119,8 @@ def redraw_number(rng: random.Random, value: str) -> str:
         new = x if rng.random() < 0.5 else min(100.0, max(0.0, x + rng.choice([-5, -2, -1, 1, 2])))
     else:
         new = max(1.0, x * rng.uniform(0.5, 1.8))
+        if ("%" in value or "百分比" in value) and x <= 100:
+            new = min(new, 100.0)
     return value[:m.start()] + fmt_number(new, decimals) + value[m.end():]
 
 

@@ -58,7 +58,8 @@ def _blocks(items: list[Item]) -> list[tuple[bool, list[Item]]]:
 
 
 def _text_only(items: list[Item], separator: str, rng: random.Random) -> str:
-    return "\n".join(" ".join(c for c in it.cells if c) for it in items) + "\n"
+    joiner = "\n\n" if separator == "outline" and rng.random() < 0.6 else "\n"
+    return joiner.join(" ".join(c for c in it.cells if c) for it in items) + "\n"
 
 
 def _tab(items: list[Item], separator: str, rng: random.Random) -> str:
@@ -120,7 +121,12 @@ def _aligned(items: list[Item], separator: str, rng: random.Random) -> str:
         if not table:
             lines += [" ".join(it.cells) for it in block]
             continue
-        phys_rows = [p for it in block for p in _physical(it.cells)]
+        meta = [it for it in block if it.role == "meta"]
+        if meta:  # the project header is not aligned with the indicator columns
+            lines += _space_runs(meta, separator, rng).rstrip("\n").split("\n")
+        phys_rows = [p for it in block if it.role != "meta" for p in _physical(it.cells)]
+        if not phys_rows:
+            continue
         ncols = max(len(p) for p in phys_rows)
         widths = [0] * ncols
         for p in phys_rows:

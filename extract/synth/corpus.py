@@ -37,10 +37,8 @@ def _style(rng: random.Random, grammar: str) -> Style:
     return style
 
 
-def _level_variants(rng: random.Random, rows: list[Row], nonstandard: bool) -> None:
+def _level_variants(rng: random.Random, rows: list[Row]) -> None:
     """Print level names as a local template does (one spelling per document)."""
-    if not nonstandard:
-        return
     v = vocabulary()
     names1 = {k: pick(rng, vs) for k, vs in v["level1_variants"].items()}
     names2 = {k: pick(rng, vs) for k, vs in v["level2_variants"].items()}
@@ -91,7 +89,7 @@ def _midterm(rng: random.Random, r: Row) -> str:
     if r.value is None:
         return ""
     m = re.search(r"\d+(?:\.\d+)?", r.value)
-    if r.qualitative or not m or "%" in r.value:
+    if r.qualitative or not m or "%" in r.value or "百分比" in r.value:
         return r.value
     x = float(m.group(0)) * rng.choice([2, 3, 5])
     return r.value[:m.start()] + str(int(round(x))) + r.value[m.end():]
@@ -169,10 +167,11 @@ def document(seed: int, index: int, sources: tuple[str, ...] = ("seeds", "dev"))
         doc.projects.append(make_project(rng, doc, rows))
     features = [f"labels_{style.labels}", "recombined" if recombined else "composed"]
     features.append("cost_level1" if cost_level1 else "cost_level2")
+    if nonstandard:
+        _level_variants(rng, [r for p in doc.projects if p.kind != "department" for r in p.rows])
     for p in doc.projects:
         if p.kind == "department":
             continue
-        _level_variants(rng, p.rows, nonstandard)
         if umbrella:
             _umbrella(rng, p.rows)
         if grammar == "no_level1":
