@@ -69,10 +69,10 @@ def _next_free(covering: list[tuple[int, int, int]], col: int) -> int:
 def grid_rows(cells: Iterable[PlacedCell], n_rows: int, table: int,
               where: Callable[[int, int], str], fold: bool = True) -> list[SourceRow]:
     """``n_rows`` grid rows of the table numbered ``table``; ``where(row, col)`` names a position
-    for cells without their own. ``fold=False`` keeps the columns as given (a sheet's columns are
-    real even where only blank cells start)."""
+    for cells without their own. ``fold=False`` keeps columns and spans as given (a sheet's
+    columns are real even where no cell starts)."""
     cells = sorted(cells, key=lambda c: (c.row, c.col))
-    starts = sorted({c.col for c in cells}) if fold else list(range(max((c.col + 1 for c in cells), default=0)))
+    starts = sorted({c.col for c in cells})
     rank = {col: i for i, col in enumerate(starts)}
     rows: list[list[SourceCell]] = [[] for _ in range(n_rows)]
     seen: set[tuple[int, int]] = set()
@@ -80,10 +80,12 @@ def grid_rows(cells: Iterable[PlacedCell], n_rows: int, table: int,
         if not 0 <= c.row < n_rows or (c.row, c.col) in seen:
             continue
         seen.add((c.row, c.col))
-        col = rank[c.col]
-        # The columns a cell spans are the cell starts inside it; bisect keeps this O(log n).
-        end = bisect_left(starts, c.col + c.col_span)
-        col_span = max(1, end - col)
+        if fold:
+            # The columns a cell spans are the cell starts inside it; bisect keeps this O(log n).
+            col = rank[c.col]
+            col_span = max(1, bisect_left(starts, c.col + c.col_span) - col)
+        else:
+            col, col_span = c.col, max(1, c.col_span)
         row_span = max(1, min(c.row_span, n_rows - c.row))
         rows[c.row].append(SourceCell(c.text, c.where or where(c.row, col), col, row_span, col_span))
     return [SourceRow(r, grid=True, table=table) for r in rows]
@@ -136,14 +138,20 @@ def sheet_cells(texts: dict[tuple[int, int], str], merges: Iterable[tuple[int, i
     """A worksheet's grid: its non-blank cells (``(row, col) → text``) and merged ranges
     (``(first row, first col, last row, last col)``, inclusive) as placed cells, and the row count.
 
-    The table is the box of the sheet's text; a merge reaching past it (a title merged over the
-    whole print width) is clipped to it. Text under a merge but not at its top-left is hidden in
-    the sheet and is left out here too. Only cells that exist are visited.
+    The table is the box of the sheet's text, widened (lengthened) to an edge that merged ranges
+    reach past the text when at least two of them end there (a table's right border shared by
+    its rows); a lone merge reaching further (a title merged over all 16384 columns) is clipped.
+    Text under a merge but not at its top-left is hidden in the sheet and is left out here too.
+    Only cells that exist are visited.
     """
     if not texts:
         return [], 0
+    merges = list(merges)
     top, bottom = min(r for r, _ in texts), max(r for r, _ in texts)
     left, right = min(c for _, c in texts), max(c for _, c in texts)
+    inside = [m for m in merges if top <= m[0] <= bottom and left <= m[1] <= right]
+    right = max([right] + _shared_edges([m[3] for m in inside]))
+    bottom = max([bottom] + _shared_edges([m[2] for m in inside]))
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     covering: dict[int, list[tuple[int, int]]] = {}  # row → column intervals covered by merges
     for r0, c0, r1, c1 in merges:
@@ -160,3 +168,14 @@ def sheet_cells(texts: dict[tuple[int, int], str], merges: Iterable[tuple[int, i
         row_span, col_span = spans.get((r, c), (1, 1))
         placed.append(PlacedCell(r - top, c - left, texts.get((r, c), ""), row_span, col_span, where(r, c)))
     return placed, bottom - top + 1
+
+
+def _shared_edges(edges: list[int]) -> list[int]:
+    """Edges that at least two merged ranges end on."""
+    seen: set[int] = set()
+    shared = []
+    for e in edges:
+        if e in seen:
+            shared.append(e)
+        seen.add(e)
+    return shared

@@ -41,21 +41,24 @@ def _is_formula(value: object) -> bool:
                                                                                          "DataTableFormula")
 
 
-def _load(path: Path):
+def _load(data: bytes):
+    import io
+
     import openpyxl
 
     # Formulas are read from the formula view; their results only exist in the cached-value view,
     # so that one is loaded as well, only for workbooks that hold formulas.
-    wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
+    # From the bytes, not the path: openpyxl refuses a workbook whose name has another suffix.
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
     has_formulas = any(_is_formula(c.value) for ws in wb.worksheets for c in ws._cells.values())
-    cached = openpyxl.load_workbook(path, data_only=True, keep_links=False) if has_formulas else None
+    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False) if has_formulas else None
     return wb, cached
 
 
 def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
     """Every sheet of the workbook at ``path`` as a grid table."""
     try:
-        wb, cached = _load(path)
+        wb, cached = _load(data)
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises zip, XML and key errors for broken packages
