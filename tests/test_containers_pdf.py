@@ -1,0 +1,124 @@
+"""PDF reader (pdfplumber): tables printed by headless chromium read back as grids; scans, encrypted and broken files."""
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from extract.reader import ReadError, read_source
+from pdf_printing import CHROMIUM, print_pdf
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed by `make test` (browser target)")
+
+TABLE = """<h3>某某县卫生健康局2025年项目绩效目标表</h3><p>单位：万元</p>
+<table>
+<tr><td>项目名称</td><td colspan="3">家庭医生签约服务补助</td></tr>
+<tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th></tr>
+<tr><td rowspan="2">产出指标</td><td>数量指标</td><td>重点人群签约人数</td><td>≥1.8万人</td></tr>
+<tr><td>质量指标</td><td>签约居民履约率<br>（年度）</td><td>≥90%</td></tr>
+<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>签约居民满意度</td><td>≥85%</td></tr>
+</table><p>表后说明：2025年度目标。</p>"""
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("chromium is installed by `make test` (browser target)")
+    d = tmp_path_factory.mktemp("pdf")
+    rows = "".join(f"<tr><td>产出指标</td><td>数量指标</td><td>指标{i}</td><td>≥{i}人</td></tr>" for i in range(70))
+    return {
+        "table": print_pdf(TABLE, d / "table.pdf"),
+        "long": print_pdf("<h3>某某局项目绩效目标表</h3><table><tr><th>一级指标</th><th>二级指标</th>"
+                          f"<th>三级指标</th><th>指标值</th></tr>{rows}</table><p>完</p>", d / "long.pdf"),
+        "prose": print_pdf("<h2>某某县2025年预算报告</h2>" + "<p>全县一般公共预算收入安排12.5亿元，"
+                           "比上年增长5%。</p>" * 12, d / "prose.pdf"),
+        "unruled": print_pdf("<h3>某某局项目绩效目标表</h3><table style='border:0'>"
+                             "<tr><td style='border:0'>一级指标</td><td style='border:0'>三级指标</td>"
+                             "<td style='border:0'>指标值</td></tr><tr><td style='border:0'>产出指标</td>"
+                             "<td style='border:0'>培训人数</td><td style='border:0'>≥1200人</td></tr></table>",
+                             d / "unruled.pdf"),
+    }
+
+
+def grid(doc):
+    return [[(c.text, c.col, c.row_span, c.col_span) for c in r.cells] for r in doc.rows if r.grid]
+
+
+def test_ruled_table_reads_cell_by_cell_with_spans_rebuilt_from_boxes(pdfs):
+    doc = read_source(pdfs["table"])
+    assert doc.container == "pdf"
+    assert grid(doc) == [
+        [("项目名称", 0, 1, 1), ("家庭医生签约服务补助", 1, 1, 3)],
+        [("一级指标", 0, 1, 1), ("二级指标", 1, 1, 1), ("三级指标", 2, 1, 1), ("指标值", 3, 1, 1)],
+        [("产出指标", 0, 2, 1), ("数量指标", 1, 1, 1), ("重点人群签约人数", 2, 1, 1), ("≥1.8万人", 3, 1, 1)],
+        [("质量指标", 1, 1, 1), ("签约居民履约率\n（年度）", 2, 1, 1), ("≥90%", 3, 1, 1)],
+        [("满意度指标", 0, 1, 1), ("服务对象满意度指标", 1, 1, 1), ("签约居民满意度", 2, 1, 1), ("≥85%", 3, 1, 1)],
+    ]
+    assert [c.where for c in doc.rows[2].cells] == ["page 1 table 1 r1c1", "page 1 table 1 r1c2"]
+
+
+def test_text_outside_tables_is_read_in_order_around_them(pdfs):
+    doc = read_source(pdfs["table"])
+    kinds = [("grid" if r.grid else r.text.strip()) for r in doc.rows if r.grid or r.text.strip()]
+    # 2025 is set in another font than the CJK around it: still one line.
+    assert kinds == ["某某县卫生健康局2025年项目绩效目标表", "单位：万元"] + ["grid"] * 5 + ["表后说明：2025年度目标。"]
+
+
+def test_table_continued_over_page_breaks_stays_one_table(pdfs):
+    doc = read_source(pdfs["long"])
+    rows = [r for r in doc.rows if r.grid]
+    pages = {c.where.split(" table")[0] for r in rows for c in r.cells}
+    assert len(pages) >= 2 and {r.table for r in rows} == {0}
+    assert [r.cells[2].text for r in rows[1:]] == [f"指标{i}" for i in range(70)]
+
+
+def test_prose_pdf_without_tables_reads_as_text_rows(pdfs):
+    doc = read_source(pdfs["prose"])
+    assert not any(r.grid for r in doc.rows)
+    assert "某某县2025年预算报告" in doc.as_lines()[0] and sum("12.5亿元" in line for line in doc.as_lines()) >= 12
+
+
+def test_table_without_ruling_lines_falls_back_to_layout_text(pdfs):
+    doc = read_source(pdfs["unruled"])
+    assert not any(r.grid for r in doc.rows)
+    lines = [line for line in doc.as_lines() if "培训人数" in line]
+    assert len(lines) == 1 and lines[0].split() == ["产出指标", "培训人数", "≥1200人"]
+
+
+def test_scanned_pdf_is_an_error_saying_so(tmp_path):
+    path = tmp_path / "scan.pdf"
+    Image.new("RGB", (600, 800), "white").save(path)
+    with pytest.raises(ReadError) as err:
+        read_source(path)
+    message = str(err.value)
+    assert "scan.pdf" in message and "scanned" in message and "OCR" in message and "\n" not in message
+
+
+def test_encrypted_pdf_is_an_error_naming_the_file(pdfs, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter(clone_from=str(pdfs["table"]))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as f:
+        writer.write(f)
+    with pytest.raises(ReadError) as err:
+        read_source(path)
+    assert "locked.pdf" in str(err.value) and "encrypted" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n" + bytes(range(256)) * 8, b"%PDF-1.4\n1 0 obj << /Type /Catalog"])
+def test_corrupt_pdf_is_an_error_naming_the_file(tmp_path, data):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(data)
+    with pytest.raises(ReadError) as err:
+        read_source(path)
+    assert "broken.pdf" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_truncated_pdf_is_an_error_or_reads_what_is_left(pdfs, tmp_path):
+    data = pdfs["table"].read_bytes()
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    try:
+        read_source(path)
+    except ReadError as exc:
+        assert "cut.pdf" in str(exc) and "\n" not in str(exc)
