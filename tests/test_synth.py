@@ -155,3 +155,19 @@ def test_no_dev_keeps_dev_strings_out():
         for p in gold["projects"]:
             for ind in p["indicators"]:
                 assert ind["level3"] not in dev_names
+
+
+def test_labelled_cells_match_the_gold():
+    from extract.synth import generate_labelled
+
+    for name, text, gold, cells in generate_labelled(120, SEED):
+        assert [c for c, _ in cells if c] and all(c for c, _ in cells)
+        if gold["synth"]["family"].startswith("outline"):
+            continue
+        names = [compact(to_simplified(c)) for c, role in cells if role == "level3"]
+        indicators = [i for p in gold["projects"] for i in p["indicators"]]
+        assert len(names) == len(indicators), name
+        for printed, ind in zip(names, indicators):
+            assert printed.endswith(ind["level3"]), (name, printed, ind["level3"])  # a marker may come first
+        values = [parse_target_value(to_simplified(c)).value for c, role in cells if role == "value"]
+        assert all(v in values for v in (i["value"] for i in indicators if i["value"] and i["num"] is None)), name

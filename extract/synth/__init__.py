@@ -2,7 +2,7 @@
 layout family and with the garbling real documents show, each with its gold record.
 
 ``generate(n, seed)`` yields (file name, text, gold record) and is byte-for-byte deterministic
-for a given (n, seed); ``write_corpus`` writes ``DIR/docs/<id>.txt`` and ``DIR/gold/<id>.json``
+for a given (n, seed); ``generate_labelled`` adds the printed cells with their roles; ``write_corpus`` writes ``DIR/docs/<id>.txt`` and ``DIR/gold/<id>.json``
 (the command ``perfkg synth``). The gold follows ``docs/records.md``; its extra key ``synth``
 names the document's separator family, table grammar, features and garbling. Records come
 from the vocabulary (``extract/data/synth_vocabulary.json``) or recombine the real gold
@@ -15,20 +15,28 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from extract.synth.containers import SEPARATORS
-from extract.synth.corpus import document
+from extract.synth.corpus import document, labelled_document
 from extract.synth.garble import GARBLINGS
 from extract.synth.tables import GRAMMARS
 
 FAMILIES: dict[str, tuple[str, ...]] = {"family": SEPARATORS, "grammar": GRAMMARS, "garbling": GARBLINGS}
 DEFAULT_SOURCES: tuple[str, ...] = ("seeds", "dev")
 
-__all__ = ["FAMILIES", "generate", "write_corpus", "document"]
+__all__ = ["FAMILIES", "generate", "generate_labelled", "write_corpus", "document"]
 
 
 def generate(n: int, seed: int = 0, sources: tuple[str, ...] = DEFAULT_SOURCES) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``n`` documents of corpus ``seed``: (file name, text, gold record dict)."""
     for index in range(n):
         yield document(seed, index, tuple(sources))
+
+
+def generate_labelled(n: int, seed: int = 0, sources: tuple[str, ...] = DEFAULT_SOURCES
+                      ) -> Iterator[tuple[str, str, dict[str, Any], list[tuple[str, str]]]]:
+    """As :func:`generate`, plus each document's printed cells as (text, role) in reading order
+    (a wrapped cell keeps its newline; outline lines are one ``text`` cell)."""
+    for index in range(n):
+        yield labelled_document(seed, index, tuple(sources))
 
 
 def gold_json(record: dict[str, Any]) -> str:

@@ -123,8 +123,20 @@ def _title_lines(rng: random.Random, doc: Doc, kind: str, with_bureau: bool, wit
     return [word] if rng.random() < 0.7 else []
 
 
+Cell = tuple[str, str]
+
+
 def document(seed: int, index: int, sources: tuple[str, ...] = ("seeds", "dev")) -> tuple[str, str, dict[str, Any]]:
     """Document ``index`` of the corpus ``seed``: (file name, text, gold record)."""
+    name, text, gold, _ = labelled_document(seed, index, sources)
+    return name, text, gold
+
+
+def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds", "dev")
+                      ) -> tuple[str, str, dict[str, Any], list[Cell]]:
+    """Document ``index`` with its gold and its printed table cells in reading order, each with
+    its role (level1, level2, level3, value, op, num, unit, actual, weight, label, project_name,
+    budget_total, goal, header, furniture …): labelled cells for a content model."""
     rng = random.Random(f"perfkg-synth:{seed}:{index}")
     grammar = GRAMMARS[(index + seed) % len(GRAMMARS)]
     separator = SEPARATORS[(index * 5 + seed * 3) % len(SEPARATORS)]
@@ -277,4 +289,6 @@ def document(seed: int, index: int, sources: tuple[str, ...] = ("seeds", "dev"))
         return to_simplified(garble.to_traditional(s)) if traditional else s
 
     tags = {"family": separator, "grammar": grammar, "features": features, "garbling": garbling}
-    return name, text, gold_record(doc, name, tags, convert)
+    cells = [(garble.to_traditional(c) if traditional else c, role)
+             for it in items for c, role in zip(it.cells, it.cell_roles()) if c]
+    return name, text, gold_record(doc, name, tags, convert), cells

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,12 @@ class Item:
 
     role: str
     cells: list[str]
+    roles: list[str] | None = None  # what each cell is (level1, level3, value, label, goal …)
+
+    def cell_roles(self) -> list[str]:
+        if self.roles is not None:
+            return self.roles
+        return [{"header": "header", "page": "furniture", "title": "title"}.get(self.role, "text")] * len(self.cells)
 
 
 @dataclass
@@ -85,6 +92,18 @@ def _marker(style: Style, n: int) -> str:
     if not style.markers:
         return ""
     return style.markers.replace("{n}", str(n))
+
+
+_CELL_ROLE = {"target": "value", "mid_value": "midterm"}
+
+
+def cell_roles(columns: list[str], cells: list[str] | None = None) -> list[str]:
+    """The role of each cell of an indicator row printed with ``columns``; a text printed in the
+    number column of a split table (a qualitative value) is a ``value``."""
+    roles = [_CELL_ROLE.get(c, c) for c in columns]
+    if cells is not None:
+        roles = ["value" if r == "num" and c and not re.fullmatch(r"[\d.,]+", c) else r for r, c in zip(roles, cells)]
+    return roles
 
 
 def _row_cells(columns: list[str], r: Row, l1: str, l2: str, marker: str, score_rule: str) -> list[str]:
@@ -177,9 +196,9 @@ def header_items(rng: random.Random, style: Style, columns: list[str]) -> list[I
 def indicator_items(rng: random.Random, proj: Proj, style: Style, columns: list[str],
                     weights: dict[str, int]) -> list[Item]:
     """Indicator rows: level labels merged or repeated, markers, level-1 weights."""
-    rows = list(proj.rows)
+    rows = proj.rows
     if style.shuffle_rows:
-        rng.shuffle(rows)
+        rng.shuffle(rows)  # in place: the gold lists the rows in printed order
     v = vocabulary()
     items: list[Item] = []
     prev1 = prev2 = object()
@@ -199,12 +218,15 @@ def indicator_items(rng: random.Random, proj: Proj, style: Style, columns: list[
         marker = _marker(style, n) if (style.markers not in ("★", "*", "※") or rng.random() < 0.5) else ""
         r.marker = marker
         cells = _row_cells(columns, r, l1, l2, marker, pick(rng, v["score_rules"]))
+        roles = cell_roles(columns, cells)
         if style.group_label:
             cells.insert(0, "")
+            roles.insert(0, "blank")
         if style.shift:
             while cells and not cells[0]:
                 cells.pop(0)
-        items.append(Item("ind", cells))
+                roles.pop(0)
+        items.append(Item("ind", cells, roles))
         prev1, prev2 = r.level1, r.level2
     return items
 
@@ -224,24 +246,30 @@ def meta_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, show_bure
     """The project header: name, code, 主管部门 / 实施单位, budget, goal, in varied order."""
     h = vocabulary()["header_labels"]
     pairs: list[list[str]] = []
+    roles: dict[str, str] = {}
     if proj.kind == "department":
         pairs.append([pick(rng, h["dept_name"]), proj.name])
     else:
         pairs.append([pick(rng, h["name"]), proj.name])
+    roles[proj.name] = "project_name"
     if proj.code and proj.code_printed:
         pairs.append([pick(rng, h["code"]), proj.code])
+        roles[proj.code] = "project_code"
     if show_bureau and proj.kind != "department":
         pairs.append([pick(rng, h["bureau"][:4]), doc.bureau])
+        roles.setdefault(doc.bureau, "bureau")
         if proj.unit and rng.random() < 0.6:
             pairs.append([pick(rng, h["unit"]), proj.unit])
+            roles.setdefault(proj.unit, "unit")
     if rng.random() < 0.25:
         pairs.reverse() if len(pairs) == 2 else rng.shuffle(pairs)
     items: list[Item] = []
     if rng.random() < 0.5:
         for i in range(0, len(pairs), 2):
-            items.append(Item("meta", [c for pair in pairs[i:i + 2] for c in pair]))
+            cells = [c for pair in pairs[i:i + 2] for c in pair]
+            items.append(Item("meta", cells, [roles.get(c, "label") if k % 2 else "label" for k, c in enumerate(cells)]))
     else:
-        items += [Item("meta", pair) for pair in pairs]
+        items += [Item("meta", pair, ["label", roles.get(pair[1], "label")]) for pair in pairs]
     budget = _budget_items(rng, proj, style)
     goal = _goal_items(rng, proj, style)
     items += (goal + budget) if rng.random() < 0.2 else (budget + goal)
@@ -258,22 +286,29 @@ def _budget_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
         spent = proj.total * rng.choice([1, 1, 0.98, 0.95]) if proj.total else None
         s = _budget_text(spent, style, rng)
         rate = "100%" if spent == proj.total else f"{round(spent / proj.total * 100)}%"
-        rows = [Item("meta", [funds, "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]),
-                Item("meta", ["", pick(rng, h["total"][:2]), t, t, s, "10", rate, "10"])]
+        fig = ["figure"] * 4
+        rows = [Item("meta", [funds, "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], ["label"] * 8),
+                Item("meta", ["", pick(rng, h["total"][:2]), t, t, s, "10", rate, "10"],
+                     ["blank", "label", "budget_total", "budget_total", *fig])]
         if proj.budget_parts_printed:
-            rows.append(Item("meta", ["", pick(rng, h["fiscal"][:3]), f, f, s if not proj.other else f, "—", "—", "—"]))
-            rows.append(Item("meta", ["", pick(rng, h["other"][:2]), o, o, o, "—", "—", "—"]))
+            rows.append(Item("meta", ["", pick(rng, h["fiscal"][:3]), f, f, s if not proj.other else f, "—", "—", "—"],
+                             ["blank", "label", "budget_fiscal", "budget_fiscal", *fig]))
+            rows.append(Item("meta", ["", pick(rng, h["other"][:2]), o, o, o, "—", "—", "—"],
+                             ["blank", "label", "budget_other", "budget_other", *fig]))
         return rows
     form = rng.randrange(3) if proj.budget_parts_printed else 3
     if form == 0:
-        return [Item("meta", [funds, pick(rng, h["total"]), t, pick(rng, h["fiscal"]), f, pick(rng, h["other"]), o])]
+        return [Item("meta", [funds, pick(rng, h["total"]), t, pick(rng, h["fiscal"]), f, pick(rng, h["other"]), o],
+                     ["label", "label", "budget_total", "label", "budget_fiscal", "label", "budget_other"])]
     if form == 1:
-        return [Item("meta", [funds, pick(rng, h["total"]), t]), Item("meta", ["", pick(rng, h["fiscal"]), f]),
-                Item("meta", ["", pick(rng, h["other"]), o])]
+        return [Item("meta", [funds, pick(rng, h["total"]), t], ["label", "label", "budget_total"]),
+                Item("meta", ["", pick(rng, h["fiscal"]), f], ["blank", "label", "budget_fiscal"]),
+                Item("meta", ["", pick(rng, h["other"]), o], ["blank", "label", "budget_other"])]
     if form == 2:
-        return [Item("meta", [funds, "年度资金总额", "财政拨款", "其他资金"]), Item("meta", ["", t, f, o])]
+        return [Item("meta", [funds, "年度资金总额", "财政拨款", "其他资金"], ["label"] * 4),
+                Item("meta", ["", t, f, o], ["blank", "budget_total", "budget_fiscal", "budget_other"])]
     label = "预算金额（元）" if style.budget_yuan else pick(rng, ["预算金额（万元）", "项目资金（万元）", "年度预算金额（万元）"])
-    return [Item("meta", [label, t])]
+    return [Item("meta", [label, t], ["label", "budget_total"])]
 
 
 def _goal_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
@@ -281,13 +316,14 @@ def _goal_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
     if not proj.goal_printed or not proj.goal:
         return []
     if style.grammar == "self_evaluation":
-        return [Item("meta", ["年度总体目标", "预期目标", "实际完成情况"]),
-                Item("meta", ["", proj.goal, "已完成年度目标，" + pick(rng, vocabulary()["effects"]) + "。"])]
+        return [Item("meta", ["年度总体目标", "预期目标", "实际完成情况"], ["label"] * 3),
+                Item("meta", ["", proj.goal, "已完成年度目标，" + pick(rng, vocabulary()["effects"]) + "。"],
+                     ["blank", "goal", "goal_actual"])]
     if style.grammar == "twin_groups":
         return [Item("meta", [pick(rng, h["goal_midterm"]), proj.midterm_goal or "", pick(rng, ["年度目标", "年度绩效目标"]),
-                              proj.goal])]
+                              proj.goal], ["label", "goal_midterm", "label", "goal"])]
     label = pick(rng, h["department_goal"] if proj.kind == "department" else h["goal"])
-    return [Item("meta", [label, proj.goal])]
+    return [Item("meta", [label, proj.goal], ["label", "goal"])]
 
 
 def group_weights(rng: random.Random, rows: list[Row]) -> dict[str, int]:
@@ -327,7 +363,10 @@ def _twin_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
         mid_name = r.level3 if rng.random() < 0.5 else pick(rng, ["累计", "实施期", "三年"]) + r.level3
         mid = [l1 or "", l2 or "", mid_name, r.midterm or ""]
         annual = [l1 or "", l2 or "", r.level3, r.value or ""]
-        items.append(Item("ind", annual + mid if annual_first else mid + annual))
+        aroles = ["level1", "level2", "level3", "value"]
+        mroles = ["midterm_level1", "midterm_level2", "midterm_level3", "midterm"]
+        items.append(Item("ind", annual + mid if annual_first else mid + annual,
+                          aroles + mroles if annual_first else mroles + aroles))
         prev1, prev2 = r.level1, r.level2
     return items
 
@@ -358,10 +397,13 @@ def summary_table(rng: random.Random, doc: Doc, style: Style) -> list[Item]:
             l1 = r.level1 if (r.level1 != prev1 or style.labels == "repeated" or first) else ""
             l2 = r.level2 if (r.level2 != prev2 or r.level1 != prev1 or style.labels == "repeated" or first) else ""
             cells = pcells + _row_cells(ind_cols, r, l1 or "", l2 or "", "", "")
+            roles = ["project_name"] + (["project_code"] if with_code else []) + ["budget_total"] + \
+                (["goal"] if with_goal else []) + cell_roles(ind_cols, cells[len(pcells):])
             if style.shift and not first:
                 while cells and not cells[0]:
                     cells.pop(0)
-            items.append(Item("ind", cells))
+                    roles.pop(0)
+            items.append(Item("ind", cells, roles))
             first = False
             prev1, prev2 = r.level1, r.level2
     return items
