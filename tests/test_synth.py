@@ -123,8 +123,9 @@ def test_budget_in_yuan_is_gold_in_wanyuan(corpus):
 
 def test_cli_writes_n_documents_and_n_gold_files(tmp_path: Path):
     out = tmp_path / "corpus"
-    result = CliRunner().invoke(cli, ["synth", "--docs", "12", "--seed", "3", "-o", str(out)])
+    result = CliRunner().invoke(cli, ["synth", "--docs", "12", "--seed", "3", "-o", str(out), "--cells"])
     assert result.exit_code == 0, result.output
+    assert len(list((out / "cells").glob("*.jsonl"))) == 12
     docs = sorted(p.name for p in (out / "docs").glob("*.txt"))
     gold = sorted(p.name for p in (out / "gold").glob("*.json"))
     assert len(docs) == len(gold) == 12
@@ -171,3 +172,12 @@ def test_labelled_cells_match_the_gold():
             assert printed.endswith(ind["level3"]), (name, printed, ind["level3"])  # a marker may come first
         values = [parse_target_value(to_simplified(c)).value for c, role in cells if role == "value"]
         assert all(v in values for v in (i["value"] for i in indicators if i["value"] and i["num"] is None)), name
+
+
+def test_generation_is_fast():
+    import time
+
+    start = time.perf_counter()
+    for _ in generate(400, 1):
+        pass
+    assert time.perf_counter() - start < 20  # about 1.5 s on one core: 2,000 documents in well under a minute

@@ -44,14 +44,20 @@ def gold_json(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_corpus(out_dir: Path, n: int, seed: int = 0, sources: tuple[str, ...] = DEFAULT_SOURCES) -> int:
-    """Write ``n`` documents to ``out_dir/docs`` and their gold to ``out_dir/gold``; returns n."""
-    docs, gold = Path(out_dir) / "docs", Path(out_dir) / "gold"
-    docs.mkdir(parents=True, exist_ok=True)
-    gold.mkdir(parents=True, exist_ok=True)
+def write_corpus(out_dir: Path, n: int, seed: int = 0, sources: tuple[str, ...] = DEFAULT_SOURCES,
+                 cells: bool = False) -> int:
+    """Write ``n`` documents to ``out_dir/docs`` and their gold to ``out_dir/gold`` (with ``cells``,
+    also ``out_dir/cells/<id>.jsonl``: one ``[text, role]`` per printed cell); returns n."""
+    docs, gold, cell_dir = Path(out_dir) / "docs", Path(out_dir) / "gold", Path(out_dir) / "cells"
+    for d in (docs, gold) + ((cell_dir,) if cells else ()):
+        d.mkdir(parents=True, exist_ok=True)
     count = 0
-    for name, text, record in generate(n, seed, sources):
+    for name, text, record, printed in generate_labelled(n, seed, sources):
+        stem = Path(name).stem
         (docs / name).write_text(text, encoding="utf-8")
-        (gold / (Path(name).stem + ".json")).write_text(gold_json(record), encoding="utf-8")
+        (gold / (stem + ".json")).write_text(gold_json(record), encoding="utf-8")
+        if cells:
+            lines = (json.dumps(list(c), ensure_ascii=False) for c in printed)
+            (cell_dir / (stem + ".jsonl")).write_text("\n".join(lines) + "\n", encoding="utf-8")
         count += 1
     return count

@@ -17,11 +17,12 @@ from extract.synth import DEFAULT_SOURCES, write_corpus
               help="Output directory: documents go to OUT/docs, gold records to OUT/gold.")
 @click.option("--no-dev", is_flag=True,
               help="Recombine only the seed gold records, never the dev set (keeps the dev set unseen by a model trained on the corpus).")
-def synth_command(n: int, seed: int, out_dir: Path, no_dev: bool) -> None:
+@click.option("--cells", is_flag=True, help="Also write OUT/cells/<id>.jsonl: each printed cell with its role.")
+def synth_command(n: int, seed: int, out_dir: Path, no_dev: bool, cells: bool) -> None:
     """Generate N documents in every layout family, with garbling, and their gold records."""
     sources = tuple(s for s in DEFAULT_SOURCES if not (no_dev and s == "dev"))
     start = time.perf_counter()
-    count = write_corpus(out_dir, n, seed, sources)
+    count = write_corpus(out_dir, n, seed, sources, cells)
     click.echo(f"{count} documents in {out_dir / 'docs'}, gold in {out_dir / 'gold'} "
                f"({time.perf_counter() - start:.1f} s)")
 
