@@ -43,8 +43,9 @@ demo: setup browser
 test: setup browser
 	$(BIN)/python -m pytest
 
-bench: setup
+bench: setup browser
 	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/container_speed.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache
