@@ -92,3 +92,13 @@ def test_degenerate_pages_do_not_raise_tracebacks(tmp_path, html):
         read(tmp_path, html)
     except ReadError as exc:
         assert "page.html" in str(exc)
+
+
+def test_deep_nesting_is_read_or_refused_never_dropped_silently(tmp_path):
+    from extract.reader import ReadError
+
+    page = "<html><body>{open}x{close}<table><tr><td>一级指标</td></tr></table></body></html>"
+    doc = read(tmp_path, page.format(open="<div>" * 400, close="</div>" * 400))
+    assert [r.text for r in doc.rows] == ["x", "一级指标"]
+    with pytest.raises(ReadError, match="page.html: elements nested too deeply"):
+        read(tmp_path, page.format(open="<div>" * 5000, close="</div>" * 5000))

@@ -26,7 +26,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _BLOCKS = frozenset("address article aside blockquote body caption center dd details dialog div dl dt "
                     "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav "
                     "ol p pre section summary title ul tr".split())
-_SKIP = frozenset(("script", "style", "template", "head_meta"))
+_SKIP = frozenset(("script", "style", "template"))
 
 
 def sniff(data: bytes) -> bool:
@@ -161,11 +161,16 @@ def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
 
     text, _ = decode_bytes(data, str(path))
     try:
-        root = lxml.html.document_fromstring(clean_markup(text) or "<html></html>")
+        # huge_tree: libxml2 otherwise silently drops everything nested deeper than 256 elements.
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        root = lxml.html.document_fromstring(clean_markup(text) or "<html></html>", parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"{path}: not a readable HTML page ({exc})") from None
     out = DocumentBuilder(path.name, NAME, sha256)
     reader = _Reader(out)
-    reader.walk(root)
+    try:
+        reader.walk(root)
+    except RecursionError:
+        raise ReadError(f"{path}: elements nested too deeply to read") from None
     reader.flush()
     return out.doc
