@@ -193,9 +193,42 @@ def _document_style(tokens: list[Token]) -> str:
     return seps.most_common(1)[0][0]
 
 
+def _density(flags: list[bool], reach: int) -> list[int]:
+    """For every position, how many flagged positions lie within ``reach`` of it."""
+    prefix = [0]
+    for f in flags:
+        prefix.append(prefix[-1] + f)
+    n = len(flags)
+    return [prefix[min(n, i + reach + 1)] - prefix[max(0, i - reach)] for i in range(n)]
+
+
+def _rows_since(tokens: list[Token], flags: list[bool]) -> list[str]:
+    """Rows between each token and the last flagged token before it (bucketed; 'none' if there is none)."""
+    out, last = [], None
+    for t, f in zip(tokens, flags):
+        out.append("none" if last is None else _bucket(t.row - last, (0, 2, 10, 40)))
+        if f:
+            last = t.row
+    return out
+
+
+def _region_features(tokens: list[Token], shapes: list[tuple[str, ...]]) -> list[list[str]]:
+    """Where a token stands: among level names and values (a table), or far from any (prose, other tables)."""
+    level = ["lvl1" in s or "lvl2" in s for s in shapes]
+    qty = ["qty" in s or "qual" in s for s in shapes]
+    hdr = ["hdr" in s for s in shapes]
+    label = ["label" in s for s in shapes]
+    lv, qv, hv = _density(level, 30), _density(qty, 15), _density(hdr, 60)
+    since_hdr, since_lvl, since_label = _rows_since(tokens, hdr), _rows_since(tokens, level), _rows_since(tokens, label)
+    return [[f"nlvl={_bucket(a, (0, 1, 3, 6))}", f"nqty={_bucket(b, (0, 1, 3, 6))}", f"nhdr={_bucket(c, (0, 1, 3))}",
+             f"shdr={d}", f"slvl={e}", f"slab={g}"]
+            for a, b, c, d, e, g in zip(lv, qv, hv, since_hdr, since_lvl, since_label)]
+
+
 def document_features(tokens: list[Token]) -> list[list[str]]:
     """The CRF's feature strings for every token of a document, with context."""
     shapes = [token_shape(t.text) for t in tokens]
+    regions = _region_features(tokens, shapes)
     columns = _column_roles(tokens)
     style = _document_style(tokens)
     rows_units: dict[int, int] = Counter(t.row for t in tokens if t.sep != "glue")
@@ -208,6 +241,7 @@ def document_features(tokens: list[Token]) -> list[list[str]]:
              f"blank={_bucket(t.blank_before, (0, 1))}", f"empty={_bucket(t.empty_before, (0, 1))}",
              f"w={_bucket(display_width(t.text), (2, 4, 8, 16, 32, 60))}"]
         f += shapes[i]
+        f += regions[i]
         left, right, by_offset = columns[i]
         f += [f"colL={left}", f"colR={right}", f"colO={by_offset}"]
         for d in (-2, -1, 1, 2):
@@ -224,9 +258,21 @@ def document_features(tokens: list[Token]) -> list[list[str]]:
     return feats
 
 
+_model_override: list[str] = []
+
+
+def use_model(path: str | None) -> None:
+    """Tag with the model file at ``path`` from now on (None: the packaged model); for cross-validation."""
+    _model_override[:] = [path] if path else []
+    _tagger.cache_clear()
+
+
 @functools.lru_cache(maxsize=1)
 def _tagger() -> pycrfsuite.Tagger:
     tagger = pycrfsuite.Tagger()
+    if _model_override:
+        tagger.open(_model_override[0])
+        return tagger
     path = resources.files("extract").joinpath(MODEL_FILE)
     with resources.as_file(path) as p:
         tagger.open(str(p))

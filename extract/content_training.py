@@ -100,8 +100,19 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
     first = None
     prev_end = cursor
     n = len(al.tokens)
+    origin = cursor
+    if project.indicators:
+        # projects need not be printed in the gold's order: start where this one's first name is
+        k = key(project.indicators[0].level3)
+        start = al.find(k, cursor, n) or al.find(k, 0, n) or al.find(k, 0, n, strip_marker=True)
+        if start is not None and start[0] < cursor:
+            cursor = prev_end = origin = start[0]
+    furthest = cursor
     for ind in project.indicators:
-        span = al.find(key(ind.level3), cursor, n) or al.find(key(ind.level3), cursor, n, strip_marker=True)
+        k3 = key(ind.level3)
+        # in reading order first; a table printing groups side by side interleaves them
+        span = (al.find(k3, cursor, n) or al.find(k3, cursor, n, strip_marker=True)
+                or al.find(k3, origin, cursor) or al.find(k3, origin, cursor, strip_marker=True))
         if span is None:
             continue
         al.mark(span, "L3")
@@ -146,7 +157,8 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
         for j in range(end, window):
             if al.labels[j] != "O":
                 prev_end = cursor = j + 1
-    return cursor, first
+        furthest = max(furthest, cursor)
+    return furthest, first
 
 
 def label_document(tokens: list[Token], gold: DocumentRecord, raw: dict) -> tuple[list[str], float]:
@@ -216,8 +228,39 @@ def labelled_corpus(pairs: Iterable[tuple[Path, Path]], min_placed: float = 0.5,
         if report:
             print(f"{doc_path.name}: {len(tokens)} tokens, {placed:.0%} of names placed", file=sys.stderr)
         if placed >= min_placed and tokens:
-            out.append((doc_path.name, document_features(tokens), labels))
+            feats = document_features(tokens)
+            for lo, hi in explained_runs(tokens, labels):
+                out.append((doc_path.name, feats[lo:hi], labels[lo:hi]))
     return out
+
+
+def explained_runs(tokens: list[Token], labels: list[str]) -> list[tuple[int, int]]:
+    """Token ranges to train on: a row inside a table that no gold string explains is left out.
+
+    Such a row is an indicator the gold does not list in the same words (or the alignment
+    missed); teaching the model that it is furniture would be wrong.
+    """
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    l3_rows = sorted({tokens[i].row for i, lab in enumerate(labels) if lab.endswith("-L3")})
+    drop: set[int] = set()
+    for a, b in zip(l3_rows, l3_rows[1:]):
+        if b - a > 12:
+            continue  # a gap this long is between tables, not a missed row
+        for r in range(a + 1, b):
+            idx = rows.get(r, [])
+            if len(idx) >= 2 and all(labels[i] == "O" for i in idx):
+                drop.update(idx)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i in range(len(tokens) + 1):
+        if i < len(tokens) and i not in drop:
+            start = i if start is None else start
+        elif start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
 
 
 def seed_and_dev_pairs() -> list[tuple[Path, Path]]:

@@ -17,7 +17,7 @@ from extract.records import Flag, Indicator, Project
 from extract.target_values import parse_target_value
 from extract.text_normalise import compact
 from extract.tokens import Token, content_words
-from extract.vocabulary import clean_label, standard_level1, standard_parent
+from extract.vocabulary import clean_label, header_role, standard_level1, standard_parent
 
 
 @dataclass
@@ -114,6 +114,22 @@ class _Decoder:
         self.level1: str | None = None
         self.level2: str | None = None
         self.open: _Open | None = None
+        self.project_header: dict[str, object] = {}
+
+    def restart_project(self) -> None:
+        """Stray name-like cells before a table's column header were no table: the header fields
+        they took go to the table that follows; the cells are kept as a flag."""
+        self.finish_indicator()
+        project = self.project
+        if project is None:
+            return
+        self.out.projects.remove(project)
+        self.out.flags.append(Flag("not_a_table", f"{len(project.indicators)} name-like cells before a table "
+                                   "header were not read as indicators", project.span[0] if project.span else None,
+                                   project.indicators[0].level3[:80] if project.indicators else None))
+        self.header = {**self.project_header, **self.header}
+        self.project = None
+        self.level1 = self.level2 = None
 
     # project header -------------------------------------------------
     def header_field(self, seg: Segment) -> None:
@@ -145,7 +161,7 @@ class _Decoder:
                 goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
             self.project.span = (int(h.get("_line", line)), line)  # type: ignore[arg-type]
             self.out.projects.append(self.project)
-            self.header = {}
+            self.project_header, self.header = self.header, {}
         return self.project
 
     def close_project(self) -> None:
@@ -241,10 +257,42 @@ def money_unit(tokens: list[Token]) -> float:
     return 1.0
 
 
+def header_rows(tokens: list[Token]) -> set[int]:
+    """Rows that are a table's column header: two or more header words (一级指标, 三级指标, 指标值 …)."""
+    count: dict[int, int] = {}
+    for t in tokens:
+        if header_role(t.text):
+            count[t.row] = count.get(t.row, 0) + 1
+    return {r for r, n in count.items() if n >= 2}
+
+
+def _is_table(project: Project) -> bool:
+    """A run of names with no level and no value anywhere is not a performance-target table."""
+    return any(i.level1 or i.level2 or i.value for i in project.indicators)
+
+
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
     decoder = _Decoder(money_unit(tokens))
+    headers = header_rows(tokens)
+    last_header = None
     for seg in segments(tokens, tags):
+        row = seg.tokens[0].row
+        if row in headers and row != last_header:
+            last_header = row
+            if decoder.project is not None and decoder.project.indicators:
+                if _is_table(decoder.project):
+                    decoder.close_project()  # a new column header starts a new table
+                else:
+                    decoder.restart_project()
         decoder.feed(seg)
     decoder.finish_indicator()
-    return decoder.out
+    out = decoder.out
+    kept = [p for p in out.projects if _is_table(p)]
+    for p in out.projects:
+        if not _is_table(p):
+            out.flags.append(Flag("not_a_table", f"{len(p.indicators)} name-like cells with no level or value "
+                                  "were not read as indicators", p.span[0] if p.span else None,
+                                  (p.indicators[0].level3 if p.indicators else p.name)[:80]))
+    out.projects = kept
+    return out

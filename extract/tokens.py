@@ -147,12 +147,10 @@ def glue_cuts(text: str) -> list[int]:
         if before and (before.isdigit() or before in ".,:/-~～至到"):
             continue
         after = text[e] if e < len(text) else ""
-        if after and (after.isdigit() or after in ".%/"):
-            continue
         starts_sign = bool(pats["comparator_sign"].match(m.group()))
-        if s and (starts_sign or _is_cjk(before) or before in ")）"):
+        if s and (starts_sign or _is_cjk(before) or before in ")）%‰"):
             cuts.add(s)
-        if e < len(text) and (_is_cjk(after) or after in "(（"):
+        if e < len(text) and (_is_cjk(after) or after in "(（") and not after.isdigit():
             cuts.add(e)
     for m in pats["opener"].finditer(text):
         if m.start() and _is_cjk(text[m.start() - 1]) and not inside_word(m.start()):
