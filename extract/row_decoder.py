@@ -115,6 +115,7 @@ class _Decoder:
         self.level2: str | None = None
         self.open: _Open | None = None
         self.project_header: dict[str, object] = {}
+        self.column_levels: dict[int, str] = {}  # cell → level-1 name, for side-by-side groups
 
     def restart_project(self) -> None:
         """Stray name-like cells before a table's column header were no table: the header fields
@@ -189,10 +190,16 @@ class _Decoder:
     def indicator(self, seg: Segment) -> None:
         self.finish_indicator()
         project = self.ensure_project(seg.lines[0])
-        level1 = self.level1
-        if level1 is None and self.level2 is not None:
-            level1 = standard_parent(self.level2)
-        ind = Indicator(level1=level1, level2=self.level2, level3=clean_level3(seg.text), span=seg.lines)
+        level1, level2 = self.level1, self.level2
+        if self.column_levels:
+            # groups printed side by side: the level is the column's, not the row's
+            cell = seg.tokens[0].cell
+            left = [c for c in self.column_levels if c <= cell]
+            if left:
+                level1, level2 = self.column_levels[max(left)], None
+        if level1 is None and level2 is not None:
+            level1 = standard_parent(level2)
+        ind = Indicator(level1=level1, level2=level2, level3=clean_level3(seg.text), span=seg.lines)
         project.indicators.append(ind)
         project.span = (project.span[0], seg.lines[1]) if project.span else seg.lines
         self.open = _Open(ind, last_line=seg.lines[1])
@@ -266,6 +273,19 @@ def header_rows(tokens: list[Token]) -> set[int]:
     return {r for r, n in count.items() if n >= 2}
 
 
+def level_header_rows(tokens: list[Token], tags: list[str]) -> dict[int, dict[int, str]]:
+    """Rows naming two or more level-1 groups side by side (成本指标 | 产出指标 | …) and no indicator:
+    each maps the cells where a group's columns start to the group's name."""
+    by_row: dict[int, dict[int, str]] = {}
+    names_row: set[int] = set()
+    for t, tag in zip(tokens, tags):
+        if tag.endswith("L3"):
+            names_row.add(t.row)
+        if t.sep != "glue" and standard_level1(t.text):
+            by_row.setdefault(t.row, {})[t.cell] = clean_level(t.text)
+    return {r: m for r, m in by_row.items() if len(set(m.values())) >= 2 and r not in names_row}
+
+
 def _is_table(project: Project) -> bool:
     """A run of names with no level and no value anywhere is not a performance-target table."""
     return any(i.level1 or i.level2 or i.value for i in project.indicators)
@@ -275,10 +295,17 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
+    level_rows = level_header_rows(tokens, tags)
     last_header = None
+    level_row = -10
     for seg in segments(tokens, tags):
         row = seg.tokens[0].row
+        if row in level_rows:
+            level_row, decoder.column_levels = row, level_rows[row]
+            continue
         if row in headers and row != last_header:
+            if row - level_row > 3:
+                decoder.column_levels = {}
             last_header = row
             if decoder.project is not None and decoder.project.indicators:
                 if _is_table(decoder.project):

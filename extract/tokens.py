@@ -18,7 +18,7 @@ import functools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import ahocorasick
@@ -163,11 +163,23 @@ def glue_cuts(text: str) -> list[int]:
 _PUNCTUATION_ONLY = re.compile(r"^[^\w≥≤><=＝≧≦⩾⩽%‰]+$")
 
 
+_CLOSING = re.compile(r"^[)）\]】》」』”]+$")
+
+
 def cut_glued(text: str) -> list[str]:
-    """``text`` cut at :func:`glue_cuts`; pieces left with punctuation only (brackets, dashes) dropped."""
+    """``text`` cut at :func:`glue_cuts`; a piece of punctuation only is not a cell of its own:
+    a closing bracket goes back to the piece before it, other punctuation is dropped."""
     cuts = [0, *glue_cuts(text), len(text)]
-    pieces = (text[a:b].strip() for a, b in zip(cuts, cuts[1:]))
-    return [p for p in pieces if p and not _PUNCTUATION_ONLY.match(p)]
+    out: list[str] = []
+    for piece in (text[a:b].strip() for a, b in zip(cuts, cuts[1:])):
+        if not piece:
+            continue
+        if _PUNCTUATION_ONLY.match(piece):
+            if out and _CLOSING.match(piece):
+                out[-1] += piece
+            continue
+        out.append(piece)
+    return out
 
 
 # ---------------------------------------------------------------- text lines
@@ -271,6 +283,9 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token]) -> None:
             empty += 1
             continue
         for k, (piece, space_sep, pos) in enumerate(_space_pieces(cell)):
+            if _CLOSING.match(piece) and out and not first:
+                out[-1] = replace(out[-1], text=out[-1].text + piece)  # "( ≥**个 )": the bracket closes the cell before
+                continue
             if _FILLER.match(piece):
                 continue
             sep = space_sep if k else (kind if kind != "space" else space_sep)

@@ -1,0 +1,82 @@
+"""The row decoder: tag sequences to projects and indicators by the table grammar (no model involved)."""
+from extract.row_decoder import clean_level3, decode
+from extract.tokens import tokenise_lines
+
+
+def decoded(lines, tags):
+    toks = tokenise_lines(lines)
+    assert len(toks) == len(tags), [t.text for t in toks]
+    return decode(toks, tags)
+
+
+def test_merged_level_cells_are_inherited_and_values_attach_to_their_name():
+    out = decoded(["项目名称\t培训项目", "产出指标\t数量指标\t培训人数\t≥100人次", "\t\t合格率\t≥95%", "\t质量指标\t达标率\t100%"],
+                  ["O", "B-PNAME", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL"])
+    (p,) = out.projects
+    assert p.name == "培训项目"
+    assert [(i.level1, i.level2, i.level3, i.value, i.op, i.num, i.unit) for i in p.indicators] == [
+        ("产出指标", "数量指标", "培训人数", "≥100人次", ">=", 100.0, "人次"),
+        ("产出指标", "数量指标", "合格率", "≥95%", ">=", 95.0, "%"),
+        ("产出指标", "质量指标", "达标率", "100%", "=", 100.0, "%")]
+    assert [i.span for i in p.indicators] == [(2, 2), (3, 3), (4, 4)]
+
+
+def test_a_new_level1_clears_level2_and_a_missing_level1_comes_from_the_framework():
+    out = decoded(["数量指标\t人数\t10人", "效益指标\t带动就业\t明显"],
+                  ["B-L2", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL"])
+    inds = out.projects[0].indicators
+    assert (inds[0].level1, inds[0].level2) == ("产出指标", "数量指标")
+    assert (inds[1].level1, inds[1].level2) == ("效益指标", None)
+
+
+def test_comparator_number_and_unit_columns_make_one_value():
+    out = decoded(["满意度\t≥\t95\t%", "补助标准\t600\t元/人"],
+                  ["B-L3", "B-OP", "B-VAL", "B-UNIT", "B-L3", "B-VAL", "B-UNIT"])
+    inds = out.projects[0].indicators
+    assert [(i.value, i.op, i.num, i.unit) for i in inds] == [("≥95%", ">=", 95.0, "%"), ("600元/人", "=", 600.0, "元/人")]
+
+
+def test_self_evaluation_extras_and_multi_token_names():
+    out = decoded(["贫困地区旅游景点开发数量( ≥**个 ) >=4个 5个 10"],
+                  ["B-L3", "I-L3", "B-VAL", "B-ACT", "B-WT"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value, ind.actual, ind.score) == ("贫困地区旅游景点开发数量(≥**个)", ">=4个", "5个", 10.0)
+
+
+def test_a_value_without_a_name_is_kept_as_a_flag():
+    out = decoded(["≥90%", "满意度\t≥95%"], ["B-VAL", "B-L3", "B-VAL"])
+    assert [f.code for f in out.flags] == ["value_without_name"]
+    assert out.flags[0].line == 1 and out.flags[0].text == "≥90%"
+
+
+def test_a_second_project_header_starts_a_new_project_and_budgets_in_yuan_become_wan():
+    out = decoded(["单位：元", "甲项目\t300000\t人数\t10人", "乙项目\t50000\t次数\t2次"],
+                  ["O", "B-PNAME", "B-BT", "B-L3", "B-VAL", "B-PNAME", "B-BT", "B-L3", "B-VAL"])
+    assert [(p.name, p.budget_total, len(p.indicators)) for p in out.projects] == [("甲项目", 30.0, 1), ("乙项目", 5.0, 1)]
+
+
+def test_a_column_header_after_indicators_starts_a_new_table():
+    out = decoded(["一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t人数\t10人",
+                   "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t次数\t2次"],
+                  ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL"] + ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL"])
+    assert [len(p.indicators) for p in out.projects] == [1, 1]
+
+
+def test_stray_names_before_a_table_hand_their_project_header_to_the_table():
+    out = decoded(["甲培训项目绩效目标表", "立项依据\t文件", "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t人数\t10人"],
+                  ["B-PNAME", "O", "B-L3", "O", "O", "O", "O", "O", "B-L1", "B-L2", "B-L3", "B-VAL"])
+    (p,) = out.projects
+    assert p.name == "甲培训" and [i.level3 for i in p.indicators] == ["人数"]
+    assert "not_a_table" in [f.code for f in out.flags]
+
+
+def test_groups_printed_side_by_side_take_the_level_of_their_column():
+    lines = ["项目\t成本指标\t\t产出指标\t", "\t三级指标\t指标值\t三级指标\t指标值", "甲\t总成本\t≤3万元\t人数\t10人"]
+    tags = ["O", "B-L1", "B-L1", "O", "O", "O", "O", "B-PNAME", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level1, i.level3) for i in inds] == [("成本指标", "总成本"), ("产出指标", "人数")]
+
+
+def test_markers_and_numbering_are_not_part_of_a_name():
+    assert [clean_level3(t) for t in ("★★资金到位率", "指标1:机柜数量", "(2)培训人数", "1.满意度", "12345平台满意率")] == [
+        "资金到位率", "机柜数量", "培训人数", "满意度", "12345平台满意率"]

@@ -1,0 +1,67 @@
+"""The cell splitters: what cuts a line into tokens, and what each token remembers."""
+from extract.source_model import SourceCell, SourceRow
+from extract.tokens import cut_glued, tokenise_lines, tokenise_rows
+
+
+def texts(lines):
+    return [t.text for t in tokenise_lines(lines)]
+
+
+def test_tabs_pipes_and_spaces_are_cell_boundaries():
+    toks = tokenise_lines(["产出指标\t数量指标\t培训人数\t≥100人次", "| 质量指标 | 合格率 | ≥95% |", "时效指标  完成时间  及时"])
+    assert [(t.text, t.sep) for t in toks[:4]] == [("产出指标", "row"), ("数量指标", "tab"), ("培训人数", "tab"),
+                                                   ("≥100人次", "tab")]
+    assert [t.sep for t in toks[4:7]] == ["row", "pipe", "pipe"]
+    assert [t.sep for t in toks[7:]] == ["row", "sp2", "sp2"]
+    assert [t.row for t in toks] == [0] * 4 + [1] * 3 + [2] * 3
+
+
+def test_empty_cells_are_counted_not_tokens():
+    toks = tokenise_lines(["\t\t\t满意率\t≥90%"])
+    assert [t.text for t in toks] == ["满意率", "≥90%"]
+    assert toks[0].empty_before == 3 and toks[0].cell == 3
+
+
+def test_markdown_rules_and_pipe_padding_are_dropped():
+    assert texts(["|---|---|", "| |||", "| 产出指标 | | 人数 |"]) == ["产出指标", "人数"]
+
+
+def test_cells_run_together_are_cut_at_level_names_values_and_openers():
+    assert cut_glued("成本指标经济成本指标学生补助标准17元/人.每天反映学生每天用餐标准") == [
+        "成本指标", "经济成本指标", "学生补助标准", "17元/人.每天", "反映学生每天用餐标准"]
+    assert cut_glued("质量目标各类人才对我市人才政策的知晓率>=95%98%103%") == [
+        "质量目标", "各类人才对我市人才政策的知晓率", ">=95%", "98%", "103%"]
+
+
+def test_markers_and_trailing_value_groups_are_their_own_tokens():
+    assert cut_glued("指标1:机柜数量(≥77台)") == ["指标1:", "机柜数量", "(≥77台)"]
+    assert cut_glued("★资金到位率") == ["资金到位率"]  # a marker alone is punctuation: not a cell
+
+
+def test_dates_and_value_suffixes_stay_whole():
+    assert cut_glued("任务完成时间2023年12月31日") == ["任务完成时间", "2023年12月31日"]
+    assert cut_glued("满意度95%以上") == ["满意度", "95%以上"]
+    assert cut_glued("2024年度财政项目") == ["2024年度", "财政项目"]
+
+
+def test_letter_spaced_words_are_joined():
+    assert texts(["产 出 指 标 (50分) 数量指标"]) == ["产出指标", "(50分)", "数量指标"]
+
+
+def test_lost_full_width_spaces_printed_as_question_marks_separate_cells():
+    assert texts(["社会效益指标???就业人数???≥20人"]) == ["社会效益指标", "就业人数", "≥20人"]
+
+
+def test_grid_rows_keep_their_cells_and_positions():
+    row = SourceRow([SourceCell("产出指标", "Sheet1!A3", col=0, row_span=4), SourceCell("数量指标", "Sheet1!B3", col=1),
+                     SourceCell("培训人数", "Sheet1!C3", col=2), SourceCell("≥100人次", "Sheet1!E3", col=4)], grid=True)
+    toks = tokenise_rows([row])
+    assert [(t.text, t.sep, t.cell, t.where) for t in toks] == [
+        ("产出指标", "row", 0, "Sheet1!A3"), ("数量指标", "cell", 1, "Sheet1!B3"),
+        ("培训人数", "cell", 2, "Sheet1!C3"), ("≥100人次", "cell", 4, "Sheet1!E3")]
+    assert toks[3].empty_before == 1
+
+
+def test_blank_lines_before_a_row_are_counted():
+    toks = tokenise_lines(["项目名称", "", "", "培训项目"])
+    assert [t.blank_before for t in toks] == [0, 2]
