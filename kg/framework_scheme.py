@@ -2,7 +2,11 @@
 
 framework.json is the one source of truth; ``ontology/framework.ttl`` is this module's output
 (``python -m kg.framework_scheme`` rewrites it, and a test checks the two agree).
-Level-2 concepts are ``skos:broader`` their level-1 concept; printed variants are altLabels.
+Level-2 concepts are ``skos:broader`` their level-1 concept; printed variants are altLabels. The level is
+``pkg:frameworkLevel`` (1 or 2), and ``pkg:dimension`` names the level-1 dimension a concept measures
+(itself, its parent, or for the older template's 成本指标 printed under 产出指标, the level-1 成本指标).
+A level-2 name that is also a level-1 name gets a distinct prefLabel (``LEVEL2_LABELS``), with the
+printed name kept as a hiddenLabel for search, so labels are unique in the scheme.
 """
 from __future__ import annotations
 
@@ -10,12 +14,18 @@ import sys
 from pathlib import Path
 
 from rdflib import Graph, Literal
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from extract.vocabulary import framework
-from kg.iris import FRAMEWORK_SCHEME, PREFIXES, framework_concept_iri
+from kg.iris import FRAMEWORK_SCHEME, PKG, PREFIXES, framework_concept_iri
 
 SOURCE_NOTE = "财预〔2021〕101号 中央部门项目支出核心绩效目标和指标设置及取值指引"
+# level-2 names that measure another level-1 dimension than their parent's (the older template)
+DIMENSION_OVERRIDES = {"成本指标": "成本指标"}
+# level-2 concepts whose printed name is also a level-1 name: their prefLabels in the scheme
+LEVEL2_LABELS = {"成本指标": ("成本指标（旧模板，产出指标下）", "cost indicators (older template, under output)")}
+LEVEL1_EN = {"产出指标": "output indicators", "效益指标": "effect indicators", "满意度指标": "satisfaction indicators",
+             "成本指标": "cost indicators"}
 
 
 def framework_graph() -> Graph:
@@ -31,23 +41,32 @@ def framework_graph() -> Graph:
     for name, variants in data["level1"].items():
         c = framework_concept_iri(1, name)
         _concept(g, c, name, variants)
+        if name in LEVEL1_EN:
+            g.add((c, SKOS.prefLabel, Literal(LEVEL1_EN[name], lang="en")))
         g.add((c, SKOS.topConceptOf, FRAMEWORK_SCHEME))
         g.add((FRAMEWORK_SCHEME, SKOS.hasTopConcept, c))
-        g.add((c, SKOS.notation, Literal("level1")))
+        g.add((c, PKG.frameworkLevel, Literal(1, datatype=XSD.integer)))
+        g.add((c, PKG.dimension, c))
     for name, entry in data["level2"].items():
         c = framework_concept_iri(2, name)
-        _concept(g, c, name, entry["variants"])
+        zh, en = LEVEL2_LABELS.get(name, (name, None))
+        _concept(g, c, name, entry["variants"], zh)
+        if en:
+            g.add((c, SKOS.prefLabel, Literal(en, lang="en")))
         parent = framework_concept_iri(1, entry["parent"])
         g.add((c, SKOS.broader, parent))
         g.add((parent, SKOS.narrower, c))
-        g.add((c, SKOS.notation, Literal("level2")))
+        g.add((c, PKG.frameworkLevel, Literal(2, datatype=XSD.integer)))
+        g.add((c, PKG.dimension, framework_concept_iri(1, DIMENSION_OVERRIDES.get(name, entry["parent"]))))
     return g
 
 
-def _concept(g: Graph, c, name: str, variants: list[str]) -> None:
+def _concept(g: Graph, c, name: str, variants: list[str], label: str | None = None) -> None:
     g.add((c, RDF.type, SKOS.Concept))
     g.add((c, SKOS.inScheme, FRAMEWORK_SCHEME))
-    g.add((c, SKOS.prefLabel, Literal(name, lang="zh")))
+    g.add((c, SKOS.prefLabel, Literal(label or name, lang="zh")))
+    if label and label != name:
+        g.add((c, SKOS.hiddenLabel, Literal(name, lang="zh")))
     for v in variants:
         g.add((c, SKOS.altLabel, Literal(v, lang="zh")))
 

@@ -7,7 +7,7 @@ other steps (concept linking) register there by adding one entry.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -15,9 +15,10 @@ from rdflib.namespace import ORG, PROV, RDF, RDFS, XSD
 
 from extract.records import DocumentRecord, Flag, Indicator, Project
 from extract.vocabulary import standard_level1, standard_level2
-from kg import concept_graph, divisions, iris, units
+from kg import concept_graph, divisions, iris, unit_graph, units
 from kg.framework_scheme import framework_graph
 from kg.iris import PKG
+from kg.provenance import DocumentProvenance, add_provenance
 
 Enricher = Callable[[Dataset, DocumentRecord], None]
 ENRICHERS: tuple[Enricher, ...] = (concept_graph.link_document,)
@@ -32,23 +33,29 @@ def new_dataset() -> Dataset:
     for triple in framework_graph():
         fw.add(triple)
     concept_graph.add_concept_scheme(ds)
+    ug = ds.graph(unit_graph.UNITS_GRAPH)
+    for triple in unit_graph.units_graph():
+        ug.add(triple)
     return ds
 
 
-def build_dataset(records: list[DocumentRecord]) -> Dataset:
-    """The dataset of the given documents (a later document with the same source replaces the earlier)."""
+def build_dataset(records: list[DocumentRecord],
+                  provenance: Mapping[str, DocumentProvenance] | None = None) -> Dataset:
+    """The dataset of the given documents (a later document with the same source replaces the earlier);
+    ``provenance`` gives, by source, how and from where each was read (reader, time, URL, licence)."""
     ds = new_dataset()
     for record in records:
-        add_document(ds, record)
+        add_document(ds, record, (provenance or {}).get(record.source))
     return ds
 
 
-def add_document(ds: Dataset, record: DocumentRecord) -> URIRef:
+def add_document(ds: Dataset, record: DocumentRecord, provenance: DocumentProvenance | None = None) -> URIRef:
     """Put one document's triples in its named graph, replacing what that graph held; returns the graph IRI."""
     graph_id = iris.graph_iri(record.source)
     remove_document(ds, record.source)
     g = ds.graph(graph_id)
     _DocumentWriter(g, record).write()
+    add_provenance(g, record, provenance)
     for enrich in ENRICHERS:
         enrich(ds, record)
     return graph_id
@@ -159,6 +166,8 @@ class _DocumentWriter:
                             (PKG.budgetOther, project.budget_other)):
             if value is not None:
                 self.add(p, prop, decimal_literal(value))
+        if any(v is not None for v in (project.budget_total, project.budget_fiscal, project.budget_other)):
+            self.add(p, PKG.budgetUnit, URIRef(unit_graph.budget_unit().iri))
         if project.goal is not None:
             self.add(p, PKG.goal, _text(project.goal))
         if project.layout:
@@ -210,16 +219,33 @@ class _DocumentWriter:
             self.add(t, PKG.comparator, _text(ind.op))
         if ind.num is not None:
             self.add(t, PKG.numericValue, decimal_literal(ind.num))
+        unit = units.parse_unit(ind.unit)
         if ind.unit is not None:
             self.add(t, PKG.unitLabel, _text(ind.unit))
-            unit = units.unit_iri(ind.unit)
-            if unit:
-                self.add(t, PKG.unit, URIRef(unit))
+            if unit is not None:
+                self.add(t, PKG.unit, URIRef(unit.iri))
+                self._describe_unit(unit)
+        period = units.unit_period(ind.unit) or units.text_period(ind.level3, ind.description)
+        if period is not None:
+            self.add(t, PKG.period, _text(period))
         normalised = units.normalise(ind.num, ind.unit)
-        if normalised is not None:
+        base = units.base_unit(ind.unit)
+        if normalised is not None and base is not None:
             self.add(t, PKG.normalisedValue, decimal_literal(normalised[0]))
             self.add(t, PKG.normalisedUnitLabel, _text(normalised[1]))
+            self.add(t, PKG.normalisedUnit, URIRef(base.iri))
+            q = URIRef(f"{t}/normalised")
+            self.add(t, PKG.normalisedQuantity, q)
+            for triple in unit_graph.quantity_triples(q, normalised[0], base):
+                self.g.add(triple)
         self.add(t, PKG.isQualitative, Literal(ind.num is None and ind.value is not None))
+
+    def _describe_unit(self, unit: units.UnitInfo) -> None:
+        """A compound unit (元/人/年) is described in the document graph; atoms live in the units graph."""
+        if unit.compound or not unit_graph.is_atom(unit.iri):
+            for triple in unit_graph.unit_triples(unit):
+                if not unit_graph.is_atom(str(triple[0])):
+                    self.g.add(triple)
 
     def _span(self, s: URIRef, span: tuple[int, int] | None) -> None:
         if span is not None:

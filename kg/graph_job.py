@@ -14,6 +14,7 @@ from extract.records import DocumentRecord
 from kg import graph_io
 from kg.graph_build import build_dataset
 from kg.graph_read import summary
+from kg.provenance import DocumentProvenance, build_time, document_provenance
 from kg.validate import ValidationReport, validate
 
 
@@ -46,12 +47,32 @@ def extract_all(files: list[Path]) -> tuple[list[DocumentRecord], list[str]]:
     return records, errors
 
 
-def build_graph_file(paths: list[Path], output: Path | None, fmt: str | None = None) -> BuildResult:
+def provenance_of(files: list[Path], records: list[DocumentRecord], url: str | None = None,
+                  licence: str | None = None) -> dict[str, DocumentProvenance]:
+    """Provenance of each record's file by source: reader, build time, URL and licence (sidecar or given)."""
+    started = build_time()
+    by_name = {}
+    for path in files:
+        by_name.setdefault(path.name, path)
+        by_name.setdefault(str(path), path)
+    out = {}
+    for record in records:
+        path = by_name.get(record.source)
+        if path is not None:
+            out[record.source] = document_provenance(path, started, url, licence)
+        else:
+            out[record.source] = DocumentProvenance(started=started, url=url, licence=licence)
+    return out
+
+
+def build_graph_file(paths: list[Path], output: Path | None, fmt: str | None = None,
+                     source_url: str | None = None, licence: str | None = None) -> BuildResult:
     """Extract, build, validate and (when the graph conforms) write it to ``output`` or stdout."""
     fmt = fmt or (graph_io.format_for(output) if output is not None else "ttl")
     result = BuildResult(fmt=fmt)
-    result.records, result.errors = extract_all(expand_paths(paths))
-    ds = build_dataset(result.records)
+    files = expand_paths(paths)
+    result.records, result.errors = extract_all(files)
+    ds = build_dataset(result.records, provenance_of(files, result.records, source_url, licence))
     result.report = validate(ds)
     result.counts = {"documents": len(result.records), **summary(ds)}
     if not result.report.conforms:

@@ -17,17 +17,26 @@ from kg.graph_job import build_graph_file, validate_file
               help="Graph file to write (default stdout).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Graph format (default from the output suffix, else ttl).")
-def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None) -> None:
+@click.option("--source-url", help="Where the document was published (dcterms:source); for one document. "
+                                   "A sidecar <document>.json with \"url\" and \"licence\" does the same per file.")
+@click.option("--licence", "licence", help="Licence of the document (an IRI or text; dcterms:license).")
+def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None, source_url: str | None,
+                  licence: str | None) -> None:
     """Extract documents, build the knowledge graph, validate it against the SHACL shapes and write it.
 
     A graph that violates the shapes is not written: the violations are printed, naming each
-    node, and the exit status is 1. Exit 1 also when some document could not be extracted
+    node, and the exit status is 1. The extraction run is recorded with PROV-O (software version,
+    start time — SOURCE_DATE_EPOCH when set, for reproducible builds — reader and layouts). Exit 1 also when some document could not be extracted
     (the graph of the others is still written); 2 on usage errors.
     """
-    if not expand_paths(paths):
+    files = expand_paths(paths)
+    if not files:
         raise click.UsageError("no document files found in the given paths")
+    if source_url and len(files) > 1:
+        raise click.UsageError("--source-url names the source of one document; for several, write a sidecar "
+                               "<document>.json beside each")
     try:
-        result = build_graph_file(list(paths), output, fmt)
+        result = build_graph_file(list(paths), output, fmt, source_url, licence)
     except GraphFileError as exc:
         raise click.UsageError(str(exc)) from exc
     for error in result.errors:
