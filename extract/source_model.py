@@ -47,6 +47,7 @@ class SourceDocument:
     rows: list[SourceRow] = field(default_factory=list)
     sha256: str | None = None
     container: str = "text"  # "text", "html", "xlsx", "xls", "docx", "pdf"
+    flags: list = field(default_factory=list)  # the reader's ``Flag``s: replaced bytes, cut lines, clamped spans
 
     @classmethod
     def from_text(cls, name: str, text: str, sha256: str | None = None, container: str = "text") -> SourceDocument:

@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 from extract.containers.grid import DocumentBuilder, FlowCell, cell_text, grid_rows, place_flowing
-from extract.reader import ReadError, decode_bytes
+from extract.records import Flag
+from extract.reader import ReadError, decode_text
 from extract.source_model import SourceDocument
 
 NAME = "html"
@@ -38,9 +39,13 @@ def sniff(data: bytes) -> bool:
     return bool(_MARKUP.search(head))
 
 
-def _span(value: str | None, default: int = 1) -> int:
+# The HTML standard's own bounds on spans (browsers clamp there too).
+MAX_COLSPAN, MAX_ROWSPAN = 1000, 65534
+
+
+def _span(value: str | None, default: int = 1, limit: int = MAX_COLSPAN) -> int:
     m = re.match(r"\s*(\d+)", value or "")
-    return int(m.group(1)) if m else default
+    return min(int(m.group(1)[:12]), limit) if m else default
 
 
 class _Reader:
@@ -48,6 +53,7 @@ class _Reader:
         self.out = out
         self.line: list[str] = []
         self.texts = 0
+        self.flags: list[Flag] = []
 
     # Text outside tables -------------------------------------------------------------------
     def flush(self) -> None:
@@ -83,6 +89,13 @@ class _Reader:
         if block:
             self.flush()
 
+    def _flag_clamped(self, td, row: int, col: int) -> None:
+        for attr, limit in (("colspan", MAX_COLSPAN), ("rowspan", MAX_ROWSPAN)):
+            m = re.match(r"\s*(\d+)", td.get(attr) or "")
+            if m and len(m.group(1)) > 12 or m and int(m.group(1)) > limit:
+                self.flags.append(Flag("span_clamped", f"table {self.out.tables} r{row + 1}c{col + 1}: "
+                                       f"{attr}={m.group(1)[:20]} clamped to {limit}"))
+
     # Tables ------------------------------------------------------------------------------
     def table(self, table) -> None:
         for caption in table.findall("caption"):
@@ -97,8 +110,10 @@ class _Reader:
                     continue
                 parts: list[str] = []
                 _cell_text(td, parts, inner)
-                cells.append(FlowCell(cell_text("".join(parts)), _span(td.get("rowspan")),
-                                      _span(td.get("colspan")) or 1))
+                row_span = _span(td.get("rowspan"), limit=MAX_ROWSPAN)
+                col_span = _span(td.get("colspan")) or 1
+                self._flag_clamped(td, len(rows), len(cells))
+                cells.append(FlowCell(cell_text("".join(parts)), row_span, col_span))
             rows.append(cells)
             nested.append(inner)
         index = self.out.new_table()
@@ -159,7 +174,8 @@ def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
     import lxml.html
     from lxml import etree
 
-    text, _ = decode_bytes(data, str(path))
+    decoded = decode_text(data, str(path))
+    text = decoded.text
     try:
         # huge_tree: libxml2 otherwise silently drops everything nested deeper than 256 elements.
         parser = lxml.html.HTMLParser(huge_tree=True)
@@ -173,4 +189,5 @@ def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
     except RecursionError:
         raise ReadError(f"{path}: elements nested too deeply to read") from None
     reader.flush()
+    out.doc.flags[:0] = decoded.flags + reader.flags
     return out.doc
