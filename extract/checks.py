@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from extract.project_header import parse_amount
 from extract.records import DocumentRecord, Flag
 from extract.text_normalise import compact
 from extract.vocabulary import standard_level1
@@ -62,6 +61,20 @@ def _budget_from_document(project, lines: list[str]) -> None:
             project.budget_fiscal = amounts[1] if len(amounts) > 1 else None
             project.flags.append(Flag("budget_from_budget_table", "budget read from the document's budget table", i + 1))
             return
+
+
+_AMOUNT = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|万)?$")
+
+
+def parse_amount(text: str, default_unit: str = "万元") -> float | None:
+    """An amount cell in 万元: ``3216万元``, ``9,000.00``, ``32160000元`` (÷10000)."""
+    t = compact(text).replace("：", "").replace(":", "").strip("（）()，,；;")
+    m = _AMOUNT.match(t)
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", ""))
+    unit = m.group(2) or default_unit
+    return round(value / 10000, 6) if unit == "元" else value
 
 
 def _amounts(cells: list[str]) -> list[float]:

@@ -126,7 +126,7 @@ def token_shape(text: str) -> tuple[str, ...]:
     quals = qualitative_values()
     if t in quals:
         f.append("qual")
-    elif any(t.endswith(w) for w in quals if len(w) >= 2):
+    elif any(t[-n:] in quals for n in range(2, min(len(t), 6) + 1)):
         f.append("qualend")
     if _SENTENCE.search(t):
         f.append("sentence")
@@ -152,6 +152,12 @@ def token_shape(text: str) -> tuple[str, ...]:
         f.append("projend")
     f += [f"c0={t[:1]}", f"c-1={t[-1:]}", f"c-2={t[-2:]}"]
     return tuple(f)
+
+
+@functools.lru_cache(maxsize=262144)
+def _near_shape(d: int, text: str) -> tuple[str, ...]:
+    """A neighbour's features, prefixed by its distance; the far ones without their characters."""
+    return tuple(f"{d}:{s}" for s in token_shape(text) if abs(d) == 1 or not s.startswith("c"))
 
 
 def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str]]:
@@ -247,8 +253,7 @@ def document_features(tokens: list[Token]) -> list[list[str]]:
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < len(tokens):
-                near = shapes[j] if abs(d) == 1 else [s for s in shapes[j] if not s.startswith("c")]
-                f += [f"{d}:{s}" for s in near]
+                f += _near_shape(d, tokens[j].text)
                 f.append(f"{d}:sep={tokens[j].sep}")
             else:
                 f.append(f"{d}:edge")
@@ -277,6 +282,14 @@ def _tagger() -> pycrfsuite.Tagger:
     with resources.as_file(path) as p:
         tagger.open(str(p))
     return tagger
+
+
+def model_summary() -> str:
+    """What the packaged model is: its file, size, labels and number of weighted features."""
+    info = _tagger().info()
+    size = resources.files("extract").joinpath(MODEL_FILE).stat().st_size if not _model_override else 0
+    return (f"{MODEL_FILE} ({size // 1024} KiB), {len(info.labels)} tags, "
+            f"{len(info.state_features)} state features, {len(info.transitions)} transitions")
 
 
 def tag_tokens(tokens: list[Token]) -> list[str]:

@@ -211,26 +211,51 @@ def _text_document(path: Path) -> list[Token]:
     return tokenise_rows(source_rows(path))
 
 
+Labelled = tuple[str, list[list[str]], list[str]]
+
+
 def labelled_corpus(pairs: Iterable[tuple[Path, Path]], min_placed: float = 0.5,
-                    report: bool = False) -> list[tuple[str, list[list[str]], list[str]]]:
-    """(name, features, tags) of every document whose gold could be placed well enough."""
-    out = []
-    for doc_path, gold_path in pairs:
-        raw_all = json.loads(gold_path.read_text(encoding="utf-8"))
-        raw = raw_all[0] if isinstance(raw_all, list) else raw_all
+                    report: bool = False) -> list[Labelled]:
+    """(name, features, tags) of every document file whose gold could be placed well enough."""
+    def documents():
+        for doc_path, gold_path in pairs:
+            raw_all = json.loads(gold_path.read_text(encoding="utf-8"))
+            raw = raw_all[0] if isinstance(raw_all, list) else raw_all
+            try:
+                tokens = _text_document(doc_path)
+            except Exception as exc:  # an unreadable file must not stop the fit
+                print(f"{doc_path.name}: skipped ({exc})", file=sys.stderr)
+                continue
+            yield doc_path.name, tokens, raw
+
+    return _labelled(documents(), min_placed, report)
+
+
+def synth_corpus(n: int, seed: int = 0, sources: tuple[str, ...] = ("seeds", "dev")) -> list[Labelled]:
+    """(name, features, tags) of ``n`` generated documents (``perfkg synth``), made in memory."""
+    from extract.source_model import SourceDocument
+    from extract.synth import generate
+    from extract.text_normalise import simplify_if_traditional
+
+    def documents():
+        for name, text, raw in generate(n, seed, sources):
+            rows = SourceDocument.from_text(name, simplify_if_traditional(text)).rows
+            yield name, tokenise_rows(rows), raw
+
+    return _labelled(documents(), 0.5, False)
+
+
+def _labelled(documents, min_placed: float, report: bool) -> list[Labelled]:
+    out: list[Labelled] = []
+    for name, tokens, raw in documents:
         gold = load_records(raw)[0]
-        try:
-            tokens = _text_document(doc_path)
-        except Exception as exc:  # a container not readable yet must not stop the fit
-            print(f"{doc_path.name}: skipped ({exc})", file=sys.stderr)
-            continue
         labels, placed = label_document(tokens, gold, raw)
         if report:
-            print(f"{doc_path.name}: {len(tokens)} tokens, {placed:.0%} of names placed", file=sys.stderr)
+            print(f"{name}: {len(tokens)} tokens, {placed:.0%} of names placed", file=sys.stderr)
         if placed >= min_placed and tokens:
             feats = document_features(tokens)
             for lo, hi in explained_runs(tokens, labels):
-                out.append((doc_path.name, feats[lo:hi], labels[lo:hi]))
+                out.append((name, feats[lo:hi], labels[lo:hi]))
     return out
 
 
@@ -294,7 +319,9 @@ def fit(corpus: list[tuple[str, list[list[str]], list[str]]], model_path: Path,
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Refit the content model on labelled documents.")
     ap.add_argument("--synth", type=Path, help="a folder written by `perfkg synth` (docs/ and gold/)")
-    ap.add_argument("--synth-docs", type=int, default=0, help="generate this many documents in memory")
+    ap.add_argument("--synth-docs", type=int, default=600, help="generate this many documents in memory")
+    ap.add_argument("--synth-seed", type=int, default=0)
+    ap.add_argument("--no-dev", action="store_true", help="generated documents recombine seed gold only")
     ap.add_argument("--holdout", action="append", default=[], help="leave out documents whose name contains this")
     ap.add_argument("-o", "--output", type=Path, default=REPO / "extract" / MODEL_FILE)
     ap.add_argument("--report", action="store_true")
@@ -303,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.synth:
         pairs += synth_pairs(args.synth)
     corpus = labelled_corpus(pairs, report=args.report)
+    corpus += synth_corpus(args.synth_docs, args.synth_seed, ("seeds",) if args.no_dev else ("seeds", "dev"))
     random.Random(0).shuffle(corpus)
     fit(corpus, args.output)
     print(f"fitted on {len(corpus)} documents, {sum(len(y) for _, _, y in corpus)} tokens -> {args.output}")

@@ -115,6 +115,7 @@ class _Decoder:
         self.level2: str | None = None
         self.open: _Open | None = None
         self.project_header: dict[str, object] = {}
+        self.title: str | None = None  # the name a table title prints, for a table without 项目名称
         self.column_levels: dict[int, str] = {}  # cell → level-1 name, for side-by-side groups
 
     def restart_project(self) -> None:
@@ -134,8 +135,12 @@ class _Decoder:
 
     # project header -------------------------------------------------
     def header_field(self, seg: Segment) -> None:
+        self.finish_indicator()
         if self.project is not None and self.project.indicators:
-            self.close_project()
+            if _has_levels(self.project):
+                self.close_project()
+            else:
+                self.restart_project()
         key = seg.role
         if key in self.header:
             return
@@ -157,12 +162,13 @@ class _Decoder:
         if self.project is None:
             h = self.header
             self.project = Project(
-                name=str(h.get("PNAME") or ""), code=h.get("PCODE"),  # type: ignore[arg-type]
+                name=str(h.get("PNAME") or self.title or ""), code=h.get("PCODE"),  # type: ignore[arg-type]
                 budget_total=h.get("BT"), budget_fiscal=h.get("BF"), budget_other=h.get("BO"),  # type: ignore[arg-type]
                 goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
             self.project.span = (int(h.get("_line", line)), line)  # type: ignore[arg-type]
             self.out.projects.append(self.project)
-            self.project_header, self.header = self.header, {}
+            self.project_header, self.header = {**self.header, **({"PNAME": self.project.name} if self.project.name else {})}, {}
+            self.title = None
         return self.project
 
     def close_project(self) -> None:
@@ -283,7 +289,39 @@ def level_header_rows(tokens: list[Token], tags: list[str]) -> dict[int, dict[in
             names_row.add(t.row)
         if t.sep != "glue" and standard_level1(t.text):
             by_row.setdefault(t.row, {})[t.cell] = clean_level(t.text)
-    return {r: m for r, m in by_row.items() if len(set(m.values())) >= 2 and r not in names_row}
+    rows = {r: m for r, m in by_row.items() if len(set(m.values())) >= 2 and r not in names_row}
+    # Data rows of such a table are often shifted a cell against the header (a merged cell lost):
+    # the shift that puts most indicator names on a group's first column is taken back.
+    for r in sorted(rows):
+        later = [q for q in rows if q > r]
+        end = min(later) if later else None
+        cells = [t.cell for t, tag in zip(tokens, tags)
+                 if tag == "B-L3" and t.row > r and (end is None or t.row < end)]
+        starts = set(rows[r])
+        shift = max(range(-2, 3), key=lambda d: (sum((c - d) in starts for c in cells), -abs(d)))
+        rows[r] = {c + shift: name for c, name in rows[r].items()}
+    return rows
+
+
+def title_names(tokens: list[Token]) -> dict[int, str]:
+    """Rows printing a table title (…项目绩效目标表): the name printed before the title word."""
+    words = set(content_words()["project_labels"]["title"])
+    out: dict[int, str] = {}
+    before: list[Token] = []
+    for t in tokens:
+        if t.sep == "row":
+            before = []
+        if compact(t.text) in words:
+            name = clean_level3("".join(b.text for b in before))
+            if len(name) >= 2:
+                out[t.row] = name
+        before.append(t)
+    return out
+
+
+def _has_levels(project: Project) -> bool:
+    """Whether any indicator read so far sits under a level name or has a value (else the names were stray cells)."""
+    return any(i.level1 or i.level2 or i.value for i in project.indicators)
 
 
 def _is_table(project: Project) -> bool:
@@ -298,8 +336,11 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     level_rows = level_header_rows(tokens, tags)
     last_header = None
     level_row = -10
+    titles = title_names(tokens)
     for seg in segments(tokens, tags):
         row = seg.tokens[0].row
+        if row in titles and (decoder.project is None or decoder.project.indicators):
+            decoder.title = titles[row]
         if row in level_rows:
             level_row, decoder.column_levels = row, level_rows[row]
             continue
@@ -307,11 +348,13 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
             if row - level_row > 3:
                 decoder.column_levels = {}
             last_header = row
+            decoder.finish_indicator()
             if decoder.project is not None and decoder.project.indicators:
-                if _is_table(decoder.project):
-                    decoder.close_project()  # a new column header starts a new table
-                else:
+                if not _has_levels(decoder.project):
                     decoder.restart_project()
+                elif decoder.header or decoder.title:
+                    decoder.close_project()  # a titled column header starts a new table
+                # else: the header repeated after a page break; the table goes on
         decoder.feed(seg)
     decoder.finish_indicator()
     out = decoder.out

@@ -105,6 +105,7 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+@functools.lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
     """Columns a text takes in a monospaced rendering (wide characters count two)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -178,6 +179,11 @@ def cut_glued(text: str) -> list[str]:
             if out and _CLOSING.match(piece):
                 out[-1] += piece
             continue
+        if out and piece[0] in ":：":
+            out[-1] += piece[0]  # the colon after a label belongs to the label
+            piece = piece[1:].strip()
+            if not piece:
+                continue
         out.append(piece)
     return out
 

@@ -35,21 +35,21 @@ def test_cli_jobs_option_gives_the_same_output(tmp_path) -> None:
     assert (tmp_path / "1.json").read_text(encoding="utf-8") == (tmp_path / "2.json").read_text(encoding="utf-8")
 
 
-def test_a_layout_failing_on_one_table_keeps_the_other_tables(monkeypatch) -> None:
-    from extract.layouts import tabbed
-    from extract.pipeline import extract_document
+def test_a_decoder_failure_on_one_document_keeps_the_other_documents(monkeypatch, tmp_path) -> None:
+    import extract.pipeline as pipeline
 
-    original = tabbed.parse
+    original = pipeline.decode
     calls = []
 
-    def fail_on_second(block, context):
-        calls.append(block.header)
+    def fail_on_second(tokens, tags):
+        calls.append(len(tokens))
         if len(calls) == 2:
             raise ValueError("boom")
-        return original(block, context)
+        return original(tokens, tags)
 
-    monkeypatch.setattr(tabbed, "parse", fail_on_second)
-    doc = extract_document(SEEDS / "001_7457e2252370b02a.txt")
-    assert len(doc.projects) == 5  # six tables, one lost
-    (flag,) = [f for f in doc.flags if f.code == "layout_failed"]
-    assert "boom" in flag.message and flag.line == calls[1] + 1
+    monkeypatch.setattr(pipeline, "decode", fail_on_second)
+    outcomes = list(pipeline.extract_paths([SEEDS / "000_5f7560c24654454f.txt", SEEDS / "001_7457e2252370b02a.txt",
+                                            SEEDS / "004_0a8a22fa5a2243d7.txt"]))
+    assert [o.error is None for o in outcomes] == [True, False, True]
+    assert "001_7457e2252370b02a.txt" in outcomes[1].error and "boom" in outcomes[1].error
+    assert outcomes[2].record.indicator_count() > 0

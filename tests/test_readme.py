@@ -1,9 +1,8 @@
-"""The README is checked against the code: every CLI command and every layout is documented."""
+"""The README is checked against the code: every CLI command, container reader and content-model role is documented."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from extract import layouts
 from kg.cli import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -15,9 +14,14 @@ def test_every_cli_command_is_in_the_readme_with_an_example() -> None:
         assert f"\nperfkg {name}" in README, f"command {name} has no example in the README"
 
 
-def test_every_layout_is_in_the_readme() -> None:
-    for module in layouts.all_layouts():
-        assert f"`{module.NAME}`" in README, f"layout {module.NAME} missing from the README"
+def test_every_container_reader_and_content_role_is_in_the_readme() -> None:
+    from extract.containers import containers
+    from extract.content_model import ROLES
+
+    for c in containers():
+        assert f"`{c.name}`" in README, f"container reader {c.name} missing from the README"
+    for role in ROLES:
+        assert f"`{role}`" in README, f"content-model role {role} missing from the README"
 
 
 def test_readme_starts_with_the_two_commands() -> None:

@@ -55,11 +55,14 @@ def test_a_second_project_header_starts_a_new_project_and_budgets_in_yuan_become
     assert [(p.name, p.budget_total, len(p.indicators)) for p in out.projects] == [("甲项目", 30.0, 1), ("乙项目", 5.0, 1)]
 
 
-def test_a_column_header_after_indicators_starts_a_new_table():
-    out = decoded(["一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t人数\t10人",
-                   "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t次数\t2次"],
-                  ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL"] + ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL"])
-    assert [len(p.indicators) for p in out.projects] == [1, 1]
+def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
+    header = "一级指标\t二级指标\t三级指标\t指标值"
+    rows = ["产出指标\t数量指标\t人数\t10人", "产出指标\t数量指标\t次数\t2次"]
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    out = decoded([header, rows[0], "乙类项目绩效目标表", header, rows[1]], ["O"] * 4 + tags + ["O", "O"] + ["O"] * 4 + tags)
+    assert [(p.name, len(p.indicators)) for p in out.projects] == [("", 1), ("乙类", 1)]
+    out = decoded([header, rows[0], header, rows[1]], ["O"] * 4 + tags + ["O"] * 4 + tags)
+    assert [len(p.indicators) for p in out.projects] == [2]  # a header repeated after a page break
 
 
 def test_stray_names_before_a_table_hand_their_project_header_to_the_table():

@@ -1,4 +1,4 @@
-"""CLI commands of the extraction half: ``extract`` and ``layouts``."""
+"""CLI commands of the extraction half: ``extract`` and ``readers``."""
 from __future__ import annotations
 
 import sys
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from extract import layouts
 from extract.pipeline import expand_paths, extract_paths
 from extract.serialise import FORMATS, write_records
 
@@ -52,11 +51,16 @@ def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, prog
     sys.exit(1 if failed else 0)
 
 
-@click.command("layouts")
-def layouts_command() -> None:
-    """List the registered layout parsers."""
-    for module in layouts.all_layouts():
-        click.echo(f"{module.NAME:14} {module.DESCRIPTION}")
+@click.command("readers")
+def readers_command() -> None:
+    """List the container readers and the content model that reads every table."""
+    from extract.containers import containers
+    from extract.content_model import ROLES, model_summary
+
+    click.echo(f"{'text':8} {'.txt .md .csv .tsv (any other suffix)':40} lines cut by tabs, pipes, spaces, run-together cuts")
+    for c in containers():
+        click.echo(f"{c.name:8} {' '.join(c.suffixes):40} table grids with spans")
+    click.echo(f"content model: {model_summary()}; roles {' '.join(ROLES)}")
 
 
-commands = [extract_command, layouts_command]
+commands = [extract_command, readers_command]

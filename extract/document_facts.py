@@ -1,0 +1,57 @@
+"""Document facts outside the tables: the publishing bureau and the budget year, from labelled lines and the cover.
+
+The content model tags the bureau where a table labels it (主管部门, 预算单位 …); these are the
+fallbacks read from the document's own lines when no table cell names it.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extract.text_normalise import compact
+
+# Greedy up to the last unit suffix: "某某市人力资源和社会保障局" must not stop at 社会.
+_ORG = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,40}(?:局|委员会|办公室|中心|厅|院|所|站|委|馆|队|处|联合会|协会|部(?!门)))"
+)
+_BUREAU_KEYS = ("主管部门", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称", "部门(单位)", "部门（单位）", "预算单位")
+
+
+def find_bureau(lines: list[str]) -> str | None:
+    """The publishing unit: the cover's name for it, else the most frequent labelled unit name."""
+    votes: Counter[str] = Counter()
+    for line in lines:
+        t = compact(line).replace("|", "")
+        for key in _BUREAU_KEYS:
+            if t.startswith(key):
+                rest = t[len(key):].lstrip(":：")
+                m = _ORG.match(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", rest))
+                if m:
+                    votes[m.group(1)] += 1
+    cover = _cover_unit(lines)
+    return cover or (votes.most_common(1)[0][0] if votes else None)
+
+
+def _cover_unit(lines: list[str]) -> str | None:
+    """The unit named by the document's title lines (a title may wrap onto the next line)."""
+    head = [compact(x) for x in lines[:20] if compact(x)][:8]
+    for i, line in enumerate(head):
+        for text in (line + (head[i + 1] if i + 1 < len(head) else ""), line):
+            if "\t" in text or any(key in text for key in _BUREAU_KEYS + ("目录", "项目名称")):
+                continue
+            text = re.sub(r"(部门|单位)?(预算|决算).*$", "", text)  # the title ends "…局部门预算"
+            text = re.sub(r"\d{4}\s*年(度)?", "", text)
+            m = _ORG.search(text)
+            if m and len(m.group(1)) >= 4:
+                return m.group(1)
+    return None
+
+
+def find_year(lines: list[str]) -> int | None:
+    """The budget year: the first 20xx in the document head, else the most frequent 20xx年."""
+    for line in lines[:40]:
+        m = re.search(r"(20\d{2})\s*年|预算年度[:：]?\s*(20\d{2})", line)
+        if m:
+            return int(m.group(1) or m.group(2))
+    years = Counter(int(y) for y in re.findall(r"(20\d{2})\s*年", "\n".join(lines)))
+    return years.most_common(1)[0][0] if years else None
