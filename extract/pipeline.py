@@ -115,14 +115,15 @@ def extract_one(path: Path) -> ExtractionOutcome:
         return ExtractionOutcome(path, None, f"{path}: extraction failed ({type(exc).__name__}: {exc})")
 
 
-def extract_paths(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[ExtractionOutcome]:
-    """Extract every document, in input order; with ``jobs`` > 1 in that many worker processes."""
+def extract_paths(paths: Iterable[str | Path], jobs: int = 1, isolate: bool | None = None) -> Iterator[ExtractionOutcome]:
+    """Extract every document, in input order; with ``jobs`` > 1 (or ``isolate``) in worker processes
+    that stop a document past the time and memory limits of ``extract.limits`` (one error, the run goes on)."""
     files = expand_paths(paths)
-    if jobs <= 1 or len(files) < 2:
+    if isolate is None:
+        isolate = jobs > 1 and len(files) > 1
+    if not isolate or not files:
         yield from map(extract_one, files)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from extract.workers import run_isolated
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(extract_one, files, chunksize=max(1, min(32, len(files) // (4 * jobs))))
-
+    yield from run_isolated(files, extract_one, lambda path, message: ExtractionOutcome(path, None, message), jobs)

@@ -133,6 +133,9 @@ class DocumentRecord:
     projects: list[Project] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     sha256: str | None = None
+    # The path the document was read from, as given: with ``sha256`` it tells documents of the same
+    # name apart (kg/iris.document_key). Not part of the interchange format, nor of equality.
+    path: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
