@@ -153,6 +153,8 @@ def test_no_dev_keeps_dev_strings_out():
     dev_names = {i["level3"] for f in dev_dir.glob("*.json") for p in json.loads(f.read_text())["projects"]
                  for i in p["indicators"] if len(i["level3"]) >= 8}
     for _, _, gold in generate(60, 2, sources=("seeds",)):
+        if "recombined" not in gold["synth"]["features"]:
+            continue  # names composed from the vocabulary may meet a dev name by chance
         for p in gold["projects"]:
             for ind in p["indicators"]:
                 assert ind["level3"] not in dev_names
@@ -181,3 +183,44 @@ def test_generation_is_fast():
     for _ in generate(400, 1):
         pass
     assert time.perf_counter() - start < 20  # about 1.5 s on one core: 2,000 documents in well under a minute
+
+
+def test_wide_summary_prints_groups_side_by_side(corpus):
+    wide = [(n, t, g) for n, t, g in corpus if g["synth"]["grammar"] == "wide_summary"]
+    assert len(wide) >= 10
+    features = {f for _, _, g in wide for f in g["synth"]["features"]}
+    for f in ("wide_unit_row", "wide_shifted", "wide_header_repeated", "wide_wrapped_names", "wide_level2",
+              "wide_header_2_rows", "wide_header_3_rows", "wide_groups_shuffled"):
+        assert f in features, f
+    assert {g["synth"]["family"] for _, _, g in wide} >= {"tab", "space_aligned"}
+    for name, text, gold in wide:
+        assert len(gold["projects"]) >= 2
+        lines = text.split("\n")
+        for p in gold["projects"]:
+            assert p["goal"] is None
+            for ind in p["indicators"]:
+                # the level-1 name is a column group's name, printed in a header row before the rows
+                assert any(ind["level1"] in compact(line) for line in lines), (name, ind["level1"])
+                if "wide_level2" not in gold["synth"]["features"]:
+                    assert ind["level2"] is None
+        if "wide_shifted" in gold["synth"]["features"]:
+            assert any(p["budget_other"] is None for p in gold["projects"]), name
+
+
+def test_title_only_names_are_printed_before_the_title_word():
+    from extract.synth import generate_labelled
+
+    seen = 0
+    for name, text, gold, cells in generate_labelled(N, SEED):
+        if "title_name" not in gold["synth"]["garbling"]:
+            continue
+        seen += 1
+        titles = [compact(to_simplified(c)) for c, role in cells if role == "project_title"]
+        assert len(titles) == len(gold["projects"]), name
+        for title, p in zip(titles, gold["projects"]):
+            m = re.fullmatch(r"(?:\d+、|（[一二三四五]）)?(.+?)(项目绩效目标表|绩效目标表|项目绩效自评表|绩效自评表)", title)
+            assert m and m.group(1) == p["name"], (name, title, p["name"])
+            assert not p["name"].endswith("项目")
+        # the name is in no 项目名称 cell
+        assert not any(role == "project_name" for _, role in cells), name
+    assert seen >= 5

@@ -10,13 +10,19 @@ from extract.synth import garble
 from extract.synth.compose import (compose_department_rows, compose_rows, make_bureau, make_project, pick,
                                    real_pool, recombine_rows, vocabulary)
 from extract.synth.containers import SEPARATORS, render
-from extract.synth.model import Doc, Row, gold_record
+from extract.synth.model import Doc, Proj, Row, gold_record
 from extract.synth.tables import (GRAMMARS, Item, Style, framework_parent, outline_items, project_table,
-                                  summary_table)
+                                  summary_table, wide_summary_table)
 from extract.text_normalise import to_simplified
 
 _OUTLINE = ("outline", "outline_indent")
-_NO_OUTLINE = ("self_evaluation", "twin_groups", "summary", "split_value", "extra_columns")
+_NO_OUTLINE = ("self_evaluation", "twin_groups", "summary", "split_value", "extra_columns", "wide_summary")
+# separators a wide summary (groups side by side) is printed with: tabs, pipes, spaces
+_WIDE_SEPARATORS = ("tab", "pipe", "pipe_bare", "pipe_markdown", "pipe_padded", "space_runs", "space_aligned")
+# grammars whose projects have a table of their own (a title per project can name it)
+_OWN_TABLE = ("standard", "extra_columns", "no_level1", "no_level2", "split_value", "self_evaluation", "twin_groups")
+_TITLE_SUFFIXES = ("项目绩效目标表", "绩效目标表")
+_SELF_TITLE_SUFFIXES = ("项目绩效自评表", "绩效自评表")
 
 
 def _style(rng: random.Random, grammar: str) -> Style:
@@ -104,6 +110,8 @@ def _strip_year(doc: Doc) -> None:
         for r in p.rows:
             if r.value:
                 r.value = pat.sub("", r.value) or "年底前"
+                if r.parts and "".join(r.parts) != r.value:  # split columns print the value's parts
+                    r.parts = None
             r.level3 = pat.sub("", r.level3) or r.level3
 
 
@@ -121,6 +129,27 @@ def _title_lines(rng: random.Random, doc: Doc, kind: str, with_bureau: bool, wit
     if with_bureau:
         return pick(rng, [[f"{b}{word}"], [word, f"部门名称：{b}"]])
     return [word] if rng.random() < 0.7 else []
+
+
+def _cover_lines(rng: random.Random, doc: Doc, with_bureau: bool, with_year: bool) -> list[str]:
+    """Document title lines that are no table title (the tables carry their own, naming the project)."""
+    b, y = doc.bureau, doc.year
+    if with_bureau and with_year:
+        return pick(rng, [[f"{b}{y}年部门预算"], [f"{y}年{b}部门预算公开"], [b, f"{y}年度部门预算", "", "项目绩效目标"],
+                          [f"{y}年度{b}单位预算", "", "七、预算绩效目标情况"]])
+    if with_year:
+        return pick(rng, [[f"{y}年部门预算"], [f"{y}年度项目绩效目标公开"]])
+    if with_bureau:
+        return pick(rng, [[f"{b}部门预算"], [b, "项目绩效目标"]])
+    return [] if rng.random() < 0.5 else ["项目绩效目标"]
+
+
+def _title_only_name(rng: random.Random, p: Proj, grammar: str) -> None:
+    """The name a title prints (〈name〉项目绩效目标表 / 〈name〉绩效目标表): a name ending in 项目
+    loses it to the title word, so the gold holds what comes before 项目绩效目标表."""
+    if p.name.endswith("项目") and len(p.name) > 4:
+        p.name = p.name[:-2]
+    p.title_suffix = pick(rng, _SELF_TITLE_SUFFIXES if grammar == "self_evaluation" else _TITLE_SUFFIXES)
 
 
 Cell = tuple[str, str]
@@ -143,6 +172,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
     forced = garble.GARBLINGS[(index * 7 + seed) % len(garble.GARBLINGS)]
     if separator in _OUTLINE and grammar in _NO_OUTLINE:
         separator = pick(rng, [s for s in SEPARATORS if s not in _OUTLINE])
+    if grammar == "wide_summary" and separator not in _WIDE_SEPARATORS:
+        separator = pick(rng, _WIDE_SEPARATORS)
     wants = {g for g in garble.GARBLINGS if g == forced or rng.random() < 0.12}
     if "traditional" in wants and "ocr_characters" in wants:
         wants.discard("ocr_characters" if forced != "ocr_characters" else "traditional")
@@ -164,9 +195,10 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
     recombined = bool(pool) and grammar != "department" and rng.random() < 0.35
     nonstandard = rng.random() < 0.25
     cost_level1 = rng.random() < 0.6
-    umbrella = grammar == "standard" and not recombined and rng.random() < 0.15
+    umbrella = grammar == "standard" and not recombined and rng.random() < 0.3
 
-    n_projects = {"summary": rng.randint(2, 4)}.get(grammar, rng.choice([1, 1, 1, 2, 2, 3]))
+    n_projects = {"summary": rng.randint(2, 4), "wide_summary": rng.randint(2, 5)}.get(
+        grammar, rng.choice([1, 1, 1, 2, 2, 3]))
     if grammar == "department":
         dept = make_project(rng, doc, compose_department_rows(rng, topic, doc.year, split), kind="department")
         doc.projects.append(dept)
@@ -219,7 +251,7 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
     no_title = "no_title" in wants and grammar != "department"
     title_bureau = not no_title and rng.random() < 0.85
     title_year = not no_title and rng.random() < 0.9
-    meta_bureau = grammar != "summary" and (rng.random() < 0.6 or (not title_bureau and not no_title))
+    meta_bureau = grammar not in ("summary", "wide_summary") and (rng.random() < 0.6 or (not title_bureau and not no_title))
     if no_title:
         meta_bureau = False
         title_year = rng.random() < 0.4
@@ -234,18 +266,38 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
         if key in wants and fn(rng, doc):
             garbling.append(key)
 
-    kind = {"self_evaluation": "title_self", "department": "title_department", "summary": "title_summary"}.get(
-        grammar, "title_project")
-    items: list[Item] = [Item("title", [line]) for line in _title_lines(rng, doc, kind, title_bureau, title_year)]
+    kind = {"self_evaluation": "title_self", "department": "title_department", "summary": "title_summary",
+            "wide_summary": "title_summary"}.get(grammar, "title_project")
+    title_name = "title_name" in wants and grammar in _OWN_TABLE and separator not in _OUTLINE
+    style.title_name = title_name
+    if title_name:
+        for p in doc.projects:
+            _title_only_name(rng, p, grammar)
+        items: list[Item] = [Item("title", [line]) for line in _cover_lines(rng, doc, title_bureau, title_year)]
+    else:
+        items = [Item("title", [line]) for line in _title_lines(rng, doc, kind, title_bureau, title_year)]
+    wide_bureau = grammar == "wide_summary" and rng.random() < 0.5
     if style.budget_yuan and grammar == "summary":
         items.append(Item("title", [pick(rng, ["金额单位：元", "单位：元", "单位:元"])]))
     elif grammar == "summary" and rng.random() < 0.5:
         items.append(Item("title", [pick(rng, ["金额单位：万元", "单位：万元"])]))
+    if wide_bureau:
+        items += [Item("text", [""]), Item("text", [pick(rng, ["单位名称：", "部门名称：", "单位名称:"]) + doc.bureau]),
+                  Item("text", [""])]
     if grammar == "summary":
         items += summary_table(rng, doc, style)
+    elif grammar == "wide_summary":
+        wide, wide_features = wide_summary_table(rng, doc, style)
+        items += wide
+        features += wide_features
+        if "wide_unit_row" in wide_features or wide_bureau:
+            doc.bureau_printed = True
     else:
         for k, p in enumerate(doc.projects):
-            if k and rng.random() < 0.5:
+            if title_name:
+                number = pick(rng, ["", "", f"{k + 1}、", f" {k + 1}、", f"（{'一二三四五'[k % 5]}）"])
+                items.append(Item("title", [number + p.name + p.title_suffix], ["project_title"]))
+            elif k and rng.random() < 0.5:
                 items.append(Item("title", [pick(rng, vocabulary()["header_labels"]["title_project"])]))
             elif k:
                 items.append(Item("text", [""]))
@@ -254,7 +306,7 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
             else:
                 items += project_table(rng, doc, p, style, meta_bureau)
     if separator not in _OUTLINE:
-        if "wrapped_cells" in wants and garble.wrap_cells(rng, items):
+        if "wrapped_cells" in wants and grammar != "wide_summary" and garble.wrap_cells(rng, items):
             garbling.append("wrapped_cells")
         if "page_breaks" in wants and garble.page_breaks(rng, items):
             garbling.append("page_breaks")
@@ -270,6 +322,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
         garbling.append("budget_yuan")
     if no_title:
         garbling.append("no_title")
+    if title_name:
+        garbling.append("title_name")
 
     text = render(items, separator, rng)
     if "portal_furniture" in wants:

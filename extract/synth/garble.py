@@ -19,7 +19,7 @@ from extract.target_values import looks_like_value
 
 GARBLINGS = ("merged_blank", "merged_shift", "wrapped_cells", "page_breaks", "lost_values", "ocr_comparators",
              "ocr_characters", "markers", "traditional", "header_wrap", "portal_furniture", "budget_yuan",
-             "no_title")
+             "no_title", "title_name")
 
 
 def lose_values(rng: random.Random, doc: Doc) -> bool:

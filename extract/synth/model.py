@@ -47,8 +47,10 @@ class Proj:
     rows: list[Row] = field(default_factory=list)
     budget_printed: bool = True
     budget_parts_printed: bool = True  # 财政拨款 / 其他资金 printed beside the total
+    other_printed: bool = True   # 其他资金 printed (a blank cell is no figure)
     goal_printed: bool = True
     code_printed: bool = True
+    title_suffix: str = ""       # 项目绩效目标表 / 绩效目标表 when the name is printed only in the title
 
 
 @dataclass
@@ -101,7 +103,7 @@ def gold_record(doc: Doc, source: str, tags: dict[str, Any],
             "name": text(p.name), "code": p.code if p.code_printed else None, "kind": p.kind,
             "budget_total": _num(p.total) if p.budget_printed else None,
             "budget_fiscal": _num(p.fiscal) if p.budget_printed and p.budget_parts_printed else None,
-            "budget_other": _num(p.other) if p.budget_printed and p.budget_parts_printed else None,
+            "budget_other": _num(p.other) if p.budget_printed and p.budget_parts_printed and p.other_printed else None,
             "goal": text(p.goal) if p.goal_printed else None,
             "indicators": indicators,
         })

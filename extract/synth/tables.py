@@ -2,7 +2,7 @@
 
 Each grammar (standard, extra columns, no level-1 or level-2 column, separate comparator /
 number / unit columns, self-evaluation, twin 中长期/年度 groups, multi-project summary,
-department-wide) gives header rows, project-header rows and indicator rows as
+department-wide, wide summary with the level-1 groups side by side) gives header rows, project-header rows and indicator rows as
 :class:`Item` lists; the containers (``extract.synth.containers``) print them.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from extract.synth.compose import pick, split_printed, vocabulary
 from extract.synth.model import Doc, Proj, Row
 
 GRAMMARS = ("standard", "extra_columns", "no_level1", "no_level2", "split_value", "self_evaluation",
-            "twin_groups", "summary", "department")
+            "twin_groups", "summary", "department", "wide_summary")
 
 
 @dataclass
@@ -53,6 +53,7 @@ class Style:
     markers: str = ""                 # marker family printed before names
     umbrella: bool = False            # 实施效果指标 | 产出指标 | name
     shuffle_rows: bool = False        # repeated labels, rows in any order
+    title_name: bool = False          # the project name printed only in its title (〈name〉项目绩效目标表)
 
 
 @lru_cache(maxsize=1)
@@ -249,7 +250,7 @@ def meta_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, show_bure
     roles: dict[str, str] = {}
     if proj.kind == "department":
         pairs.append([pick(rng, h["dept_name"]), proj.name])
-    else:
+    elif not style.title_name:
         pairs.append([pick(rng, h["name"]), proj.name])
     roles[proj.name] = "project_name"
     if proj.code and proj.code_printed:
@@ -452,3 +453,179 @@ def outline_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, indent
             items.append(Item("text", [f"指标{n}:{r.level3}{value}" if not r.marker else f"{r.marker}{r.level3}{value}"]))
         prev1, prev2 = r.level1, r.level2
     return items
+
+
+# ---------------------------------------------------------------- wide summary: level-1 groups side by side
+
+
+def spaced_wrap(rng: random.Random, text: str, width: int | None = None) -> str:
+    """``text`` as a narrow cell that a PDF export flattened: the wrapped pieces joined by spaces
+    (农村人居 环境整 治提升); digit and Latin runs are not cut."""
+    width = width or rng.randint(3, 6)
+    pieces: list[str] = []
+    k = 0
+    while k < len(text):
+        step = max(2, width + rng.choice([-1, 0, 0, 1]))
+        cut = min(len(text), k + step)
+        while 0 < cut < len(text) and text[cut - 1].isascii() and text[cut].isascii() and text[cut].isalnum():
+            cut += 1
+        pieces.append(text[k:cut])
+        k = cut
+    return " ".join(p for p in pieces if p)
+
+
+def _value_spaced(rng: random.Random, value: str) -> str:
+    """≥300户 printed ≥300 户 (a space between the number and its unit)."""
+    m = re.match(r"^(\D*\d[\d.,]*)(\D+)$", value)
+    return f"{m.group(1)} {m.group(2)}" if m and rng.random() < 0.5 else value
+
+
+def _wide_code(rng: random.Random, year: int, k: int) -> str:
+    return rng.choice([f"{year}{rng.randint(10, 99)}{k + 1:04d}", f"{rng.randint(41, 53)}{rng.randint(10**15, 10**16 - 1)}",
+                       f"{year % 100}{rng.randint(1000, 9999)}P{rng.randint(10**6, 10**7 - 1)}"])
+
+
+def wide_summary_table(rng: random.Random, doc: Doc, style: Style) -> tuple[list[Item], list[str]]:
+    """A multi-project summary whose level-1 groups are column groups (产出指标 | | 效益指标 | | …):
+    a project's first row holds its code, name, budgets and the first indicator of every group,
+    continuation rows the next ones; a unit row may come first; rows may be shifted one cell left
+    (a lost merged cell); the header may come again after a page break; long names are printed
+    wrapped with spaces. Gold: each indicator's level1 is its column group's name, in reading order.
+    Returns the items and the features used."""
+    v = vocabulary()["column_words"]
+    features: list[str] = []
+    with_level2 = rng.random() < 0.2
+    names: list[str] = []
+    for p in doc.projects:
+        for r in p.rows:
+            if r.level1 and r.level1 not in names:
+                names.append(r.level1)
+    if rng.random() < 0.6:
+        rng.shuffle(names)
+        features.append("wide_groups_shuffled")
+    n_budget = pick(rng, [1, 3, 3, 3])
+    with_code = rng.random() < 0.85
+    wrap_names = rng.random() < 0.45
+    yuan = style.budget_yuan
+    gw = 3 if with_level2 else 2
+    code_word = pick(rng, ["项目编码", "单位编码（项目编码）", "项目代码", "项目编码"])
+    name_word = pick(rng, ["项目名称", "项目单位（项目名称）", "单位（项目）名称", "项目名称"])
+    money_word = pick(rng, ["项目金额（元）", "预算金额（元）"] if yuan else ["项目金额（万元）", "预算金额（万元）", "项目金额"])
+    subs = pick(rng, [["资金总额", "财政拨款", "其他资金"], ["合计", "财政拨款", "其他资金"],
+                      ["资金总额", "财政资金", "其他资金"]])[:n_budget]
+    if n_budget == 1:
+        subs = [pick(rng, ["资金总额", "合计", ""])]
+    l3_word, value_word = pick(rng, ["三级指标", "三级指标", "指标名称"]), pick(rng, ["指标值", "指标值", "目标值"])
+    lead = (1 if with_code else 0) + 1
+    proj_cols = lead + n_budget
+    three_rows = rng.random() < 0.7
+    group_cells = [c for n in names for c in [n] + [""] * (gw - 1)]
+    group_roles = [r for n in names for r in ["level1"] + ["blank"] * (gw - 1)]
+    sub_cells = [c for _ in names for c in (["二级指标"] if with_level2 else []) + [l3_word, value_word]]
+    head: list[Item] = []
+    if three_rows:
+        head.append(Item("header", ([code_word] if with_code else []) + [name_word, money_word] + [""] * (n_budget - 1)
+                         + [pick(rng, ["绩效目标", "绩效指标", "项目绩效目标"])] + [""] * (len(group_cells) - 1)))
+        head.append(Item("header", [""] * proj_cols + group_cells, ["blank"] * proj_cols + group_roles))
+    else:
+        head.append(Item("header", ([code_word] if with_code else []) + [name_word, money_word] + [""] * (n_budget - 1)
+                         + group_cells, ["header"] * proj_cols + group_roles))
+    head.append(Item("header", [""] * lead + subs + sub_cells))
+    features.append("wide_header_3_rows" if three_rows else "wide_header_2_rows")
+    if with_level2:
+        features.append("wide_level2")
+    items: list[Item] = list(head)
+
+    def money(x: float | None) -> str:
+        return _budget_text(x, style, rng)
+
+    for k, p in enumerate(doc.projects):
+        p.goal_printed = False
+        p.code_printed = with_code
+        p.budget_parts_printed = n_budget == 3
+        p.budget_printed = True
+        if with_code and not p.code:
+            p.code = _wide_code(rng, doc.year, k)
+    if rng.random() < 0.55:
+        t = sum(p.total or 0 for p in doc.projects)
+        f = sum(p.fiscal or 0 for p in doc.projects)
+        sums = [money(round(t, 2))] + ([money(round(f, 2)), money(round(t - f, 2)) if t - f > 0.001 else ""]
+                                       if n_budget == 3 else [])
+        unit_code = str(rng.randint(100, 999))
+        if with_code and rng.random() < 0.6:
+            items.append(Item("ind", [unit_code, ""] + sums, ["unit_code", "blank"] + ["figure"] * len(sums)))
+        items.append(Item("ind", ([unit_code + "001"] if with_code else []) + [doc.bureau] + sums,
+                          (["unit_code"] if with_code else []) + ["unit"] + ["figure"] * len(sums)))
+        features.append("wide_unit_row")
+    every = rng.randint(4, 9) if rng.random() < 0.35 else 0
+    since = 0
+    page = rng.randint(2, 40)
+    shifted = False
+    for k, p in enumerate(doc.projects):
+        groups = {n: [r for r in p.rows if r.level1 == n] for n in names}
+        p.rows[:] = []
+        height = max(len(g) for g in groups.values())
+        if n_budget == 3 and not p.other and rng.random() < 0.5:
+            p.other_printed = False
+        shift = style.shift and n_budget == 3 and (rng.random() < 0.6 or not shifted and k == len(doc.projects) - 1)
+        if shift:
+            p.other_printed = p.other_printed and bool(p.other)
+            shift = not p.other_printed
+        shifted = shifted or shift
+        name = spaced_wrap(rng, p.name) if wrap_names and len(p.name) >= 7 and rng.random() < 0.6 else p.name
+        prev2: dict[str, object] = {}
+        for row in range(height):
+            if row == 0:
+                pcells = ([p.code or ""] if with_code else []) + [name, money(p.total)]
+                proles = (["project_code"] if with_code else []) + ["project_name", "budget_total"]
+                if n_budget == 3:
+                    pcells += [money(p.fiscal), money(p.other) if p.other_printed else ""]
+                    proles += ["budget_fiscal", "budget_other" if p.other_printed else "blank"]
+            else:
+                pcells, proles = [""] * proj_cols, ["blank"] * proj_cols
+            cells, roles = list(pcells), list(proles)
+            for n in names:
+                g = groups[n]
+                if row >= len(g):
+                    cells += [""] * gw
+                    roles += ["blank"] * gw
+                    continue
+                r = g[row]
+                p.rows.append(r)
+                if with_level2:
+                    new = r.level2 != prev2.get(n) or style.labels == "repeated"
+                    cells.append((r.level2 or "") if new else "")
+                    roles.append("level2" if new and r.level2 else "blank")
+                    prev2[n] = r.level2
+                else:
+                    r.level2 = None
+                l3 = spaced_wrap(rng, r.level3) if wrap_names and len(r.level3) >= 7 and rng.random() < 0.35 else r.level3
+                value = _value_spaced(rng, r.value) if r.value and wrap_names else (r.value or "")
+                cells += [l3, value]
+                roles += ["level3", "value" if value else "blank"]
+            if shift:
+                drop = proj_cols - 1 if row == 0 else 0
+                del cells[drop], roles[drop]
+            items.append(Item("ind", cells, roles))
+            since += 1
+            if every and since >= every and (k < len(doc.projects) - 1 or row < height - 1):
+                since = 0
+                page += 1
+                items.append(Item("text", [""]))
+                if rng.random() < 0.5:
+                    items.append(Item("page", [pick(rng, vocabulary()["page_number_forms"]).format(n=page, m=page + 5)]))
+                if rng.random() < 0.75:
+                    again = head if rng.random() < 0.4 or not three_rows else head[1:]
+                    items += [Item("header", list(h.cells), list(h.roles) if h.roles else None) for h in again]
+                    features.append("wide_header_repeated") if "wide_header_repeated" not in features else None
+    if shifted:
+        features.append("wide_shifted")
+    if wrap_names:
+        features.append("wide_wrapped_names")
+    if rng.random() < 0.3:
+        width = max(len(it.cells) for it in items if it.role == "header")
+        items.append(Item("ind", ["--"] * width, ["furniture"] * width))
+    if rng.random() < 0.3:
+        items.append(Item("text", [pick(rng, ["注：表中资金单位为万元。", "注：本表金额单位为万元。", "说明：指标值为年度目标值。"])
+                                   if not yuan else "注：表中资金单位为元。"]))
+    return items, features
