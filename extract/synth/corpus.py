@@ -2,6 +2,7 @@
 garbling, drawn from a per-document random generator so that (n, seed) fixes every byte."""
 from __future__ import annotations
 
+import math
 import random
 import re
 from typing import Any
@@ -23,6 +24,11 @@ _WIDE_SEPARATORS = ("tab", "pipe", "pipe_bare", "pipe_markdown", "pipe_padded", 
 _OWN_TABLE = ("standard", "extra_columns", "no_level1", "no_level2", "split_value", "self_evaluation", "twin_groups")
 _TITLE_SUFFIXES = ("项目绩效目标表", "绩效目标表")
 _SELF_TITLE_SUFFIXES = ("项目绩效自评表", "绩效自评表")
+
+
+def _stride(preferred: int, n: int) -> int:
+    """A step through ``n`` families that visits every one (coprime with n)."""
+    return next(k for k in (preferred, 5, 7, 3, 11, 13, 1) if math.gcd(k, n) == 1)
 
 
 def _style(rng: random.Random, grammar: str) -> Style:
@@ -168,8 +174,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
     budget_total, goal, header, furniture …): labelled cells for a content model."""
     rng = random.Random(f"perfkg-synth:{seed}:{index}")
     grammar = GRAMMARS[(index + seed) % len(GRAMMARS)]
-    separator = SEPARATORS[(index * 5 + seed * 3) % len(SEPARATORS)]
-    forced = garble.GARBLINGS[(index * 7 + seed) % len(garble.GARBLINGS)]
+    separator = SEPARATORS[(index * _stride(5, len(SEPARATORS)) + seed * 3) % len(SEPARATORS)]
+    forced = garble.GARBLINGS[(index * _stride(7, len(garble.GARBLINGS)) + seed) % len(garble.GARBLINGS)]
     if separator in _OUTLINE and grammar in _NO_OUTLINE:
         separator = pick(rng, [s for s in SEPARATORS if s not in _OUTLINE])
     if grammar == "wide_summary" and separator not in _WIDE_SEPARATORS:
