@@ -282,7 +282,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
         items: list[Item] = [Item("title", [line]) for line in _cover_lines(rng, doc, title_bureau, title_year)]
     else:
         items = [Item("title", [line]) for line in _title_lines(rng, doc, kind, title_bureau, title_year)]
-    wide_bureau = grammar == "wide_summary" and rng.random() < 0.5
+    wide_bureau = grammar == "wide_summary" and rng.random() < 0.5 and not any(
+        doc.bureau in c for it in items for c in it.cells)
     if style.budget_yuan and grammar == "summary":
         items.append(Item("title", [pick(rng, ["金额单位：元", "单位：元", "单位:元"])]))
     elif grammar == "summary" and rng.random() < 0.5:
