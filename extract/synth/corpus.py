@@ -46,6 +46,9 @@ def _style(rng: random.Random, grammar: str) -> Style:
     style.weight_first = rng.random() < 0.4
     style.group_label = rng.random() < 0.15
     style.shuffle_rows = style.labels == "repeated" and rng.random() < 0.2
+    if grammar == "twin_groups":
+        style.twin = pick(rng, ["full", "name_value", "value_columns"])
+        style.twin_goal_rows = rng.random() < 0.4
     return style
 
 
@@ -252,6 +255,10 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
         features += [f"extra_{e}" for e in style.extras]
     if grammar == "self_evaluation":
         features.append("weight_first" if style.weight_first else "weight_after")
+    if grammar == "twin_groups":
+        features.append(f"twin_{style.twin}")
+        if style.twin_goal_rows:
+            features.append("twin_goal_rows")
 
     # where bureau and year are printed
     no_title = "no_title" in wants and grammar != "department"

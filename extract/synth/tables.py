@@ -54,6 +54,8 @@ class Style:
     umbrella: bool = False            # 实施效果指标 | 产出指标 | name
     shuffle_rows: bool = False        # repeated labels, rows in any order
     title_name: bool = False          # the project name printed only in its title (〈name〉项目绩效目标表)
+    twin: str = "full"                # twin groups: full (two level+name+value groups) | name_value | value_columns
+    twin_goal_rows: bool = False      # twin goals printed as numbered pieces, one row each, side by side
 
 
 @lru_cache(maxsize=1)
@@ -321,7 +323,10 @@ def _goal_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
                 Item("meta", ["", proj.goal, "已完成年度目标，" + pick(rng, vocabulary()["effects"]) + "。"],
                      ["blank", "goal", "goal_actual"])]
     if style.grammar == "twin_groups":
-        return [Item("meta", [pick(rng, h["goal_midterm"]), proj.midterm_goal or "", pick(rng, ["年度目标", "年度绩效目标"]),
+        mid_word, year_word = pick(rng, h["goal_midterm"]), pick(rng, ["年度目标", "年度绩效目标"])
+        if style.twin_goal_rows:
+            return _twin_goal_rows(rng, proj, mid_word, year_word)
+        return [Item("meta", [mid_word, proj.midterm_goal or "", year_word,
                               proj.goal], ["label", "goal_midterm", "label", "goal"])]
     label = pick(rng, h["department_goal"] if proj.kind == "department" else h["goal"])
     return [Item("meta", [label, proj.goal], ["label", "goal"])]
@@ -350,7 +355,39 @@ def project_table(rng: random.Random, doc: Doc, proj: Proj, style: Style, show_b
     return items
 
 
+def _goal_pieces(text: str) -> list[str]:
+    """A goal cut after its sentences (。；) and, for long ones, after commas: the pieces join to it."""
+    pieces = [x for x in re.split(r"(?<=[。；;])", text) if x]
+    out: list[str] = []
+    for x in pieces:
+        if len(x) > 24 and "，" in x[6:-4]:
+            k = x.index("，", 6) + 1
+            out += [x[:k], x[k:]]
+        else:
+            out.append(x)
+    return out or [text]
+
+
+def _twin_goal_rows(rng: random.Random, proj: Proj, mid_word: str, year_word: str) -> list[Item]:
+    """中长期目标 | 年度目标 over rows holding the goals piece by piece (numbered or not)."""
+    mid, year = _goal_pieces(proj.midterm_goal or ""), _goal_pieces(proj.goal or "")
+    if rng.random() < 0.5:
+        mid = [f"{k + 1}.{x}" for k, x in enumerate(mid)]
+        year = [f"{k + 1}.{x}" for k, x in enumerate(year)]
+        proj.goal, proj.midterm_goal = "".join(year), "".join(mid)
+    label = pick(rng, ["绩效目标", "总体目标", ""])
+    items = [Item("meta", [label, mid_word, year_word], ["label" if label else "blank", "label", "label"])]
+    for k in range(max(len(mid), len(year))):
+        cells = ["", mid[k] if k < len(mid) else "", year[k] if k < len(year) else ""]
+        items.append(Item("meta", cells, ["blank", "goal_midterm" if cells[1] else "blank", "goal" if cells[2] else "blank"]))
+    return items
+
+
 def _twin_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
+    if style.twin == "value_columns":
+        return _twin_value_columns(rng, proj, style)
+    if style.twin == "name_value":
+        return _twin_name_value(rng, proj, style)
     v = vocabulary()["column_words"]
     annual_first = rng.random() < 0.2
     words = [_header_word(rng, "level1", style), _header_word(rng, "level2", style),
@@ -369,6 +406,49 @@ def _twin_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
         items.append(Item("ind", annual + mid if annual_first else mid + annual,
                           aroles + mroles if annual_first else mroles + aroles))
         prev1, prev2 = r.level1, r.level2
+    return items
+
+
+def _twin_levels(rows: list[Row], style: Style) -> list[tuple[str, str]]:
+    """The level labels each row prints (merged: only where they change)."""
+    out = []
+    prev1 = prev2 = object()
+    for r in rows:
+        l1 = r.level1 if r.level1 != prev1 or style.labels == "repeated" else ""
+        l2 = r.level2 if (r.level1 != prev1 or r.level2 != prev2 or style.labels == "repeated") else ""
+        out.append((l1 or "", l2 or ""))
+        prev1, prev2 = r.level1, r.level2
+    return out
+
+
+def _twin_value_columns(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
+    """One group of level and name columns with two value columns: 中期指标值 | 年度指标值."""
+    annual_first = rng.random() < 0.2
+    mid_word = pick(rng, ["中期指标值", "中长期指标值", "实施期指标值", "中期目标值"])
+    year_word = pick(rng, ["年度指标值", "年度目标值", "本年度指标值"])
+    words = [_header_word(rng, "level1", style), _header_word(rng, "level2", style), _header_word(rng, "level3", style)]
+    items = [Item("header", words + ([year_word, mid_word] if annual_first else [mid_word, year_word]))]
+    for r, (l1, l2) in zip(proj.rows, _twin_levels(proj.rows, style)):
+        values = [r.value or "", r.midterm or ""] if annual_first else [r.midterm or "", r.value or ""]
+        vroles = ["value", "midterm"] if annual_first else ["midterm", "value"]
+        items.append(Item("ind", [l1, l2, r.level3] + values, ["level1", "level2", "level3"] + vroles))
+    return items
+
+
+def _twin_name_value(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
+    """Level columns once, then two groups of name + value: 中长期指标 (三级指标 | 指标值) and 年度指标."""
+    v = vocabulary()["column_words"]
+    annual_first = rng.random() < 0.2
+    left, right = ("年度指标", "中长期指标") if annual_first else (pick(rng, ["中长期指标", "中期指标", "实施期指标"]), "年度指标")
+    l3, val = _header_word(rng, "level3", style), pick(rng, v["value"][:3])
+    items = [Item("header", ["", "", left, "", right, ""]),
+             Item("header", [_header_word(rng, "level1", style), _header_word(rng, "level2", style), l3, val, l3, val])]
+    for r, (l1, l2) in zip(proj.rows, _twin_levels(proj.rows, style)):
+        mid_name = r.level3 if rng.random() < 0.5 else pick(rng, ["累计", "实施期", "三年"]) + r.level3
+        mid, annual = [mid_name, r.midterm or ""], [r.level3, r.value or ""]
+        mroles, aroles = ["midterm_level3", "midterm"], ["level3", "value"]
+        items.append(Item("ind", [l1, l2] + (annual + mid if annual_first else mid + annual),
+                          ["level1", "level2"] + (aroles + mroles if annual_first else mroles + aroles)))
     return items
 
 
