@@ -40,7 +40,7 @@ from extract.text_normalise import compact, to_simplified
 from kg.units import unit_info
 
 CONCEPT_NS = "https://w3id.org/perfkg/concept/"
-MEASURE_TYPES = ("rate", "count", "amount", "per_capita_amount", "duration", "qualitative")
+MEASURE_TYPES = ("rate", "count", "amount", "per_capita_amount", "amount_per_unit", "duration", "qualitative")
 
 EXACT_CONFIDENCE = 1.0
 LABEL_CONFIDENCE = 0.9
@@ -136,7 +136,7 @@ class ConceptLinker:
                 if key in rule and rule[key] not in self.labels:
                     raise ValueError(f"concept_context_rules.jsonl: unknown concept {rule[key]!r}")
         for row in measure_rows + self._rules:
-            for measure in row.get("measures", [row.get("measure")]):
+            for measure in row.get("measures", [row["measure"]] if "measure" in row else []) + row.get("excludes_measures", []):
                 if measure not in MEASURE_TYPES:
                     raise ValueError(f"kg/data: unknown measure type {measure!r} in {row}")
         self._units = {r["unit"]: r["measure"] for r in measure_rows if "unit" in r}
@@ -204,6 +204,8 @@ class ConceptLinker:
                       measure: str | None) -> ConceptLink | None:
         levels = compact(f"{level1 or ''}|{level2 or ''}")
         for rule in self._rules:
+            if rule["when"] == "vetoes":
+                continue
             if rule["when"] == "unlinked" and name_link is not None:
                 continue
             if rule["when"] == "refines" and (name_link is None or name_link.concept != rule["from"]):
@@ -223,6 +225,9 @@ class ConceptLinker:
             num, unit = parsed.num, parsed.unit
         if unit:
             info = unit_info(unit)
+            if info is not None and info.compound and info.kind == "currency":
+                # the unit grammar: money per person is a per-capita amount, money per anything else is not
+                return "per_capita_amount" if "person" in info.per_kinds else "amount_per_unit"
             measure = self._units.get(info.base if info else compact(unit))
             if measure:
                 return measure
@@ -254,6 +259,8 @@ class ConceptLinker:
             links = (name_link,)
         else:
             links = ()
+        vetoed = {r["concept"] for r in self._rules if r["when"] == "vetoes" and measure in r["excludes_measures"]}
+        links = tuple(link for link in links if link.concept not in vetoed)
         return IndicatorTags(links, self.populations(key), measure)
 
     def tag_indicator(self, indicator: Indicator) -> IndicatorTags:

@@ -8,14 +8,21 @@ A query file starts with a header comment::
     # param: concept — meaning (concept; default service-recipient-satisfaction)
 
 The parenthesis of a ``param`` line gives its type (``string``, ``integer``, ``decimal``, ``iri``,
-``concept``) and optionally ``default X``; a parameter without a default stays unbound when not
-given (queries test it with ``BOUND``). Values are bound as RDF terms through ``initBindings``,
-never pasted into the query text, so a value cannot change what the query does.
+``concept``, or ``bureau`` / ``population``: a string the query matches as part of a bureau name or a
+population tag), optionally ``default X`` and ``one of a, b, c`` (the allowed values); a parameter without
+a default stays unbound when not given (queries test it with ``BOUND``). Values are bound as RDF terms
+through ``initBindings``, never pasted into the query text, so a value cannot change what the query does.
+When a ``bureau`` or ``population`` value matches nothing in the graph, the result carries a hint with
+the closest names ("did you mean …").
+
+A ``.rq`` file needs no header: its title is then its file name. SELECT results are rows; ASK gives one
+row with the boolean (``QueryRows.boolean``); CONSTRUCT and DESCRIBE give the graph (``QueryRows.graph``).
 """
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -25,9 +32,16 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 from rdflib.query import Result
 
+from kg import query_guard
 from kg.concept_linker import CONCEPT_NS
 
-PARAM_TYPES = ("string", "integer", "decimal", "iri", "concept")
+PARAM_TYPES = ("string", "integer", "decimal", "iri", "concept", "bureau", "population")
+# where the names a bureau or population parameter is matched against come from (for "did you mean")
+CANDIDATES = {
+    "bureau": "SELECT DISTINCT ?name WHERE { ?b a <https://w3id.org/perfkg/ns#Bureau> ; "
+              "<http://www.w3.org/2000/01/rdf-schema#label> ?name }",
+    "population": "SELECT DISTINCT ?name WHERE { ?i <https://w3id.org/perfkg/ns#population> ?name }",
+}
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:—|--|-)\s*(?P<meaning>.*?)\s*(?:\((?P<spec>[^()]*)\))?$")
 
@@ -46,6 +60,7 @@ class QueryParam:
     meaning: str
     type: str = "string"
     default: str | None = None
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,13 +82,17 @@ class QueryRows:
 
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    hints: tuple[str, ...] = field(default=(), compare=False)
+    boolean: bool | None = None  # the answer of an ASK query
+    graph: Graph | None = field(default=None, compare=False)  # the result of a CONSTRUCT or DESCRIBE query
 
     def dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-def parse_query(text: str, name: str, source: str) -> NamedQuery:
-    """A query with the metadata of its header comment (the comment lines before the first other line)."""
+def parse_query(text: str, name: str, source: str, require_title: bool = True) -> NamedQuery:
+    """A query with the metadata of its header comment (the comment lines before the first other line);
+    without ``require_title`` a query with no ``# title:`` line is titled by its name."""
     fields: dict[str, str] = {}
     params: list[QueryParam] = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -89,17 +108,19 @@ def parse_query(text: str, name: str, source: str) -> NamedQuery:
         pm = _PARAM.match(value)
         if not pm:
             raise QueryError(f"{source}: line {number}: a param line reads '# param: name — meaning (type; default X)'")
-        ptype, default = "string", None
+        ptype, default, choices = "string", None, ()
         for part in (pm.group("spec") or "").split(";"):
             part = part.strip()
             if part in PARAM_TYPES:
                 ptype = part
             elif part.startswith("default "):
                 default = part[len("default "):].strip()
-        params.append(QueryParam(pm.group("name"), pm.group("meaning"), ptype, default))
-    if "title" not in fields:
+            elif part.startswith("one of "):
+                choices = tuple(c.strip() for c in part[len("one of "):].split(",") if c.strip())
+        params.append(QueryParam(pm.group("name"), pm.group("meaning"), ptype, default, choices))
+    if "title" not in fields and require_title:
         raise QueryError(f"{source}: the header comment has no '# title:' line")
-    return NamedQuery(name, source, fields["title"], fields.get("description", ""), tuple(params), text)
+    return NamedQuery(name, source, fields.get("title", name), fields.get("description", ""), tuple(params), text)
 
 
 def list_queries() -> list[NamedQuery]:
@@ -116,7 +137,7 @@ def load_query(name_or_path: str) -> NamedQuery:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise QueryError(f"{path}: cannot read: {exc}") from exc
-        return parse_query(text, path.stem, str(path))
+        return parse_query(text, path.stem, str(path), require_title=False)
     named = {q.name: q for q in list_queries()}
     key = name_or_path[:-3] if name_or_path.endswith(".rq") else name_or_path
     if key not in named:
@@ -142,6 +163,8 @@ def resolve_concept(graph: Graph, key: str) -> URIRef:
 
 def bind_value(param: QueryParam, value: str, graph: Graph) -> URIRef | Literal:
     """A parameter value as the RDF term its type asks for."""
+    if param.choices and value not in param.choices:
+        raise QueryUsageError(f"parameter {param.name}: {value!r} is not one of {', '.join(param.choices)}")
     if param.type == "concept":
         return resolve_concept(graph, value)
     if param.type == "iri":
@@ -187,16 +210,44 @@ def _plain(term: Any) -> Any:
     return str(term)
 
 
-def run_query(query: NamedQuery, data: Dataset | Graph, values: dict[str, str] | None = None) -> QueryRows:
-    """Run a named query over the union of the dataset's graphs with the given parameter values."""
+def match_hints(query: NamedQuery, values: dict[str, str], graph: Graph) -> tuple[str, ...]:
+    """For each given bureau/population value that is part of no name in the graph, the closest names."""
+    hints = []
+    for param in query.params:
+        value = values.get(param.name)
+        if value is None or param.type not in CANDIDATES:
+            continue
+        names = sorted({str(row[0]) for row in graph.query(CANDIDATES[param.type])})
+        if any(value in name for name in names):
+            continue
+        close = difflib.get_close_matches(value, names, n=3, cutoff=0.3)
+        close += [n for n in names if n not in close and any(ch in n for ch in value)][: 3 - len(close)]
+        hint = f"{param.name}={value!r} matches no {param.type} in the graph"
+        hints.append(hint + (f"; did you mean: {', '.join(close)}?" if close else f"; {param.type}s: "
+                             + ", ".join(names[:8]) + (" …" if len(names) > 8 else "")))
+    return tuple(hints)
+
+
+def run_query(query: NamedQuery, data: Dataset | Graph, values: dict[str, str] | None = None,
+              allow_service: bool = False) -> QueryRows:
+    """Run a query over the union of the dataset's graphs with the given parameter values."""
     graph = data
     if isinstance(data, Dataset) and not data.default_union:
         graph = Dataset(store=data.store, default_union=True)
     init = bindings(query, values or {}, graph)
-    try:
-        result: Result = graph.query(query.text, initBindings=init)
-    except Exception as exc:  # rdflib raises pyparsing and evaluation errors of many types
-        raise QueryError(f"{query.source}: {type(exc).__name__}: {exc}") from exc
+    # no network (SERVICE, FROM <url>) unless allowed; errors while rows are made are QueryErrors too
+    result: Result = query_guard.execute(graph, query.text, query.source, init, allow_service)
+    if result.type == "ASK":
+        return QueryRows(("ask",), ((bool(result.askAnswer),),), boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        g = Graph()
+        for prefix, ns in graph.namespaces():
+            g.bind(prefix, ns)
+        for triple in result:
+            g.add(triple)
+        return QueryRows(("subject", "predicate", "object"), tuple(tuple(str(t) for t in triple) for triple in sorted(g)),
+                         graph=g)
     columns = tuple(str(v) for v in (result.vars or []))
     rows = tuple(tuple(_plain(row[i]) for i in range(len(columns))) for row in result)
-    return QueryRows(columns, rows)
+    hints = match_hints(query, values or {}, graph) if not rows else ()
+    return QueryRows(columns, rows, hints)
