@@ -40,7 +40,7 @@ def link_iri(indicator: URIRef, concept_slug: str) -> URIRef:
 
 def link_document(ds: Dataset, record: DocumentRecord) -> None:
     """Enricher: concept links, populations and measure types of a document's indicators."""
-    g = ds.graph(iris.graph_iri(record.source))
+    g = ds.graph(iris.graph_iri(record))
     linker = default_linker()
     # Indicator IRIs are read back from the graph (project and indicator positions), so the IRI
     # minting rules stay in graph_build alone.

@@ -51,8 +51,8 @@ def build_dataset(records: list[DocumentRecord],
 
 def add_document(ds: Dataset, record: DocumentRecord, provenance: DocumentProvenance | None = None) -> URIRef:
     """Put one document's triples in its named graph, replacing what that graph held; returns the graph IRI."""
-    graph_id = iris.graph_iri(record.source)
-    remove_document(ds, record.source)
+    graph_id = iris.graph_iri(record)
+    remove_document(ds, record)
     g = ds.graph(graph_id)
     _DocumentWriter(g, record).write()
     add_provenance(g, record, provenance)
@@ -61,9 +61,9 @@ def add_document(ds: Dataset, record: DocumentRecord, provenance: DocumentProven
     return graph_id
 
 
-def remove_document(ds: Dataset, source: str) -> None:
-    """Drop the named graph of a source document (no-op when it is absent)."""
-    graph_id = iris.graph_iri(source)
+def remove_document(ds: Dataset, doc: DocumentRecord | str) -> None:
+    """Drop the named graph of a document (a record, or a bare file name; no-op when it is absent)."""
+    graph_id = iris.graph_iri(doc)
     if any(True for _ in ds.graph(graph_id).triples((None, None, None))):
         ds.remove_graph(graph_id)
 
@@ -99,7 +99,8 @@ class _DocumentWriter:
     def __init__(self, g: Graph, record: DocumentRecord):
         self.g = g
         self.record = record
-        self.doc = iris.document_iri(record.source)
+        self.doc = iris.document_iri(record)
+        self.key = iris.document_key(record)
         self.bureau = iris.bureau_iri(record.bureau) if record.bureau else None
 
     def add(self, s: URIRef, p: URIRef, o) -> None:
@@ -121,10 +122,11 @@ class _DocumentWriter:
         self._flags(doc, r.flags)
         seen: dict[URIRef, int] = {}
         for position, project in enumerate(r.projects):
-            base = iris.project_iri(r.bureau, r.year, project.code, project.name)
+            base = iris.project_iri(r.bureau, r.year, project.code, project.name, document=self.key)
             occurrence = seen.get(base, 0)
             seen[base] = occurrence + 1
-            iri = base if occurrence == 0 else iris.project_iri(r.bureau, r.year, project.code, project.name, occurrence)
+            iri = base if occurrence == 0 else iris.project_iri(r.bureau, r.year, project.code, project.name,
+                                                                 occurrence, document=self.key)
             self._project(iri, position, project)
 
     def _bureau(self, name: str) -> None:

@@ -33,17 +33,25 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def document_key(source: str) -> str:
-    """The key of a source document: its file name, so a re-read document keeps its graph."""
-    return digest("document", source)
+def document_key(doc: "str | object") -> str:
+    """The key of a source document: its path (as read) and content digest, so two documents of the
+    same name in different folders, or a revised copy, are documents of their own, while a document
+    read again unchanged keeps its graph. ``doc`` is a DocumentRecord (``source``, ``sha256``,
+    ``path``) or a bare file name (the key of a record known by nothing else)."""
+    if isinstance(doc, str):
+        return digest("document", doc)
+    source, sha256, path = doc.source, getattr(doc, "sha256", None), getattr(doc, "path", None)
+    if sha256 is None and path is None:
+        return digest("document", source)
+    return digest("document", path or source, sha256)
 
 
-def graph_iri(source: str) -> URIRef:
-    return GRAPH[document_key(source)]
+def graph_iri(doc: "str | object") -> URIRef:
+    return GRAPH[document_key(doc)]
 
 
-def document_iri(source: str) -> URIRef:
-    return ID[f"document/{document_key(source)}"]
+def document_iri(doc: "str | object") -> URIRef:
+    return ID[f"document/{document_key(doc)}"]
 
 
 def bureau_iri(name: str) -> URIRef:
@@ -56,13 +64,17 @@ def division_iri(code: str) -> URIRef:
     return ID[f"division/{code}"]
 
 
-def project_iri(bureau: str | None, year: int | None, code: str | None, name: str, occurrence: int = 0) -> URIRef:
-    """A project by bureau, year and code (or name when it has no code); ``occurrence`` separates
-    same-named tables within one document."""
+def project_iri(bureau: str | None, year: int | None, code: str | None, name: str, occurrence: int = 0,
+                document: str | None = None) -> URIRef:
+    """A project by bureau, year and code (or name when it has no code) within its document
+    (``document``: a ``document_key``), so the same project in two documents never shares an IRI;
+    ``occurrence`` separates same-named tables within one document."""
     key = ("code", code) if code else ("name", name)
     parts: tuple[object, ...] = ("project", bureau, year, *key)
     if occurrence:
         parts += (occurrence,)
+    if document is not None:
+        parts += ("in", document)
     return ID[f"project/{digest(*parts)}"]
 
 

@@ -1,13 +1,12 @@
 """Query result rows as text: an aligned table (CJK characters count double), CSV or JSON."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from extract.csv_safe import csv_text
 from kg.query_library import QueryRows
 
 OUTPUT_FORMATS = ("table", "csv", "json")
@@ -41,12 +40,9 @@ def as_table(result: QueryRows) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_csv(result: QueryRows) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(result.columns)
-    writer.writerows([cell_text(v) for v in row] for row in result.rows)
-    return buf.getvalue()
+def as_csv(result: QueryRows, raw: bool = False, excel: bool = False) -> str:
+    """CSV with formula-like cells neutralised unless ``raw``, BOM-led for ``excel`` (extract/csv_safe)."""
+    return csv_text(result.columns, ([cell_text(v) for v in row] for row in result.rows), raw=raw, excel=excel)
 
 
 def _json_value(value: Any) -> Any:
@@ -60,7 +56,9 @@ def as_json(result: QueryRows) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
 
 
-def render(result: QueryRows, fmt: str) -> str:
+def render(result: QueryRows, fmt: str, raw: bool = False, excel: bool = False) -> str:
     if fmt not in OUTPUT_FORMATS:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
-    return {"table": as_table, "csv": as_csv, "json": as_json}[fmt](result)
+    if fmt == "csv":
+        return as_csv(result, raw=raw, excel=excel)
+    return {"table": as_table, "json": as_json}[fmt](result)

@@ -16,7 +16,7 @@ from typing import Protocol
 from rdflib import Dataset
 
 from extract.records import DocumentRecord
-from kg import graph_build, graph_io, iris
+from kg import graph_build, graph_io, iris, query_guard
 
 Row = tuple[str | None, ...]
 
@@ -25,8 +25,8 @@ class GraphStore(Protocol):
     def add_document(self, record: DocumentRecord) -> str:
         """Add a document's graph, replacing the graph of an earlier document with the same source."""
 
-    def remove_document(self, source: str) -> None:
-        """Drop the graph of a source document."""
+    def remove_document(self, doc: DocumentRecord | str) -> None:
+        """Drop the graph of a document (a record, or a bare file name)."""
 
     def query(self, sparql: str) -> list[Row]:
         """Rows of a SPARQL SELECT over the union of all graphs."""
@@ -44,10 +44,11 @@ class MemoryStore:
     def add_document(self, record: DocumentRecord) -> str:
         return str(graph_build.add_document(self.ds, record))
 
-    def remove_document(self, source: str) -> None:
-        graph_build.remove_document(self.ds, source)
+    def remove_document(self, doc: DocumentRecord | str) -> None:
+        graph_build.remove_document(self.ds, doc)
 
     def query(self, sparql: str) -> list[Row]:
+        query_guard.refuse_remote(sparql, "query")
         return [tuple(None if v is None else str(v) for v in row) for row in self.ds.query(sparql)]
 
     def serialise(self, fmt: str = "ttl") -> str:
@@ -67,7 +68,7 @@ class OxigraphStore:
         # Built with rdflib exactly as in memory (enrichers included), then moved over graph by graph.
         scratch = graph_build.new_dataset()
         graph_id = graph_build.add_document(scratch, record)
-        self.remove_document(record.source)
+        self.remove_document(record)
         for graph in scratch.graphs():
             if str(graph.identifier) == "urn:x-rdflib:default" or len(graph) == 0:
                 continue
@@ -77,12 +78,13 @@ class OxigraphStore:
         self.store.flush()
         return str(graph_id)
 
-    def remove_document(self, source: str) -> None:
-        name = self._ox.NamedNode(str(iris.graph_iri(source)))
+    def remove_document(self, doc: DocumentRecord | str) -> None:
+        name = self._ox.NamedNode(str(iris.graph_iri(doc)))
         if self.store.contains_named_graph(name):
             self.store.remove_graph(name)
 
     def query(self, sparql: str) -> list[Row]:
+        query_guard.refuse_remote(sparql, "query")  # pyoxigraph would answer SERVICE over HTTP
         solutions = self.store.query(sparql, use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]
         return [tuple(None if s[n] is None else s[n].value for n in names) for s in solutions]

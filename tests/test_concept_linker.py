@@ -169,7 +169,7 @@ def test_tags_are_deterministic():
 
 def test_enricher_writes_links_into_the_document_graph(seed_dataset, seed_records):
     record = seed_records[0]
-    g = seed_dataset.graph(iris.graph_iri(record.source))
+    g = seed_dataset.graph(iris.graph_iri(record))
     links = list(g.subjects(RDF.type, PKG.ConceptLink))
     assert links
     for node in links:

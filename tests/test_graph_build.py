@@ -64,8 +64,8 @@ def test_every_indicator_carries_source_document_and_line_span(seed_records, see
 def test_one_named_graph_per_document(seed_records, seed_dataset):
     names = {str(g.identifier) for g in seed_dataset.graphs()}
     for record in seed_records:
-        assert str(iris.graph_iri(record.source)) in names
-        doc_graph = seed_dataset.graph(iris.graph_iri(record.source))
+        assert str(iris.graph_iri(record)) in names
+        doc_graph = seed_dataset.graph(iris.graph_iri(record))
         files = set(doc_graph.objects(None, PKG.fileName))
         assert files == {Literal(record.source)}
 
@@ -143,19 +143,19 @@ def test_unresolvable_bureau_is_flagged_on_the_bureau_not_the_document():
 def test_reingesting_a_document_replaces_exactly_its_graph(seed_records):
     ds = build_dataset(copy.deepcopy(seed_records))
     target = max(seed_records, key=lambda r: r.indicator_count())
-    others = {str(g.identifier): set(g) for g in ds.graphs() if g.identifier != iris.graph_iri(target.source)}
+    others = {str(g.identifier): set(g) for g in ds.graphs() if g.identifier != iris.graph_iri(target)}
     changed = copy.deepcopy(target)
     changed.projects = changed.projects[:1]
     changed.projects[0].indicators[0].level3 = "改过的指标名"
     add_document(ds, changed)
-    assert {str(g.identifier): set(g) for g in ds.graphs() if g.identifier != iris.graph_iri(target.source)} == others
+    assert {str(g.identifier): set(g) for g in ds.graphs() if g.identifier != iris.graph_iri(target)} == others
     back = _by_source(read_records(ds))
     assert back[target.source] == changed
     alone = build_dataset([changed])
-    assert set(ds.graph(iris.graph_iri(target.source))) == set(alone.graph(iris.graph_iri(target.source)))
-    remove_document(ds, target.source)
+    assert set(ds.graph(iris.graph_iri(target))) == set(alone.graph(iris.graph_iri(target)))
+    remove_document(ds, target)
     assert target.source not in _by_source(read_records(ds))
-    assert len(ds.graph(iris.graph_iri(target.source))) == 0
+    assert len(ds.graph(iris.graph_iri(target))) == 0
 
 
 def test_same_named_tables_in_one_document_get_distinct_iris():

@@ -56,7 +56,7 @@ def test_trig_and_jsonld_keep_one_named_graph_per_document(seed_records, seed_da
         write_graph(seed_dataset, path)
         loaded = load_dataset(path)
         names = {str(g.identifier) for g in loaded.graphs() if len(g)}
-        assert {str(iris.graph_iri(r.source)) for r in seed_records} <= names
+        assert {str(iris.graph_iri(r)) for r in seed_records} <= names
         assert read_records(loaded) == sorted(seed_records, key=lambda r: r.source), fmt
 
 
@@ -102,10 +102,10 @@ def test_oxigraph_store_persists_on_disk_and_removes_documents(seed_records, tmp
     for record in seed_records:
         store.add_document(record)
     removed = seed_records[0]
-    store.remove_document(removed.source)
+    store.remove_document(removed)
     del store
     reopened = open_store("oxigraph", where)
     expected = _expected_indicators(seed_records) - removed.indicator_count()
     assert reopened.query(COUNT_INDICATORS) == [(str(expected),)]
-    assert str(iris.graph_iri(removed.source)) not in reopened.graph_names()
+    assert str(iris.graph_iri(removed)) not in reopened.graph_names()
     assert isinstance(reopened.store, pyoxigraph.Store)
