@@ -305,3 +305,31 @@ def test_twin_groups_come_in_three_layouts_and_the_gold_holds_the_annual_side(co
             goals = ["".join(compact(to_simplified(c)) for c, role in cells if role == "goal")]
             assert goals[0] == "".join(p["goal"] or "" for p in gold["projects"]), name
     assert layouts >= {"twin_full", "twin_name_value", "twin_value_columns", "twin_goal_rows"}
+
+
+def test_long_documents_keep_their_figures_apart_from_the_tables():
+    from extract.synth import generate_labelled
+
+    seen = own = 0
+    for name, text, gold, cells in generate_labelled(N, SEED):
+        if "long_document" not in gold["synth"]["garbling"]:
+            continue
+        seen += 1
+        printed = _printed(text)
+        assert "三公" in printed and ("收支" in printed or "政府采购" in printed), name
+        budgets = {round(x * s, 2) for p in gold["projects"] for x in (p["budget_total"], p["budget_fiscal"], p["budget_other"])
+                   if x is not None for s in (1, 10000)}
+        for c, role in cells:
+            outline = gold["synth"]["family"].startswith("outline")  # an outline prints its budget as text
+            if role == "other" or role == "text" and "万元" in c and not outline:
+                for m in re.finditer(r"\d+(?:\.\d+)?", c.replace(",", "")):
+                    assert float(m.group(0)) not in budgets, (name, c)
+        if gold["synth"]["grammar"] in ("standard", "extra_columns", "no_level1", "no_level2", "split_value",
+                                        "self_evaluation", "twin_groups"):
+            own += 1
+            assert len(gold["projects"]) >= 2, name
+            titles = [compact(to_simplified(c)) for c, role in cells if role == "project_title"]
+            assert len(titles) == len(gold["projects"]), name
+            for title, p in zip(titles, gold["projects"]):
+                assert p["name"] in title, (name, title, p["name"])
+    assert seen >= 8 and own >= 4

@@ -25,7 +25,7 @@ def display_width(text: str) -> int:
 
 
 def _is_table(item: Item) -> bool:
-    return item.role in ("meta", "header", "ind")
+    return item.role in ("meta", "header", "ind", "other")
 
 
 def _physical(cells: list[str]) -> list[list[str]]:

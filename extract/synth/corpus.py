@@ -11,6 +11,7 @@ from extract.synth import garble
 from extract.synth.compose import (compose_department_rows, compose_rows, make_bureau, make_project, pick,
                                    real_pool, recombine_rows, vocabulary)
 from extract.synth.containers import SEPARATORS, render
+from extract.synth.longdoc import budget_document
 from extract.synth.model import Doc, Proj, Row, gold_record
 from extract.synth.tables import (GRAMMARS, Item, Style, framework_parent, outline_items, project_table,
                                   summary_table, wide_summary_table)
@@ -187,6 +188,7 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
     if "traditional" in wants and "ocr_characters" in wants:
         wants.discard("ocr_characters" if forced != "ocr_characters" else "traditional")
     name = f"synth_{seed}_{index:05d}.txt"
+    long = "long_document" in wants
 
     topic = pick(rng, list(vocabulary()["topics"]))
     doc = Doc(bureau=make_bureau(rng, topic), year=rng.randint(2018, 2026), topic=topic)
@@ -208,6 +210,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
 
     n_projects = {"summary": rng.randint(2, 4), "wide_summary": rng.randint(2, 5)}.get(
         grammar, rng.choice([1, 1, 1, 2, 2, 3]))
+    if long and grammar in _OWN_TABLE:
+        n_projects = max(n_projects, rng.randint(2, 4))
     if grammar == "department":
         dept = make_project(rng, doc, compose_department_rows(rng, topic, doc.year, split), kind="department")
         doc.projects.append(dept)
@@ -286,7 +290,10 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
     if title_name:
         for p in doc.projects:
             _title_only_name(rng, p, grammar)
-        items: list[Item] = [Item("title", [line]) for line in _cover_lines(rng, doc, title_bureau, title_year)]
+    if long:  # the document's title comes with the whole document; a table of several projects keeps its own
+        items: list[Item] = [] if grammar in _OWN_TABLE else [Item("title", [pick(rng, vocabulary()["header_labels"][kind])])]
+    elif title_name:
+        items = [Item("title", [line]) for line in _cover_lines(rng, doc, title_bureau, title_year)]
     else:
         items = [Item("title", [line]) for line in _title_lines(rng, doc, kind, title_bureau, title_year)]
     wide_bureau = grammar == "wide_summary" and rng.random() < 0.5 and not any(
@@ -307,10 +314,15 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
         if "wide_unit_row" in wide_features or wide_bureau:
             doc.bureau_printed = True
     else:
+        numbering = pick(rng, ["", "", "{n}、", " {n}、", "（{c}）"] if title_name else ["", "{n}、", " {n}、", "（{c}）"])
         for k, p in enumerate(doc.projects):
+            number = numbering.format(n=k + 1, c="一二三四五六七八九十"[k % 10])
             if title_name:
-                number = pick(rng, ["", "", f"{k + 1}、", f" {k + 1}、", f"（{'一二三四五'[k % 5]}）"])
                 items.append(Item("title", [number + p.name + p.title_suffix], ["project_title"]))
+            elif long:  # each project's table under its own title (the name is printed in its header too)
+                suffix = pick(rng, ["绩效目标表", "支出绩效目标表"] if p.name.endswith("项目") else
+                              ["项目绩效目标表", "绩效目标表", "项目支出绩效目标表"])
+                items.append(Item("title", [number + p.name + suffix], ["project_title"]))
             elif k and rng.random() < 0.5:
                 items.append(Item("title", [pick(rng, vocabulary()["header_labels"]["title_project"])]))
             elif k:
@@ -322,8 +334,11 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
     if separator not in _OUTLINE:
         if "wrapped_cells" in wants and grammar != "wide_summary" and garble.wrap_cells(rng, items):
             garbling.append("wrapped_cells")
-        if "page_breaks" in wants and garble.page_breaks(rng, items):
+        if ("page_breaks" in wants or long and rng.random() < 0.7) and garble.page_breaks(rng, items):
             garbling.append("page_breaks")
+    if long:
+        items = budget_document(rng, doc, items, title_bureau, title_year)
+        garbling.append("long_document")
     if style.labels == "merged" and separator not in _OUTLINE:
         garbling.append("merged_blank")
     if style.shift and separator not in _OUTLINE:

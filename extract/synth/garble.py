@@ -3,7 +3,8 @@
 Row level (changes what is printed, so the gold follows): lost values, OCR confusions of
 comparators (≥ as 2 or 工, ＝ as 二) and of characters (a character confused or missing).
 Item level (layout only, the gold is unchanged): cells wrapped over two lines, page breaks
-with page numbers, 续表 and repeated headers, portal furniture. Text level: traditional
+with page numbers, 续表 and repeated headers, portal furniture; a long budget document around the
+tables (``extract.synth.longdoc``). Text level: traditional
 characters (the gold is the simplified round trip) with pinyin inserted in the furniture.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from extract.target_values import looks_like_value
 
 GARBLINGS = ("merged_blank", "merged_shift", "wrapped_cells", "page_breaks", "lost_values", "ocr_comparators",
              "ocr_characters", "markers", "traditional", "header_wrap", "portal_furniture", "budget_yuan",
-             "no_title", "title_name")
+             "no_title", "title_name", "long_document")
 
 
 def lose_values(rng: random.Random, doc: Doc) -> bool:
