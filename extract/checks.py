@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 
 from extract.records import DocumentRecord, Flag
+from extract.target_values import SANE_LIMIT
 from extract.text_normalise import compact
 from extract.vocabulary import standard_level1
 
 
 def check_document(doc: DocumentRecord, lines: list[str]) -> None:
+    _numbers_in_range(doc, lines)
     for project in doc.projects:
         if not project.indicators:
             project.flags.append(Flag("no_indicators", "table has no readable indicator rows",
@@ -34,6 +36,44 @@ def check_document(doc: DocumentRecord, lines: list[str]) -> None:
             if ind.level1 and standard_level1(ind.level1) is None and project.kind == "project":
                 ind.flags.append(Flag("level1_nonstandard", f"level-1 name {ind.level1} is not in the national framework",
                                       ind.span[0] if ind.span else None))
+
+
+_LONG_NUMBER = re.compile(r"\d{16,}")
+_NO_CODE_NUMBER = re.compile(r"\d{25,}")  # longer than any code (project codes run to ~22 digits)
+_CODE_LABEL = re.compile(r"编码|编号|代码|信用代码|文号")
+
+
+def _numbers_in_range(doc: DocumentRecord, lines: list[str]) -> None:
+    """Numbers that are not finite or not below SANE_LIMIT are left empty and flagged (never inf);
+    an indicator's printed value keeps the digits."""
+    def bad(value: float | None) -> bool:
+        return value is not None and not abs(value) < SANE_LIMIT
+
+    for project in doc.projects:
+        line = project.span[0] if project.span else None
+        for key in ("budget_total", "budget_fiscal", "budget_other"):
+            if bad(getattr(project, key)):
+                setattr(project, key, None)
+                project.flags.append(Flag("number_out_of_range", f"{key} is beyond {SANE_LIMIT:g}; left empty", line))
+        for ind in project.indicators:
+            where = ind.span[0] if ind.span else None
+            for key in ("num", "score"):
+                if bad(getattr(ind, key)):
+                    setattr(ind, key, None)
+            if ind.num is None and ind.op is not None and ind.value and _LONG_NUMBER.search(ind.value):
+                ind.op, ind.unit = None, None  # no number, so no comparison: the value is text
+            if ind.value and _LONG_NUMBER.search(ind.value) and not any(f.code == "number_out_of_range"
+                                                                        for f in ind.flags):
+                ind.flags.append(Flag("number_out_of_range", f"a number of {len(_LONG_NUMBER.search(ind.value).group())}"
+                                      " digits is no quantity; the value is kept as printed", where))
+    flagged = {f.line for p in doc.projects for i in p.indicators for f in i.flags if f.code == "number_out_of_range"}
+    codes = [p.code for p in doc.projects if p.code]
+    for n, line in enumerate(lines, 1):
+        m = _NO_CODE_NUMBER.search(line)
+        # long digit runs are often codes (项目编码 35060021000000000001), which are no numbers
+        if m and n not in flagged and not _CODE_LABEL.search(line) and not any(m.group() in c for c in codes):
+            doc.flags.append(Flag("number_out_of_range", f"a number of {len(m.group())} digits is no quantity or "
+                                  "budget; not read as a number", n, line.strip()[:80]))
 
 
 _AMOUNT_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -73,6 +113,8 @@ def parse_amount(text: str, default_unit: str = "万元") -> float | None:
     if not m:
         return None
     value = float(m.group(1).replace(",", ""))
+    if not abs(value) < SANE_LIMIT:
+        return None
     unit = m.group(2) or default_unit
     return round(value / 10000, 6) if unit == "元" else value
 

@@ -31,6 +31,9 @@ _UNIT = r"(?P<unit>(?:[%‰℃]|[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff/·²³
 _QUANTITY = re.compile(rf"^{_NUMBER}{_UNIT}$")
 # Words that make a "number + word" cell a sentence or a date rather than a quantity.
 _NOT_UNITS = ("月底", "月前", "日前", "年底", "以前", "之前", "以内", "以上", "以下", "左右")
+# Numbers at or beyond this size are no target or budget (and lose digits as floats): they stay
+# printed text, flagged number_out_of_range by extract/checks.
+SANE_LIMIT = 1e15
 _DESCRIPTION_PREFIX = re.compile(r"^文字描述[:：]?")
 
 
@@ -72,6 +75,8 @@ def parse_quantity(text: str) -> tuple[str | None, float, str | None] | None:
     if unit and any(unit.startswith(w) or w in unit for w in _NOT_UNITS):
         return None
     num = float(m.group("num").replace(",", ""))
+    if not abs(num) < SANE_LIMIT:  # a 309-digit "number" is not a quantity (and float() makes it inf)
+        return None
     return (op or "="), num, unit
 
 
