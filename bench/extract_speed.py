@@ -1,4 +1,4 @@
-"""Extraction speed: the five seeds one by one, N copies for throughput, peak memory, time per layout.
+"""Extraction speed: the five seeds one by one, N copies for throughput, peak memory, time per stage.
 
 Run with ``make bench`` or ``.venv/bin/python bench/extract_speed.py [--copies 200] [--repeat 3]``.
 Prints one report; nothing here is asserted (speed is measured, never tested).
@@ -19,39 +19,43 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract import layouts  # noqa: E402
 from extract.pipeline import extract_document  # noqa: E402
 from extract.records import DocumentRecord  # noqa: E402
 
 SEEDS = sorted((ROOT / "examples" / "documents").glob("*.txt"))
+STAGES = (("extract.pipeline", "read_source", "read"), ("extract.pipeline", "tokenise_rows", "cells (splitters)"),
+          ("extract.pipeline", "tag_tokens", "content model (features + CRF)"), ("extract.pipeline", "decode", "row decoder"),
+          ("extract.pipeline", "check_document", "checks"))
 
 
-class LayoutTimer:
-    """Wraps every registered layout's ``parse`` to add up the time spent in it and the tables it read."""
+class StageTimer:
+    """Wraps each pipeline stage the pipeline module calls to add up the time spent in it."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
-        self.tables: dict[str, int] = defaultdict(int)
-        self._originals: dict[str, Callable] = {}
+        self._originals: list[tuple[object, str, Callable]] = []
 
-    def __enter__(self) -> LayoutTimer:
-        for module in layouts.all_layouts():
-            self._originals[module.NAME] = module.parse
-            module.parse = self._timed(module.NAME, module.parse)
+    def __enter__(self) -> StageTimer:
+        import importlib
+
+        for module_name, attr, label in STAGES:
+            module = importlib.import_module(module_name)
+            original = getattr(module, attr)
+            self._originals.append((module, attr, original))
+            setattr(module, attr, self._timed(label, original))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for module in layouts.all_layouts():
-            module.parse = self._originals[module.NAME]
+        for module, attr, original in self._originals:
+            setattr(module, attr, original)
 
-    def _timed(self, name: str, parse: Callable) -> Callable:
-        def timed(block, context):
+    def _timed(self, label: str, fn: Callable) -> Callable:
+        def timed(*args, **kwargs):
             start = time.perf_counter()
             try:
-                return parse(block, context)
+                return fn(*args, **kwargs)
             finally:
-                self.seconds[name] += time.perf_counter() - start
-                self.tables[name] += 1
+                self.seconds[label] += time.perf_counter() - start
         return timed
 
 
@@ -96,7 +100,7 @@ def main() -> int:
             seed = SEEDS[n % len(SEEDS)]
             copies.append(Path(tmp) / f"{n:04d}_{seed.name}")
             shutil.copy(seed, copies[-1])
-        with LayoutTimer() as timer:
+        with StageTimer() as timer:
             records, seconds = extract_all(copies)
         indicators = sum(r.indicator_count() for r in records)
     # tracemalloc slows extraction several-fold, so it traces the five seeds only; the
@@ -115,12 +119,9 @@ def main() -> int:
           f"{indicators / seconds:.0f} indicators/s")
     print(f"peak memory: five seeds {memory_seeds / 2**20:.1f} MiB traced (tracemalloc); "
           f"process peak RSS after {args.copies} documents held {max_rss:.0f} MiB")
-    print(f"\n{'layout':24} {'tables':>6} {'total ms':>9} {'ms/table':>9}")
+    print(f"\n{'stage':32} {'total ms':>9} {'share':>6}")
     for name in sorted(timer.seconds, key=timer.seconds.get, reverse=True):
-        print(f"{name:24} {timer.tables[name]:6d} {timer.seconds[name] * 1000:9.1f} "
-              f"{timer.seconds[name] * 1000 / timer.tables[name]:9.2f}")
-    other = seconds - sum(timer.seconds.values())
-    print(f"{'(read, segment, checks)':24} {'':6} {other * 1000:9.1f}")
+        print(f"{name:32} {timer.seconds[name] * 1000:9.1f} {timer.seconds[name] / seconds:6.0%}")
     return 0
 
 

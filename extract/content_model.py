@@ -192,8 +192,12 @@ def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str]]:
     return out
 
 
+# A grid cell is cut as surely as a tab-separated one: the model sees both alike.
+_SEP_FEATURE = {"cell": "tab"}
+
+
 def _document_style(tokens: list[Token]) -> str:
-    seps = Counter(t.sep for t in tokens if t.sep != "row")
+    seps = Counter(_SEP_FEATURE.get(t.sep, t.sep) for t in tokens if t.sep != "row")
     if not seps:
         return "none"
     return seps.most_common(1)[0][0]
@@ -242,7 +246,7 @@ def document_features(tokens: list[Token]) -> list[list[str]]:
     unit_no = 0
     for i, t in enumerate(tokens):
         unit_no = 0 if t.sep == "row" else unit_no + (t.sep != "glue")
-        f = ["bias", f"sep={t.sep}", f"style={style}", f"unit={_bucket(unit_no, (0, 1, 2, 3))}",
+        f = ["bias", f"sep={_SEP_FEATURE.get(t.sep, t.sep)}", f"style={style}", f"unit={_bucket(unit_no, (0, 1, 2, 3))}",
              f"units={_bucket(rows_units[t.row], (1, 2, 3, 5, 8))}",
              f"blank={_bucket(t.blank_before, (0, 1))}", f"empty={_bucket(t.empty_before, (0, 1))}",
              f"w={_bucket(display_width(t.text), (2, 4, 8, 16, 32, 60))}"]
@@ -254,7 +258,7 @@ def document_features(tokens: list[Token]) -> list[list[str]]:
             j = i + d
             if 0 <= j < len(tokens):
                 f += _near_shape(d, tokens[j].text)
-                f.append(f"{d}:sep={tokens[j].sep}")
+                f.append(f"{d}:sep={_SEP_FEATURE.get(tokens[j].sep, tokens[j].sep)}")
             else:
                 f.append(f"{d}:edge")
         if i + 1 < len(tokens) and tokens[i + 1].row != t.row:

@@ -322,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synth-docs", type=int, default=600, help="generate this many documents in memory")
     ap.add_argument("--synth-seed", type=int, default=0)
     ap.add_argument("--no-dev", action="store_true", help="generated documents recombine seed gold only")
+    ap.add_argument("--real-weight", type=int, default=3, help="times each real document is seen in the fit")
     ap.add_argument("--holdout", action="append", default=[], help="leave out documents whose name contains this")
     ap.add_argument("-o", "--output", type=Path, default=REPO / "extract" / MODEL_FILE)
     ap.add_argument("--report", action="store_true")
@@ -329,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     pairs = [p for p in seed_and_dev_pairs() if not any(h in p[0].name for h in args.holdout)]
     if args.synth:
         pairs += synth_pairs(args.synth)
-    corpus = labelled_corpus(pairs, report=args.report)
+    # Real documents count more than generated ones: each is seen ``--real-weight`` times.
+    corpus = labelled_corpus(pairs, report=args.report) * args.real_weight
     corpus += synth_corpus(args.synth_docs, args.synth_seed, ("seeds",) if args.no_dev else ("seeds", "dev"))
     random.Random(0).shuffle(corpus)
     fit(corpus, args.output)

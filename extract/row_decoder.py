@@ -17,7 +17,7 @@ from extract.records import Flag, Indicator, Project
 from extract.target_values import parse_target_value
 from extract.text_normalise import compact
 from extract.tokens import Token, content_words
-from extract.vocabulary import clean_label, header_role, standard_level1, standard_parent
+from extract.vocabulary import clean_label, header_role, standard_level1, standard_level2, standard_parent
 
 
 @dataclass
@@ -117,6 +117,16 @@ class _Decoder:
         self.project_header: dict[str, object] = {}
         self.title: str | None = None  # the name a table title prints, for a table without 项目名称
         self.column_levels: dict[int, str] = {}  # cell → level-1 name, for side-by-side groups
+        self.has_headers = False  # the document prints column headers (一级指标 … 指标值)
+        self.under_header = False  # a column header came after the last title or project name
+        self.opened_under_header = False
+
+    def stray(self) -> bool:
+        """The open project's names were stray cells of a project header block: the document
+        prints column headers, this project opened before one, and no name sits under a level."""
+        project = self.project
+        return (project is not None and self.has_headers and not self.opened_under_header
+                and not any(_level_like(i.level1) or _level_like(i.level2) for i in project.indicators))
 
     def restart_project(self) -> None:
         """Stray name-like cells before a table's column header were no table: the header fields
@@ -137,10 +147,12 @@ class _Decoder:
     def header_field(self, seg: Segment) -> None:
         self.finish_indicator()
         if self.project is not None and self.project.indicators:
-            if _has_levels(self.project):
-                self.close_project()
-            else:
+            if self.stray():
                 self.restart_project()
+            else:
+                self.close_project()
+        if seg.role == "PNAME":
+            self.under_header = False
         key = seg.role
         if key in self.header:
             return
@@ -167,6 +179,7 @@ class _Decoder:
                 goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
             self.project.span = (int(h.get("_line", line)), line)  # type: ignore[arg-type]
             self.out.projects.append(self.project)
+            self.opened_under_header = self.under_header
             self.project_header, self.header = {**self.header, **({"PNAME": self.project.name} if self.project.name else {})}, {}
             self.title = None
         return self.project
@@ -319,9 +332,12 @@ def title_names(tokens: list[Token]) -> dict[int, str]:
     return out
 
 
-def _has_levels(project: Project) -> bool:
-    """Whether any indicator read so far sits under a level name or has a value (else the names were stray cells)."""
-    return any(i.level1 or i.level2 or i.value for i in project.indicators)
+
+
+def _level_like(text: str | None) -> bool:
+    """A level label by the vocabulary or by how level names end (…指标, …目标)."""
+    return bool(text) and (standard_level1(text) is not None or standard_level2(text) is not None
+                           or text.endswith(("指标", "目标")))
 
 
 def _is_table(project: Project) -> bool:
@@ -337,10 +353,12 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     last_header = None
     level_row = -10
     titles = title_names(tokens)
+    decoder.has_headers = bool(headers)
     for seg in segments(tokens, tags):
         row = seg.tokens[0].row
         if row in titles and (decoder.project is None or decoder.project.indicators):
             decoder.title = titles[row]
+            decoder.under_header = False
         if row in level_rows:
             level_row, decoder.column_levels = row, level_rows[row]
             continue
@@ -350,11 +368,12 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
             last_header = row
             decoder.finish_indicator()
             if decoder.project is not None and decoder.project.indicators:
-                if not _has_levels(decoder.project):
+                if decoder.stray():
                     decoder.restart_project()
                 elif decoder.header or decoder.title:
                     decoder.close_project()  # a titled column header starts a new table
                 # else: the header repeated after a page break; the table goes on
+            decoder.under_header = True
         decoder.feed(seg)
     decoder.finish_indicator()
     out = decoder.out
