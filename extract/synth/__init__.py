@@ -4,7 +4,9 @@ layout family and with the garbling real documents show, each with its gold reco
 ``generate(n, seed)`` yields (file name, text, gold record) and is byte-for-byte deterministic
 for a given (n, seed); ``generate_labelled`` adds the printed cells with their roles; ``write_corpus`` writes ``DIR/docs/<id>.txt`` and ``DIR/gold/<id>.json``
 (the command ``perfkg synth``). The gold follows ``docs/records.md``; its extra key ``synth``
-names the document's separator family, table grammar, features and garbling. Records come
+names the document's separator family, table grammar, features and garbling (``FAMILIES`` lists
+the separators, grammars and garblings; ``extract.synth.longdoc`` puts the tables inside a whole
+budget document). Records come
 from the vocabulary (``extract/data/synth_vocabulary.json``) or recombine the real gold
 records (seeds and dev set: pass ``sources=("seeds",)`` to keep the dev set out).
 """
