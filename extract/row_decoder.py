@@ -117,6 +117,7 @@ class _Decoder:
         self.project_header: dict[str, object] = {}
         self.title: str | None = None  # the name a table title prints, for a table without 项目名称
         self.column_levels: dict[int, str] = {}  # cell → level-1 name, for side-by-side groups
+        self.row_shifts: dict[int, int] = {}  # rows under side-by-side groups: cells shifted against the header
         self.has_headers = False  # the document prints column headers (一级指标 … 指标值)
         self.under_header = False  # a column header came after the last title or project name
         self.opened_under_header = False
@@ -212,7 +213,7 @@ class _Decoder:
         level1, level2 = self.level1, self.level2
         if self.column_levels:
             # groups printed side by side: the level is the column's, not the row's
-            cell = seg.tokens[0].cell
+            cell = seg.tokens[0].cell - self.row_shifts.get(seg.tokens[0].row, 0)
             left = [c for c in self.column_levels if c <= cell]
             if left:
                 level1, level2 = self.column_levels[max(left)], None
@@ -302,18 +303,31 @@ def level_header_rows(tokens: list[Token], tags: list[str]) -> dict[int, dict[in
             names_row.add(t.row)
         if t.sep != "glue" and standard_level1(t.text):
             by_row.setdefault(t.row, {})[t.cell] = clean_level(t.text)
-    rows = {r: m for r, m in by_row.items() if len(set(m.values())) >= 2 and r not in names_row}
-    # Data rows of such a table are often shifted a cell against the header (a merged cell lost):
-    # the shift that puts most indicator names on a group's first column is taken back.
-    for r in sorted(rows):
-        later = [q for q in rows if q > r]
-        end = min(later) if later else None
-        cells = [t.cell for t, tag in zip(tokens, tags)
-                 if tag == "B-L3" and t.row > r and (end is None or t.row < end)]
-        starts = set(rows[r])
-        shift = max(range(-2, 3), key=lambda d: (sum((c - d) in starts for c in cells), -abs(d)))
-        rows[r] = {c + shift: name for c, name in rows[r].items()}
-    return rows
+    return {r: m for r, m in by_row.items() if len(set(m.values())) >= 2 and r not in names_row}
+
+
+def row_shifts(tokens: list[Token], tags: list[str], level_rows: dict[int, dict[int, str]]) -> dict[int, int]:
+    """How far each row under side-by-side groups is shifted against its header (a merged cell lost):
+    the shift that puts most of the row's indicator names on a group's first column, else the row
+    above's (a continuation row follows its first row)."""
+    names: dict[int, list[int]] = {}
+    for t, tag in zip(tokens, tags):
+        if tag == "B-L3":
+            names.setdefault(t.row, []).append(t.cell)
+    shifts: dict[int, int] = {}
+    starts: set[int] = set()
+    last = 0
+    for row in sorted(set(names) | set(level_rows)):
+        if row in level_rows:
+            starts, last = set(level_rows[row]), 0
+            continue
+        if not starts:
+            continue
+        hits = {d: sum((c - d) in starts for c in names[row]) for d in range(-2, 3)}
+        best = max(hits.values())
+        last = last if hits[last] == best else max((d for d in hits if hits[d] == best), key=lambda d: -abs(d))
+        shifts[row] = last
+    return shifts
 
 
 def title_names(tokens: list[Token]) -> dict[int, str]:
@@ -354,6 +368,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     level_row = -10
     titles = title_names(tokens)
     decoder.has_headers = bool(headers)
+    decoder.row_shifts = row_shifts(tokens, tags, level_rows)
     for seg in segments(tokens, tags):
         row = seg.tokens[0].row
         if row in titles and (decoder.project is None or decoder.project.indicators):
