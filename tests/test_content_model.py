@@ -1,0 +1,61 @@
+"""The content model: its features, the packaged CRF, and the command that refits it from labelled documents."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extract import content_model, content_training
+from extract.content_model import ROLES, document_features, model_summary, tag_tokens
+from extract.records import load_records
+from extract.tokens import tokenise_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLE = ["项目名称\t城乡居民培训补助", "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t培训人数\t≥1200人次",
+         "\t质量指标\t培训合格率\t≥95%", "满意度指标\t服务对象满意度指标\t学员满意度\t≥90%"]
+
+
+def test_the_packaged_model_knows_every_role():
+    summary = model_summary()
+    assert "content_model.crfsuite" in summary
+    tags = {t.split("-", 1)[1] for t in content_model._tagger().labels() if t != "O"}
+    assert {"L1", "L2", "L3", "VAL", "PNAME"} <= tags <= set(ROLES)
+
+
+def test_features_are_a_function_of_the_text():
+    tokens = tokenise_lines(TABLE)
+    assert document_features(tokens) == document_features(tokenise_lines(TABLE))
+    first = document_features(tokens)[tokens.index(next(t for t in tokens if t.text == "产出指标"))]
+    assert "lvl1" in first and "lvl1=产出指标" in first and "sep=row" in first
+
+
+def test_a_plain_table_is_tagged_by_role():
+    tokens = tokenise_lines(TABLE)
+    roles = {t.text: tag.split("-")[-1] for t, tag in zip(tokens, tag_tokens(tokens))}
+    assert roles["产出指标"] == "L1" and roles["质量指标"] == "L2"
+    assert roles["培训人数"] == "L3" and roles["≥1200人次"] == "VAL" and roles["学员满意度"] == "L3"
+    assert roles["城乡居民培训补助"] == "PNAME" and roles["一级指标"] == "O"
+
+
+def test_gold_aligns_to_the_tokens_of_a_seed():
+    doc = ROOT / "examples/documents/000_5f7560c24654454f.txt"
+    raw = json.loads((ROOT / "tests/data/gold/000_5f7560c24654454f.json").read_text(encoding="utf-8"))
+    from extract.pipeline import source_rows
+    from extract.tokens import tokenise_rows
+
+    tokens = tokenise_rows(source_rows(doc))
+    labels, placed = content_training.label_document(tokens, load_records(raw)[0], raw)
+    assert placed == 1.0
+    assert sum(lab == "B-L3" for lab in labels) >= sum(len(p["indicators"]) for p in raw["projects"])
+
+
+def test_the_refit_command_writes_a_model_that_tags(tmp_path):
+    corpus = content_training.synth_corpus(12, seed=5, sources=("seeds",))
+    model = tmp_path / "model.crfsuite"
+    content_training.fit(corpus, model, iterations=30)
+    try:
+        content_model.use_model(str(model))
+        tokens = tokenise_lines(TABLE)
+        tags = tag_tokens(tokens)
+        assert len(tags) == len(tokens) and any(t.endswith("L3") for t in tags)
+    finally:
+        content_model.use_model(None)
