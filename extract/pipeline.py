@@ -86,15 +86,33 @@ def finish_document(doc: DocumentRecord, src, path: str | Path) -> DocumentRecor
     return doc
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and the document files inside directories named (sorted, not recursive into dot-dirs)."""
+def expand_paths(paths: Iterable[str | Path], errors: list[str] | None = None) -> list[Path]:
+    """Files named, and the document files inside directories named (sorted, not into dot-dirs).
+
+    A folder that cannot be listed (no permission) is skipped; when ``errors`` is given, a line
+    naming it is appended there, so the caller can say which documents were not read.
+    """
+    import os
+
+    from extract.file_names import shown
+
+    def unreadable(exc: OSError) -> None:
+        if errors is not None:
+            errors.append(f"{shown(exc.filename)}: cannot read the folder ({exc.strerror or exc}); "
+                          "its documents are skipped")
+
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
-        else:
+        if not p.is_dir():
             out.append(p)
+            continue
+        found = []
+        for folder, dirs, names in os.walk(p, onerror=unreadable):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found.extend(Path(folder, n) for n in names
+                         if not n.startswith(".") and Path(n).suffix.lower() in DOCUMENT_SUFFIXES
+                         and Path(folder, n).is_file())
+        out.extend(sorted(found))
     return out
 
 

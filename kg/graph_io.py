@@ -1,6 +1,6 @@
 """Graph files: serialising a dataset (ttl, nt, jsonld, trig), writing atomically, loading back.
 
-Turtle and N-Triples hold the union of all named graphs (what researchers load); TriG and JSON-LD
+Turtle and N-Triples hold the union of all named graphs (what researchers load); TriG, N-Quads and JSON-LD
 keep one named graph per source document. N-Triples lines are sorted, so every format is
 byte-identical across builds of the same input.
 """
@@ -14,7 +14,7 @@ from rdflib import Dataset, Graph, URIRef
 from extract.serialise import write_atomic
 from kg import iris
 
-FORMATS = ("ttl", "nt", "jsonld", "trig")
+FORMATS = ("ttl", "nt", "jsonld", "trig", "nq")
 _RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
 _SUFFIX_FORMAT = {".ttl": "ttl", ".turtle": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld",
                   ".trig": "trig", ".nq": "nq"}
@@ -43,6 +43,9 @@ def serialise(ds: Dataset, fmt: str = "ttl") -> str:
         return "".join(line + "\n" for line in sorted(set(filter(None, lines))))
     if fmt == "ttl":
         return union_graph(ds).serialize(format="turtle")
+    if fmt == "nq":  # one named graph per document, as TriG; lines sorted for reproducible files
+        lines = ds.serialize(format="nquads").splitlines()
+        return "".join(line + "\n" for line in sorted(set(filter(None, lines))))
     if fmt == "jsonld":
         # JSON-LD arrays here are unordered sets; sorting them makes the text reproducible.
         data = json.loads(ds.serialize(format="json-ld"))

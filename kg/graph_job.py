@@ -1,7 +1,8 @@
 """The build job behind ``perfkg build`` and ``perfkg validate``: documents → validated graph file.
 
-Extract every document (a document that fails is reported and the rest go on), build the
-dataset, validate it against the shapes, and write only a conforming graph, atomically.
+Extract every document in worker processes (a document that fails is reported and the rest go
+on), build the dataset, validate it against the shapes, leave out (and report) each document
+whose graph violates them, and write the graph of the others atomically.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 
 from extract.pipeline import expand_paths, extract_paths
 from extract.records import DocumentRecord
-from kg import graph_io
+from extract.file_names import shown
+from kg import graph_io, iris
 from kg.graph_build import build_dataset
 from kg.graph_read import summary
 from kg.provenance import DocumentProvenance, build_time, document_provenance
@@ -26,6 +28,7 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     written: Path | None = None
     fmt: str = "ttl"
+    left_out: list[str] = field(default_factory=list)  # documents whose graph failed the shapes
 
     @property
     def conforms(self) -> bool:
@@ -33,17 +36,20 @@ class BuildResult:
 
 
 def extract_all(files: list[Path]) -> tuple[list[DocumentRecord], list[str]]:
-    """Records of every file; errors (naming the file) for those that could not be extracted."""
+    """Records of every file; errors (naming the file) for those that could not be extracted.
+
+    Each document is read in a worker process within the limits of ``extract.limits``, so one
+    that hangs, exhausts memory or crashes its worker is one error and the others go on.
+    """
     records, errors = [], []
-    for path in files:
-        try:
-            for outcome in extract_paths([path]):
-                if outcome.error:
-                    errors.append(outcome.error)
-                else:
-                    records.append(outcome.record)
-        except Exception as exc:  # an extractor bug must not stop the other documents
-            errors.append(f"{path}: extraction failed: {type(exc).__name__}: {exc}")
+    try:
+        for outcome in extract_paths(files, isolate=True):
+            if outcome.error:
+                errors.append(outcome.error)
+            else:
+                records.append(outcome.record)
+    except Exception as exc:  # an extractor bug must not cost the documents already read
+        errors.append(f"extraction stopped: {type(exc).__name__}: {exc}")
     return records, errors
 
 
@@ -65,16 +71,68 @@ def provenance_of(files: list[Path], records: list[DocumentRecord], url: str | N
     return out
 
 
+def _owner_of(ds, records: list[DocumentRecord]) -> dict[str, DocumentRecord]:
+    """Subject (as the report prints it, ``<iri>``) → the document whose graph states it."""
+    owner: dict[str, DocumentRecord] = {}
+    for record in records:
+        for subject in set(ds.graph(iris.graph_iri(record)).subjects()):
+            owner.setdefault(f"<{subject}>", record)
+    return owner
+
+
+def _line_of(ds, node: str) -> int | None:
+    from rdflib import URIRef
+
+    from kg.iris import PKG
+
+    value = ds.value(URIRef(node.strip("<>")), PKG.lineStart) if node.startswith("<") else None
+    return int(value) if value is not None else None
+
+
+def conforming_dataset(records: list[DocumentRecord], provenance: dict | None = None):
+    """(dataset, report, documents left out): documents whose graph violates the shapes are left out,
+    each reported with its first violation (node, line), and the rest validated again."""
+    kept = list(records)
+    left_out: list[str] = []
+    while True:
+        ds = build_dataset(kept, provenance)
+        report = validate(ds)
+        if report.conforms or not kept:
+            return ds, report, left_out
+        owner = _owner_of(ds, kept)
+        bad: dict[int, tuple[DocumentRecord, str]] = {}
+        for violation in report.violations:
+            record = owner.get(violation.focus_node)
+            if record is not None and id(record) not in bad:
+                line = _line_of(ds, violation.focus_node)
+                where = f" (line {line})" if line is not None else ""
+                bad[id(record)] = (record, f"{violation.focus_node}{where}: {violation.message}")
+        if not bad:  # a violation no document owns (framework, concept scheme): nothing to leave out
+            return ds, report, left_out
+        for record, what in bad.values():
+            left_out.append(f"{shown(record.path or record.source)}: its graph violates the SHACL shapes "
+                            f"({what}); left out of the graph")
+        kept = [r for r in kept if id(r) not in bad]
+        if not kept:  # every document failed: there is no graph worth writing
+            return ds, report, left_out
+
+
 def build_graph_file(paths: list[Path], output: Path | None, fmt: str | None = None,
                      source_url: str | None = None, licence: str | None = None) -> BuildResult:
-    """Extract, build, validate and (when the graph conforms) write it to ``output`` or stdout."""
+    """Extract, build, validate and write the graph to ``output`` or stdout.
+
+    A document whose graph fails the shapes is left out (and reported); the others are written.
+    Raises GraphFileError for an output whose format is unknown (before any work is done) and
+    OSError when the file cannot be written.
+    """
     fmt = fmt or (graph_io.format_for(output) if output is not None else "ttl")
     result = BuildResult(fmt=fmt)
     files = expand_paths(paths)
     result.records, result.errors = extract_all(files)
-    ds = build_dataset(result.records, provenance_of(files, result.records, source_url, licence))
-    result.report = validate(ds)
-    result.counts = {"documents": len(result.records), **summary(ds)}
+    provenance = provenance_of(files, result.records, source_url, licence)
+    ds, result.report, result.left_out = conforming_dataset(result.records, provenance)
+    result.errors += result.left_out
+    result.counts = {"documents": len(result.records) - len(result.left_out), **summary(ds)}
     if not result.report.conforms:
         return result
     if output is None:

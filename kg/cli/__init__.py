@@ -6,6 +6,8 @@ in ``kg/cli/`` exposing ``commands`` (a list of click commands) plus one entry i
 """
 from __future__ import annotations
 
+import sys
+
 import click
 
 from kg.cli import build_cmd, evaluate_cmd, extract_cmd, query_cmd, synth_cmd, viz_cmd
@@ -25,4 +27,8 @@ for _module in COMMAND_MODULES:
 
 
 def main() -> None:
+    import signal
+
+    # SIGTERM (a job scheduler, a timeout) ends the run like Ctrl-C: cleanup runs, temporaries go.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     cli(prog_name="perfkg")

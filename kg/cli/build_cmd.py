@@ -6,7 +6,10 @@ from pathlib import Path
 
 import click
 
+from extract import limits
+from extract.file_names import shown
 from extract.pipeline import expand_paths
+from kg.cli.extract_cmd import limit_options
 from kg.graph_io import FORMATS, GraphFileError
 from kg.graph_job import build_graph_file, validate_file
 
@@ -20,16 +23,20 @@ from kg.graph_job import build_graph_file, validate_file
 @click.option("--source-url", help="Where the document was published (dcterms:source); for one document. "
                                    "A sidecar <document>.json with \"url\" and \"licence\" does the same per file.")
 @click.option("--licence", "licence", help="Licence of the document (an IRI or text; dcterms:license).")
+@limit_options
 def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None, source_url: str | None,
-                  licence: str | None) -> None:
+                  licence: str | None, timeout_s: float | None, max_memory_mb: float | None,
+                  max_document_mb: float | None) -> None:
     """Extract documents, build the knowledge graph, validate it against the SHACL shapes and write it.
 
-    A graph that violates the shapes is not written: the violations are printed, naming each
-    node, and the exit status is 1. The extraction run is recorded with PROV-O (software version,
+    A document whose graph violates the shapes is left out and reported (naming the document, the
+    node and its line); the graph of the others is written, exit 1. The extraction run is recorded with PROV-O (software version,
     start time — SOURCE_DATE_EPOCH when set, for reproducible builds — reader and layouts). Exit 1 also when some document could not be extracted
     (the graph of the others is still written); 2 on usage errors.
     """
-    files = expand_paths(paths)
+    limits.set_environment(timeout_s=timeout_s, max_memory_mb=max_memory_mb, max_document_mb=max_document_mb)
+    problems: list[str] = []
+    files = expand_paths(paths, problems)
     if not files:
         raise click.UsageError("no document files found in the given paths")
     if source_url and len(files) > 1:
@@ -38,16 +45,21 @@ def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None,
     try:
         result = build_graph_file(list(paths), output, fmt, source_url, licence)
     except GraphFileError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(shown(exc)) from exc
+    except OSError as exc:
+        click.echo(f"error: cannot write {shown(output)}: {exc.strerror or exc}; nothing written "
+                   "(choose a folder you can write to)", err=True)
+        sys.exit(1)
+    result.errors[:0] = problems
     for error in result.errors:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {shown(error)}", err=True)
     if not result.conforms:
         click.echo(f"error: the graph violates the SHACL shapes ({len(result.report.violations)} violations); "
                    "nothing written", err=True)
         click.echo(result.report.text(), err=True)
         sys.exit(1)
     c = result.counts
-    where = f" → {result.written} ({result.fmt})" if result.written else ""
+    where = f" → {shown(result.written)} ({result.fmt})" if result.written else ""
     click.echo(f"{c['documents']} documents, {c['bureaus']} bureaus, {c['projects']} projects, "
                f"{c['indicators']} indicators, {c['triples']} triples{where}"
                + (f"; {len(result.errors)} failed" if result.errors else ""), err=True)

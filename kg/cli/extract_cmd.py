@@ -6,8 +6,25 @@ from pathlib import Path
 
 import click
 
+from extract import limits
+from extract.file_names import shown
 from extract.pipeline import expand_paths, extract_paths
 from extract.serialise import FORMATS, write_records
+
+
+def limit_options(command):
+    """--timeout, --max-memory-mb and --max-document-mb (defaults from extract/limits.py, or PERFKG_* variables)."""
+    defaults = limits.current()
+    for option in reversed([
+        click.option("--timeout", "timeout_s", type=click.FloatRange(min=0), default=None,
+                     help=f"CPU seconds per document before it is stopped (default {defaults.timeout_s:g}; 0: none)."),
+        click.option("--max-memory-mb", type=click.FloatRange(min=0), default=None,
+                     help=f"Memory per document's worker, MB (default {defaults.max_memory_mb:g}; 0: none)."),
+        click.option("--max-document-mb", type=click.FloatRange(min=0), default=None,
+                     help=f"Largest document read, MB (default {defaults.max_document_mb:g})."),
+    ]):
+        command = option(command)
+    return command
 
 
 @click.command("extract")
@@ -17,32 +34,43 @@ from extract.serialise import FORMATS, write_records
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on for 20+ files on a terminal).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes for many documents (output order stays the input order).")
-def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, progress: bool | None, jobs: int) -> None:
+@click.option("--raw", is_flag=True, help="CSV: write cells as they are (no apostrophe before = + - @).")
+@click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+@limit_options
+def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, progress: bool | None, jobs: int,
+                    raw: bool, excel: bool, timeout_s: float | None, max_memory_mb: float | None,
+                    max_document_mb: float | None) -> None:
     """Extract performance-target records from document files or directories.
 
-    Exit status 0 when every document was read, 1 when some failed (the rest are still
-    written), 2 on usage errors.
+    Every document is read in a worker process that stops it past the time and memory limits
+    (one error line; the others go on). Exit status 0 when every document was read, 1 when
+    some failed (the rest are still written), 2 on usage errors.
     """
-    files = expand_paths(paths)
+    limits.set_environment(timeout_s=timeout_s, max_memory_mb=max_memory_mb, max_document_mb=max_document_mb)
+    problems: list[str] = []
+    files = expand_paths(paths, problems)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
     if not files:
         raise click.UsageError("no document files found in the given paths")
     show = progress if progress is not None else (len(files) >= 20 and sys.stderr.isatty())
-    outcomes = extract_paths(files, jobs=jobs)
+    outcomes = extract_paths(files, jobs=jobs, isolate=True)
     if show:
         from tqdm import tqdm
 
         outcomes = tqdm(outcomes, total=len(files), unit="doc", file=sys.stderr)
-    records, failed = [], 0
+    records, failed = [], len(problems)
     for outcome in outcomes:
         if outcome.error:
             failed += 1
-            click.echo(f"error: {outcome.error}", err=True)
+            click.echo(f"error: {shown(outcome.error)}", err=True)
         else:
             records.append(outcome.record)
     try:
-        write_records(records, output, fmt)
+        write_records(records, output, fmt, raw=raw, excel=excel)
     except OSError as exc:
-        click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+        click.echo(f"error: cannot write {shown(output)}: {exc.strerror or exc}; nothing written "
+                   "(choose a folder you can write to)", err=True)
         sys.exit(1)
     n_ind = sum(r.indicator_count() for r in records)
     n_proj = sum(len(r.projects) for r in records)
