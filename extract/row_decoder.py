@@ -119,6 +119,7 @@ class _Decoder:
         self.column_levels: dict[int, str] = {}  # cell → level-1 name, for side-by-side groups
         self.row_shifts: dict[int, int] = {}  # rows under side-by-side groups: cells shifted against the header
         self.has_headers = False  # the document prints column headers (一级指标 … 指标值)
+        self.pending_level: Segment | None = None  # the last level label no indicator has followed yet
         self.under_header = False  # a column header came after the last title or project name
         self.opened_under_header = False
 
@@ -185,7 +186,15 @@ class _Decoder:
             self.title = None
         return self.project
 
+    def level_only_row(self) -> None:
+        """A level label with no indicator under it (a cut table, a label-only row) is kept as a flag."""
+        seg, self.pending_level = self.pending_level, None
+        if seg is not None:
+            self.out.flags.append(Flag("level_without_indicator", "a level label with no indicator row under it",
+                                       seg.lines[0], seg.text[:80]))
+
     def close_project(self) -> None:
+        self.level_only_row()
         self.finish_indicator()
         self.project = None
         self.level1 = self.level2 = None
@@ -263,14 +272,20 @@ class _Decoder:
             self.out.bureau = self.out.bureau or seg.text
         elif role == "L1":
             self.finish_indicator()
+            self.level_only_row()
             self.level1, self.level2 = clean_level(seg.text), None
+            self.pending_level = seg
         elif role == "L2":
             self.finish_indicator()
+            if self.pending_level is not None and self.pending_level.role == "L2":
+                self.level_only_row()
             self.level2 = clean_level(seg.text)
+            self.pending_level = seg
             if self.level1 is None:
                 std = standard_parent(self.level2)
                 self.level1 = std if std and standard_level1(std) else None
         elif role == "L3":
+            self.pending_level = None
             self.indicator(seg)
         elif role != "O":
             self.attach(seg)
@@ -391,6 +406,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
             decoder.under_header = True
         decoder.feed(seg)
     decoder.finish_indicator()
+    decoder.level_only_row()
     out = decoder.out
     kept = [p for p in out.projects if _is_table(p)]
     for p in out.projects:

@@ -149,7 +149,8 @@ def test_table_cut_after_its_labels_flags_the_lost_row(tmp_path):
     keep = next(n for n, line in enumerate(lines) if line.endswith("\t提高")) + 1
     document = _truncated_seed(tmp_path, "\t满意度指标\t服务对象满意度", keep)
     fifth = document["projects"][4]
-    assert len(fifth["indicators"]) == 8  # every complete row
+    # every complete row; the cut one is either left out or read with no value, but never silently
+    assert len(fifth["indicators"]) in (8, 9)
     flagged = (document.get("flags", []) + fifth.get("flags", [])
                + [f for i in fifth["indicators"] for f in i.get("flags", [])])
     assert any(f.get("line") == keep + 1 for f in flagged), "the half-written last row is dropped without a flag"
