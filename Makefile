@@ -11,7 +11,7 @@ DEMO_CONCEPT := service-recipient-satisfaction
 CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-background-networking \
   --disable-component-update --disable-sync --no-first-run --hide-scrollbars
 
-.PHONY: setup browser demo test bench clean
+.PHONY: setup browser demo test bench model clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: setup browser
 bench: setup browser
 	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/container_speed.py
+
+# Refit the content model (extract/data/content_model.crfsuite) from the seeds, the dev set and
+# generated documents; a few minutes on one core.
+model: setup
+	$(BIN)/python -m extract.content_training
 
 clean:
 	rm -rf $(OUT) .pytest_cache
