@@ -68,6 +68,42 @@ class Aligner:
                 return i, j
         return None
 
+    def find_wrapped(self, target: str, start: int, end: int) -> list[int] | None:
+        """A cell wrapped over lines with other cells between its pieces: the first free token that
+        starts ``target``, then on each following line the token under it (same column) that goes on."""
+        if not target:
+            return None
+        end = min(end, len(self.tokens))
+        rows: dict[int, list[int]] = {}
+        for i in range(start, min(len(self.tokens), end + 200)):
+            rows.setdefault(self.tokens[i].row, []).append(i)
+        for i in range(start, end):
+            k = self.keys[i]
+            if not k or len(k) >= len(target) or not target.startswith(k) or self.labels[i] != "O":
+                continue
+            first, acc, picked = self.tokens[i], k, [i]
+            row = first.row
+            for _ in range(4):
+                row += 1
+                while row in rows and not rows[row] and row < first.row + 6:
+                    row += 1
+                under = [j for j in rows.get(row, []) if self.labels[j] == "O" and self.tokens[j].sep != "glue"
+                         and abs(self.tokens[j].offset - first.offset) <= 4 and target[len(acc):].startswith(self.keys[j])
+                         and self.keys[j]]
+                if not under:
+                    break
+                j = under[0]
+                acc += self.keys[j]
+                picked.append(j)
+                if acc == target:
+                    return picked
+        return None
+
+    def mark_pieces(self, pieces: list[int], role: str) -> None:
+        self.labels[pieces[0]] = f"B-{role}"
+        for k in pieces[1:]:
+            self.labels[k] = f"I-{role}"
+
     def mark(self, span: tuple[int, int], role: str) -> None:
         i, j = span
         self.labels[i] = f"B-{role}"
@@ -114,8 +150,13 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
         span = (al.find(k3, cursor, n) or al.find(k3, cursor, n, strip_marker=True)
                 or al.find(k3, origin, cursor) or al.find(k3, origin, cursor, strip_marker=True))
         if span is None:
-            continue
-        al.mark(span, "L3")
+            pieces = al.find_wrapped(k3, cursor, min(n, cursor + 400))
+            if pieces is None:
+                continue
+            al.mark_pieces(pieces, "L3")
+            span = (pieces[0], pieces[0] + 1)
+        else:
+            al.mark(span, "L3")
         first = span[0] if first is None else first
         for lvl, text in (("L1", ind.level1), ("L2", ind.level2)):
             k = key(text)
@@ -126,8 +167,11 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
         window = min(n, end + 16)
         extra = getattr(ind, "_extra", {})
         v = al.find(key(ind.value), end, window)
+        wrapped_value = None if v else al.find_wrapped(key(ind.value), end, window)
         if v:
             al.mark(v, "VAL")
+        elif wrapped_value:
+            al.mark_pieces(wrapped_value, "VAL")
         elif ind.num is not None:
             i = al.find_number(ind.num, end, window)
             if i is not None:

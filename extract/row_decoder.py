@@ -24,6 +24,7 @@ from extract.vocabulary import clean_label, header_role, standard_level1, standa
 class Segment:
     role: str
     tokens: list[Token]
+    continued: bool = False  # opened by an I- tag after other cells: the rest of a wrapped cell
 
     @property
     def text(self) -> str:
@@ -46,7 +47,7 @@ def segments(tokens: list[Token], tags: list[str]) -> list[Segment]:
         if kind == "I" and out and out[-1].role == role:
             out[-1].tokens.append(tok)
         else:
-            out.append(Segment(role, [tok]))
+            out.append(Segment(role, [tok], continued=kind == "I"))
     return out
 
 
@@ -264,8 +265,39 @@ class _Decoder:
         if self.project is not None and self.project.span:
             self.project.span = (self.project.span[0], max(self.project.span[1], seg.lines[1]))
 
+    def continue_cell(self, seg: Segment) -> bool:
+        """The rest of a cell wrapped onto a later line (after other cells) joins the cell it continues."""
+        role, text = seg.role, seg.text
+        if role in ("PNAME", "GOAL"):
+            if role in self.header:
+                self.header[role] = f"{self.header[role]}{text}"
+                return True
+            target = self.project if self.project is not None and self.open is None else None
+            attr = "name" if role == "PNAME" else "goal"
+            if target is not None and getattr(target, attr):
+                setattr(target, attr, getattr(target, attr) + text)
+                return True
+            return False
+        if self.open is None:
+            return False
+        o, ind = self.open, self.open.indicator
+        if role == "L3":
+            ind.level3 += text
+        elif role == "VAL" and o.value is not None:
+            o.value += text
+        elif role == "ACT" and ind.actual is not None:
+            ind.actual += text
+        elif role == "DESC" and ind.description is not None:
+            ind.description += text
+        else:
+            return False
+        o.last_line = max(o.last_line, seg.lines[1])
+        return True
+
     def feed(self, seg: Segment) -> None:
         role = seg.role
+        if seg.continued and self.continue_cell(seg):
+            return
         if role in ("PNAME", "PCODE", "BT", "BF", "BO", "GOAL"):
             self.header_field(seg)
         elif role == "BUR":

@@ -83,3 +83,9 @@ def test_groups_printed_side_by_side_take_the_level_of_their_column():
 def test_markers_and_numbering_are_not_part_of_a_name():
     assert [clean_level3(t) for t in ("★★资金到位率", "指标1:机柜数量", "(2)培训人数", "1.满意度", "12345平台满意率")] == [
         "资金到位率", "机柜数量", "培训人数", "满意度", "12345平台满意率"]
+
+
+def test_the_rest_of_a_wrapped_cell_joins_its_cell():
+    out = decoded(["城乡居民基本医疗    ≥95%", "保险参保率"], ["B-L3", "B-VAL", "I-L3"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value, ind.span) == ("城乡居民基本医疗保险参保率", "≥95%", (1, 2))
