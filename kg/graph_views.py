@@ -246,7 +246,8 @@ def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES)
     projects = read_projects(graph)
     g = nx.DiGraph()
     g.add_node(c.iri, kind="concept", label=c.label, group=None, size=28, details=[("concept", c.label)])
-    linked = [(p, ind) for p in projects for ind in p.indicators if c.iri in ind.concepts]
+    wanted = _narrower_or_self(graph, c.iri)  # as compare and concept_targets: narrower concepts count too
+    linked = [(p, ind) for p in projects for ind in p.indicators if wanted & set(ind.concepts)]
     for p, ind in linked:
         if p.bureau_iri not in g:
             g.add_node(p.bureau_iri, kind="bureau", label=p.bureau_name, group=None, size=20,
@@ -264,6 +265,22 @@ def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES)
     g.nodes[c.iri]["details"] += [("bureaus", str(len(bureau_nodes))), ("indicators", str(len(linked)))]
     stages = [("bureau", _by_parent)]
     return _finish(g, c.iri, f"Concept: {c.label}", "concept", max_nodes, stages, radial=False)
+
+
+def _narrower_or_self(graph: Graph, iri: str) -> set[str]:
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    from kg.view_facts import union_graph
+
+    union = union_graph(graph)
+    out, todo = {iri}, [URIRef(iri)]
+    while todo:
+        for child in union.subjects(SKOS.broader, todo.pop()):
+            if str(child) not in out:
+                out.add(str(child))
+                todo.append(child)
+    return out
 
 
 def _size_targets_by_value(g: nx.DiGraph) -> None:

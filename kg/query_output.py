@@ -1,4 +1,5 @@
-"""Query result rows as text: an aligned table (CJK characters count double), CSV or JSON."""
+"""Query results as text: an aligned table (CJK characters count double), CSV, TSV or JSON; ASK as
+true/false, CONSTRUCT/DESCRIBE as Turtle. Files (``-o``) also as XLSX, through ``kg.table_export``."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from typing import Any
 from extract.csv_safe import csv_text
 from kg.query_library import QueryRows
 
-OUTPUT_FORMATS = ("table", "csv", "json")
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 
 
 def cell_text(value: Any) -> str:
@@ -56,9 +57,21 @@ def as_json(result: QueryRows) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
 
 
-def render(result: QueryRows, fmt: str, raw: bool = False, excel: bool = False) -> str:
+def render(result: QueryRows, fmt: str, raw: bool = False, excel: bool = False) -> str | bytes:
+    """The result in one of ``OUTPUT_FORMATS`` (bytes for xlsx). An ASK result is true/false (JSON
+    ``{"boolean": …}``), a CONSTRUCT/DESCRIBE result is Turtle (JSON-LD for json)."""
     if fmt not in OUTPUT_FORMATS:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    if result.graph is not None:
+        return result.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
+    if result.boolean is not None:
+        if fmt == "json":
+            return json.dumps({"boolean": result.boolean}) + "\n"
+        return "true\n" if result.boolean else "false\n"
     if fmt == "csv":
         return as_csv(result, raw=raw, excel=excel)
+    if fmt in ("tsv", "xlsx"):
+        from kg.table_export import render_table
+
+        return render_table(result.columns, result.rows, fmt, bom=excel, raw=raw)
     return {"table": as_table, "json": as_json}[fmt](result)

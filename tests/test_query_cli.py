@@ -34,15 +34,15 @@ def test_queries_lists_every_named_query_with_its_title():
     assert result.exit_code == 0
     for query in list_queries():
         assert f"{query.name:26} {query.title}" in result.output
-    assert "--param bureau_name=" in result.output and "(default 元/人)" in result.output
+    assert "--param bureau_name=" in result.output and "(default person)" in result.output
 
 
 def test_query_table_csv_and_json_agree(seed_files):
     trig, ttl = seed_files
     table = invoke("query", "satisfaction_targets", "--data", trig)
     assert table.exit_code == 0, table.output
-    assert table.output.splitlines()[0].split() == ["bureau", "project", "indicator", "surveyed", "comparator",
-                                                    "value", "unit"]
+    assert table.output.splitlines()[0].split() == ["bureau", "project", "indicator", "surveyed", "printed_under",
+                                                    "in_dimension", "comparator", "value", "unit"]
     as_csv = invoke("query", "satisfaction_targets", "--data", ttl, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     as_json = json.loads(invoke("query", "satisfaction_targets", "--data", trig, "--format", "json").stdout)
@@ -75,13 +75,13 @@ def test_injection_through_param_returns_no_rows(seed_files):
     assert concept.exit_code == 2 and "unknown concept" in concept.output
 
 
-def test_query_file_by_path(seed_files, tmp_path):
+def test_query_file_by_path(seed_files, tmp_path, seed_records):
     trig, _ = seed_files
     rq = tmp_path / "count.rq"
     rq.write_text("# title: Indicator count\nPREFIX pkg: <https://w3id.org/perfkg/ns#>\n"
                   "SELECT (COUNT(?i) AS ?n) WHERE { ?i a pkg:Indicator }\n", encoding="utf-8")
     result = invoke("query", rq, "--data", trig, "--format", "csv")
-    assert result.exit_code == 0 and result.stdout == "n\n392\n"
+    assert result.exit_code == 0 and result.stdout == f"n\n{sum(r.indicator_count() for r in seed_records)}\n"
 
 
 @pytest.mark.parametrize("args,message", [

@@ -6,16 +6,37 @@ from pathlib import Path
 
 import click
 
+from kg.compare_chart import write_comparison
 from kg.concept_compare import compare_concept
 from kg.graph_io import GraphFileError, load_dataset
 from kg.query_library import QueryError, QueryUsageError, list_queries, load_query, run_query
 from kg.query_output import OUTPUT_FORMATS, render
+from kg.table_export import format_for, write_output
 
 _DATA = click.option("--data", "data_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Graph file: Turtle, TriG, N-Triples or JSON-LD (e.g. from perfkg build).")
-_FORMAT = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True)
+_FORMAT = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
+                       help="Output format (default: from the -o suffix, else table).")
+_OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                       help="Write to this file (.csv, .tsv, .json, .xlsx by suffix; anything else as a table).")
 _RAW = click.option("--raw", is_flag=True, help="CSV: write cells as they are (no apostrophe before = + - @).")
 _EXCEL = click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+
+
+def _emit(result, fmt: str | None, output: Path | None, raw: bool, excel: bool) -> None:
+    """Print or write a result (xlsx only to a file), atomically."""
+    fmt = fmt or (format_for(output, "table") if output is not None else "table")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    data = render(result, fmt, raw=raw, excel=excel)
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    try:
+        write_output(data, output)
+    except OSError as exc:
+        click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 def _load(data_file: Path):
@@ -53,14 +74,17 @@ def queries_command() -> None:
 @click.option("--allow-service", is_flag=True, help="Let SERVICE and FROM <url> reach the network (refused otherwise).")
 @_DATA
 @_FORMAT
+@_OUTPUT
 @_RAW
 @_EXCEL
-def query_command(query_name: str, params: tuple[str, ...], data_file: Path, fmt: str, allow_service: bool,
-                  raw: bool, excel: bool) -> None:
-    """Run a named query (see perfkg queries) or a .rq file over a graph file.
+def query_command(query_name: str, params: tuple[str, ...], data_file: Path, fmt: str | None, allow_service: bool,
+                  output: Path | None, raw: bool, excel: bool) -> None:
+    """Run a named query (see perfkg queries) or a .rq file (a header is optional) over a graph file.
 
-    Exit status 0 with results (also when there are no rows), 1 when the graph file cannot be read
-    or the query fails, 2 on usage errors (unknown query or parameter, bad parameter value).
+    SELECT results as rows; ASK prints true or false; CONSTRUCT and DESCRIBE print Turtle (JSON-LD
+    with --format json). A bureau or population parameter that matches nothing prints a hint with
+    the closest names. Exit status 0 with results (also when there are no rows), 1 when the graph
+    file cannot be read or the query fails, 2 on usage errors (unknown query or parameter, bad value).
     """
     values = _parse_params(params)
     try:
@@ -72,8 +96,14 @@ def query_command(query_name: str, params: tuple[str, ...], data_file: Path, fmt
     except QueryError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    click.echo(render(result, fmt, raw=raw, excel=excel), nl=False)
-    click.echo(f"{len(result.rows)} rows", err=True)
+    _emit(result, fmt, output, raw, excel)
+    for hint in result.hints:
+        click.echo(f"hint: {hint}", err=True)
+    where = f" → {output}" if output else ""
+    if result.graph is not None:
+        click.echo(f"{len(result.graph)} triples{where}", err=True)
+    elif result.boolean is None:
+        click.echo(f"{len(result.rows)} rows{where}", err=True)
 
 
 @click.command("compare")
@@ -82,11 +112,19 @@ def query_command(query_name: str, params: tuple[str, ...], data_file: Path, fmt
 @_FORMAT
 @_RAW
 @_EXCEL
-def compare_command(concept: str, data_file: Path, fmt: str, raw: bool, excel: bool) -> None:
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the comparison page: a chart of the normalised targets of every bureau on one axis, "
+                   "the table below, offline.")
+def compare_command(concept: str, data_file: Path, fmt: str | None, raw: bool, excel: bool,
+                    html_file: Path | None) -> None:
     """Targets of one concept (slug or label, e.g. policy-awareness-rate or 政策知晓率) by bureau and project."""
+    fmt = fmt or "table"
     ds = _load(data_file)
     try:
         comparison = compare_concept(ds, concept)
+        if html_file is not None:
+            slug, bureaus, targets = write_comparison(ds, concept, html_file)
+            click.echo(f"{html_file}: comparison of {slug}, {bureaus} bureaus, {targets} targets", err=True)
     except QueryUsageError as exc:
         raise click.UsageError(str(exc)) from exc
     except QueryError as exc:
