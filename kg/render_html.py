@@ -1,9 +1,10 @@
 """A view graph (networkx) as one self-contained HTML page: pyvis nodes, vis-network inlined, text escaped.
 
-Document text reaches the page in three places and is escaped for each: page text (title,
-notes, legend) through Jinja's HTML autoescaping; tooltips as HTML built here with every piece
-of document text passed through ``html.escape``; labels through vis-network's html label markup
-(``font.multi``), which understands ``&lt;`` and ``&amp;`` only, so labels escape exactly those.
+Document text reaches the page in three places and is escaped exactly once for each: page text
+(title, notes, legend) through Jinja's HTML autoescaping; tooltips as HTML built here with every
+piece of document text passed through ``html.escape``; labels as plain text, which vis-network
+draws on the canvas as it is (its html label markup mangles entities: ``&lt;3天`` drew as
+``&lt;天``, so it is not used and labels need no escaping).
 The node/edge JSON inside the ``<script>`` is additionally escaped so no text can close the
 script element. vis-network's JS and CSS come from the pyvis package and are inlined, so the
 page makes no request at all.
@@ -40,7 +41,7 @@ SIZE_NOTES = {
 VIS_OPTIONS = {
     "physics": {"enabled": False},
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-    "nodes": {"font": {"multi": "html", "size": 14, "face": "sans-serif"}, "borderWidth": 1},
+    "nodes": {"font": {"multi": False, "size": 14, "face": "sans-serif"}, "borderWidth": 1},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "color": {"color": "#b8b8b8"},
               "smooth": False},
     "layout": {"randomSeed": 7, "improvedLayout": False},
@@ -48,8 +49,8 @@ VIS_OPTIONS = {
 
 
 def label_markup(text: str) -> str:
-    """Document text as a vis-network html-markup label that draws as the text itself."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;")
+    """Document text as a vis-network label: plain text, drawn on the canvas as it is (never HTML)."""
+    return str(text)
 
 
 def tooltip_html(title: str, details: list[tuple[str, str]]) -> str:
