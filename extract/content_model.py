@@ -160,19 +160,35 @@ def _near_shape(d: int, text: str) -> tuple[str, ...]:
     return tuple(f"{d}:{s}" for s in token_shape(text) if abs(d) == 1 or not s.startswith("c"))
 
 
-def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str]]:
-    """Each token's column by the last header row above it: (from the left, from the right, by offset)."""
+def _header_cell_role(text: str) -> str | None:
+    """What a header cell names: an indicator column (level1, value …) or a project field (p:name …)."""
+    role = header_role(text)
+    if role:
+        return role
+    exact, start = _label_field(text)
+    return f"p:{exact or start}" if (exact or start) else None
+
+
+def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
+    """Each token's column by the header rows above it: (from the left, from the right, by offset,
+    by cell index); the cell roles of a header printed over several rows are merged."""
     rows: dict[int, list[int]] = {}
     for i, t in enumerate(tokens):
         rows.setdefault(t.row, []).append(i)
-    out: list[tuple[str, str, str]] = [("-", "-", "-")] * len(tokens)
+    out: list[tuple[str, str, str, str]] = [("-", "-", "-", "-")] * len(tokens)
     header: tuple[list[str], list[tuple[int, str]]] | None = None
+    cells: dict[int, str] = {}
+    last_header_row = -10
     for row in sorted(rows):
         idx = rows[row]
         units = [i for i in idx if tokens[i].sep != "glue"]
-        roles = [header_role(tokens[i].text) for i in units]
-        if sum(r is not None for r in roles) >= 2:
+        roles = [_header_cell_role(tokens[i].text) for i in units]
+        if sum(r is not None and not r.startswith("p:") for r in roles) >= 2 or sum(r is not None for r in roles) >= 3:
             header = ([r or "other" for r in roles], [(tokens[i].offset, r or "other") for i, r in zip(units, roles)])
+            if row - last_header_row > 2:
+                cells = {}
+            cells.update({tokens[i].cell: r for i, r in zip(units, roles) if r})
+            last_header_row = row
             continue
         if header is None:
             continue
@@ -188,7 +204,7 @@ def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str]]:
             for off, r in offsets:
                 if off <= tokens[i].offset + 1:
                     by_offset = r
-            out[i] = (left, right, by_offset)
+            out[i] = (left, right, by_offset, cells.get(tokens[i].cell, "none"))
     return out
 
 
@@ -252,8 +268,8 @@ def document_features(tokens: list[Token]) -> list[list[str]]:
              f"w={_bucket(display_width(t.text), (2, 4, 8, 16, 32, 60))}"]
         f += shapes[i]
         f += regions[i]
-        left, right, by_offset = columns[i]
-        f += [f"colL={left}", f"colR={right}", f"colO={by_offset}"]
+        left, right, by_offset, by_cell = columns[i]
+        f += [f"colL={left}", f"colR={right}", f"colO={by_offset}", f"colC={by_cell}"]
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < len(tokens):
