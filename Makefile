@@ -52,5 +52,11 @@ bench: setup browser
 model: setup
 	$(BIN)/python -m extract.content_training
 
+# 10,000 mutated seed documents through the extractor in workers: uncaught exceptions, documents over
+# 5 s CPU and peak worker memory (report in out/fuzz_report.json); `make test` runs a few hundred.
+fuzz: setup
+	mkdir -p $(OUT)
+	$(BIN)/python bench/fuzz.py --cases 10000 --seed 1 --jobs 2 --json $(OUT)/fuzz_report.json
+
 clean:
 	rm -rf $(OUT) .pytest_cache
