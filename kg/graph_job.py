@@ -89,13 +89,30 @@ def _line_of(ds, node: str) -> int | None:
     return int(value) if value is not None else None
 
 
+def _buildable(records: list[DocumentRecord], provenance: dict | None) -> tuple[list[DocumentRecord], list[str]]:
+    """The records whose graph can be built at all; one that makes the builder raise is left out, named."""
+    kept, left_out = [], []
+    for record in records:
+        try:
+            build_dataset([record], provenance)
+            kept.append(record)
+        except Exception as exc:  # noqa: BLE001
+            left_out.append(f"{shown(record.path or record.source)}: its graph could not be built "
+                            f"({type(exc).__name__}: {exc}); left out of the graph")
+    return kept, left_out
+
+
 def conforming_dataset(records: list[DocumentRecord], provenance: dict | None = None):
     """(dataset, report, documents left out): documents whose graph violates the shapes are left out,
     each reported with its first violation (node, line), and the rest validated again."""
-    kept = list(records)
-    left_out: list[str] = []
+    kept, left_out = list(records), []
     while True:
-        ds = build_dataset(kept, provenance)
+        try:
+            ds = build_dataset(kept, provenance)
+        except Exception:  # noqa: BLE001 (some document makes the builder raise: find it, keep the others)
+            kept, unbuildable = _buildable(kept, provenance)
+            left_out += unbuildable
+            ds = build_dataset(kept, provenance)
         report = validate(ds)
         if report.conforms or not kept:
             return ds, report, left_out

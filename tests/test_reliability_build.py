@@ -161,3 +161,17 @@ def test_a_writer_killed_mid_write_leaves_a_temporary_that_the_next_write_remove
 
     write_atomic("whole", out)
     assert sorted(os.listdir(tmp_path)) == ["g.ttl"] and out.read_text() == "whole"
+
+
+def test_a_document_the_builder_cannot_build_is_left_out(monkeypatch):
+    real = graph_job.build_dataset
+
+    def raising(records, provenance=None):
+        if any(r.source == "bad.txt" for r in records):
+            raise ValueError("an enricher bug")
+        return real(records, provenance)
+
+    monkeypatch.setattr(graph_job, "build_dataset", raising)
+    ds, report, left_out = graph_job.conforming_dataset([_record("good1.txt", "甲"), _record("bad.txt", "乙")])
+    assert report.conforms and [r.source for r in read_records(ds)] == ["good1.txt"]
+    assert left_out == ["bad.txt: its graph could not be built (ValueError: an enricher bug); left out of the graph"]
