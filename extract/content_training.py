@@ -144,11 +144,19 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
         if start is not None and start[0] < cursor:
             cursor = prev_end = origin = start[0]
     furthest = cursor
+    name_key = key(project.name)
     for ind in project.indicators:
         k3 = key(ind.level3)
-        # in reading order first; a table printing groups side by side interleaves them
-        span = (al.find(k3, cursor, n) or al.find(k3, cursor, n, strip_marker=True)
-                or al.find(k3, origin, cursor) or al.find(k3, origin, cursor, strip_marker=True))
+        near = min(n, cursor + 80)
+        skip = cursor
+        if k3 == name_key:
+            # an indicator named like its project: the name is printed first, in the project's cells
+            first_name = al.find(k3, cursor, n)
+            skip = first_name[1] if first_name else cursor
+        # nearby in reading order first; a table printing groups side by side interleaves them
+        span = (al.find(k3, skip, near) or al.find(k3, skip, near, strip_marker=True)
+                or al.find(k3, origin, cursor) or al.find(k3, origin, cursor, strip_marker=True)
+                or al.find(k3, skip, n) or al.find(k3, skip, n, strip_marker=True))
         if span is None:
             pieces = al.find_wrapped(k3, cursor, min(n, cursor + 400))
             if pieces is None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import openpyxl
@@ -119,7 +118,7 @@ def test_workbook_saved_under_another_name_is_sniffed_by_its_bytes(tmp_path):
     assert read_source(path).container == "xlsx"
 
 
-def test_a_merge_over_the_whole_sheet_width_costs_nothing(tmp_path):
+def test_a_merge_over_the_whole_sheet_width_is_clipped_to_the_text(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws["A1"] = "标题"
@@ -128,9 +127,7 @@ def test_a_merge_over_the_whole_sheet_width_costs_nothing(tmp_path):
     ws["A1048576"] = "末行"
     path = tmp_path / "wide.xlsx"
     wb.save(path)
-    start = time.perf_counter()
-    doc = read_source(path)
-    assert time.perf_counter() - start < 5
+    doc = read_source(path)  # its cost is measured in bench/container_speed.py, not asserted here
     assert cells(doc)["Sheet!A1"] == ("标题", 0, 1, 2)  # clipped to the sheet's text
     assert cells(doc)["Sheet!A1048576"][0] == "末行"
 

@@ -192,14 +192,6 @@ def test_labelled_cells_match_the_gold():
         assert all(v in values for v in (i["value"] for i in indicators if i["value"] and i["num"] is None)), name
 
 
-def test_generation_is_fast():
-    import time
-
-    start = time.perf_counter()
-    for _ in generate(400, 1):
-        pass
-    assert time.perf_counter() - start < 20  # about 1.5 s on one core: 2,000 documents in well under a minute
-
 
 def test_wide_summary_prints_groups_side_by_side(corpus):
     wide = [(n, t, g) for n, t, g in corpus if g["synth"]["grammar"] == "wide_summary"]
