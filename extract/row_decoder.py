@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from extract.records import Flag, Indicator, Project
-from extract.target_values import parse_target_value
+from extract.target_values import parse_quantity, parse_target_value
 from extract.text_normalise import compact
 from extract.tokens import Token, content_words
 from extract.vocabulary import clean_label, header_role, standard_level1, standard_level2, standard_parent
@@ -54,6 +54,7 @@ def segments(tokens: list[Token], tags: list[str]) -> list[Segment]:
 _BRACKETS = re.compile(r"^[（(](.*)[）)]$")
 _WEIGHT_SUFFIX = re.compile(r"[（(]\d+(?:\.\d+)?分[）)]$")
 _AMOUNT = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
+_BARE_NUMBER = re.compile(r"^[+-]?[\d,.]")
 _OP_WORDS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "=", "＝": "=", "≧": ">=", "≦": "<=", "═": "=",
              ">=": ">=", "<=": "<=", "大于": ">", "小于": "<", "等于": "=", "不低于": ">=", "不少于": ">=",
              "不高于": "<=", "不超过": "<="}
@@ -206,8 +207,14 @@ class _Decoder:
             return
         o, ind = self.open, self.open.indicator
         value = o.value
-        if value is not None and (o.op or o.unit) and amount(value) is not None:
-            value = (_OP_SIGN.get(o.op or "", "") if o.op else "") + value + (o.unit or "")
+        if value is not None and (o.op or o.unit):
+            quantity = parse_quantity(value)
+            if quantity is not None:  # a number whose comparator or unit has a cell of its own
+                printed_op = not _BARE_NUMBER.match(unicodedata.normalize("NFKC", value))
+                if o.op and not printed_op:
+                    value = _OP_SIGN.get(o.op, "") + value
+                if o.unit and quantity[2] is None:
+                    value += o.unit
         elif value is None and o.unit is None and o.op is None:
             ind.flags.append(Flag("value_missing", "no target value could be read for this indicator",
                                   ind.span[0] if ind.span else None))
@@ -304,8 +311,12 @@ class _Decoder:
             self.out.bureau = self.out.bureau or seg.text
         elif role == "L1":
             self.finish_indicator()
-            self.level_only_row()
-            self.level1, self.level2 = clean_level(seg.text), None
+            before = self.pending_level
+            same_row = before is not None and before.role == "L2" and before.tokens[0].row == seg.tokens[0].row
+            if not same_row:
+                self.level_only_row()
+            # a level-2 cell printed before its level-1 cell in the same row (a shifted row) stays
+            self.level1, self.level2 = clean_level(seg.text), (self.level2 if same_row else None)
             self.pending_level = seg
         elif role == "L2":
             self.finish_indicator()

@@ -223,7 +223,19 @@ def _space_pieces(cell: str) -> list[tuple[str, str, int]]:
                 sep = "sp2" if len(gap) >= 2 or "\u3000" in gap else "sp1"
             pieces.append((cell[pos:m.start()], sep, pos))
         pos = m.end()
-    return _join_letter_spacing(pieces)
+    return _join_split_words(_join_letter_spacing(pieces))
+
+
+def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """``服务对象满意度 指标``: two pieces a single space apart that make one vocabulary word are one."""
+    words = set(split_vocabulary())
+    out: list[tuple[str, str, int]] = []
+    for piece in pieces:
+        if out and piece[1] == "sp1" and out[-1][0] + piece[0] in words:
+            out[-1] = (out[-1][0] + piece[0], out[-1][1], out[-1][2])
+        else:
+            out.append(piece)
+    return out
 
 
 def _join_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:

@@ -89,3 +89,9 @@ def test_the_rest_of_a_wrapped_cell_joins_its_cell():
     out = decoded(["城乡居民基本医疗    ≥95%", "保险参保率"], ["B-L3", "B-VAL", "I-L3"])
     (ind,) = out.projects[0].indicators
     assert (ind.level3, ind.value, ind.span) == ("城乡居民基本医疗保险参保率", "≥95%", (1, 2))
+
+
+def test_a_unit_in_its_own_cell_joins_a_value_with_a_comparator():
+    out = decoded(["参保人数\t≥48\t万人"], ["B-L3", "B-VAL", "B-UNIT"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.value, ind.op, ind.num, ind.unit) == ("≥48万人", ">=", 48.0, "万人")

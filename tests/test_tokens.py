@@ -65,3 +65,7 @@ def test_grid_rows_keep_their_cells_and_positions():
 def test_blank_lines_before_a_row_are_counted():
     toks = tokenise_lines(["项目名称", "", "", "培训项目"])
     assert [t.blank_before for t in toks] == [0, 2]
+
+
+def test_a_vocabulary_word_broken_by_a_space_is_one_token():
+    assert texts(["满意度指标\t服务对象满意度 指标\t参保人员满意度"]) == ["满意度指标", "服务对象满意度指标", "参保人员满意度"]
