@@ -46,7 +46,9 @@ def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: flo
     started = time.monotonic()
     outcomes = run_isolated(files, probe, lambda p, message: {"kind": "killed", "error": message, "cpu": None,
                                                               "rss_mb": None}, jobs, limits)
-    for path, outcome in zip(files, outcomes):
+    for n, (path, outcome) in enumerate(zip(files, outcomes), 1):
+        if n % 1000 == 0:
+            print(f"  {n} done, {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
         kind = outcome["kind"]
         if kind == "ok" and outcome["cpu"] > cpu_budget:
             kind = "hang"
