@@ -12,8 +12,19 @@ from extract.text_normalise import compact
 
 # Greedy up to the last unit suffix: "某某市人力资源和社会保障局" must not stop at 社会.
 _ORG = re.compile(
-    r"([\u4e00-\u9fff（）()]{2,40}(?:局|委员会|办公室|中心|厅|院|所|站|委|馆|队|处|联合会|协会|部(?!门)))"
+    r"([\u4e00-\u9fff（）()]{2,40}(?:局|委员会|办公室|中心|厅|院|所|站|委|馆|队|处|联合会|协会|政府|学校|中学|小学|医院|部(?!门)))"
 )
+
+
+def choose_bureau(candidates: list[str], lines: list[str]) -> str | None:
+    """The publishing unit: the first tagged cell that reads as a unit's name (ends like one: …局,
+    …委员会, …政府), else the cover or labelled lines, else the first tagged cell."""
+    for text in candidates:
+        t = re.sub(r"^[\d_\-\[\]［］]+", "", re.sub(r"^.{0,8}[:：]", "", text))
+        m = _ORG.fullmatch(t) or _ORG.fullmatch(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", t))
+        if m:
+            return t
+    return find_bureau(lines) or (candidates[0] if candidates else None)
 _BUREAU_KEYS = ("主管部门", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称", "部门(单位)", "部门（单位）", "预算单位")
 
 
@@ -23,8 +34,9 @@ def find_bureau(lines: list[str]) -> str | None:
     for line in lines:
         t = compact(line).replace("|", "")
         for key in _BUREAU_KEYS:
-            if t.startswith(key):
-                rest = t[len(key):].lstrip(":：")
+            at = t.find(key)  # at the line's start, or inside a line whose cells ran together
+            if at == 0 or (at > 0 and "\t" not in line):
+                rest = t[at + len(key):].lstrip(":：")
                 m = _ORG.match(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", rest))
                 if m:
                     votes[m.group(1)] += 1

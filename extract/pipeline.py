@@ -12,7 +12,7 @@ from pathlib import Path
 
 from extract.checks import check_document
 from extract.content_model import tag_tokens
-from extract.document_facts import find_bureau, find_year
+from extract.document_facts import choose_bureau, find_year
 from extract.reader import ReadError, read_source
 from extract.records import DocumentRecord, Flag
 from extract.row_decoder import decode
@@ -45,7 +45,7 @@ def extract_rows(rows: list[SourceRow], source: str) -> DocumentRecord:
     tokens = tokenise_rows(rows)
     decoded = decode(tokens, tag_tokens(tokens))
     lines = [r.text for r in rows]
-    doc = DocumentRecord(source=source, bureau=decoded.bureau or find_bureau(lines), year=find_year(lines))
+    doc = DocumentRecord(source=source, bureau=choose_bureau(decoded.bureaus, lines), year=find_year(lines))
     doc.projects = decoded.projects
     doc.flags.extend(decoded.flags)
     start = 0

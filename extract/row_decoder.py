@@ -103,7 +103,7 @@ class _Open:
 @dataclass
 class DecodedDocument:
     projects: list[Project] = field(default_factory=list)
-    bureau: str | None = None
+    bureaus: list[str] = field(default_factory=list)  # every cell tagged as the bureau, in order
     flags: list[Flag] = field(default_factory=list)
 
 
@@ -308,7 +308,7 @@ class _Decoder:
         if role in ("PNAME", "PCODE", "BT", "BF", "BO", "GOAL"):
             self.header_field(seg)
         elif role == "BUR":
-            self.out.bureau = self.out.bureau or seg.text
+            self.out.bureaus.append(seg.text)
         elif role == "L1":
             self.finish_indicator()
             before = self.pending_level
