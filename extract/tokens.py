@@ -231,9 +231,15 @@ def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str
     words = set(split_vocabulary())
     out: list[tuple[str, str, int]] = []
     for piece in pieces:
-        if out and piece[1] == "sp1" and out[-1][0] + piece[0] in words:
-            out[-1] = (out[-1][0] + piece[0], out[-1][1], out[-1][2])
-        else:
+        joined = False
+        if piece[1] == "sp1":
+            for k in (2, 1):  # the word may have been broken in three (年度 绩效 指标)
+                tail = out[-k:] if len(out) >= k else []
+                if tail and all(p[1] == "sp1" for p in tail[1:]) and "".join(p[0] for p in tail) + piece[0] in words:
+                    out[-k:] = [("".join(p[0] for p in tail) + piece[0], tail[0][1], tail[0][2])]
+                    joined = True
+                    break
+        if not joined:
             out.append(piece)
     return out
 

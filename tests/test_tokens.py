@@ -69,3 +69,4 @@ def test_blank_lines_before_a_row_are_counted():
 
 def test_a_vocabulary_word_broken_by_a_space_is_one_token():
     assert texts(["满意度指标\t服务对象满意度 指标\t参保人员满意度"]) == ["满意度指标", "服务对象满意度指标", "参保人员满意度"]
+    assert texts(["年度 绩效 指标\t成本指标"]) == ["年度绩效指标", "成本指标"]
