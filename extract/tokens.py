@@ -73,6 +73,11 @@ def split_vocabulary() -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def _vocabulary_set() -> frozenset[str]:
+    return frozenset(split_vocabulary())
+
+
+@functools.lru_cache(maxsize=1)
 def _automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for w in split_vocabulary():
@@ -114,7 +119,8 @@ def display_width(text: str) -> int:
 # ---------------------------------------------------------------- run-together cuts
 
 
-def glue_cuts(text: str) -> list[int]:
+@functools.lru_cache(maxsize=65536)
+def glue_cuts(text: str) -> tuple[int, ...]:
     """Positions inside ``text`` where two cells printed without a separator meet."""
     pats = _patterns()
     cuts: set[int] = set()
@@ -158,7 +164,7 @@ def glue_cuts(text: str) -> list[int]:
             cuts.add(m.start())
     for m in pats["weight_group"].finditer(text):
         cuts.update(i for i in m.span() if 0 < i < len(text))
-    return sorted(c for c in cuts if 0 < c < len(text))
+    return tuple(sorted(c for c in cuts if 0 < c < len(text)))
 
 
 _PUNCTUATION_ONLY = re.compile(r"^[^\w≥≤><=＝≧≦⩾⩽%‰]+$")
@@ -228,7 +234,7 @@ def _space_pieces(cell: str) -> list[tuple[str, str, int]]:
 
 def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     """``服务对象满意度 指标``: two pieces a single space apart that make one vocabulary word are one."""
-    words = set(split_vocabulary())
+    words = _vocabulary_set()
     out: list[tuple[str, str, int]] = []
     for piece in pieces:
         joined = False
