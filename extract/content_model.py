@@ -32,7 +32,7 @@ MODEL_FILE = "data/content_model.crfsuite"
 _NUMBER = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}")
 _SENTENCE = re.compile(r"[，。；,;、]")
-_SCORING = re.compile(r"[得扣]\d*分|\d+分")
+_SCORING = re.compile(r"[得扣]\d*分|(?<!\d)\d+分")  # the look-behind keeps a long digit run linear
 _NAME_END = re.compile(r"(率|性|度|数|量|额|次|面积|时间|时限|比例|比重|成本|标准|费用|人数|户数)$")
 _COMPARATOR_ONLY = re.compile(r"^(?:[≥≤><=＝≧≦⩾⩽]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过|定性|定量|═)$")
 _COMPARATOR_START = re.compile(r"^(?:[≥≤><=＝≧≦⩾⩽]|不低于|不少于|不超过|不高于|不大于|不小于|大于|小于|达到|≧)")
@@ -108,7 +108,8 @@ def token_shape(text: str) -> tuple[str, ...]:
     if q is not None:
         op, num, unit = q
         f += ["qty", f"qop={op}", f"qunit={'none' if unit is None else ('%' if unit in '%‰' else ('money' if '元' in unit else 'other'))}"]
-        f.append(f"mag={_bucket(len(str(int(num))), (1, 2, 3, 4, 6, 8))}")
+        digits = len(re.sub(r"[^\d.].*$", "", t.lstrip("≥≤><=＝≧≦ ")).split(".")[0])  # never int() of a huge number
+        f.append(f"mag={_bucket(digits, (1, 2, 3, 4, 6, 8))}")
     elif looks_like_value(text):
         f.append("valuelike")
     if _NUMBER.match(t):

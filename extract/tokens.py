@@ -312,14 +312,17 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token]) -> None:
         if not cell.strip() or _FILLER.match(cell):
             empty += 1
             continue
+        done, width = 0, 0  # display width of cell[:done], kept as pieces advance (linear in the line)
         for k, (piece, space_sep, pos) in enumerate(_space_pieces(cell)):
+            width += display_width(cell[done:pos])
+            done = pos
             if _CLOSING.match(piece) and out and not first:
                 out[-1] = replace(out[-1], text=out[-1].text + piece)  # "( ≥**个 )": the bracket closes the cell before
                 continue
             if _FILLER.match(piece):
                 continue
             sep = space_sep if k else (kind if kind != "space" else space_sep)
-            col = base + display_width(cell[:pos])
+            col = base + width
             for j, part in enumerate(cut_glued(piece)):
                 out.append(Token(part, r, cell0.where, "row" if first else (sep if j == 0 else "glue"),
                                  c, col, blank if first else 0, empty))

@@ -66,8 +66,6 @@ def test_mutated_seeds_raise_nothing_and_stay_within_time_and_memory(tmp_path):
     assert "ok" in kinds  # most mutations are still documents
 
 
-@pytest.mark.xfail(reason="extractor core: tokens.display_width / content_model.token_shape are superlinear "
-                          "on very long lines (bounded by the worker time limit meanwhile)", strict=False)
 @pytest.mark.parametrize("line", [b"x " * 20_000, b"9" * 200_000])
 def test_very_long_lines_stay_within_the_cpu_budget(tmp_path, line):
     name, data = seeds(max_lines=40)[0]
