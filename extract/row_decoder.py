@@ -388,6 +388,10 @@ def row_shifts(tokens: list[Token], tags: list[str], level_rows: dict[int, dict[
     return shifts
 
 
+# A title that names no project: a year, 部门/单位, 预算, 项目, 支出, 整体 and nothing else.
+_GENERIC_TITLE = re.compile(r"^[（(]?(\d{4}年度?)?[）)]?(市|县|区|省)?(本级)?(部门|单位)?(整体)?(预算)?(项目)?(支出)?(预算)?[（(]?(\d{4}年度?)?[）)]?$")
+
+
 def title_names(tokens: list[Token]) -> dict[int, str]:
     """Rows printing a table title (…项目绩效目标表): the name printed before the title word."""
     words = set(content_words()["project_labels"]["title"])
@@ -398,7 +402,7 @@ def title_names(tokens: list[Token]) -> dict[int, str]:
             before = []
         if compact(t.text) in words:
             name = clean_level3("".join(b.text for b in before))
-            if len(name) >= 2:
+            if len(name) >= 2 and not _GENERIC_TITLE.match(name):
                 out[t.row] = name
         before.append(t)
     return out

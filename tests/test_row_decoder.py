@@ -95,3 +95,9 @@ def test_a_unit_in_its_own_cell_joins_a_value_with_a_comparator():
     out = decoded(["参保人数\t≥48\t万人"], ["B-L3", "B-VAL", "B-UNIT"])
     (ind,) = out.projects[0].indicators
     assert (ind.value, ind.op, ind.num, ind.unit) == ("≥48万人", ">=", 48.0, "万人")
+
+
+def test_a_title_naming_no_project_gives_no_name():
+    out = decoded(["部门预算项目绩效目标表", "一级指标\t三级指标\t指标值", "产出指标\t人数\t10人"],
+                  ["O", "O", "O", "O", "O", "B-L1", "B-L3", "B-VAL"])
+    assert out.projects[0].name == ""
