@@ -122,6 +122,7 @@ class _Decoder:
         self.row_shifts: dict[int, int] = {}  # rows under side-by-side groups: cells shifted against the header
         self.has_headers = False  # the document prints column headers (一级指标 … 指标值)
         self.pending_level: Segment | None = None  # the last level label no indicator has followed yet
+        self.umbrella: str | None = None  # a level printed over the framework's level-1 names
         self.under_header = False  # a column header came after the last title or project name
         self.opened_under_header = False
 
@@ -196,6 +197,7 @@ class _Decoder:
                                        seg.lines[0], seg.text[:80]))
 
     def close_project(self) -> None:
+        self.umbrella = None
         self.level_only_row()
         self.finish_indicator()
         self.project = None
@@ -312,11 +314,22 @@ class _Decoder:
         elif role == "L1":
             self.finish_indicator()
             before = self.pending_level
+            text = clean_level(seg.text)
+            if before is not None and before.role == "L1" and standard_level1(before.text) is None \
+                    and standard_level1(text) is not None:
+                # an umbrella level printed over the framework's (实施效果指标 over 产出指标, 效益指标):
+                # the framework names are its level 2
+                self.umbrella = clean_level(before.text)
+            if self.umbrella is not None and standard_level1(text) is not None:
+                self.level1, self.level2 = self.umbrella, text
+                self.pending_level = None
+                return
+            self.umbrella = None
             same_row = before is not None and before.role == "L2" and before.tokens[0].row == seg.tokens[0].row
             if not same_row:
                 self.level_only_row()
             # a level-2 cell printed before its level-1 cell in the same row (a shifted row) stays
-            self.level1, self.level2 = clean_level(seg.text), (self.level2 if same_row else None)
+            self.level1, self.level2 = text, (self.level2 if same_row else None)
             self.pending_level = seg
         elif role == "L2":
             self.finish_indicator()

@@ -101,3 +101,9 @@ def test_a_title_naming_no_project_gives_no_name():
     out = decoded(["部门预算项目绩效目标表", "一级指标\t三级指标\t指标值", "产出指标\t人数\t10人"],
                   ["O", "O", "O", "O", "O", "B-L1", "B-L3", "B-VAL"])
     assert out.projects[0].name == ""
+
+
+def test_an_umbrella_level_over_the_framework_names_keeps_them_as_level2():
+    out = decoded(["实施效果指标\t产出指标\t项目个数\t5个", "\t效益指标\t综合利用率\t≥90%"],
+                  ["B-L1", "B-L1", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL"])
+    assert [(i.level1, i.level2) for i in out.projects[0].indicators] == [("实施效果指标", "产出指标"), ("实施效果指标", "效益指标")]
