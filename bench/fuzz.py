@@ -24,16 +24,18 @@ sys.path.insert(0, str(ROOT))
 
 from extract.limits import Limits  # noqa: E402
 from extract.workers import run_isolated  # noqa: E402
-from tests.fuzz_mutations import mutate, probe, seeds  # noqa: E402
+from tests.fuzz_mutations import OPERATORS, mutate, probe, seeds  # noqa: E402
 
 
-def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: float, folder: Path) -> dict:
+def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: float, folder: Path,
+             skip: tuple[str, ...] = ()) -> dict:
     rng = random.Random(seed)
+    operators = sorted(set(OPERATORS) - set(skip))
     pool = seeds(max_lines=120)
     files, made_by = [], {}
     for n in range(cases):
         name, data = rng.choice(pool)
-        mutated, ops = mutate(data, rng)
+        mutated, ops = mutate(data, rng, operators=operators)
         suffix = ".html" if name.endswith(".html") or "html_tag_soup" in ops else ".txt"
         path = folder / f"{n:05d}{suffix}"
         path.write_bytes(mutated)
@@ -60,7 +62,7 @@ def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: flo
             failures.append({"file": path.name, "made_by": made_by[path], "kind": kind,
                              "cpu": outcome["cpu"], "error": (outcome["error"] or "")[:2000]})
     cpu.sort()
-    return {"cases": cases, "seed": seed, "jobs": jobs, "wall_s": round(time.monotonic() - started, 1),
+    return {"cases": cases, "seed": seed, "jobs": jobs, "skipped_operators": list(skip), "wall_s": round(time.monotonic() - started, 1),
             "outcomes": dict(kinds), "exceptions": kinds["exception"],
             "hangs": kinds["hang"] + sum(1 for f in failures if f["kind"] == "killed" and "time limit" in f["error"]),
             "killed": kinds["killed"], "cpu_budget_s": cpu_budget,
@@ -77,13 +79,15 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cpu-budget", type=float, default=5.0, help="CPU seconds a document may take")
     parser.add_argument("--memory-mb", type=float, default=1024.0, help="memory a worker may reach")
+    parser.add_argument("--skip", action="append", default=[], choices=sorted(OPERATORS),
+                        help="leave this mutation operator out (repeatable)")
     parser.add_argument("--keep", type=Path, help="keep the mutated documents in this folder")
     parser.add_argument("--json", type=Path, help="write the full report here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="perfkg-fuzz-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        report = campaign(args.cases, args.seed, args.jobs, args.cpu_budget, args.memory_mb, folder)
+        report = campaign(args.cases, args.seed, args.jobs, args.cpu_budget, args.memory_mb, folder, tuple(args.skip))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"fuzz: {report['cases']} mutations (seed {report['seed']}, {report['jobs']} workers, "

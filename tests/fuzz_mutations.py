@@ -175,9 +175,11 @@ def seeds(max_lines: int = 0) -> list[tuple[str, bytes]]:
     return out
 
 
-def mutate(data: bytes, rng: random.Random, count: int | None = None) -> tuple[bytes, list[str]]:
-    """``data`` after 1–3 random operators (or ``count``); returns the bytes and the operator names."""
-    names = [rng.choice(sorted(OPERATORS)) for _ in range(count or rng.randint(1, 3))]
+def mutate(data: bytes, rng: random.Random, count: int | None = None,
+           operators: list[str] | None = None) -> tuple[bytes, list[str]]:
+    """``data`` after 1–3 random operators (or ``count``; from ``operators``, default all); returns the
+    bytes and the operator names."""
+    names = [rng.choice(operators or sorted(OPERATORS)) for _ in range(count or rng.randint(1, 3))]
     for name in names:
         if data:
             data = OPERATORS[name](data, rng)
