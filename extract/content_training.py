@@ -1,8 +1,9 @@
 """Fitting the content model: gold records aligned to document tokens give labelled tokens; a CRF is fitted on them.
 
 ``python -m extract.content_training`` (``make model``) refits ``extract/data/content_model.crfsuite``
-from the seeds, the dev set and generated documents; ``--holdout NAME`` leaves documents out
-(cross-validation). Alignment: each gold string (project name, budget amounts, goal, every
+from the seeds, the dev set and generated documents; ``--holdout NAME`` leaves documents out;
+``--cross-validate K`` prints the K-fold scores instead (each document read by a model fitted
+without it: the figure for documents the model has never seen). Alignment: each gold string (project name, budget amounts, goal, every
 indicator's name, value, actual, weight …) is found as a run of consecutive tokens, in document
 order; tokens no gold string explains are ``O``.
 """
@@ -368,6 +369,37 @@ def fit(corpus: list[tuple[str, list[list[str]], list[str]]], model_path: Path,
     trainer.train(str(model_path))
 
 
+def cross_validate(folds: int, synth_docs: int, real_weight: int = 3) -> tuple[list, list]:
+    """Every seed and dev document read by a model fitted without it (``folds`` folds by file name;
+    generated documents recombined from seed gold only): (gold records, predicted records)."""
+    import tempfile
+
+    from extract import content_model
+    from extract.evaluation import load_gold
+    from extract.pipeline import extract_rows, source_rows
+
+    pairs = seed_and_dev_pairs()
+    real = labelled_corpus(pairs)
+    generated = synth_corpus(synth_docs, 0, ("seeds",))
+    names = sorted({d.name for d, _ in pairs})
+    gold = {g.source: g for g in load_gold(REPO / "tests/data/gold") + load_gold(REPO / "tests/data/dev/gold")}
+    golds, preds = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(folds):
+            held = set(names[k::folds])
+            model = Path(tmp) / f"fold{k}.crfsuite"
+            fit([c for c in real if c[0] not in held] * real_weight + generated, model)
+            content_model.use_model(str(model))
+            try:
+                for doc_path, _ in pairs:
+                    if doc_path.name in held:
+                        preds.append(extract_rows(source_rows(doc_path), doc_path.name))
+                        golds.append(gold[doc_path.name])
+            finally:
+                content_model.use_model(None)
+    return golds, preds
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Refit the content model on labelled documents.")
     ap.add_argument("--synth", type=Path, help="a folder written by `perfkg synth` (docs/ and gold/)")
@@ -378,7 +410,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--holdout", action="append", default=[], help="leave out documents whose name contains this")
     ap.add_argument("-o", "--output", type=Path, default=REPO / "extract" / MODEL_FILE)
     ap.add_argument("--report", action="store_true")
+    ap.add_argument("--cross-validate", type=int, metavar="K", default=0,
+                    help="do not write the model: print the K-fold cross-validated scores of the seeds and the dev set")
     args = ap.parse_args(argv)
+    if args.cross_validate:
+        from extract.evaluation import evaluate
+        from extract.evaluation_report import format_report
+
+        golds, preds = cross_validate(args.cross_validate, args.synth_docs, args.real_weight)
+        print(format_report(evaluate(golds, preds), verbose=False))
+        return 0
     pairs = [p for p in seed_and_dev_pairs() if not any(h in p[0].name for h in args.holdout)]
     if args.synth:
         pairs += synth_pairs(args.synth)
