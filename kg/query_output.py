@@ -9,20 +9,9 @@ from typing import Any
 
 from extract.csv_safe import csv_text
 from kg.query_library import QueryRows
+from kg.table_export import cell_text  # noqa: F401  (one spelling of a result value, re-exported)
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
-
-
-def cell_text(value: Any) -> str:
-    """A result value as printed: decimals without exponent or trailing zeros, booleans as true/false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
 
 
 def _width(text: str) -> int:
