@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Callable
 
 from extract.synth.tables import Item
 
@@ -104,19 +105,23 @@ def _pipe(items: list[Item], separator: str, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _space_runs(items: list[Item], separator: str, rng: random.Random) -> str:
+def _row_lines(items: list[Item], render: Callable[[list[str]], str]) -> str:
+    """Prose items as they are, every physical row of a table item as ``render(cells)``."""
     lines = []
     for it in items:
         if not _is_table(it):
             lines.append(" ".join(it.cells))
             continue
-        for phys in _physical(it.cells):
-            cells = [c for c in phys if c]
-            line = ""
-            for k, c in enumerate(cells):
-                line += (" " * rng.randint(2, 5) if k else "") + c
-            lines.append(line)
+        lines += [render(phys) for phys in _physical(it.cells)]
     return "\n".join(lines) + "\n"
+
+
+def _space_runs(items: list[Item], separator: str, rng: random.Random) -> str:
+    def render(phys: list[str]) -> str:
+        cells = [c for c in phys if c]
+        return "".join((" " * rng.randint(2, 5) if k else "") + c for k, c in enumerate(cells))
+
+    return _row_lines(items, render)
 
 
 def _aligned(items: list[Item], separator: str, rng: random.Random) -> str:
@@ -146,14 +151,7 @@ def _aligned(items: list[Item], separator: str, rng: random.Random) -> str:
 
 
 def _single(items: list[Item], separator: str, rng: random.Random) -> str:
-    lines = []
-    for it in items:
-        if not _is_table(it):
-            lines.append(" ".join(it.cells))
-            continue
-        for phys in _physical(it.cells):
-            lines.append(" ".join(c for c in phys if c))
-    return "\n".join(line for line in lines) + "\n"
+    return _row_lines(items, lambda phys: " ".join(c for c in phys if c))
 
 
 def _per_line(items: list[Item], separator: str, rng: random.Random) -> str:
