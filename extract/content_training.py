@@ -22,12 +22,13 @@ import pycrfsuite
 
 from extract.content_model import MODEL_FILE, document_features
 from extract.records import DocumentRecord, Project, load_records
+from extract.row_decoder import amount
 from extract.text_normalise import to_simplified
-from extract.tokens import Token, tokenise_rows
+from extract.tokens import Token, content_words, tokenise_rows
 
 REPO = Path(__file__).resolve().parent.parent
 _DROP = re.compile(r"[\s（）()“”\"「」:：\[\]【】]")
-_MARKER = re.compile(r"^(?:[★☆※*＊]+|指标\d+[:：.、]?|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)])")
+_MARKER = re.compile(content_words()["marker_pattern"])  # the markers the splitters know
 MAX_SPAN = 40
 
 
@@ -117,18 +118,9 @@ class Aligner:
         for i in range(start, min(end, len(self.tokens))):
             if self.labels[i] != "O":
                 continue
-            n = _amount(self.tokens[i].text)
+            n = amount(self.tokens[i].text)
             if n is not None and any(abs(n - value * s) <= 1e-6 * max(1.0, abs(value * s)) for s in scale):
                 return i
-        return None
-
-
-def _amount(text: str) -> float | None:
-    t = unicodedata.normalize("NFKC", text).replace(",", "")
-    t = re.sub(r"(万元|元|万)$", "", t)
-    try:
-        return float(t)
-    except ValueError:
         return None
 
 
@@ -240,8 +232,8 @@ def label_document(tokens: list[Token], gold: DocumentRecord, raw: dict) -> tupl
                     break
                 al.mark(s, role)
                 pos = s[1]
-        for role, amount in (("BT", project.budget_total), ("BF", project.budget_fiscal), ("BO", project.budget_other)):
-            i = al.find_number(amount, header_start, region_end, scale=(1.0, 10000.0))
+        for role, budget in (("BT", project.budget_total), ("BF", project.budget_fiscal), ("BO", project.budget_other)):
+            i = al.find_number(budget, header_start, region_end, scale=(1.0, 10000.0))
             if i is not None:
                 al.labels[i] = f"B-{role}"
         header_start = cursor = new_cursor
