@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from extract.records import Flag, Indicator, Project
-from extract.target_values import parse_quantity, parse_target_value
+from extract.target_values import comparator_op, parse_quantity, parse_target_value
 from extract.text_normalise import compact
 from extract.tokens import Token, content_words
 from extract.vocabulary import clean_label, header_role, standard_level1, standard_level2, standard_parent
@@ -55,9 +55,6 @@ _BRACKETS = re.compile(r"^[（(](.*)[）)]$")
 _WEIGHT_SUFFIX = re.compile(r"[（(]\d+(?:\.\d+)?分[）)]$")
 _AMOUNT = re.compile(r"^[+-]?\d+(?:,\d{3})*(?:\.\d+)?$")
 _BARE_NUMBER = re.compile(r"^[+-]?[\d,.]")
-_OP_WORDS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "=", "＝": "=", "≧": ">=", "≦": "<=", "═": "=",
-             ">=": ">=", "<=": "<=", "大于": ">", "小于": "<", "等于": "=", "不低于": ">=", "不少于": ">=",
-             "不高于": "<=", "不超过": "<="}
 _OP_SIGN = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
 
@@ -258,7 +255,7 @@ class _Decoder:
                 ind.flags.append(Flag("second_value", "a second target value for this indicator was not kept",
                                       seg.lines[0], text[:80]))
         elif seg.role == "OP":
-            o.op = o.op or _OP_WORDS.get(unicodedata.normalize("NFKC", text))
+            o.op = o.op or comparator_op(text)
         elif seg.role == "UNIT":
             o.unit = o.unit or text
         elif seg.role == "ACT":

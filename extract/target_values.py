@@ -23,7 +23,7 @@ _COMPARATORS: list[tuple[str, str]] = [
     ("⩾", ">="), ("⩽", "<="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
     ("大于等于", ">="), ("至少", ">="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="),
     ("不多于", "<="), ("小于等于", "<="), ("大于", ">"), ("小于", "<"), ("等于", "="),
-    (">", ">"), ("<", "<"), ("=", "="),
+    (">", ">"), ("<", "<"), ("=", "="), ("═", "="),
 ]
 # A unit is a short run of letters, CJK and '/', never sentence text: at most 6 characters.
 _NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
@@ -59,6 +59,12 @@ _COMPARATOR_OP = dict(_COMPARATORS)
 def _split_comparator(t: str) -> tuple[str | None, str]:
     m = _COMPARATOR_RE.match(t)  # alternatives are longest first, so ">=" wins over ">"
     return (_COMPARATOR_OP[m.group(0)], t[m.end():]) if m else (None, t)
+
+
+def comparator_op(text: str) -> str | None:
+    """The op a cell holding only a comparator means (``≥`` → ``>=``, ``不超过`` → ``<=``), else None."""
+    op, rest = _split_comparator(unicodedata.normalize("NFKC", compact(text)))
+    return op if not rest else None
 
 
 @functools.lru_cache(maxsize=65536)
