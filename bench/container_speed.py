@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from container_render import write_docx, write_html, write_xlsx  # noqa: E402
-from extract.reader import read_source  # noqa: E402
+from perfkg.extract.reader import read_source  # noqa: E402
 from pdf_printing import CHROMIUM, print_pdf  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold" / "000_5f7560c24654454f.json"

@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.pipeline import extract_document  # noqa: E402
-from extract.records import DocumentRecord  # noqa: E402
+from perfkg.extract.pipeline import extract_document  # noqa: E402
+from perfkg.extract.records import DocumentRecord  # noqa: E402
 
 SEEDS = sorted((ROOT / "examples" / "documents").glob("*.txt"))
-STAGES = (("extract.pipeline", "read_source", "read"), ("extract.pipeline", "tokenise_rows", "cells (splitters)"),
-          ("extract.pipeline", "tag_tokens", "content model (features + CRF)"), ("extract.pipeline", "decode", "row decoder"),
-          ("extract.pipeline", "check_document", "checks"))
+STAGES = (("perfkg.extract.pipeline", "read_source", "read"), ("perfkg.extract.pipeline", "tokenise_rows", "cells (splitters)"),
+          ("perfkg.extract.pipeline", "tag_tokens", "content model (features + CRF)"), ("perfkg.extract.pipeline", "decode", "row decoder"),
+          ("perfkg.extract.pipeline", "check_document", "checks"))
 
 
 class StageTimer:

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.limits import Limits  # noqa: E402
-from extract.workers import run_isolated  # noqa: E402
+from perfkg.extract.limits import Limits  # noqa: E402
+from perfkg.extract.workers import run_isolated  # noqa: E402
 from tests.fuzz_mutations import OPERATORS, mutate, probe, seeds  # noqa: E402
 
 

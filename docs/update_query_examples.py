@@ -17,7 +17,7 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.cli import cli  # noqa: E402
+from perfkg.kg.cli import cli  # noqa: E402
 
 BLOCK = re.compile(r"```text\n(\$ perfkg (?:query|compare) [^\n]*)\n(.*?)```", re.S)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-from extract.records import DocumentRecord, Flag
-from extract.target_values import SANE_LIMIT
-from extract.text_normalise import compact
-from extract.vocabulary import standard_level1
+from perfkg.extract.records import DocumentRecord, Flag
+from perfkg.extract.target_values import SANE_LIMIT
+from perfkg.extract.text_normalise import compact
+from perfkg.extract.vocabulary import standard_level1
 
 
 def check_document(doc: DocumentRecord, lines: list[str]) -> None:

@@ -4,7 +4,7 @@ value, an actual result, a weight, a project-header field or furniture — the o
 Its knowledge is data (the framework vocabulary, the value grammar, header and label words in
 ``extract/data/``); its weights are estimated: a linear-chain CRF (python-crfsuite) fitted on
 labelled tokens of the seeds, the dev set and generated documents by
-``python -m extract.content_training`` (``make model``), stored in
+``python -m perfkg.extract.content_training`` (``make model``), stored in
 ``extract/data/content_model.crfsuite``. The tags are BIO over the roles in :data:`ROLES`.
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ from importlib import resources
 
 import pycrfsuite
 
-from extract.target_values import looks_like_value, parse_quantity
-from extract.tokens import Token, content_words, display_width
-from extract.vocabulary import header_role, qualitative_values, standard_level1, standard_level2, standard_parent
+from perfkg.extract.target_values import looks_like_value, parse_quantity
+from perfkg.extract.tokens import Token, content_words, display_width
+from perfkg.extract.vocabulary import header_role, qualitative_values, standard_level1, standard_level2, standard_parent
 
 # What a token can be. Indicator rows: L1, L2, L3 (the indicator's name), VAL (target value, or
 # its number where comparator and unit have columns of their own), OP, UNIT, ACT (actual result),
@@ -299,7 +299,7 @@ def _tagger() -> pycrfsuite.Tagger:
     if _model_override:
         tagger.open(_model_override[0])
         return tagger
-    path = resources.files("extract").joinpath(MODEL_FILE)
+    path = resources.files("perfkg.extract").joinpath(MODEL_FILE)
     with resources.as_file(path) as p:
         tagger.open(str(p))
     return tagger
@@ -308,7 +308,7 @@ def _tagger() -> pycrfsuite.Tagger:
 def model_summary() -> str:
     """What the packaged model is: its file, size, labels and number of weighted features."""
     info = _tagger().info()
-    size = resources.files("extract").joinpath(MODEL_FILE).stat().st_size if not _model_override else 0
+    size = resources.files("perfkg.extract").joinpath(MODEL_FILE).stat().st_size if not _model_override else 0
     return (f"{MODEL_FILE} ({size // 1024} KiB), {len(info.labels)} tags, "
             f"{len(info.state_features)} state features, {len(info.transitions)} transitions")
 

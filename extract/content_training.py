@@ -1,6 +1,6 @@
 """Fitting the content model: gold records aligned to document tokens give labelled tokens; a CRF is fitted on them.
 
-``python -m extract.content_training`` (``make model``) refits ``extract/data/content_model.crfsuite``
+``python -m perfkg.extract.content_training`` (``make model``) refits ``extract/data/content_model.crfsuite``
 from the seeds, the dev set and generated documents; ``--holdout NAME`` leaves documents out;
 ``--cross-validate K`` prints the K-fold scores instead (each document read by a model fitted
 without it: the figure for documents the model has never seen). Alignment: each gold string (project name, budget amounts, goal, every
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pycrfsuite
 
-from extract.content_model import MODEL_FILE, document_features
-from extract.records import DocumentRecord, Project, load_records
-from extract.row_decoder import amount
-from extract.text_normalise import to_simplified
-from extract.tokens import Token, content_words, tokenise_rows
+from perfkg.extract.content_model import MODEL_FILE, document_features
+from perfkg.extract.records import DocumentRecord, Project, load_records
+from perfkg.extract.row_decoder import amount
+from perfkg.extract.text_normalise import to_simplified
+from perfkg.extract.tokens import Token, content_words, tokenise_rows
 
 REPO = Path(__file__).resolve().parent.parent
 _DROP = re.compile(r"[\s（）()“”\"「」:：\[\]【】]")
@@ -251,7 +251,7 @@ def label_document(tokens: list[Token], gold: DocumentRecord, raw: dict) -> tupl
 
 
 def _text_document(path: Path) -> list[Token]:
-    from extract.pipeline import source_rows
+    from perfkg.extract.pipeline import source_rows
 
     return tokenise_rows(source_rows(path))
 
@@ -278,9 +278,9 @@ def labelled_corpus(pairs: Iterable[tuple[Path, Path]], min_placed: float = 0.5,
 
 def synth_corpus(n: int, seed: int = 0, sources: tuple[str, ...] = ("seeds", "dev")) -> list[Labelled]:
     """(name, features, tags) of ``n`` generated documents (``perfkg synth``), made in memory."""
-    from extract.source_model import SourceDocument
-    from extract.synth import generate
-    from extract.text_normalise import simplify_if_traditional
+    from perfkg.extract.source_model import SourceDocument
+    from perfkg.extract.synth import generate
+    from perfkg.extract.text_normalise import simplify_if_traditional
 
     def documents():
         for name, text, raw in generate(n, seed, sources):
@@ -366,9 +366,9 @@ def cross_validate(folds: int, synth_docs: int, real_weight: int = 3) -> tuple[l
     generated documents recombined from seed gold only): (gold records, predicted records)."""
     import tempfile
 
-    from extract import content_model
-    from extract.evaluation import load_gold
-    from extract.pipeline import extract_rows, source_rows
+    from perfkg.extract import content_model
+    from perfkg.extract.evaluation import load_gold
+    from perfkg.extract.pipeline import extract_rows, source_rows
 
     pairs = seed_and_dev_pairs()
     real = labelled_corpus(pairs)
@@ -406,8 +406,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="do not write the model: print the K-fold cross-validated scores of the seeds and the dev set")
     args = ap.parse_args(argv)
     if args.cross_validate:
-        from extract.evaluation import evaluate
-        from extract.evaluation_report import format_report
+        from perfkg.extract.evaluation import evaluate
+        from perfkg.extract.evaluation_report import format_report
 
         golds, preds = cross_validate(args.cross_validate, args.synth_docs, args.real_weight)
         print(format_report(evaluate(golds, preds), verbose=False))

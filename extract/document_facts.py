@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extract.text_normalise import compact
+from perfkg.extract.text_normalise import compact
 
 # Greedy up to the last unit suffix: "某某市人力资源和社会保障局" must not stop at 社会.
 _ORG = re.compile(

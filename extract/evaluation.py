@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.evaluation_scores import (INDICATOR_FIELDS, PROJECT_FIELDS, DocumentEvaluation, Evaluation, Miss,
+from perfkg.extract.evaluation_scores import (INDICATOR_FIELDS, PROJECT_FIELDS, DocumentEvaluation, Evaluation, Miss,
                                        Scores)
-from extract.pipeline import expand_paths, extract_paths
-from extract.records import DocumentRecord, Indicator, Project
-from extract.serialise import RECORD_SUFFIXES, RecordFileError, read_record_file, record_files
-from extract.text_normalise import to_simplified
+from perfkg.extract.pipeline import expand_paths, extract_paths
+from perfkg.extract.records import DocumentRecord, Indicator, Project
+from perfkg.extract.serialise import RECORD_SUFFIXES, RecordFileError, read_record_file, record_files
+from perfkg.extract.text_normalise import to_simplified
 
 BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
 RELATIVE_TOLERANCE = 1e-6

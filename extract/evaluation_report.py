@@ -1,7 +1,7 @@
 """The evaluation report: an ``Evaluation`` as the text ``perfkg evaluate`` prints."""
 from __future__ import annotations
 
-from extract.evaluation_scores import INDICATOR_FIELDS, PROJECT_FIELDS, Evaluation, Scores
+from perfkg.extract.evaluation_scores import INDICATOR_FIELDS, PROJECT_FIELDS, Evaluation, Scores
 
 
 def _rate(value: float | None) -> str:

@@ -10,15 +10,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.checks import check_document
-from extract.content_model import tag_tokens
-from extract.document_facts import choose_bureau, find_year
-from extract.reader import ReadError, read_source
-from extract.records import DocumentRecord, Flag
-from extract.row_decoder import decode
-from extract.source_model import SourceCell, SourceDocument, SourceRow
-from extract.text_normalise import simplify_if_traditional, to_simplified
-from extract.tokens import tokenise_rows
+from perfkg.extract.checks import check_document
+from perfkg.extract.content_model import tag_tokens
+from perfkg.extract.document_facts import choose_bureau, find_year
+from perfkg.extract.reader import ReadError, read_source
+from perfkg.extract.records import DocumentRecord, Flag
+from perfkg.extract.row_decoder import decode
+from perfkg.extract.source_model import SourceCell, SourceDocument, SourceRow
+from perfkg.extract.text_normalise import simplify_if_traditional, to_simplified
+from perfkg.extract.tokens import tokenise_rows
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".text", ".csv", ".tsv", ".html", ".htm", ".xhtml", ".pdf", ".xlsx", ".xlsm",
                      ".xls", ".docx")
@@ -75,7 +75,7 @@ def extract_document(path: str | Path) -> DocumentRecord:
 
 def finish_document(doc: DocumentRecord, src, path: str | Path) -> DocumentRecord:
     """What every extractor's record gets from the reader: the file's identity and the reader's flags."""
-    from extract.file_names import display_name, is_clean
+    from perfkg.extract.file_names import display_name, is_clean
 
     doc.sha256 = src.sha256
     doc.path = display_name(str(path))
@@ -94,7 +94,7 @@ def expand_paths(paths: Iterable[str | Path], errors: list[str] | None = None) -
     """
     import os
 
-    from extract.file_names import shown
+    from perfkg.extract.file_names import shown
 
     def unreadable(exc: OSError) -> None:
         if errors is not None:
@@ -142,6 +142,6 @@ def extract_paths(paths: Iterable[str | Path], jobs: int = 1, isolate: bool | No
     if not isolate or not files:
         yield from map(extract_one, files)
         return
-    from extract.workers import run_isolated
+    from perfkg.extract.workers import run_isolated
 
     yield from run_isolated(files, extract_one, lambda path, message: ExtractionOutcome(path, None, message), jobs)

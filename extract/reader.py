@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from extract import limits as _limits
-from extract.html_text import html_to_text
-from extract.records import Flag
-from extract.source_model import SourceCell, SourceDocument, SourceRow
+from perfkg.extract import limits as _limits
+from perfkg.extract.html_text import html_to_text
+from perfkg.extract.records import Flag
+from perfkg.extract.source_model import SourceCell, SourceDocument, SourceRow
 
 # The flags the reader puts on a document (code → what it means), for the README and the checks.
 FLAG_CODES = {
@@ -282,7 +282,7 @@ def read_source(path: str | Path) -> SourceDocument:
     an OLE2 workbook, HTML markup), then by its suffix; errors name the file. Lines (cells)
     longer than the line limit are cut and flagged.
     """
-    from extract import containers
+    from perfkg.extract import containers
 
     path = Path(path)
     data = _read_bytes(path)

@@ -13,11 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from extract.records import Flag, Indicator, Project
-from extract.target_values import comparator_op, parse_quantity, parse_target_value
-from extract.text_normalise import compact
-from extract.tokens import Token, content_words
-from extract.vocabulary import clean_label, header_role, standard_level1, standard_level2, standard_parent
+from perfkg.extract.records import Flag, Indicator, Project
+from perfkg.extract.target_values import comparator_op, parse_quantity, parse_target_value
+from perfkg.extract.text_normalise import compact
+from perfkg.extract.tokens import Token, content_words
+from perfkg.extract.vocabulary import clean_label, header_role, standard_level1, standard_level2, standard_parent
 
 
 @dataclass

@@ -8,8 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from extract.csv_safe import csv_text
-from extract.records import DocumentRecord, load_records
+from perfkg.extract.csv_safe import csv_text
+from perfkg.extract.records import DocumentRecord, load_records
 
 CSV_COLUMNS = ["source", "bureau", "year", "project", "code", "kind", "budget_total", "budget_fiscal",
                "budget_other", "level1", "level2", "level3", "value", "op", "num", "unit", "line"]

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from extract.text_normalise import compact
+from perfkg.extract.text_normalise import compact
 
 # Comparator spellings, longest first so that ">=" wins over ">".
 _COMPARATORS: list[tuple[str, str]] = [

@@ -23,7 +23,8 @@ from importlib import resources
 
 import ahocorasick
 
-from extract.source_model import SourceRow
+from perfkg.extract.source_model import SourceRow
+from perfkg.extract.vocabulary import framework
 
 # What separates a token from the one before it, from strongest to weakest.
 SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
@@ -44,19 +45,14 @@ class Token:
 @functools.lru_cache(maxsize=1)
 def content_words() -> dict:
     """The splitter and content-model word lists (``extract/data/content_words.json``), parsed once."""
-    text = resources.files("extract").joinpath("data/content_words.json").read_text(encoding="utf-8")
+    text = resources.files("perfkg.extract").joinpath("data/content_words.json").read_text(encoding="utf-8")
     return json.loads(text)
-
-
-@functools.lru_cache(maxsize=1)
-def _framework() -> dict:
-    return json.loads(resources.files("extract").joinpath("data/framework.json").read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
 def split_vocabulary() -> tuple[str, ...]:
     """Words that are cells of their own wherever they stand: level names, header words, labels (≥ 4 chars)."""
-    fw = _framework()
+    fw = framework()
     words: set[str] = set(fw["level1"])
     for variants in fw["level1"].values():
         words.update(variants)
@@ -292,7 +288,7 @@ def tokenise_rows(rows: list[SourceRow]) -> list[Token]:
 
 def tokenise_lines(lines: list[str]) -> list[Token]:
     """Tokens of plain text lines (a convenience for tests and doctests)."""
-    from extract.source_model import SourceCell
+    from perfkg.extract.source_model import SourceCell
 
     return tokenise_rows([SourceRow([SourceCell(line, f"line {n}")]) for n, line in enumerate(lines, 1)])
 

@@ -16,7 +16,7 @@ import json
 import re
 from importlib import resources
 
-from extract.text_normalise import compact
+from perfkg.extract.text_normalise import compact
 
 _LABEL_SUFFIX = re.compile(r"[（(【\[](?:必填|选填|可选|必选)[）)】\]]$|[*＊]+$")
 
@@ -24,7 +24,7 @@ _LABEL_SUFFIX = re.compile(r"[（(【\[](?:必填|选填|可选|必选)[）)】\
 @functools.lru_cache(maxsize=1)
 def framework() -> dict:
     """The framework data file, parsed once."""
-    text = resources.files("extract").joinpath("data/framework.json").read_text(encoding="utf-8")
+    text = resources.files("perfkg.extract").joinpath("data/framework.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
-from extract import limits as _limits
+from perfkg.extract import limits as _limits
 
 # How a dead worker's document is reported, by the signal that ended it.
 DEATH_MESSAGES = {

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from extract.serialise import write_atomic
-from kg.query_library import resolve_concept
-from kg.view_facts import union_graph
+from perfkg.extract.serialise import write_atomic
+from perfkg.kg.query_library import resolve_concept
+from perfkg.kg.view_facts import union_graph
 
 POINTS_QUERY = """# title: Comparison points
 PREFIX pkg: <https://w3id.org/perfkg/ns#>
@@ -66,7 +66,7 @@ def comparison_points(data: Dataset | Graph, concept: str) -> tuple[str, str, li
     """(slug, label, points) of every target linked to the concept or a narrower one."""
     union = union_graph(data)
     iri = resolve_concept(union, concept)
-    from kg.concept_compare import _pref_label
+    from perfkg.kg.concept_compare import _pref_label
 
     points = []
     result = union.query(POINTS_QUERY, initBindings={"concept": iri})

@@ -7,8 +7,8 @@ from decimal import Decimal
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SKOS
 
-from kg.query_library import QueryRows, load_query, resolve_concept, run_query
-from kg.query_output import cell_text
+from perfkg.kg.query_library import QueryRows, load_query, resolve_concept, run_query
+from perfkg.kg.query_output import cell_text
 
 _OPERATOR = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 

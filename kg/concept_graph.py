@@ -10,11 +10,11 @@ from __future__ import annotations
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-import ontology
-from extract.records import DocumentRecord
-from kg import iris
-from kg.concept_linker import CONCEPT_NS, default_linker
-from kg.iris import PKG
+from perfkg import ontology
+from perfkg.extract.records import DocumentRecord
+from perfkg.kg import iris
+from perfkg.kg.concept_linker import CONCEPT_NS, default_linker
+from perfkg.kg.iris import PKG
 
 CONCEPT_GRAPH = iris.GRAPH["concepts"]
 CONCEPT_PREFIX = "pkc"

@@ -34,10 +34,10 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from extract.records import Indicator
-from extract.target_values import parse_target_value
-from extract.text_normalise import compact, to_simplified
-from kg.units import unit_info
+from perfkg.extract.records import Indicator
+from perfkg.extract.target_values import parse_target_value
+from perfkg.extract.text_normalise import compact, to_simplified
+from perfkg.kg.units import unit_info
 
 CONCEPT_NS = "https://w3id.org/perfkg/concept/"
 MEASURE_TYPES = ("rate", "count", "amount", "per_capita_amount", "amount_per_unit", "duration", "qualitative")
@@ -87,7 +87,7 @@ def normalise_name(name: str | None) -> str:
 
 
 def _data(name: str) -> Traversable:
-    return resources.files("kg").joinpath("data", name)
+    return resources.files("perfkg.kg").joinpath("data", name)
 
 
 def _read_jsonl(source: Traversable) -> list[dict[str, Any]]:
@@ -123,7 +123,7 @@ class ConceptLinker:
         import spacy  # imported here: a second to import, and only graph building needs it
 
         if scheme_ttl is None:
-            scheme_ttl = resources.files("ontology").joinpath("concepts.ttl").read_text(encoding="utf-8")
+            scheme_ttl = resources.files("perfkg.ontology").joinpath("concepts.ttl").read_text(encoding="utf-8")
         self.labels, self.broader = read_concept_scheme(scheme_ttl)
         self.nlp = spacy.blank("zh")  # default segmenter "char": one token per character
         self._patterns = self._read_patterns()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from extract.records import Flag
+from perfkg.extract.records import Flag
 
 LEVELS = ("province", "city", "county")
 

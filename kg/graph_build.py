@@ -13,12 +13,12 @@ from decimal import Decimal
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, XSD
 
-from extract.records import DocumentRecord, Flag, Indicator, Project
-from extract.vocabulary import standard_level1, standard_level2
-from kg import concept_graph, divisions, iris, unit_graph, units
-from kg.framework_scheme import framework_graph
-from kg.iris import PKG
-from kg.provenance import DocumentProvenance, add_provenance
+from perfkg.extract.records import DocumentRecord, Flag, Indicator, Project
+from perfkg.extract.vocabulary import standard_level1, standard_level2
+from perfkg.kg import concept_graph, divisions, iris, unit_graph, units
+from perfkg.kg.framework_scheme import framework_graph
+from perfkg.kg.iris import PKG
+from perfkg.kg.provenance import DocumentProvenance, add_provenance
 
 Enricher = Callable[[Dataset, DocumentRecord], None]
 ENRICHERS: tuple[Enricher, ...] = (concept_graph.link_document,)

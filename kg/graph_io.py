@@ -11,8 +11,8 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from extract.serialise import write_atomic
-from kg import iris
+from perfkg.extract.serialise import write_atomic
+from perfkg.kg import iris
 
 FORMATS = ("ttl", "nt", "jsonld", "trig", "nq")
 _RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}

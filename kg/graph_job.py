@@ -10,14 +10,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.pipeline import expand_paths, extract_paths
-from extract.records import DocumentRecord
-from extract.file_names import shown
-from kg import graph_io, iris
-from kg.graph_build import build_dataset
-from kg.graph_read import summary
-from kg.provenance import DocumentProvenance, build_time, document_provenance
-from kg.validate import ValidationReport, validate
+from perfkg.extract.pipeline import expand_paths, extract_paths
+from perfkg.extract.records import DocumentRecord
+from perfkg.extract.file_names import shown
+from perfkg.kg import graph_io, iris
+from perfkg.kg.graph_build import build_dataset
+from perfkg.kg.graph_read import summary
+from perfkg.kg.provenance import DocumentProvenance, build_time, document_provenance
+from perfkg.kg.validate import ValidationReport, validate
 
 
 @dataclass
@@ -83,7 +83,7 @@ def _owner_of(ds, records: list[DocumentRecord]) -> dict[str, DocumentRecord]:
 def _line_of(ds, node: str) -> int | None:
     from rdflib import URIRef
 
-    from kg.iris import PKG
+    from perfkg.kg.iris import PKG
 
     value = ds.value(URIRef(node.strip("<>")), PKG.lineStart) if node.startswith("<") else None
     return int(value) if value is not None else None

@@ -10,8 +10,8 @@ from collections import defaultdict
 
 from rdflib import Dataset, Literal
 
-from extract.records import DocumentRecord, Flag, Indicator, Project
-from kg.iris import PKG
+from perfkg.extract.records import DocumentRecord, Flag, Indicator, Project
+from perfkg.kg.iris import PKG
 
 _PREFIXES = f"""PREFIX pkg: <{PKG}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import Graph
 
-from kg.view_facts import (IndicatorFacts, ProjectFacts, ViewSelectionError, read_projects, select_bureau,
+from perfkg.kg.view_facts import (IndicatorFacts, ProjectFacts, ViewSelectionError, read_projects, select_bureau,
                            select_concept, select_project)
 
 DEFAULT_MAX_NODES = 250
@@ -271,7 +271,7 @@ def _narrower_or_self(graph: Graph, iri: str) -> set[str]:
     from rdflib import URIRef
     from rdflib.namespace import SKOS
 
-    from kg.view_facts import union_graph
+    from perfkg.kg.view_facts import union_graph
 
     union = union_graph(graph)
     out, todo = {iri}, [URIRef(iri)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph
 
-from kg.query_library import QueryRows, parse_query, run_query
+from perfkg.kg.query_library import QueryRows, parse_query, run_query
 
 COLUMNS = ("bureau", "division_code", "year", "project", "project_code", "kind", "level1", "level2", "indicator",
            "concept", "concept_label", "comparator", "number", "unit", "normalised_number", "normalised_unit",

@@ -22,9 +22,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from extract.records import DocumentRecord
-from kg import iris
-from kg.iris import ID, PKG
+from perfkg.extract.records import DocumentRecord
+from perfkg.kg import iris
+from perfkg.kg.iris import ID, PKG
 
 SIDECAR_SUFFIX = ".json"
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|\\^`]+$")
@@ -68,7 +68,7 @@ def build_time() -> datetime:
 
 def reader_name(path: Path) -> str | None:
     """The container reader that reads a file (pdf, xlsx, xls, docx, html), ``text`` for plain text."""
-    from extract import containers
+    from perfkg.extract import containers
 
     try:
         data = path.read_bytes()

@@ -45,7 +45,7 @@ def refuse_remote(text: str, source: str, allow: bool = False) -> None:
         return
     found = remote_parts(text)
     if found:
-        from kg.query_library import QueryError
+        from perfkg.kg.query_library import QueryError
 
         raise QueryError(f"{source}: " + REFUSAL.format(what=", ".join(found)))
 
@@ -64,7 +64,7 @@ def install() -> None:
 
 def execute(graph, text: str, source: str, init: dict | None = None, allow_service: bool = False):
     """``graph.query`` with its rows materialised; every failure is a QueryError naming ``source``."""
-    from kg.query_library import QueryError
+    from perfkg.kg.query_library import QueryError
 
     refuse_remote(text, source, allow_service)
     token = _ALLOW.set(allow_service)

@@ -32,8 +32,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 from rdflib.query import Result
 
-from kg import query_guard
-from kg.concept_linker import CONCEPT_NS
+from perfkg.kg import query_guard
+from perfkg.kg.concept_linker import CONCEPT_NS
 
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "concept", "bureau", "population")
 # where the names a bureau or population parameter is matched against come from (for "did you mean")
@@ -125,7 +125,7 @@ def parse_query(text: str, name: str, source: str, require_title: bool = True) -
 
 def list_queries() -> list[NamedQuery]:
     """The packaged named queries, by name."""
-    files = sorted((f for f in resources.files("queries").iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
+    files = sorted((f for f in resources.files("perfkg.queries").iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
     return [parse_query(f.read_text(encoding="utf-8"), f.name[:-3], f"queries/{f.name}") for f in files]
 
 

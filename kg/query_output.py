@@ -7,9 +7,9 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from extract.csv_safe import csv_text
-from kg.query_library import QueryRows
-from kg.table_export import cell_text  # noqa: F401  (one spelling of a result value, re-exported)
+from perfkg.extract.csv_safe import csv_text
+from perfkg.kg.query_library import QueryRows
+from perfkg.kg.table_export import cell_text  # noqa: F401  (one spelling of a result value, re-exported)
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 
@@ -60,7 +60,7 @@ def render(result: QueryRows, fmt: str, raw: bool = False, excel: bool = False) 
     if fmt == "csv":
         return as_csv(result, raw=raw, excel=excel)
     if fmt in ("tsv", "xlsx"):
-        from kg.table_export import render_table
+        from perfkg.kg.table_export import render_table
 
         return render_table(result.columns, result.rows, fmt, bom=excel, raw=raw)
     return {"table": as_table, "json": as_json}[fmt](result)

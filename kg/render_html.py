@@ -23,8 +23,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 from pyvis.network import Network
 
-from extract.serialise import write_atomic
-from extract.vocabulary import framework
+from perfkg.extract.serialise import write_atomic
+from perfkg.extract.vocabulary import framework
 
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 STRUCTURAL_COLOUR = "#9aa5b1"
@@ -98,7 +98,7 @@ def to_pyvis(view: nx.DiGraph) -> Network:
 @functools.lru_cache(maxsize=1)
 def _page_template():
     env = Environment(autoescape=True, keep_trailing_newline=True)
-    text = resources.files("kg").joinpath("data/view_page.html").read_text(encoding="utf-8")
+    text = resources.files("perfkg.kg").joinpath("data/view_page.html").read_text(encoding="utf-8")
     return env.from_string(text)
 
 

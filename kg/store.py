@@ -15,8 +15,8 @@ from typing import Protocol
 
 from rdflib import Dataset
 
-from extract.records import DocumentRecord
-from kg import graph_build, graph_io, iris, query_guard
+from perfkg.extract.records import DocumentRecord
+from perfkg.kg import graph_build, graph_io, iris, query_guard
 
 Row = tuple[str | None, ...]
 

@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from extract.csv_safe import EXCEL_BOM, neutralise
-from extract.serialise import write_atomic
+from perfkg.extract.csv_safe import EXCEL_BOM, neutralise
+from perfkg.extract.serialise import write_atomic
 
 TABLE_FORMATS = ("csv", "tsv", "json", "xlsx", "parquet")
 BOM = EXCEL_BOM

@@ -16,8 +16,8 @@ from functools import lru_cache
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg import iris, units
-from kg.iris import PKG
+from perfkg.kg import iris, units
+from perfkg.kg.iris import PKG
 
 QUDT = Namespace("http://qudt.org/schema/qudt/")
 UNITS_GRAPH = iris.GRAPH["units"]
@@ -27,7 +27,7 @@ Triple = tuple[URIRef, URIRef, object]
 
 
 def _decimal(value: Decimal) -> Literal:
-    from kg.graph_build import decimal_literal
+    from perfkg.kg.graph_build import decimal_literal
 
     return decimal_literal(value)
 

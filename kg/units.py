@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from extract.text_normalise import compact
+from perfkg.extract.text_normalise import compact
 
 RATIO_LABEL = "1"  # the normalised unit of percentages: a plain ratio
 PKU = "https://w3id.org/perfkg/unit/"
@@ -75,7 +75,7 @@ class UnitInfo:
 
 @functools.lru_cache(maxsize=1)
 def _data() -> dict:
-    return json.loads(resources.files("kg").joinpath("data/units.json").read_text(encoding="utf-8"))
+    return json.loads(resources.files("perfkg.kg").joinpath("data/units.json").read_text(encoding="utf-8"))
 
 
 def _expand(curie: str | None) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-import ontology
+from perfkg import ontology
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from decimal import Decimal
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from extract.vocabulary import standard_level1
-from kg.iris import PKG
-from kg.query_library import QueryUsageError, resolve_concept
+from perfkg.extract.vocabulary import standard_level1
+from perfkg.kg.iris import PKG
+from perfkg.kg.query_library import QueryUsageError, resolve_concept
 
 
 UNCLASSIFIED = "未分级"  # level-1 group of indicators printed without a level-1 name

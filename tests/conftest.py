@@ -14,7 +14,7 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "examples" / "documents"
 @pytest.fixture(scope="session")
 def seed_records():
     """The extractor's current records of every seed document, in file order."""
-    from extract.pipeline import extract_paths
+    from perfkg.extract.pipeline import extract_paths
 
     outcomes = list(extract_paths([SEED_DIR]))
     assert outcomes and all(o.error is None for o in outcomes), [o.error for o in outcomes]
@@ -24,6 +24,6 @@ def seed_records():
 @pytest.fixture(scope="session")
 def seed_dataset(seed_records):
     """The rdflib Dataset built from ``seed_records`` (do not add to or remove from it)."""
-    from kg.graph_build import build_dataset
+    from perfkg.kg.graph_build import build_dataset
 
     return build_dataset(seed_records)

@@ -11,7 +11,7 @@ import unicodedata
 
 import opencc
 
-from extract.vocabulary import header_role
+from perfkg.extract.vocabulary import header_role
 
 
 def _table_cells(line: str) -> list[str] | None:

@@ -195,9 +195,9 @@ def probe(path: Path) -> dict:
     import resource
     import traceback
 
-    from extract.pipeline import extract_document
-    from extract.reader import ReadError
-    from extract.serialise import records_to_json
+    from perfkg.extract.pipeline import extract_document
+    from perfkg.extract.reader import ReadError
+    from perfkg.extract.serialise import records_to_json
 
     def cpu() -> float:
         usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Literal
 
-from kg import graph_job
-from kg.cli import cli
-from kg.graph_io import load_dataset, union_graph
-from kg.graph_read import read_records
-from kg.iris import PKG
+from perfkg.kg import graph_job
+from perfkg.kg.cli import cli
+from perfkg.kg.graph_io import load_dataset, union_graph
+from perfkg.kg.graph_read import read_records
+from perfkg.kg.iris import PKG
 from tests.conftest import SEED_DIR
 
 SUMMARY = re.compile(r"(\d+) documents, (\d+) bureaus, (\d+) projects, (\d+) indicators, (\d+) triples")

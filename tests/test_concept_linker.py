@@ -9,10 +9,10 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
-from extract.records import DocumentRecord, Indicator
-from kg import concept_graph, iris
-from kg.concept_linker import CONCEPT_NS, ConceptLinker, default_linker, normalise_name
-from kg.iris import PKG
+from perfkg.extract.records import DocumentRecord, Indicator
+from perfkg.kg import concept_graph, iris
+from perfkg.kg.concept_linker import CONCEPT_NS, ConceptLinker, default_linker, normalise_name
+from perfkg.kg.iris import PKG
 
 GOLD_DIR = Path(__file__).parent / "data" / "gold"
 
@@ -24,7 +24,7 @@ def gold_records() -> list[DocumentRecord]:
 
 
 def concepts_of(name, level1=None, level2=None, value=None):
-    from extract.target_values import parse_target_value
+    from perfkg.extract.target_values import parse_target_value
 
     parsed = parse_target_value(value)
     tags = default_linker().tag(name, level1, level2, parsed.value, parsed.num, parsed.unit)
@@ -186,7 +186,7 @@ def test_enricher_writes_links_into_the_document_graph(seed_dataset, seed_record
 
 
 def test_reingesting_a_document_rewrites_its_links(seed_records):
-    from kg.graph_build import add_document, build_dataset
+    from perfkg.kg.graph_build import add_document, build_dataset
 
     ds = build_dataset(seed_records[:1])
     before = len(ds)
@@ -195,7 +195,7 @@ def test_reingesting_a_document_rewrites_its_links(seed_records):
 
 
 def test_a_malformed_pattern_file_names_file_and_line(tmp_path):
-    from kg.concept_linker import _read_jsonl
+    from perfkg.kg.concept_linker import _read_jsonl
 
     bad = tmp_path / "patterns.jsonl"
     bad.write_text('{"concept": "timeliness", "pattern": "及时率", "confidence": 0.8}\n{"concept": \n', encoding="utf-8")

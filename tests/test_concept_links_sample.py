@@ -5,8 +5,8 @@ import csv
 import json
 from pathlib import Path
 
-from extract.records import DocumentRecord
-from kg.concept_linker import default_linker
+from perfkg.extract.records import DocumentRecord
+from perfkg.kg.concept_linker import default_linker
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "concept_links_sample.csv"

@@ -15,9 +15,9 @@ from document_variants import (
     as_wide_space_aligned, typeset_gold, with_page_breaks, with_shifted_rows, with_units_in_own_cell,
     without_group_header,
 )
-from extract.evaluation import evaluate, load_gold
-from extract.pipeline import extract_document
-from extract.records import DocumentRecord
+from perfkg.extract.evaluation import evaluate, load_gold
+from perfkg.extract.pipeline import extract_document
+from perfkg.extract.records import DocumentRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {p.name[:3]: p for p in (ROOT / "examples" / "documents").glob("*.txt")}

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from container_render import write_docx, write_html, write_xlsx
-from extract.records import load_records
-from kg.cli import cli
+from perfkg.extract.records import load_records
+from perfkg.kg.cli import cli
 from pdf_printing import CHROMIUM, print_pdf
 
 ROOT = Path(__file__).resolve().parent
@@ -55,7 +55,7 @@ def test_mixed_directory_extracts_every_good_file_and_names_each_bad_one(tmp_pat
 
 @pytest.mark.parametrize("suffix", [".pdf", ".xlsx", ".xls", ".docx", ".xlsm"])
 def test_directories_pick_up_container_files(tmp_path, suffix):
-    from extract.pipeline import expand_paths
+    from perfkg.extract.pipeline import expand_paths
 
     (tmp_path / f"a{suffix}").write_bytes(b"x")
     assert [p.name for p in expand_paths([tmp_path])] == [f"a{suffix}"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from extract.reader import ReadError, read_source
+from perfkg.extract.reader import ReadError, read_source
 
 
 def make_document(path: Path) -> Path:

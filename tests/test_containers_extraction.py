@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from container_render import write_docx, write_html, write_xlsx
-from extract.evaluation import evaluate, load_gold
-from extract.pipeline import extract_document
+from perfkg.extract.evaluation import evaluate, load_gold
+from perfkg.extract.pipeline import extract_document
 
 DATA = Path(__file__).parent / "data"
 GOLD = load_gold(DATA / "gold") + load_gold(DATA / "dev" / "gold")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.reader import read_source
+from perfkg.extract.reader import read_source
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某某县卫生健康局2025年部门预算</title>
 <style>td { border: 1px solid #000 }</style><script>var x = "<td>not a cell</td>";</script></head>
@@ -83,7 +83,7 @@ def test_gb18030_page_saved_as_txt_is_sniffed_as_html(tmp_path):
 
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<table></table>", "<tr><td>x"])
 def test_degenerate_pages_do_not_raise_tracebacks(tmp_path, html):
-    from extract.reader import ReadError
+    from perfkg.extract.reader import ReadError
 
     try:
         read(tmp_path, html)
@@ -92,7 +92,7 @@ def test_degenerate_pages_do_not_raise_tracebacks(tmp_path, html):
 
 
 def test_deep_nesting_is_read_or_refused_never_dropped_silently(tmp_path):
-    from extract.reader import ReadError
+    from perfkg.extract.reader import ReadError
 
     page = "<html><body>{open}x{close}<table><tr><td>一级指标</td></tr></table></body></html>"
     doc = read(tmp_path, page.format(open="<div>" * 400, close="</div>" * 400))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from extract.reader import ReadError, read_source
+from perfkg.extract.reader import ReadError, read_source
 from pdf_printing import CHROMIUM, print_pdf
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed by `make test` (browser target)")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from container_render import expected_grids, table_specs, write_docx, write_html, write_xlsx
-from extract.reader import read_source
+from perfkg.extract.reader import read_source
 
 DATA = Path(__file__).resolve().parent / "data"
 GOLDS = sorted((DATA / "gold").glob("*.json")) + sorted((DATA / "dev" / "gold").glob("*.json"))

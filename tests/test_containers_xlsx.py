@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from extract.containers.number_format import format_value
-from extract.reader import ReadError, read_source
+from perfkg.extract.containers.number_format import format_value
+from perfkg.extract.reader import ReadError, read_source
 
 DEV_XLSX = Path(__file__).resolve().parent / "data" / "dev" / "xlsx"
 X01 = DEV_XLSX / "x01_zhanjiang-rensheju-2024-zhengti.xlsx"
@@ -187,7 +187,7 @@ def test_xls_workbook_reads_merges_and_number_formats(tmp_path):
 
 
 def test_ole2_file_that_is_no_workbook_says_what_it_is(tmp_path):
-    from extract.containers import OLE2_MAGIC
+    from perfkg.extract.containers import OLE2_MAGIC
 
     bad = tmp_path / "old.doc"
     bad.write_bytes(OLE2_MAGIC + b"\0" * 600)

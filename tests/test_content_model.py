@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from extract import content_model, content_training
-from extract.content_model import ROLES, document_features, model_summary, tag_tokens
-from extract.records import load_records
-from extract.tokens import tokenise_lines
+from perfkg.extract import content_model, content_training
+from perfkg.extract.content_model import ROLES, document_features, model_summary, tag_tokens
+from perfkg.extract.records import load_records
+from perfkg.extract.tokens import tokenise_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ["项目名称\t城乡居民培训补助", "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t培训人数\t≥1200人次",
@@ -39,8 +39,8 @@ def test_a_plain_table_is_tagged_by_role():
 def test_gold_aligns_to_the_tokens_of_a_seed():
     doc = ROOT / "examples/documents/000_5f7560c24654454f.txt"
     raw = json.loads((ROOT / "tests/data/gold/000_5f7560c24654454f.json").read_text(encoding="utf-8"))
-    from extract.pipeline import source_rows
-    from extract.tokens import tokenise_rows
+    from perfkg.extract.pipeline import source_rows
+    from perfkg.extract.tokens import tokenise_rows
 
     tokens = tokenise_rows(source_rows(doc))
     labels, placed = content_training.label_document(tokens, load_records(raw)[0], raw)

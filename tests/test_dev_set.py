@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.evaluation import evaluate, load_gold
-from extract.evaluation_scores import Evaluation
-from extract.pipeline import extract_document
+from perfkg.extract.evaluation import evaluate, load_gold
+from perfkg.extract.evaluation_scores import Evaluation
+from perfkg.extract.pipeline import extract_document
 
 DEV = Path(__file__).parent / "data" / "dev"
 DOCUMENTS = sorted((DEV / "docs").glob("*.txt")) + sorted((DEV / "xlsx").glob("*.xlsx"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from perfkg.kg.cli import cli
 
 GOLD_DIR = Path(__file__).resolve().parent / "data" / "gold"
 SEED_004 = Path(__file__).resolve().parent.parent / "examples" / "documents" / "004_0a8a22fa5a2243d7.txt"

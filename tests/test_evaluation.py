@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from extract.evaluation import evaluate, name_key, value_agrees, value_key
-from extract.records import DocumentRecord, Indicator
+from perfkg.extract.evaluation import evaluate, name_key, value_agrees, value_key
+from perfkg.extract.records import DocumentRecord, Indicator
 
 
 def ind(level3: str, value: str | None, op: str | None = None, num: float | None = None, unit: str | None = None,

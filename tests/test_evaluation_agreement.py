@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from perfkg.kg.cli import cli
 
 TESTS = Path(__file__).resolve().parent
 SEED_GOLD = TESTS / "data" / "gold"
@@ -67,7 +67,7 @@ def seed_predictions(seed_records) -> list[Doc]:
 
 @pytest.fixture(scope="module")
 def dev_predictions() -> list[Doc]:
-    from extract.pipeline import extract_paths
+    from perfkg.extract.pipeline import extract_paths
 
     return [o.record.to_dict() for o in extract_paths([DEV_DOCS]) if o.error is None]
 

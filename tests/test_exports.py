@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.graph_io import write_graph
-from kg.graph_views import bureau_view
-from kg.indicator_table import COLUMNS
+from perfkg.kg.cli import cli
+from perfkg.kg.graph_io import write_graph
+from perfkg.kg.graph_views import bureau_view
+from perfkg.kg.indicator_table import COLUMNS
 
 CHROMIUM = Path("/usr/bin/chromium")
 BUREAU = "漳州市医疗保障局"
@@ -97,8 +97,8 @@ def test_viz_refuses_several_bureaus_instead_of_drawing_one(graph_file, tmp_path
 
 
 def test_viz_concept_draws_what_compare_finds(graph_file, tmp_path, seed_dataset):
-    from kg.concept_compare import compare_concept
-    from kg.graph_views import concept_view
+    from perfkg.kg.concept_compare import compare_concept
+    from perfkg.kg.graph_views import concept_view
 
     view = concept_view(seed_dataset, "满意度", max_nodes=10_000)
     indicators = sum(1 for _, d in view.nodes(data=True) if d["kind"] == "indicator")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract.records import load_records
-from extract.serialise import CSV_COLUMNS
-from kg.cli import cli
+from perfkg.extract.records import load_records
+from perfkg.extract.serialise import CSV_COLUMNS
+from perfkg.kg.cli import cli
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "examples" / "documents"
 SEED = DOCUMENTS / "000_5f7560c24654454f.txt"
@@ -165,7 +165,7 @@ def test_unwritable_output_is_an_error_not_a_traceback(tmp_path):
 
 
 def test_a_parser_failure_names_the_document_and_the_rest_is_written(tmp_path, monkeypatch):
-    from extract import pipeline
+    from perfkg.extract import pipeline
 
     real = pipeline.extract_document
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.limits import Limits
-from extract.reader import ReadError, decode_text
-from extract.workers import run_isolated
+from perfkg.extract.limits import Limits
+from perfkg.extract.reader import ReadError, decode_text
+from perfkg.extract.workers import run_isolated
 from tests.fuzz_mutations import OPERATORS, mutate, probe, seeds
 
 CPU_BUDGET_S = 5.0

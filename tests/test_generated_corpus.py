@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 
-from extract.evaluation import evaluate
-from extract.pipeline import extract_text
-from extract.records import load_records
-from extract.synth import generate
+from perfkg.extract.evaluation import evaluate
+from perfkg.extract.pipeline import extract_text
+from perfkg.extract.records import load_records
+from perfkg.extract.synth import generate
 
 DOCUMENTS = 2000
 

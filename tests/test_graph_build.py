@@ -14,17 +14,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-import ontology
-from extract.records import DocumentRecord, Flag, Indicator, Project
-from extract.vocabulary import framework
-from kg import iris, units
-from kg.divisions import resolve
-from kg.framework_scheme import framework_graph
-from kg.graph_build import add_document, build_dataset, decimal_literal, remove_document
-from kg.graph_io import load_dataset, serialise, union_graph, write_graph
-from kg.graph_read import read_records, summary
-from kg.iris import PKG
-from kg.validate import validate
+from perfkg import ontology
+from perfkg.extract.records import DocumentRecord, Flag, Indicator, Project
+from perfkg.extract.vocabulary import framework
+from perfkg.kg import iris, units
+from perfkg.kg.divisions import resolve
+from perfkg.kg.framework_scheme import framework_graph
+from perfkg.kg.graph_build import add_document, build_dataset, decimal_literal, remove_document
+from perfkg.kg.graph_io import load_dataset, serialise, union_graph, write_graph
+from perfkg.kg.graph_read import read_records, summary
+from perfkg.kg.iris import PKG
+from perfkg.kg.validate import validate
 
 HOSTILE = '<script>alert("x")</script> #?/%&'
 SAFE_IRI = re.compile(r"^[A-Za-z0-9:/._~%#-]+$")
@@ -81,8 +81,8 @@ def test_two_builds_are_isomorphic_with_the_same_iris(seed_records, seed_dataset
 def test_serialisation_is_byte_identical_across_processes(tmp_path):
     # Different hash seeds change set and dict iteration; the output must not change.
     script = ("import hashlib, sys\nfrom tests.conftest import SEED_DIR\n"
-              "from extract.pipeline import extract_paths\nfrom kg.graph_build import build_dataset\n"
-              "from kg.graph_io import serialise\n"
+              "from perfkg.extract.pipeline import extract_paths\nfrom kg.graph_build import build_dataset\n"
+              "from perfkg.kg.graph_io import serialise\n"
               "ds = build_dataset([o.record for o in extract_paths([SEED_DIR])])\n"
               "print(' '.join(hashlib.sha256(serialise(ds, f).encode()).hexdigest() for f in sys.argv[1:]))\n")
     root = Path(__file__).resolve().parent.parent
@@ -243,7 +243,7 @@ def test_decimal_literals_are_canonical_and_exact():
 
 def test_framework_turtle_agrees_with_framework_json():
     shipped = Graph().parse(data=ontology.path("framework.ttl").read_text(encoding="utf-8"), format="turtle")
-    assert isomorphic(shipped, framework_graph()), "run `python -m kg.framework_scheme` to regenerate"
+    assert isomorphic(shipped, framework_graph()), "run `python -m perfkg.kg.framework_scheme` to regenerate"
     data = framework()
     for name, entry in data["level2"].items():
         broader = shipped.value(iris.framework_concept_iri(2, name), SKOS.broader)
@@ -252,7 +252,7 @@ def test_framework_turtle_agrees_with_framework_json():
 
 
 def test_indicators_link_standard_levels_and_keep_printed_ones(seed_records, seed_dataset):
-    from extract.vocabulary import standard_level1, standard_level2
+    from perfkg.extract.vocabulary import standard_level1, standard_level2
 
     rows = seed_dataset.query("""
         PREFIX pkg: <https://w3id.org/perfkg/ns#>
@@ -297,7 +297,7 @@ def test_every_pkg_term_used_is_declared_with_labels_and_comment(seed_dataset):
 
 
 def test_self_evaluation_results_and_weights_survive_the_round_trip():
-    from extract.pipeline import extract_document
+    from perfkg.extract.pipeline import extract_document
 
     fixture = Path(__file__).parent / "data" / "layouts" / "self_evaluation.txt"
     record = extract_document(fixture)

@@ -5,12 +5,12 @@ import pyoxigraph
 import pytest
 from rdflib.compare import isomorphic
 
-from kg import iris
-from kg.graph_build import build_dataset
-from kg.graph_io import (FORMATS, GraphFileError, load_dataset, load_oxigraph, serialise, union_graph,
+from perfkg.kg import iris
+from perfkg.kg.graph_build import build_dataset
+from perfkg.kg.graph_io import (FORMATS, GraphFileError, load_dataset, load_oxigraph, serialise, union_graph,
                          write_graph)
-from kg.graph_read import read_records
-from kg.store import MemoryStore, OxigraphStore, open_store
+from perfkg.kg.graph_read import read_records
+from perfkg.kg.store import MemoryStore, OxigraphStore, open_store
 
 COUNT_INDICATORS = """PREFIX pkg: <https://w3id.org/perfkg/ns#>
 SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a pkg:Indicator }"""

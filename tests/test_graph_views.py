@@ -9,10 +9,10 @@ import networkx as nx
 import pytest
 from rdflib import URIRef
 
-from extract.records import DocumentRecord, Indicator, Project, load_records
-from kg import iris
-from kg.graph_build import build_dataset
-from kg.graph_views import ViewSelectionError, build_view, bureau_view, concept_view, project_view
+from perfkg.extract.records import DocumentRecord, Indicator, Project, load_records
+from perfkg.kg import iris
+from perfkg.kg.graph_build import build_dataset
+from perfkg.kg.graph_views import ViewSelectionError, build_view, bureau_view, concept_view, project_view
 
 DATA = Path(__file__).parent / "data" / "views"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from extract.evaluation import evaluate
-from extract.evaluation_scores import Evaluation
-from extract.pipeline import extract_document
-from extract.records import load_records
+from perfkg.extract.evaluation import evaluate
+from perfkg.extract.evaluation_scores import Evaluation
+from perfkg.extract.pipeline import extract_document
+from perfkg.extract.records import load_records
 
 DATA = Path(__file__).parent / "data" / "layouts"
 EXPECTED = sorted(DATA.glob("*.expected.json"))

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from extract.pipeline import expand_paths, extract_paths
-from kg.cli import cli
+from perfkg.extract.pipeline import expand_paths, extract_paths
+from perfkg.kg.cli import cli
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "documents"
 
@@ -36,7 +36,7 @@ def test_cli_jobs_option_gives_the_same_output(tmp_path) -> None:
 
 
 def test_a_decoder_failure_on_one_document_keeps_the_other_documents(monkeypatch, tmp_path) -> None:
-    import extract.pipeline as pipeline
+    import perfkg.extract.pipeline as pipeline
 
     original = pipeline.decode
     calls = []

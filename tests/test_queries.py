@@ -16,13 +16,13 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-import ontology
-from extract.records import DocumentRecord
-from extract.vocabulary import framework, standard_level1, standard_level2
-from kg.concept_linker import CONCEPT_NS, default_linker
-from kg.divisions import resolve
-from kg.graph_build import build_dataset
-from kg.query_library import (QueryError, QueryUsageError, bindings, list_queries, load_query, parse_query,
+from perfkg import ontology
+from perfkg.extract.records import DocumentRecord
+from perfkg.extract.vocabulary import framework, standard_level1, standard_level2
+from perfkg.kg.concept_linker import CONCEPT_NS, default_linker
+from perfkg.kg.divisions import resolve
+from perfkg.kg.graph_build import build_dataset
+from perfkg.kg.query_library import (QueryError, QueryUsageError, bindings, list_queries, load_query, parse_query,
                               run_query)
 
 DATA = Path(__file__).parent / "data"
@@ -319,7 +319,7 @@ def test_every_named_query_gives_the_same_rows_on_pyoxigraph(seed_gold):
     """Standard SPARQL: the same answers on pyoxigraph (union default graph, parameters substituted)."""
     import pyoxigraph as ox
 
-    from kg.graph_io import serialise
+    from perfkg.kg.graph_io import serialise
 
     _, ds = seed_gold
     store = ox.Store()
@@ -418,7 +418,7 @@ def test_ask_and_construct_queries(tmp_path, seed_gold):
 def test_queries_see_every_named_graph_of_a_dataset_without_union_default(seed_gold):
     from rdflib import Dataset
 
-    from kg.graph_io import serialise
+    from perfkg.kg.graph_io import serialise
 
     _, ds = seed_gold
     plain = Dataset()  # default_union=False: the default graph alone is empty

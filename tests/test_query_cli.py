@@ -8,9 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.graph_io import write_graph
-from kg.query_library import list_queries
+from perfkg.kg.cli import cli
+from perfkg.kg.graph_io import write_graph
+from perfkg.kg.query_library import list_queries
 
 INJECTION = '" } UNION { ?s ?p ?o } #'
 

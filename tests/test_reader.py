@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.reader import ReadError, decode_bytes, read_document
+from perfkg.extract.reader import ReadError, decode_bytes, read_document
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "documents" / "000_5f7560c24654454f.txt"
 TEXT = "临沂市罗庄区医疗保障局\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t参保人数\t≥ 67282 人\n"
@@ -102,7 +102,7 @@ def test_short_texts_decode_in_every_encoding(text, encoding):
 
 
 def test_html_page_tables_become_tab_rows_with_merged_cells_blank(tmp_path):
-    from extract.reader import read_document
+    from perfkg.extract.reader import read_document
 
     page = tmp_path / "page.html"
     page.write_text("<p>标题</p><script>var a='<tr>';</script><table><tr><td rowspan='2'>产出指标</td>"
@@ -112,7 +112,7 @@ def test_html_page_tables_become_tab_rows_with_merged_cells_blank(tmp_path):
 
 
 def test_csv_export_rows_become_tab_rows(tmp_path):
-    from extract.reader import read_document
+    from perfkg.extract.reader import read_document
 
     sheet = tmp_path / "sheet.csv"
     sheet.write_text('一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,"参保\n人数",≥48万人\n', encoding="utf-8")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.cli import cli
+from perfkg.kg.cli import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -15,8 +15,8 @@ def test_every_cli_command_is_in_the_readme_with_an_example() -> None:
 
 
 def test_every_container_reader_and_content_role_is_in_the_readme() -> None:
-    from extract.containers import containers
-    from extract.content_model import ROLES
+    from perfkg.extract.containers import containers
+    from perfkg.extract.content_model import ROLES
 
     for c in containers():
         assert f"`{c.name}`" in README, f"container reader {c.name} missing from the README"
@@ -33,8 +33,8 @@ def test_every_named_query_is_in_the_readme_with_real_example_output(seed_datase
     import re
     import shlex
 
-    from kg.query_library import list_queries, run_query
-    from kg.query_output import cell_text
+    from perfkg.kg.query_library import list_queries, run_query
+    from perfkg.kg.query_output import cell_text
 
     start, end = README.index("<!-- section:queries -->"), README.index("<!-- /section:queries -->")
     section = README[start:end]
@@ -54,3 +54,22 @@ def test_every_named_query_is_in_the_readme_with_real_example_output(seed_datase
                 assert tuple(re.split(r" {2,}", line.strip())) in actual or any(
                     tuple(c for c in row if c) == tuple(re.split(r" {2,}", line.strip())) for row in actual), \
                     f"README example row of {query.name} is not a result on the seed graph: {line}"
+
+
+def test_python_examples_in_the_readme_run(tmp_path, monkeypatch) -> None:
+    """Every ```python block of the README's Python API section runs as written (from the repository root)."""
+    import os
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    start, end = README.index("<!-- section:python -->"), README.index("<!-- /section:python -->")
+    blocks = [b.split("```", 1)[0] for b in README[start:end].split("```python\n")[1:]]
+    assert blocks
+    for name in ("examples", "tests"):
+        os.symlink(root / name, tmp_path / name)
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+    assert (tmp_path / "out" / "bureau.html").stat().st_size > 1000
+    shutil.rmtree(tmp_path / "out")

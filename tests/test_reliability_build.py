@@ -11,12 +11,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from extract.records import DocumentRecord, Indicator, Project
-from kg import graph_job, iris
-from kg.cli import cli
-from kg.graph_io import load_dataset
-from kg.graph_read import read_records
-from kg.iris import PKG
+from perfkg.extract.records import DocumentRecord, Indicator, Project
+from perfkg.kg import graph_job, iris
+from perfkg.kg.cli import cli
+from perfkg.kg.graph_io import load_dataset
+from perfkg.kg.graph_read import read_records
+from perfkg.kg.iris import PKG
 
 DATA = Path(__file__).resolve().parent / "data" / "reliability"
 SEED = sorted((Path(__file__).resolve().parent.parent / "examples" / "documents").iterdir())[1]
@@ -157,7 +157,7 @@ def test_a_writer_killed_mid_write_leaves_a_temporary_that_the_next_write_remove
     child.wait()
     leftovers = [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
     assert leftovers and leftovers[0].startswith(".g.ttl.")
-    from extract.serialise import write_atomic
+    from perfkg.extract.serialise import write_atomic
 
     write_atomic("whole", out)
     assert sorted(os.listdir(tmp_path)) == ["g.ttl"] and out.read_text() == "whole"

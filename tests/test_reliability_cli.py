@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract import pipeline
-from kg.cli import cli
+from perfkg.extract import pipeline
+from perfkg.kg.cli import cli
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "documents"
 SEED = sorted(SEEDS.iterdir())[1]
@@ -123,7 +123,7 @@ def test_allow_service_lets_the_request_through(tmp_path, graph, endpoint):
 
 
 def test_the_word_service_in_a_string_or_comment_is_no_service():
-    from kg.query_guard import remote_parts
+    from perfkg.kg.query_guard import remote_parts
 
     assert remote_parts('# SERVICE\nSELECT ?s WHERE { ?s ?p "SERVICE from" . ?s pkg:from ?from }') == []
 
@@ -154,7 +154,7 @@ def test_extract_csv_neutralises_formulas_raw_keeps_them_excel_adds_a_bom(tmp_pa
 
 
 def test_query_and_compare_csv_neutralise_formulas(tmp_path):
-    from extract.csv_safe import neutralise
+    from perfkg.extract.csv_safe import neutralise
 
     assert [neutralise(v) for v in ("=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx", "-5", "+3.5", "≥90%")] == \
         ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", "-5", "+3.5", "≥90%"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from extract.checks import check_document
-from extract.pipeline import extract_document
-from extract.records import DocumentRecord, Indicator, Project
-from extract.serialise import records_to_csv, records_to_json, records_to_jsonl
-from extract.target_values import parse_quantity, parse_target_value
-from kg.cli import cli
+from perfkg.extract.checks import check_document
+from perfkg.extract.pipeline import extract_document
+from perfkg.extract.records import DocumentRecord, Indicator, Project
+from perfkg.extract.serialise import records_to_csv, records_to_json, records_to_jsonl
+from perfkg.extract.target_values import parse_quantity, parse_target_value
+from perfkg.kg.cli import cli
 
 CASE = Path(__file__).resolve().parent / "data" / "reliability" / "09_number_overflow_infinity.txt"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.pipeline import extract_document
-from extract.reader import ReadError, decode_text, read_source
+from perfkg.extract.pipeline import extract_document
+from perfkg.extract.reader import ReadError, decode_text, read_source
 
 DATA = Path(__file__).resolve().parent / "data" / "reliability"
 SEED = Path(__file__).resolve().parent.parent / "examples" / "documents" / "001_7457e2252370b02a.txt"

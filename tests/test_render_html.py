@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from extract.records import load_records
-from kg.graph_build import build_dataset
-from kg.graph_views import bureau_view, project_view
-from kg.render_html import (VIS_DIR, label_markup, notebook_frame, render_view, script_json, tooltip_html,
+from perfkg.extract.records import load_records
+from perfkg.kg.graph_build import build_dataset
+from perfkg.kg.graph_views import bureau_view, project_view
+from perfkg.kg.render_html import (VIS_DIR, label_markup, notebook_frame, render_view, script_json, tooltip_html,
                             write_view)
 
 DATA = Path(__file__).parent / "data" / "views"

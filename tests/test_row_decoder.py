@@ -1,6 +1,6 @@
 """The row decoder: tag sequences to projects and indicators by the table grammar (no model involved)."""
-from extract.row_decoder import clean_level3, decode
-from extract.tokens import tokenise_lines
+from perfkg.extract.row_decoder import clean_level3, decode
+from perfkg.extract.tokens import tokenise_lines
 
 
 def decoded(lines, tags):

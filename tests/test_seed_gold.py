@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.evaluation import evaluate, load_gold
-from extract.evaluation_scores import Evaluation
-from extract.pipeline import extract_document
+from perfkg.extract.evaluation import evaluate, load_gold
+from perfkg.extract.evaluation_scores import Evaluation
+from perfkg.extract.pipeline import extract_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "documents").glob("*.txt"))

@@ -5,11 +5,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from kg import iris
-from kg.framework_scheme import framework_graph
-from kg.graph_io import union_graph
-from kg.iris import PKG
-from kg.validate import validate
+from perfkg.kg import iris
+from perfkg.kg.framework_scheme import framework_graph
+from perfkg.kg.graph_io import union_graph
+from perfkg.kg.iris import PKG
+from perfkg.kg.validate import validate
 
 
 def test_seed_graph_conforms(seed_dataset):

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract.records import load_records
-from extract.synth import FAMILIES, generate, gold_json, write_corpus
-from extract.target_values import parse_target_value
-from extract.text_normalise import compact, to_simplified
-from kg.cli import cli
+from perfkg.extract.records import load_records
+from perfkg.extract.synth import FAMILIES, generate, gold_json, write_corpus
+from perfkg.extract.target_values import parse_target_value
+from perfkg.extract.text_normalise import compact, to_simplified
+from perfkg.kg.cli import cli
 
 N = 200
 SEED = 11
@@ -177,7 +177,7 @@ def test_no_dev_keeps_dev_strings_out():
 
 
 def test_labelled_cells_match_the_gold():
-    from extract.synth import generate_labelled
+    from perfkg.extract.synth import generate_labelled
 
     for name, text, gold, cells in generate_labelled(120, SEED):
         assert [c for c, _ in cells if c] and all(c for c, _ in cells)
@@ -216,7 +216,7 @@ def test_wide_summary_prints_groups_side_by_side(corpus):
 
 
 def test_title_only_names_are_printed_before_the_title_word():
-    from extract.synth import generate_labelled
+    from perfkg.extract.synth import generate_labelled
 
     seen = 0
     for name, text, gold, cells in generate_labelled(N, SEED):
@@ -236,7 +236,7 @@ def test_title_only_names_are_printed_before_the_title_word():
 
 def _column_tokens(line: str) -> list[tuple[int, str]]:
     """(display offset, text) of the cells of a space-aligned line (cells apart by two spaces or more)."""
-    from extract.synth.containers import display_width
+    from perfkg.extract.synth.containers import display_width
 
     out = []
     for m in re.finditer(r"\S+(?: \S+)*", line):
@@ -282,7 +282,7 @@ def test_wrapped_families_print_the_pieces_in_their_column(corpus):
 
 
 def test_twin_groups_come_in_three_layouts_and_the_gold_holds_the_annual_side(corpus):
-    from extract.synth import generate_labelled
+    from perfkg.extract.synth import generate_labelled
 
     layouts = set()
     for name, text, gold, cells in generate_labelled(N, SEED):
@@ -300,7 +300,7 @@ def test_twin_groups_come_in_three_layouts_and_the_gold_holds_the_annual_side(co
 
 
 def test_long_documents_keep_their_figures_apart_from_the_tables():
-    from extract.synth import generate_labelled
+    from perfkg.extract.synth import generate_labelled
 
     seen = own = 0
     for name, text, gold, cells in generate_labelled(N, SEED):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.target_values import looks_like_value, parse_target_value
+from perfkg.extract.target_values import looks_like_value, parse_target_value
 
 GOLD_DIR = Path(__file__).resolve().parent / "data" / "gold"
 

@@ -1,6 +1,6 @@
 """The cell splitters: what cuts a line into tokens, and what each token remembers."""
-from extract.source_model import SourceCell, SourceRow
-from extract.tokens import cut_glued, tokenise_lines, tokenise_rows
+from perfkg.extract.source_model import SourceCell, SourceRow
+from perfkg.extract.tokens import cut_glued, tokenise_lines, tokenise_rows
 
 
 def texts(lines):

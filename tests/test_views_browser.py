@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from extract.records import load_records
-from kg.graph_build import build_dataset
-from kg.graph_views import bureau_view, concept_view, project_view
-from kg.render_html import write_view
+from perfkg.extract.records import load_records
+from perfkg.kg.graph_build import build_dataset
+from perfkg.kg.graph_views import bureau_view, concept_view, project_view
+from perfkg.kg.render_html import write_view
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from extract.pipeline import extract_document
-from extract.records import DocumentRecord, Indicator, Project
-from kg import iris
-from kg.graph_build import build_dataset
-from kg.graph_views import project_view
-from kg.render_html import write_view
+from perfkg.extract.pipeline import extract_document
+from perfkg.extract.records import DocumentRecord, Indicator, Project
+from perfkg.kg import iris
+from perfkg.kg.graph_build import build_dataset
+from perfkg.kg.graph_views import project_view
+from perfkg.kg.render_html import write_view
 from tests.test_views_browser import browser, check_rendered  # noqa: F401 (the browser fixture)
 
 CASE = Path(__file__).resolve().parent / "data" / "reliability" / "10_view_labels_lt_amp_mangled.txt"

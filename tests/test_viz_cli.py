@@ -6,8 +6,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.graph_io import write_graph
+from perfkg.kg.cli import cli
+from perfkg.kg.graph_io import write_graph
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-import ontology
-from kg import units
-from kg.cli import cli
-from kg.graph_io import load_dataset, union_graph
-from kg.iris import FRAMEWORK_SCHEME, PKG
-from kg.unit_graph import QUDT
+from perfkg import ontology
+from perfkg.kg import units
+from perfkg.kg.cli import cli
+from perfkg.kg.graph_io import load_dataset, union_graph
+from perfkg.kg.iris import FRAMEWORK_SCHEME, PKG
+from perfkg.kg.unit_graph import QUDT
 from tests.conftest import SEED_DIR
 
 UNIT_NS = "http://qudt.org/vocab/unit/"
@@ -109,7 +109,7 @@ def test_every_term_used_in_a_built_graph_is_declared(union):
 def test_owl_rl_closure_finds_no_inconsistency(seed_records):
     import owlrl
 
-    from kg.graph_build import build_dataset
+    from perfkg.kg.graph_build import build_dataset
     g = union_graph(build_dataset(seed_records[:1]))
     g += Graph().parse(data=ontology.path("perfkg.ttl").read_text(encoding="utf-8"), format="turtle")
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(g)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from extract import pipeline
-from extract.limits import Limits
-from extract.workers import run_isolated
+from perfkg.extract import pipeline
+from perfkg.extract.limits import Limits
+from perfkg.extract.workers import run_isolated
 
 DATA = Path(__file__).resolve().parent / "data" / "reliability"
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "documents"
@@ -65,8 +65,8 @@ def test_a_document_over_the_memory_limit_is_one_error():
 
 
 def test_a_stalled_worker_is_stopped_by_the_wall_clock_guard(monkeypatch):
-    monkeypatch.setattr("extract.workers.WALL_GRACE_S", 1.0)
-    monkeypatch.setattr("extract.workers.WALL_FACTOR", 1)
+    monkeypatch.setattr("perfkg.extract.workers.WALL_GRACE_S", 1.0)
+    monkeypatch.setattr("perfkg.extract.workers.WALL_FACTOR", 1)
     out = _run(["sleep", "a"], jobs=1)
     assert out[0][0] == "error" and "wall clock" in out[0][1] and out[1] == ("ok", "a")
 

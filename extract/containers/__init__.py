@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-from extract.source_model import SourceDocument
+from perfkg.extract.source_model import SourceDocument
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound document: .xls, old .doc, encrypted OOXML
 
@@ -32,7 +32,7 @@ def _from_module(module: ModuleType) -> Container:
 
 def _registry() -> list[Container]:
     # Imported here: the readers import extract.reader, which imports this registry.
-    from extract.containers import docx, html, pdf, xls, xlsx
+    from perfkg.extract.containers import docx, html, pdf, xls, xlsx
 
     return [_from_module(m) for m in (pdf, xlsx, docx, xls, html)]
 

@@ -12,9 +12,9 @@ import re
 import zipfile
 from pathlib import Path
 
-from extract.containers.grid import DocumentBuilder, PlacedCell, cell_text, grid_rows
-from extract.reader import ReadError
-from extract.source_model import SourceDocument
+from perfkg.extract.containers.grid import DocumentBuilder, PlacedCell, cell_text, grid_rows
+from perfkg.extract.reader import ReadError
+from perfkg.extract.source_model import SourceDocument
 
 NAME = "docx"
 SUFFIXES = (".docx", ".docm", ".dotx")
@@ -26,7 +26,7 @@ _WRAPPERS = (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag")
 
 def sniff(data: bytes) -> bool:
     """A ZIP package with a document part (word/)."""
-    from extract.containers.xlsx import _zip_has
+    from perfkg.extract.containers.xlsx import _zip_has
 
     return _zip_has(data, "word/")
 

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from extract.source_model import SourceCell, SourceDocument, SourceRow
+from perfkg.extract.source_model import SourceCell, SourceDocument, SourceRow
 
 
 @dataclass

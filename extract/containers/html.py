@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from extract.containers.grid import DocumentBuilder, FlowCell, cell_text, grid_rows, place_flowing
-from extract.records import Flag
-from extract.reader import ReadError, decode_text
-from extract.source_model import SourceDocument
+from perfkg.extract.containers.grid import DocumentBuilder, FlowCell, cell_text, grid_rows, place_flowing
+from perfkg.extract.records import Flag
+from perfkg.extract.reader import ReadError, decode_text
+from perfkg.extract.source_model import SourceDocument
 
 NAME = "html"
 SUFFIXES = (".html", ".htm", ".xhtml")

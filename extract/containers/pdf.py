@@ -15,9 +15,9 @@ import re
 from bisect import bisect_left
 from pathlib import Path
 
-from extract.containers.grid import DocumentBuilder, PlacedCell, cell_text, grid_rows
-from extract.reader import ReadError
-from extract.source_model import SourceDocument, SourceRow
+from perfkg.extract.containers.grid import DocumentBuilder, PlacedCell, cell_text, grid_rows
+from perfkg.extract.reader import ReadError
+from perfkg.extract.source_model import SourceDocument, SourceRow
 
 NAME = "pdf"
 SUFFIXES = (".pdf",)

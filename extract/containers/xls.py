@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.containers import OLE2_MAGIC
-from extract.containers.grid import DocumentBuilder, cell_text, grid_rows, sheet_cells
-from extract.containers.number_format import format_value, serial_to_datetime
-from extract.reader import ReadError
-from extract.source_model import SourceDocument
+from perfkg.extract.containers import OLE2_MAGIC
+from perfkg.extract.containers.grid import DocumentBuilder, cell_text, grid_rows, sheet_cells
+from perfkg.extract.containers.number_format import format_value, serial_to_datetime
+from perfkg.extract.reader import ReadError
+from perfkg.extract.source_model import SourceDocument
 
 NAME = "xls"
 SUFFIXES = (".xls", ".xlt")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from extract.containers.grid import DocumentBuilder, cell_text, grid_rows, sheet_cells
-from extract.containers.number_format import format_value
-from extract.reader import ReadError
-from extract.source_model import SourceDocument
+from perfkg.extract.containers.grid import DocumentBuilder, cell_text, grid_rows, sheet_cells
+from perfkg.extract.containers.number_format import format_value
+from perfkg.extract.reader import ReadError
+from perfkg.extract.source_model import SourceDocument
 
 NAME = "xlsx"
 SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")

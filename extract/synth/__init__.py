@@ -16,10 +16,10 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from extract.synth.containers import SEPARATORS
-from extract.synth.corpus import document, labelled_document
-from extract.synth.garble import GARBLINGS
-from extract.synth.tables import GRAMMARS
+from perfkg.extract.synth.containers import SEPARATORS
+from perfkg.extract.synth.corpus import document, labelled_document
+from perfkg.extract.synth.garble import GARBLINGS
+from perfkg.extract.synth.tables import GRAMMARS
 
 FAMILIES: dict[str, tuple[str, ...]] = {"family": SEPARATORS, "grammar": GRAMMARS, "garbling": GARBLINGS}
 DEFAULT_SOURCES: tuple[str, ...] = ("seeds", "dev")

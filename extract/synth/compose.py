@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from extract.synth.model import Doc, Proj, Row
-from extract.target_values import parse_quantity
-from extract.text_normalise import compact
+from perfkg.extract.synth.model import Doc, Proj, Row
+from perfkg.extract.target_values import parse_quantity
+from perfkg.extract.text_normalise import compact
 
 _DATA = Path(__file__).resolve().parents[1] / "data"
 _REPO = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from extract.synth.tables import Item
+from perfkg.extract.synth.tables import Item
 
 SEPARATORS = ("tab", "pipe", "pipe_bare", "pipe_markdown", "pipe_padded", "space_runs", "space_aligned",
               "single_space", "cell_per_line", "cell_per_line_bar", "cell_per_paragraph", "run_together",

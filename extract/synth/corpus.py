@@ -7,15 +7,15 @@ import random
 import re
 from typing import Any
 
-from extract.synth import garble
-from extract.synth.compose import (compose_department_rows, compose_rows, make_bureau, make_project, pick,
+from perfkg.extract.synth import garble
+from perfkg.extract.synth.compose import (compose_department_rows, compose_rows, make_bureau, make_project, pick,
                                    real_pool, recombine_rows, vocabulary)
-from extract.synth.containers import SEPARATORS, render
-from extract.synth.longdoc import budget_document
-from extract.synth.model import Doc, Proj, Row, gold_record
-from extract.synth.tables import (GRAMMARS, Item, Style, framework_parent, outline_items, project_table,
+from perfkg.extract.synth.containers import SEPARATORS, render
+from perfkg.extract.synth.longdoc import budget_document
+from perfkg.extract.synth.model import Doc, Proj, Row, gold_record
+from perfkg.extract.synth.tables import (GRAMMARS, Item, Style, framework_parent, outline_items, project_table,
                                   summary_table, wide_summary_table)
-from extract.text_normalise import to_simplified
+from perfkg.extract.text_normalise import to_simplified
 
 _OUTLINE = ("outline", "outline_indent")
 _NO_OUTLINE = ("self_evaluation", "twin_groups", "summary", "split_value", "extra_columns", "wide_summary")

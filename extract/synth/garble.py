@@ -13,10 +13,10 @@ import functools
 import random
 import re
 
-from extract.synth.compose import pick, vocabulary
-from extract.synth.model import Doc
-from extract.synth.tables import Item
-from extract.target_values import looks_like_value
+from perfkg.extract.synth.compose import pick, vocabulary
+from perfkg.extract.synth.model import Doc
+from perfkg.extract.synth.tables import Item
+from perfkg.extract.target_values import looks_like_value
 
 GARBLINGS = ("merged_blank", "merged_shift", "wrapped_cells", "page_breaks", "lost_values", "ocr_comparators",
              "ocr_characters", "markers", "traditional", "header_wrap", "portal_furniture", "budget_yuan",

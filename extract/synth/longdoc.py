@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 
-from extract.synth.compose import pick, vocabulary
-from extract.synth.model import Doc
-from extract.synth.tables import Item
+from perfkg.extract.synth.compose import pick, vocabulary
+from perfkg.extract.synth.model import Doc
+from perfkg.extract.synth.tables import Item
 
 _NUMERALS = "一二三四五六七八九十"
 _INCOME = ["一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入",

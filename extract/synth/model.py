@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from extract.target_values import parse_target_value
-from extract.text_normalise import compact
+from perfkg.extract.target_values import parse_target_value
+from perfkg.extract.text_normalise import compact
 
 
 @dataclass

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from extract.synth.compose import pick, split_printed, vocabulary
-from extract.synth.model import Doc, Proj, Row
+from perfkg.extract.synth.compose import pick, split_printed, vocabulary
+from perfkg.extract.synth.model import Doc, Proj, Row
 
 GRAMMARS = ("standard", "extra_columns", "no_level1", "no_level2", "split_value", "self_evaluation",
             "twin_groups", "summary", "department", "wide_summary")

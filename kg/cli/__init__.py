@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from kg.cli import build_cmd, evaluate_cmd, export_cmd, extract_cmd, query_cmd, synth_cmd, viz_cmd
+from perfkg.kg.cli import build_cmd, evaluate_cmd, export_cmd, extract_cmd, query_cmd, synth_cmd, viz_cmd
 
 COMMAND_MODULES = (extract_cmd, evaluate_cmd, build_cmd, viz_cmd, query_cmd, export_cmd, synth_cmd)
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from extract import limits
-from extract.file_names import shown
-from extract.pipeline import expand_paths
-from kg.cli.extract_cmd import limit_options
-from kg.graph_io import FORMATS, GraphFileError
-from kg.graph_job import build_graph_file, validate_file
+from perfkg.extract import limits
+from perfkg.extract.file_names import shown
+from perfkg.extract.pipeline import expand_paths
+from perfkg.kg.cli.extract_cmd import limit_options
+from perfkg.kg.graph_io import FORMATS, GraphFileError
+from perfkg.kg.graph_job import build_graph_file, validate_file
 
 
 @click.command("build")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from extract.evaluation import evaluate, load_gold, load_predictions
-from extract.evaluation_report import format_report
-from extract.serialise import RecordFileError
+from perfkg.extract.evaluation import evaluate, load_gold, load_predictions
+from perfkg.extract.evaluation_report import format_report
+from perfkg.extract.serialise import RecordFileError
 
 
 @click.command("evaluate")

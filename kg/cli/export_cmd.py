@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from kg.graph_io import GraphFileError, load_dataset
-from kg.graph_views import DEFAULT_MAX_NODES, ViewSelectionError, build_view
-from kg.indicator_table import indicator_table
-from kg.table_export import TABLE_FORMATS, format_for, write_table
-from kg.view_export import write_view_graph
+from perfkg.kg.graph_io import GraphFileError, load_dataset
+from perfkg.kg.graph_views import DEFAULT_MAX_NODES, ViewSelectionError, build_view
+from perfkg.kg.indicator_table import indicator_table
+from perfkg.kg.table_export import TABLE_FORMATS, format_for, write_table
+from perfkg.kg.view_export import write_view_graph
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 

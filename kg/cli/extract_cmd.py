@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from extract import limits
-from extract.file_names import shown
-from extract.pipeline import expand_paths, extract_paths
-from extract.serialise import FORMATS, write_records
+from perfkg.extract import limits
+from perfkg.extract.file_names import shown
+from perfkg.extract.pipeline import expand_paths, extract_paths
+from perfkg.extract.serialise import FORMATS, write_records
 
 
 def limit_options(command):
@@ -82,8 +82,8 @@ def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, prog
 @click.command("readers")
 def readers_command() -> None:
     """List the container readers and the content model that reads every table."""
-    from extract.containers import containers
-    from extract.content_model import ROLES, model_summary
+    from perfkg.extract.containers import containers
+    from perfkg.extract.content_model import ROLES, model_summary
 
     click.echo(f"{'text':8} {'.txt .md .csv .tsv (any other suffix)':40} lines cut by tabs, pipes, spaces, run-together cuts")
     for c in containers():

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from kg.compare_chart import write_comparison
-from kg.concept_compare import compare_concept
-from kg.graph_io import GraphFileError, load_dataset
-from kg.query_library import QueryError, QueryUsageError, list_queries, load_query, run_query
-from kg.query_output import OUTPUT_FORMATS, render
-from kg.table_export import format_for, write_output
+from perfkg.kg.compare_chart import write_comparison
+from perfkg.kg.concept_compare import compare_concept
+from perfkg.kg.graph_io import GraphFileError, load_dataset
+from perfkg.kg.query_library import QueryError, QueryUsageError, list_queries, load_query, run_query
+from perfkg.kg.query_output import OUTPUT_FORMATS, render
+from perfkg.kg.table_export import format_for, write_output
 
 _DATA = click.option("--data", "data_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Graph file: Turtle, TriG, N-Triples or JSON-LD (e.g. from perfkg build).")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from extract.synth import DEFAULT_SOURCES, write_corpus
+from perfkg.extract.synth import DEFAULT_SOURCES, write_corpus
 
 
 @click.command("synth")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from kg.graph_io import GraphFileError, load_dataset
-from kg.graph_views import DEFAULT_MAX_NODES, ViewSelectionError, build_view
-from kg.render_html import write_view
+from perfkg.kg.graph_io import GraphFileError, load_dataset
+from perfkg.kg.graph_views import DEFAULT_MAX_NODES, ViewSelectionError, build_view
+from perfkg.kg.render_html import write_view
 
 
 @click.command("viz")

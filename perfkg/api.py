@@ -1,0 +1,114 @@
+"""The Python API: one function per stage, each a thin door onto the library (the CLI calls these too).
+
+``extract`` is reached as ``perfkg.extract(paths)``: the ``perfkg.extract`` package is callable and
+hands the call to ``extract`` here, so the package of readers and the function share one name.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported lazily below: `import perfkg` stays quick
+    import networkx as nx
+    import pandas as pd
+    from rdflib import Dataset, Graph
+
+    from perfkg.extract.evaluation import Evaluation
+    from perfkg.extract.records import DocumentRecord
+
+class ExtractionError(Exception):
+    """Some documents could not be read; ``errors`` holds one line per document (naming the file)."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def extract(paths: Iterable[str | Path] | str | Path, jobs: int = 1, strict: bool = False) -> list[DocumentRecord]:
+    """Read documents (files or folders of PDF, XLSX/XLS, DOCX, HTML or text) into checked records.
+
+    A document that cannot be read is left out with a warning (or raises ``ExtractionError`` when
+    ``strict``); what was read but could not be placed is kept in the records' flags.
+    """
+    import warnings
+
+    from perfkg.extract.pipeline import extract_paths
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    records, errors = [], []
+    for outcome in extract_paths(list(paths), jobs=jobs):
+        if outcome.record is not None:
+            records.append(outcome.record)
+        else:
+            errors.append(outcome.error or f"{outcome.path}: not read")
+    if errors and strict:
+        raise ExtractionError(errors)
+    for message in errors:
+        warnings.warn(message, stacklevel=2)
+    return records
+
+
+def build(records: Iterable[DocumentRecord]) -> Dataset:
+    """The RDF dataset of the records: one named graph per document, with provenance."""
+    from perfkg.kg.graph_build import build_dataset
+
+    return build_dataset(list(records))
+
+
+def _graph(data: Dataset | Graph | str | Path) -> Dataset | Graph:
+    if isinstance(data, (str, Path)):
+        from perfkg.kg.graph_io import load_dataset
+
+        return load_dataset(Path(data))
+    return data
+
+
+def query(name_or_sparql: str, data: Dataset | Graph | str | Path, **params: str) -> pd.DataFrame:
+    """A named query (``queries/*.rq``, e.g. ``"satisfaction_targets"``), a ``.rq`` path or SPARQL text,
+    run over a dataset (or a graph file) with the query's parameters; the rows as a DataFrame."""
+    import pandas as pd
+
+    from perfkg.kg.query_library import load_query, parse_query, run_query
+
+    if "{" in name_or_sparql:
+        named = parse_query(name_or_sparql, "query", "<sparql>", require_title=False)
+    else:
+        named = load_query(name_or_sparql)
+    rows = run_query(named, _graph(data), dict(params))
+    return pd.DataFrame(list(rows.rows), columns=list(rows.columns))
+
+
+def compare(concept: str, data: Dataset | Graph | str | Path) -> pd.DataFrame:
+    """The targets every bureau sets for one concept (slug, label or IRI), one row per project."""
+    import pandas as pd
+
+    from perfkg.kg.concept_compare import compare_concept
+
+    table = compare_concept(_graph(data), concept).table
+    return pd.DataFrame(list(table.rows), columns=list(table.columns))
+
+
+def view(data: Dataset | Graph | str | Path, kind: str, key: str, html: str | Path | None = None,
+         **options: Any) -> nx.DiGraph:
+    """A networkx view of the graph: ``kind`` is ``project``, ``bureau`` or ``concept``; with ``html``
+    the interactive page (pyvis) is written there too."""
+    from perfkg.kg.graph_views import build_view
+
+    g = build_view(_graph(data), kind, key, **options)
+    if html is not None:
+        from perfkg.kg.render_html import write_view
+
+        write_view(g, Path(html))
+    return g
+
+
+def evaluate(gold: Iterable[DocumentRecord] | str | Path, predicted: Iterable[DocumentRecord]) -> Evaluation:
+    """Score predicted records against gold records (a gold JSON file or records) by the matching rules
+    of ``perfkg evaluate``; ``.overall`` and ``.to_dict()`` give the scores."""
+    from perfkg.extract.evaluation import evaluate as score, load_gold
+
+    if isinstance(gold, (str, Path)):
+        gold = load_gold(Path(gold))
+    return score(gold, predicted)
