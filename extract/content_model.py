@@ -66,7 +66,7 @@ def _plain(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _label_field(text: str) -> tuple[str | None, str | None]:
+def label_field(text: str) -> tuple[str | None, str | None]:
     """(field of a label equal to the token, field of a label the token starts with)."""
     plain = _plain(text)
     fields = _label_fields()
@@ -99,7 +99,7 @@ def token_shape(text: str) -> tuple[str, ...]:
     role = header_role(text)
     if role:
         f += ["hdr", f"hdr={role}"]
-    exact, start = _label_field(text)
+    exact, start = label_field(text)
     if exact:
         f += ["label", f"label={exact}"]
     elif start:
@@ -166,7 +166,7 @@ def _header_cell_role(text: str) -> str | None:
     role = header_role(text)
     if role:
         return role
-    exact, start = _label_field(text)
+    exact, start = label_field(text)
     return f"p:{exact or start}" if (exact or start) else None
 
 

@@ -3,7 +3,8 @@
 ``python -m perfkg.extract.content_training`` (``make model``) refits ``extract/data/content_model.crfsuite``
 from the seeds, the dev set and generated documents; ``--holdout NAME`` leaves documents out;
 ``--cross-validate K`` prints the K-fold scores instead (each document read by a model fitted
-without it: the figure for documents the model has never seen). Alignment: each gold string (project name, budget amounts, goal, every
+without it: the figure for documents the model has never seen); ``--select K`` chooses the
+regularisation by K-fold cross-validation on the dev set first (``content_model_params.json``). Alignment: each gold string (project name, budget amounts, goal, every
 indicator's name, value, actual, weight …) is found as a run of consecutive tokens, in document
 order; tokens no gold string explains are ``O``.
 """
@@ -350,20 +351,36 @@ def synth_pairs(directory: Path) -> list[tuple[Path, Path]]:
             if (directory / "gold" / (d.stem + ".json")).exists()]
 
 
+PARAMS_FILE = REPO / "extract" / "data" / "content_model_params.json"
+# The regularisation grid `--select` searches; the chosen pair is written to PARAMS_FILE with its scores.
+GRID = ((0.05, 0.01), (0.3, 0.05), (1.0, 0.05), (0.3, 0.3))
+
+
+def fitted_params() -> dict[str, float]:
+    """The CRF's regularisation as chosen by cross-validation (``--select``), else crfsuite-like defaults."""
+    if PARAMS_FILE.exists():
+        chosen = json.loads(PARAMS_FILE.read_text(encoding="utf-8"))
+        return {"c1": chosen["c1"], "c2": chosen["c2"]}
+    return {"c1": 0.05, "c2": 0.01}
+
+
 def fit(corpus: list[tuple[str, list[list[str]], list[str]]], model_path: Path,
-        c1: float = 0.05, c2: float = 0.01, iterations: int = 150) -> None:
+        c1: float | None = None, c2: float | None = None, iterations: int = 150) -> None:
     """Fit the CRF (L-BFGS with elastic-net regularisation) and write the model file."""
+    params = fitted_params()
     trainer = pycrfsuite.Trainer(verbose=False)
     for _, xseq, yseq in corpus:
         trainer.append(xseq, yseq)
-    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations,
-                        "feature.possible_transitions": True, "feature.minfreq": 2})
+    trainer.set_params({"c1": params["c1"] if c1 is None else c1, "c2": params["c2"] if c2 is None else c2,
+                        "max_iterations": iterations, "feature.possible_transitions": True, "feature.minfreq": 2})
     trainer.train(str(model_path))
 
 
-def cross_validate(folds: int, synth_docs: int, real_weight: int = 3) -> tuple[list, list]:
-    """Every seed and dev document read by a model fitted without it (``folds`` folds by file name;
-    generated documents recombined from seed gold only): (gold records, predicted records)."""
+def cross_validate(folds: int, synth_docs: int, real_weight: int = 3, c1: float | None = None,
+                   c2: float | None = None, dev_only: bool = False) -> tuple[list, list]:
+    """Documents read by a model fitted without them (``folds`` folds by file name; generated
+    documents recombined from seed gold only): (gold records, predicted records). With ``dev_only``
+    the seeds are always fitted on and only the dev documents are held out in turn."""
     import tempfile
 
     from perfkg.extract import content_model
@@ -373,14 +390,14 @@ def cross_validate(folds: int, synth_docs: int, real_weight: int = 3) -> tuple[l
     pairs = seed_and_dev_pairs()
     real = labelled_corpus(pairs)
     generated = synth_corpus(synth_docs, 0, ("seeds",))
-    names = sorted({d.name for d, _ in pairs})
+    names = sorted({d.name for d, _ in pairs if not dev_only or _is_dev(d)})
     gold = {g.source: g for g in load_gold(REPO / "tests/data/gold") + load_gold(REPO / "tests/data/dev/gold")}
     golds, preds = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(folds):
             held = set(names[k::folds])
             model = Path(tmp) / f"fold{k}.crfsuite"
-            fit([c for c in real if c[0] not in held] * real_weight + generated, model)
+            fit([c for c in real if c[0] not in held] * real_weight + generated, model, c1, c2)
             content_model.use_model(str(model))
             try:
                 for doc_path, _ in pairs:
@@ -390,6 +407,30 @@ def cross_validate(folds: int, synth_docs: int, real_weight: int = 3) -> tuple[l
             finally:
                 content_model.use_model(None)
     return golds, preds
+
+
+def _is_dev(path: Path) -> bool:
+    return "dev" in path.relative_to(REPO).parts
+
+
+def select_regularisation(folds: int, synth_docs: int, real_weight: int) -> dict:
+    """The (c1, c2) of :data:`GRID` with the best cross-validated indicator F1 on the dev set (the
+    documents most like those a researcher brings), written to ``PARAMS_FILE`` with every score."""
+    from perfkg.extract.evaluation import evaluate
+
+    scores = []
+    for c1, c2 in GRID:
+        golds, preds = cross_validate(folds, synth_docs, real_weight, c1, c2, dev_only=True)
+        f1 = evaluate(golds, preds).overall.indicator_f1
+        scores.append({"c1": c1, "c2": c2, "dev_cv_indicator_f1": round(f1, 4)})
+        print(f"c1={c1} c2={c2}: dev {folds}-fold indicator F1 {f1:.3f}", file=sys.stderr)
+    best = max(scores, key=lambda s: s["dev_cv_indicator_f1"])
+    chosen = {"c1": best["c1"], "c2": best["c2"],
+              "selected_by": f"{folds}-fold cross-validation over the dev set (seeds always fitted on, "
+                             f"{synth_docs} generated documents, real documents x{real_weight})",
+              "grid": scores}
+    PARAMS_FILE.write_text(json.dumps(chosen, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return chosen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,7 +445,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", action="store_true")
     ap.add_argument("--cross-validate", type=int, metavar="K", default=0,
                     help="do not write the model: print the K-fold cross-validated scores of the seeds and the dev set")
+    ap.add_argument("--select", type=int, metavar="K", default=0,
+                    help="choose the regularisation by K-fold cross-validation on the dev set (writes "
+                         "extract/data/content_model_params.json), then refit")
     args = ap.parse_args(argv)
+    if args.select:
+        chosen = select_regularisation(args.select, min(args.synth_docs, 300), args.real_weight)
+        print(f"chose c1={chosen['c1']} c2={chosen['c2']}")
     if args.cross_validate:
         from perfkg.extract.evaluation import evaluate
         from perfkg.extract.evaluation_report import format_report

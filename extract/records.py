@@ -46,6 +46,7 @@ class Indicator:
     basis: str | None = None
     score: float | None = None
     actual: str | None = None  # 实际完成值 of a self-evaluation table (绩效自评表)
+    points: float | None = None  # 得分 of a self-evaluation table
     flags: list[Flag] = field(default_factory=list)
     span: tuple[int, int] | None = None  # first and last source line (1-based)
 
@@ -54,7 +55,7 @@ class Indicator:
             "level1": self.level1, "level2": self.level2, "level3": self.level3,
             "value": self.value, "op": self.op, "num": self.num, "unit": self.unit,
         }
-        for key in ("description", "basis", "score", "actual"):
+        for key in ("description", "basis", "score", "actual", "points"):
             if getattr(self, key) is not None:
                 d[key] = getattr(self, key)
         if self.flags:
@@ -73,6 +74,7 @@ class Indicator:
             description=d.get("description"), basis=d.get("basis"),
             score=None if d.get("score") is None else float(d["score"]),
             actual=d.get("actual"),
+            points=None if d.get("points") is None else float(d["points"]),
             flags=[Flag.from_dict(f) for f in d.get("flags") or []],
             span=(int(span[0]), int(span[-1])) if span else None,
         )

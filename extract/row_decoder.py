@@ -5,19 +5,23 @@ goal) opens a project; a level-1 name sets the level-1 context and clears level 
 name sets level 2; an indicator name opens an indicator under the current levels (merged cells
 inherit); a value, comparator, unit, actual result, weight, points or description attaches to
 the open indicator. Linear in the number of tokens. What cannot be placed (a value with no
-indicator name before it) is kept as a flag with its text and line.
+indicator name before it, a cell inside a table that no field takes) is kept as a flag with its
+text and line; only furniture (column headers, level labels, page numbers, unit lines) is not.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from perfkg.extract.content_model import label_field
 from perfkg.extract.records import Flag, Indicator, Project
 from perfkg.extract.target_values import comparator_op, parse_quantity, parse_target_value
 from perfkg.extract.text_normalise import compact
 from perfkg.extract.tokens import Token, content_words
-from perfkg.extract.vocabulary import clean_label, header_role, standard_level1, standard_level2, standard_parent
+from perfkg.extract.vocabulary import framework, clean_label, header_role, standard_level1, standard_level2, standard_parent
 
 
 @dataclass
@@ -97,6 +101,11 @@ class _Open:
     last_line: int = 0
 
 
+_INDICATOR_ROLES = frozenset({"L3", "VAL", "OP", "UNIT", "ACT", "WT", "PTS", "DESC"})
+_ROLE_NAMES = {"OP": "comparator", "UNIT": "unit", "ACT": "actual-result", "WT": "weight", "PTS": "points",
+               "DESC": "description", "VAL": "value"}
+
+
 @dataclass
 class DecodedDocument:
     projects: list[Project] = field(default_factory=list)
@@ -122,6 +131,8 @@ class _Decoder:
         self.umbrella: str | None = None  # a level printed over the framework's level-1 names
         self.under_header = False  # a column header came after the last title or project name
         self.opened_under_header = False
+        self.unplaced_cells: list[tuple[Project, Segment]] = []
+        self.header_lines: dict[str, int] = {}  # the line each project-header field was read on
 
     def stray(self) -> bool:
         """The open project's names were stray cells of a project header block: the document
@@ -140,7 +151,7 @@ class _Decoder:
         self.out.projects.remove(project)
         self.out.flags.append(Flag("not_a_table", f"{len(project.indicators)} name-like cells before a table "
                                    "header were not read as indicators", project.span[0] if project.span else None,
-                                   project.indicators[0].level3[:80] if project.indicators else None))
+                                   project_cells(project)))
         self.header = {**self.project_header, **self.header}
         self.project = None
         self.level1 = self.level2 = None
@@ -157,7 +168,12 @@ class _Decoder:
             self.under_header = False
         key = seg.role
         if key in self.header:
-            return
+            if key == "PNAME":
+                self.superseded_header(seg.lines[0])  # a second name: the first one opened no table
+            else:
+                self.out.flags.append(Flag("header_value_not_kept", f"a second {key} cell of the project header "
+                                           "was not kept", seg.lines[0], seg.text[:200]))
+                return
         if key in ("BT", "BF", "BO"):
             a = amount(seg.text)
             if a is None:
@@ -170,7 +186,24 @@ class _Decoder:
             self.header[key] = round(a * unit, 6)
         else:
             self.header[key] = seg.text
+        self.header_lines[key] = seg.lines[0]
         self.header.setdefault("_line", seg.lines[0])
+
+    def superseded_header(self, line: int) -> None:
+        """A second project name before any indicator: the first name, and the fields read up to its
+        line, had no table (flagged, dropped); fields read after it belong to the second name."""
+        lines = self.header_lines
+        first = lines.get("PNAME", line)
+        gone = [k for k in self.header if not k.startswith("_") and lines.get(k, line) <= first]
+        if gone:
+            self.out.flags.append(Flag("header_without_table", "project-header cells followed by another project "
+                                       "name before any indicator", min(lines[k] for k in gone),
+                                       " ".join(str(self.header[k]) for k in gone)[:200]))
+        for k in gone:
+            del self.header[k]
+        self.header.pop("_line", None)
+        if self.header:
+            self.header["_line"] = min(lines[k] for k in self.header)
 
     def ensure_project(self, line: int) -> Project:
         if self.project is None:
@@ -214,7 +247,15 @@ class _Decoder:
                     value = _OP_SIGN.get(o.op, "") + value
                 if o.unit and quantity[2] is None:
                     value += o.unit
-        elif value is None and o.unit is None and o.op is None:
+                elif o.unit and o.unit not in value:
+                    value += o.unit  # 不超过21个 | 工作日: the rest of a unit wrapped into the next cell
+            elif o.unit:
+                ind.flags.append(Flag("cell_not_kept", "a unit cell beside a target that is not a number was not kept",
+                                      o.last_line, o.unit))
+        elif value is None and (o.unit or o.op):
+            ind.flags.append(Flag("cell_not_kept", "a comparator or unit cell with no target number was not kept",
+                                  o.last_line, " ".join(x for x in (o.op, o.unit) if x)))
+        elif value is None:
             ind.flags.append(Flag("value_missing", "no target value could be read for this indicator",
                                   ind.span[0] if ind.span else None))
         tv = parse_target_value(value)
@@ -245,28 +286,40 @@ class _Decoder:
             if seg.role == "VAL":
                 self.out.flags.append(Flag("value_without_name", "a target value with no indicator name before it",
                                            seg.lines[0], seg.text[:80]))
+            else:
+                self.unplaced(seg)
             return
         o, ind = self.open, self.open.indicator
-        text = clean_value(seg.text)
-        if seg.role == "VAL":
+        text, role = clean_value(seg.text), seg.role
+        kept = True
+        if role == "VAL":
             if o.value is None:
                 o.value = text
             else:
                 ind.flags.append(Flag("second_value", "a second target value for this indicator was not kept",
                                       seg.lines[0], text[:80]))
-        elif seg.role == "OP":
-            o.op = o.op or comparator_op(text)
-        elif seg.role == "UNIT":
-            o.unit = o.unit or text
-        elif seg.role == "ACT":
-            ind.actual = ind.actual or text
-        elif seg.role == "WT":
-            if ind.score is None:
-                ind.score = amount(text)
-        elif seg.role == "DESC":
-            ind.description = text if ind.description is None else ind.description
-        elif seg.role == "PTS":
-            pass  # points of a self-evaluation: not part of the record format yet
+        elif role in ("OP", "WT", "PTS"):
+            holder, attr = {"OP": (o, "op"), "WT": (ind, "score"), "PTS": (ind, "points")}[role]
+            read = comparator_op(text) if role == "OP" else amount(text)
+            kept = getattr(holder, attr) is None and read is not None
+            if kept:
+                setattr(holder, attr, read)
+        elif role in ("UNIT", "ACT"):
+            holder, attr = (o, "unit") if role == "UNIT" else (ind, "actual")
+            kept = getattr(holder, attr) is None
+            if kept:
+                setattr(holder, attr, text)
+        elif role == "DESC":
+            # the framework prints 指标解释 before the value and 指标值确定依据 after it
+            if ind.description is None:
+                ind.description = text
+            elif ind.basis is None:
+                ind.basis = text
+            else:
+                kept = False
+        if not kept:
+            ind.flags.append(Flag("cell_not_kept", f"a {_ROLE_NAMES[role]} cell this indicator already has (or that "
+                                  "does not read as one) was not kept", seg.lines[0], text[:200]))
         o.last_line = max(o.last_line, seg.lines[1])
         if self.project is not None and self.project.span:
             self.project.span = (self.project.span[0], max(self.project.span[1], seg.lines[1]))
@@ -342,6 +395,60 @@ class _Decoder:
             self.indicator(seg)
         elif role != "O":
             self.attach(seg)
+        else:
+            self.unplaced(seg)
+
+    def unplaced(self, seg: Segment) -> None:
+        """A cell no field takes, while a table is open: kept for :meth:`flag_unplaced`."""
+        # a closed table still owns the cells up to its last line (flag_unplaced checks the span)
+        project = self.project or (self.out.projects[-1] if self.out.projects else None)
+        if project is not None and project.indicators and not is_furniture(seg.text):
+            self.unplaced_cells.append((project, seg))
+
+    def flag_unplaced(self) -> None:
+        """Cells no field took between a table's first indicator and its last read cell are kept as a
+        flag on the project (one per line); those after the table (prose, the next title) are not its."""
+        for project, seg in self.unplaced_cells:
+            line = seg.lines[0]
+            first = project.indicators[0].span[0] if project.indicators[0].span else line
+            if not (project.span and first <= line <= project.span[1]):
+                continue
+            flags = project.flags
+            if flags and flags[-1].code == "unplaced_cells" and flags[-1].line == line:
+                flags[-1].text = f"{flags[-1].text} {seg.text}"
+            else:
+                flags.append(Flag("unplaced_cells", "cells inside the table that were read as no field", line,
+                                  seg.text))
+
+
+@functools.lru_cache(maxsize=4096)
+def is_furniture(text: str) -> bool:
+    """Table furniture: column headers, level labels, page numbers and unit lines (``content_words.json``)."""
+    t = _BRACKET_CHARS.sub("", clean_label(text))
+    return (not t or header_role(t) is not None or standard_level1(t) is not None or standard_level2(t) is not None
+            or _FURNITURE.match(t) is not None or _MARKER.fullmatch(t) is not None or t.rstrip(":：") in _labels()
+            or t in _level_pieces())
+
+
+_FURNITURE = re.compile(content_words()["furniture_pattern"])
+_BRACKET_CHARS = re.compile(r"[（()）【】\[\]]")
+_MARKER = re.compile(content_words()["marker_pattern"])
+
+
+@functools.lru_cache(maxsize=1)
+def _level_pieces() -> frozenset[str]:
+    """Pieces of level names a wrapped header or merged cell leaves on lines of their own (指 / 标, 服务对象满)."""
+    fw = framework()
+    words = [*fw["level1"], *(v for vs in fw["level1"].values() for v in vs),
+             *fw["level2"], *(v for d in fw["level2"].values() for v in d.get("variants", []))]
+    return frozenset(w[i:j] for w in words for i in range(len(w)) for j in range(i + 1, len(w) + 1))
+
+
+@functools.lru_cache(maxsize=1)
+def _labels() -> frozenset[str]:
+    """The project-header labels (项目名称 …): their value is the field, the label itself furniture."""
+    return frozenset(_BRACKET_CHARS.sub("", clean_label(w)) for words in content_words()["project_labels"].values()
+                     for w in words)
 
 
 def money_unit(tokens: list[Token]) -> float:
@@ -362,12 +469,12 @@ def header_rows(tokens: list[Token]) -> set[int]:
 
 
 def level_header_rows(tokens: list[Token], tags: list[str]) -> dict[int, dict[int, str]]:
-    """Rows naming two or more level-1 groups side by side (成本指标 | 产出指标 | …) and no indicator:
+    """Rows naming two or more level-1 groups side by side (成本指标 | 产出指标 | …) and no indicator cell:
     each maps the cells where a group's columns start to the group's name."""
     by_row: dict[int, dict[int, str]] = {}
     names_row: set[int] = set()
     for t, tag in zip(tokens, tags):
-        if tag.endswith("L3"):
+        if tag != "O" and tag.split("-", 1)[1] in _INDICATOR_ROLES:
             names_row.add(t.row)
         if t.sep != "glue" and standard_level1(t.text):
             by_row.setdefault(t.row, {})[t.cell] = clean_level(t.text)
@@ -431,8 +538,78 @@ def _is_table(project: Project) -> bool:
     return any(i.level1 or i.level2 or i.value for i in project.indicators)
 
 
+def project_cells(project: Project) -> str:
+    """Every cell a set-aside project was read with (name, then each name and its cells), so none is lost."""
+    parts = [project.name]
+    for i in project.indicators:
+        parts += [i.level3, i.value or "", i.actual or "", i.description or "", i.basis or ""]
+        parts += [f.text or "" for f in i.flags]
+    parts += [f.text or "" for f in project.flags]
+    return " ".join(p for p in parts if p)
+
+
+_BUDGET_ROLES = {"total": "BT", "fiscal": "BF", "other": "BO"}
+
+
+def labelled_amounts(tokens: list[Token], tags: list[str]) -> list[str]:
+    """The table grammar's label → value pair: an untagged amount in the cell right after a budget
+    label (资金总额 | 9000.00, 其他资金 | 0.00), and not followed by another amount, is that budget field."""
+    out = list(tags)
+    for i in range(1, len(tokens)):
+        prev, tok = tokens[i - 1], tokens[i]
+        if out[i] != "O" or out[i - 1] != "O" or prev.row != tok.row or tok.sep == "glue":
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].row == tok.row else None
+        if after is not None and amount(after.text) is not None:
+            continue  # a row of numbers (合计 | 16506.19 | 15954.19 …) is a budget table, not a label's value
+        exact, _ = label_field(prev.text)
+        if exact in _BUDGET_ROLES and amount(tok.text) is not None:
+            out[i] = f"B-{_BUDGET_ROLES[exact]}"
+    return out
+
+
+_HEADER_ROLES = ("PCODE", "PNAME", "BT", "BF", "BO")
+
+
+def summary_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Rows of a multi-project summary (one project per row: code | name | budgets | indicators)
+    read alike: where the model tagged a project-header field in some indicator rows, an untagged
+    cell in the same column of another indicator row is that field too. Only columns that hold
+    nothing but that field (or nothing) in indicator rows are used; only cut cells (tab, pipe, grid)."""
+    out = list(tags)
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    # only rows cut into cells (tabs, pipes, a grid): there a cell index is a column
+    rows = {r: idx for r, idx in rows.items() if len({tokens[i].cell for i in idx}) >= 3}
+    indicator_rows = {r for r, idx in rows.items() if any(tags[i].endswith("-L3") for i in idx)}
+    # columns are a table's own: a table runs from one column-header row to the next
+    starts = sorted(header_rows(tokens))
+    table = {r: bisect.bisect_right(starts, r) for r in indicator_rows}
+    column: dict[tuple[int, int], set[str]] = {}
+    for r in indicator_rows:
+        for i in rows[r]:
+            column.setdefault((table[r], tokens[i].cell), set()).add(tags[i].split("-", 1)[-1])
+    fields = {c: next(iter(roles - {"O"})) for c, roles in column.items()
+              if len(roles - {"O"}) == 1 and (roles - {"O"}) <= set(_HEADER_ROLES)}
+    for r in indicator_rows:
+        cells: dict[int, list[int]] = {}
+        for i in rows[r]:
+            cells.setdefault(tokens[i].cell, []).append(i)
+        for c, idx in cells.items():
+            role = fields.get((table[r], c))
+            roles = {tags[i].split("-", 1)[-1] for i in idx}
+            elsewhere = any(tags[i].endswith(f"-{role}") for i in rows[r] if tokens[i].cell != c)
+            # the whole cell takes the column's field when it holds nothing else (a name cut in pieces too)
+            if role and roles <= {"O", role} and "O" in roles and not elsewhere:
+                for n, i in enumerate(idx):
+                    out[i] = f"{'B' if n == 0 else 'I'}-{role}"
+    return out
+
+
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
+    tags = summary_columns(tokens, labelled_amounts(tokens, tags))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)
@@ -464,12 +641,12 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
         decoder.feed(seg)
     decoder.finish_indicator()
     decoder.level_only_row()
+    decoder.flag_unplaced()
     out = decoder.out
     kept = [p for p in out.projects if _is_table(p)]
     for p in out.projects:
         if not _is_table(p):
             out.flags.append(Flag("not_a_table", f"{len(p.indicators)} name-like cells with no level or value "
-                                  "were not read as indicators", p.span[0] if p.span else None,
-                                  (p.indicators[0].level3 if p.indicators else p.name)[:80]))
+                                  "were not read as indicators", p.span[0] if p.span else None, project_cells(p)))
     out.projects = kept
     return out

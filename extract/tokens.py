@@ -102,6 +102,9 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -150,6 +153,8 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if before and (before.isdigit() or before in ".,:/-~～至到"):
             continue
         after = text[e] if e < len(text) else ""
+        if e == len(text) and s and _is_cjk(before) and _YEAR.match(m.group()):
+            continue  # 医保基金监管专项2023: a bare year closing a name is part of it, not a value
         starts_sign = bool(pats["comparator_sign"].match(m.group()))
         if s and (starts_sign or _is_cjk(before) or before in ")）%‰"):
             cuts.add(s)

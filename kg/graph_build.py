@@ -207,6 +207,8 @@ class _DocumentWriter:
             self.add(i, PKG.scoreWeight, decimal_literal(ind.score))
         if ind.actual is not None:
             self.add(i, PKG.actualValue, _text(ind.actual))
+        if ind.points is not None:
+            self.add(i, PKG.points, decimal_literal(ind.points))
         if any(v is not None for v in (ind.value, ind.op, ind.num, ind.unit)):
             self._target(i, ind)
         self._flags(i, ind.flags)

@@ -38,7 +38,7 @@ SELECT ?g ?doc ?p ?pos ?name ?code ?kind ?total ?fiscal ?other ?goal ?start ?end
 } }"""
 
 INDICATORS = _PREFIXES + """
-SELECT ?g ?p ?i ?pos ?name ?l1 ?l2 ?desc ?basis ?score ?actual ?start ?end ?value ?op ?num ?unit WHERE { GRAPH ?g {
+SELECT ?g ?p ?i ?pos ?name ?l1 ?l2 ?desc ?basis ?score ?actual ?points ?start ?end ?value ?op ?num ?unit WHERE { GRAPH ?g {
   ?p pkg:hasIndicator ?i .
   ?i pkg:position ?pos ; rdfs:label ?name .
   OPTIONAL { ?i pkg:level1Label ?l1 }
@@ -47,6 +47,7 @@ SELECT ?g ?p ?i ?pos ?name ?l1 ?l2 ?desc ?basis ?score ?actual ?start ?end ?valu
   OPTIONAL { ?i pkg:basis ?basis }
   OPTIONAL { ?i pkg:scoreWeight ?score }
   OPTIONAL { ?i pkg:actualValue ?actual }
+  OPTIONAL { ?i pkg:points ?points }
   OPTIONAL { ?i pkg:lineStart ?start ; pkg:lineEnd ?end }
   OPTIONAL { ?i pkg:target ?t .
     OPTIONAL { ?t pkg:printedValue ?value }
@@ -101,7 +102,7 @@ def read_records(ds: Dataset) -> list[DocumentRecord]:
             level1=_str(row.l1), level2=_str(row.l2), level3=str(row.name),
             value=_str(row.value), op=_str(row.op), num=_float(row.num), unit=_str(row.unit),
             description=_str(row.desc), basis=_str(row.basis), score=_float(row.score), actual=_str(row.actual),
-            flags=flags.get((row.g, row.i), []), span=_span(row))))
+            points=_float(row.points), flags=flags.get((row.g, row.i), []), span=_span(row))))
     projects: dict[tuple, list[tuple[int, Project]]] = defaultdict(list)
     for row in ds.query(PROJECTS):
         found = sorted(indicators.get((row.g, row.p), []), key=lambda x: x[0])
