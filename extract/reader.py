@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from perfkg.errors import PerfkgError
 from perfkg.extract import limits as _limits
 from perfkg.extract.html_text import html_to_text
 from perfkg.extract.records import Flag
@@ -40,7 +41,7 @@ BINARY_MIN = 16  # … and more than this many (a short file with one bad byte i
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # \t \n \f \r are layout, not noise
 
 
-class ReadError(Exception):
+class ReadError(PerfkgError):
     """Input that cannot be read as a text document; the message names the file."""
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import rdflib.plugins.sparql as rdflib_sparql
 from rdflib.plugins.sparql import CUSTOM_EVALS
 
+from perfkg.errors import PerfkgError
+
 REFUSAL = ("the query reaches the network ({what}); perfkg queries only the local graph — "
            "remove it, or pass --allow-service to run it anyway")
 _ALLOW = contextvars.ContextVar("perfkg_allow_service", default=False)
@@ -25,7 +27,7 @@ _COMMENT = re.compile(r"#[^\n]*")
 _REMOTE = re.compile(r"(?<![:\w?$])(SERVICE|FROM|LOAD)(?![:\w])", re.I)
 
 
-class RemoteQueryRefused(Exception):
+class RemoteQueryRefused(PerfkgError):
     """A SERVICE pattern met at evaluation time without permission."""
 
 

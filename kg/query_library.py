@@ -32,6 +32,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 from rdflib.query import Result
 
+from perfkg.errors import PerfkgError
 from perfkg.kg import query_guard
 from perfkg.kg.concept_linker import CONCEPT_NS
 
@@ -46,7 +47,7 @@ _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:—|--|-)\s*(?P<meaning>.*?)\s*(?:\((?P<spec>[^()]*)\))?$")
 
 
-class QueryError(Exception):
+class QueryError(PerfkgError):
     """A query that cannot be read or run; the message names the query and what is wrong."""
 
 
