@@ -25,15 +25,6 @@ from perfkg.extract.html_text import html_to_text
 from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceCell, SourceDocument, SourceRow
 
-# The flags the reader puts on a document (code → what it means), for the README and the checks.
-FLAG_CODES = {
-    "undecodable_bytes": "bytes that are not valid in the document's encoding, replaced by U+FFFD",
-    "control_characters": "NUL bytes or stray control characters, dropped (NUL) or read as spaces",
-    "line_too_long": "a line (cell) longer than the per-line limit, cut at the limit",
-    "span_clamped": "an HTML rowspan/colspan beyond the HTML standard's bounds, clamped to them",
-    "file_name_not_utf8": "a file name that is not UTF-8 (e.g. GBK from an unzipped archive), shown decoded",
-    "csv_unreadable": "a CSV export the csv module cannot split (e.g. an unclosed quote), read as text lines",
-}
 MAX_FLAGS = 10  # flags of one kind per document; the last one counts the rest
 # A file is binary when more than this share of its bytes are undecodable or control characters.
 BINARY_SHARE = 0.05

@@ -88,7 +88,7 @@ def _flags(ds: Dataset) -> dict[tuple, list[Flag]]:
     found = defaultdict(list)
     for row in ds.query(FLAGS):
         found[(row.g, row.owner)].append(
-            (_int(row.pos), Flag(str(row.code), str(row.message), _int(row.line), _str(row.text))))
+            (_int(row.pos), Flag.read(str(row.code), str(row.message), _int(row.line), _str(row.text))))
     return {key: [f for _, f in sorted(items, key=lambda x: x[0])] for key, items in found.items()}
 
 
