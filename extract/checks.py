@@ -24,7 +24,8 @@ def check_document(doc: DocumentRecord, lines: list[str]) -> None:
         parts = (project.budget_fiscal, project.budget_other)
         if project.budget_total is not None and None not in parts and abs(sum(parts) - project.budget_total) > 0.01:
             project.flags.append(Flag("budget_inconsistent", f"fiscal {parts[0]} + other {parts[1]} "
-                                      f"≠ total {project.budget_total} 万元", project.span[0] if project.span else None))
+                                      f"≠ total {project.budget_total} 万元",
+                                      project.span[0] if project.span else None))
         seen = set()
         for ind in project.indicators:
             key = (ind.level3, ind.value)
@@ -34,7 +35,8 @@ def check_document(doc: DocumentRecord, lines: list[str]) -> None:
             seen.add(key)
         for ind in project.indicators:
             if ind.level1 and standard_level1(ind.level1) is None and project.kind == "project":
-                ind.flags.append(Flag("level1_nonstandard", f"level-1 name {ind.level1} is not in the national framework",
+                ind.flags.append(Flag("level1_nonstandard",
+                                      f"level-1 name {ind.level1} is not in the national framework",
                                       ind.span[0] if ind.span else None))
 
 
@@ -64,7 +66,8 @@ def _numbers_in_range(doc: DocumentRecord, lines: list[str]) -> None:
                 ind.op, ind.unit = None, None  # no number, so no comparison: the value is text
             if ind.value and _LONG_NUMBER.search(ind.value) and not any(f.code == "number_out_of_range"
                                                                         for f in ind.flags):
-                ind.flags.append(Flag("number_out_of_range", f"a number of {len(_LONG_NUMBER.search(ind.value).group())}"
+                digits = len(_LONG_NUMBER.search(ind.value).group())
+                ind.flags.append(Flag("number_out_of_range", f"a number of {digits}"
                                       " digits is no quantity; the value is kept as printed", where))
     flagged = {f.line for p in doc.projects for i in p.indicators for f in i.flags if f.code == "number_out_of_range"}
     codes = [p.code for p in doc.projects if p.code]
@@ -99,7 +102,8 @@ def _budget_from_document(project, lines: list[str]) -> None:
         if amounts:
             project.budget_total = amounts[0]
             project.budget_fiscal = amounts[1] if len(amounts) > 1 else None
-            project.flags.append(Flag("budget_from_budget_table", "budget read from the document's budget table", i + 1))
+            project.flags.append(Flag("budget_from_budget_table", "budget read from the document's budget table",
+                                      i + 1))
             return
 
 

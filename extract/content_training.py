@@ -3,9 +3,9 @@
 ``python -m perfkg.extract.content_training`` (``make model``) refits ``extract/data/content_model.crfsuite``
 from the seeds, the dev set and generated documents; ``--holdout NAME`` leaves documents out;
 ``--cross-validate K`` prints the K-fold scores instead (each document read by a model fitted
-without it: the figure for documents the model has never seen). Alignment: each gold string (project name, budget amounts, goal, every
-indicator's name, value, actual, weight …) is found as a run of consecutive tokens, in document
-order; tokens no gold string explains are ``O``.
+without it: the figure for documents the model has never seen). Alignment: each gold string
+(project name, budget amounts, goal, every indicator's name, value, actual, weight …) is found as a
+run of consecutive tokens, in document order; tokens no gold string explains are ``O``.
 """
 from __future__ import annotations
 
@@ -90,8 +90,8 @@ class Aligner:
                 while row in rows and not rows[row] and row < first.row + 6:
                     row += 1
                 under = [j for j in rows.get(row, []) if self.labels[j] == "O" and self.tokens[j].sep != "glue"
-                         and abs(self.tokens[j].offset - first.offset) <= 4 and target[len(acc):].startswith(self.keys[j])
-                         and self.keys[j]]
+                         and abs(self.tokens[j].offset - first.offset) <= 4
+                         and target[len(acc):].startswith(self.keys[j]) and self.keys[j]]
                 if not under:
                     break
                 j = under[0]
@@ -182,7 +182,8 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
                         continue
                     if ind.unit and al.keys[j] == key(ind.unit):
                         al.labels[j] = "B-UNIT"
-                    elif re.match(r"^(?:[≥≤><=＝≧≦═]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过)$", al.tokens[j].text):
+                    elif re.match(r"^(?:[≥≤><=＝≧≦═]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过)$",
+                                  al.tokens[j].text):
                         al.labels[j] = "B-OP"
         for role, text in (("ACT", ind.actual), ("DESC", ind.description), ("DESC", ind.basis),
                            ("DESC", extra.get("scoring_rule")), ("DESC", extra.get("remark"))):

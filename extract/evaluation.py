@@ -19,8 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfkg.extract.evaluation_scores import (INDICATOR_FIELDS, PROJECT_FIELDS, DocumentEvaluation, Evaluation, Miss,
-                                       Scores)
+from perfkg.extract.evaluation_scores import (
+    INDICATOR_FIELDS,
+    PROJECT_FIELDS,
+    DocumentEvaluation,
+    Evaluation,
+    Miss,
+    Scores,
+)
 from perfkg.extract.pipeline import expand_paths, extract_paths
 from perfkg.extract.records import DocumentRecord, Indicator, Project
 from perfkg.extract.serialise import RECORD_SUFFIXES, RecordFileError, read_record_file, record_files

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -182,7 +182,8 @@ class _Decoder:
             self.project.span = (int(h.get("_line", line)), line)  # type: ignore[arg-type]
             self.out.projects.append(self.project)
             self.opened_under_header = self.under_header
-            self.project_header, self.header = {**self.header, **({"PNAME": self.project.name} if self.project.name else {})}, {}
+            named = {"PNAME": self.project.name} if self.project.name else {}
+            self.project_header, self.header = {**self.header, **named}, {}
             self.title = None
         return self.project
 
@@ -399,7 +400,8 @@ def row_shifts(tokens: list[Token], tags: list[str], level_rows: dict[int, dict[
 
 
 # A title that names no project: a year, 部门/单位, 预算, 项目, 支出, 整体 and nothing else.
-_GENERIC_TITLE = re.compile(r"^[（(]?(\d{4}年度?)?[）)]?(市|县|区|省)?(本级)?(部门|单位)?(整体)?(预算)?(项目)?(支出)?(预算)?[（(]?(\d{4}年度?)?[）)]?$")
+_GENERIC_TITLE = re.compile(r"^[（(]?(\d{4}年度?)?[）)]?(市|县|区|省)?(本级)?(部门|单位)?"
+                            r"(整体)?(预算)?(项目)?(支出)?(预算)?[（(]?(\d{4}年度?)?[）)]?$")
 
 
 def title_names(tokens: list[Token]) -> dict[int, str]:

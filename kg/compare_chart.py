@@ -112,14 +112,16 @@ def _panel(unit: str, points: list[Point], bureaus: list[str], qualitative: dict
     for k in range(6):
         v = low + span * k / 5
         out.append(f'<line x1="{x(v):.1f}" y1="{top - 10}" x2="{x(v):.1f}" y2="{height - 30}" class="grid"/>')
-        out.append(f'<text x="{x(v):.1f}" y="{top - 16}" class="tick">{_esc(_number(v.quantize(Decimal("0.001"))))}</text>')
+        tick = _esc(_number(v.quantize(Decimal("0.001"))))
+        out.append(f'<text x="{x(v):.1f}" y="{top - 16}" class="tick">{tick}</text>')
     for n, bureau in enumerate(bureaus):
         y = top + row_h * n + row_h / 2
         out.append(f'<text x="{left - 10}" y="{y + 5:.1f}" class="bureau">{_esc(bureau)}</text>')
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="row"/>')
         for p in numeric:
             if p.bureau == bureau:
-                tip = f"{p.bureau} · {p.project} · {p.indicator}: {p.printed or ''} ({p.source or ''} line {p.line or '?'})"
+                tip = (f"{p.bureau} · {p.project} · {p.indicator}: {p.printed or ''} "
+                       f"({p.source or ''} line {p.line or '?'})")
                 out.append(f'<text class="dot" x="{x(p.value):.1f}" y="{y + 6:.1f}" data-search="{_esc(tip)}">'
                            f'{SYMBOL.get(p.comparator, "●")}<title>{_esc(tip)}</title></text>')
         words = [q.printed for q in qualitative.get(bureau, []) if q.printed]
@@ -168,8 +170,8 @@ def render_comparison(slug: str, label: str, points: list[Point]) -> str:
 </style></head><body data-rendered="yes">
 <h1>{_esc(label)} <span class="counts">({_esc(slug)})</span></h1>
 <div class="counts">{len(bureaus)} bureaus, {len(points)} targets · values in the base unit (万元 → 元, % → ratio)</div>
-<p class="legend">▶ at least (≥, &gt;) · ◀ at most (≤, &lt;) · ● equal · qualitative targets in brown beside their bureau ·
- hover a dot for project, printed value and source line</p>
+<p class="legend">▶ at least (≥, &gt;) · ◀ at most (≤, &lt;) · ● equal ·
+ qualitative targets in brown beside their bureau · hover a dot for project, printed value and source line</p>
 <label>Filter: <input id="search" type="search" placeholder="bureau, project or indicator"></label>
 {"".join(panels)}
 <table id="targets"><thead><tr><th>bureau</th><th>project</th><th>indicator</th><th>printed</th>

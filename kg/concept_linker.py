@@ -136,7 +136,8 @@ class ConceptLinker:
                 if key in rule and rule[key] not in self.labels:
                     raise ValueError(f"concept_context_rules.jsonl: unknown concept {rule[key]!r}")
         for row in measure_rows + self._rules:
-            for measure in row.get("measures", [row["measure"]] if "measure" in row else []) + row.get("excludes_measures", []):
+            named = row.get("measures", [row["measure"]] if "measure" in row else [])
+            for measure in named + row.get("excludes_measures", []):
                 if measure not in MEASURE_TYPES:
                     raise ValueError(f"kg/data: unknown measure type {measure!r} in {row}")
         self._units = {r["unit"]: r["measure"] for r in measure_rows if "unit" in r}

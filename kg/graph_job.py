@@ -10,9 +10,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfkg.extract.file_names import shown
 from perfkg.extract.pipeline import expand_paths, extract_paths
 from perfkg.extract.records import DocumentRecord
-from perfkg.extract.file_names import shown
 from perfkg.kg import graph_io, iris
 from perfkg.kg.graph_build import build_dataset
 from perfkg.kg.graph_read import summary

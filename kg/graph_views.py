@@ -16,8 +16,15 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import Graph
 
-from perfkg.kg.view_facts import (IndicatorFacts, ProjectFacts, ViewSelectionError, read_projects, select_bureau,
-                           select_concept, select_project)
+from perfkg.kg.view_facts import (
+    IndicatorFacts,
+    ProjectFacts,
+    ViewSelectionError,
+    read_projects,
+    select_bureau,
+    select_concept,
+    select_project,
+)
 
 DEFAULT_MAX_NODES = 250
 AGGREGATE_PREVIEW = 12  # indicator names listed in an aggregate node's tooltip

@@ -75,9 +75,9 @@ def execute(graph, text: str, source: str, init: dict | None = None, allow_servi
     try:
         result = graph.query(text, initBindings=init or {})
         if result.type == "SELECT":
-            result.bindings  # rows are produced lazily; errors in them (bad REGEX …) must surface here
+            result.bindings  # noqa: B018 (rows are produced lazily; errors in them, a bad REGEX …, must surface here)
         elif result.type in ("CONSTRUCT", "DESCRIBE"):
-            result.graph
+            result.graph  # noqa: B018 (evaluated on access: its errors surface here too)
         return result
     except QueryError:
         raise

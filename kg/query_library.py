@@ -126,7 +126,8 @@ def parse_query(text: str, name: str, source: str, require_title: bool = True) -
 
 def list_queries() -> list[NamedQuery]:
     """The packaged named queries, by name."""
-    files = sorted((f for f in resources.files("perfkg.queries").iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
+    files = sorted((f for f in resources.files("perfkg.queries").iterdir() if f.name.endswith(".rq")),
+                   key=lambda f: f.name)
     return [parse_query(f.read_text(encoding="utf-8"), f.name[:-3], f"queries/{f.name}") for f in files]
 
 
@@ -246,8 +247,8 @@ def run_query(query: NamedQuery, data: Dataset | Graph, values: dict[str, str] |
             g.bind(prefix, ns)
         for triple in result:
             g.add(triple)
-        return QueryRows(("subject", "predicate", "object"), tuple(tuple(str(t) for t in triple) for triple in sorted(g)),
-                         graph=g)
+        return QueryRows(("subject", "predicate", "object"),
+                         tuple(tuple(str(t) for t in triple) for triple in sorted(g)), graph=g)
     columns = tuple(str(v) for v in (result.vars or []))
     rows = tuple(tuple(_plain(row[i]) for i in range(len(columns))) for row in result)
     hints = match_hints(query, values or {}, graph) if not rows else ()

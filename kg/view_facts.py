@@ -17,7 +17,6 @@ from perfkg.extract.vocabulary import standard_level1
 from perfkg.kg.iris import PKG
 from perfkg.kg.query_library import QueryUsageError, resolve_concept
 
-
 UNCLASSIFIED = "未分级"  # level-1 group of indicators printed without a level-1 name
 
 

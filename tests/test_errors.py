@@ -8,9 +8,9 @@ import inspect
 import click
 import pytest
 from click.testing import CliRunner
-from library_modules import library_modules
 
 import perfkg
+from library_modules import library_modules
 from perfkg.errors import PerfkgError
 from perfkg.extract.reader import ReadError
 from perfkg.kg.cli import cli

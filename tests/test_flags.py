@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from library_modules import package_dirs
 
+from library_modules import package_dirs
 from perfkg.extract.flags import FLAG_CODES
 from perfkg.extract.records import DocumentRecord, Flag, Indicator, Project
 

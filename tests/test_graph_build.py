@@ -265,7 +265,8 @@ def test_indicators_link_standard_levels_and_keep_printed_ones(seed_records, see
         name = standard(printed) if printed is not None else None
         return str(iris.framework_concept_iri(level, name)) if name else None
 
-    expected = {(r.source, i.level1, concept(1, i.level1, standard_level1), i.level2, concept(2, i.level2, standard_level2))
+    expected = {(r.source, i.level1, concept(1, i.level1, standard_level1),
+                 i.level2, concept(2, i.level2, standard_level2))
                 for r in seed_records for p in r.projects for i in p.indicators}
     assert found == expected
 

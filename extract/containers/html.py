@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from perfkg.extract.containers.grid import DocumentBuilder, FlowCell, cell_text, grid_rows, place_flowing
-from perfkg.extract.records import Flag
 from perfkg.extract.reader import ReadError, decode_text
+from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceDocument
 
 NAME = "html"

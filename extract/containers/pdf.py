@@ -153,7 +153,8 @@ def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
                         break
                     table = tables[i]
                     furniture_only = all(_FURNITURE.match(r.text) for r in between)
-                    if i == 0 and last is not None and furniture_only and last[0].continues(table, DEFAULT_SNAP_TOLERANCE):
+                    if (i == 0 and last is not None and furniture_only
+                            and last[0].continues(table, DEFAULT_SNAP_TOLERANCE)):
                         index = last[1]
                     else:
                         index = out.new_table()

@@ -92,7 +92,7 @@ def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
                  if (t := _text(book, sheet, r, c))}
         # xlrd's merged ranges are half-open (rlo, rhi, clo, chi).
         merges = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", ()) or ()]
-        placed, n_rows = sheet_cells(texts, merges, lambda r, c: f"{sheet.name}!{colname(c)}{r + 1}")
+        placed, n_rows = sheet_cells(texts, merges, lambda r, c, name=sheet.name: f"{name}!{colname(c)}{r + 1}")
         if not placed:
             continue
         out.rows(grid_rows(placed, n_rows, out.new_table(), lambda r, c: "", fold=False))

@@ -68,7 +68,8 @@ def make_bureau(rng: random.Random, topic: str) -> str:
     return place + suffix + pick(rng, v["topics"][topic]["departments"])
 
 
-def draw_value(rng: random.Random, kind: str, year: int, split: bool = False) -> tuple[str, tuple[str, str, str] | None, bool]:
+def draw_value(rng: random.Random, kind: str, year: int,
+               split: bool = False) -> tuple[str, tuple[str, str, str] | None, bool]:
     """A printed value of ``kind``: (value text, (comparator, number, unit) parts, qualitative)."""
     v = vocabulary()
     spec = v["value_kinds"][kind]
@@ -241,7 +242,8 @@ def make_project(rng: random.Random, doc: Doc, rows: list[Row], kind: str = "pro
     else:
         prefix = pick(rng, v["project_prefixes"]).replace("{year}", str(doc.year)).replace("{place}", "")
         name = prefix + obj + pick(rng, v["project_kinds"])
-    total = round(rng.choice([rng.uniform(2, 80), rng.uniform(50, 900), rng.uniform(500, 9000)]), rng.choice([0, 0, 1, 2]))
+    total = round(rng.choice([rng.uniform(2, 80), rng.uniform(50, 900), rng.uniform(500, 9000)]),
+                  rng.choice([0, 0, 1, 2]))
     other = 0.0 if rng.random() < 0.7 else round(total * rng.choice([0.1, 0.2, 0.5]), 2)
     code = None
     if rng.random() < 0.35:

@@ -30,9 +30,10 @@ def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None,
     """Extract documents, build the knowledge graph, validate it against the SHACL shapes and write it.
 
     A document whose graph violates the shapes is left out and reported (naming the document, the
-    node and its line); the graph of the others is written, exit 1. The extraction run is recorded with PROV-O (software version,
-    start time — SOURCE_DATE_EPOCH when set, for reproducible builds — reader and layouts). Exit 1 also when some document could not be extracted
-    (the graph of the others is still written); 2 on usage errors.
+    node and its line); the graph of the others is written, exit 1. The extraction run is recorded
+    with PROV-O (software version, start time — SOURCE_DATE_EPOCH when set, for reproducible builds —
+    reader and layouts). Exit 1 also when some document could not be extracted (the graph of the
+    others is still written); 2 on usage errors.
     """
     limits.set_environment(timeout_s=timeout_s, max_memory_mb=max_memory_mb, max_document_mb=max_document_mb)
     problems: list[str] = []
