@@ -48,7 +48,7 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _label_fields() -> dict[str, str]:
-    index = {}
+    index: dict[str, str] = {}
     for fld, words in content_words()["project_labels"].items():
         for w in words:
             index.setdefault(_plain(w), fld)
@@ -309,7 +309,10 @@ def _tagger() -> pycrfsuite.Tagger:
 def model_summary() -> str:
     """What the packaged model is: its file, size, labels and number of weighted features."""
     info = _tagger().info()
-    size = resources.files("perfkg.extract").joinpath(MODEL_FILE).stat().st_size if not _model_override else 0
+    size = 0
+    if not _model_override:  # as_file: a packaged resource need not be a file on disk (a zip import)
+        with resources.as_file(resources.files("perfkg.extract").joinpath(MODEL_FILE)) as path:
+            size = path.stat().st_size
     return (f"{MODEL_FILE} ({size // 1024} KiB), {len(info.labels)} tags, "
             f"{len(info.state_features)} state features, {len(info.transitions)} transitions")
 

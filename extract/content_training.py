@@ -174,10 +174,10 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
         elif wrapped_value:
             al.mark_pieces(wrapped_value, "VAL")
         elif ind.num is not None:
-            i = al.find_number(ind.num, end, window)
-            if i is not None:
-                al.labels[i] = "B-VAL"
-                for j in range(max(end, i - 3), min(window, i + 3)):
+            at = al.find_number(ind.num, end, window)
+            if at is not None:
+                al.labels[at] = "B-VAL"
+                for j in range(max(end, at - 3), min(window, at + 3)):
                     if al.labels[j] != "O":
                         continue
                     if ind.unit and al.keys[j] == key(ind.unit):
@@ -191,9 +191,9 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
             if s:
                 al.mark(s, role)
         for role, num in (("WT", ind.score), ("PTS", extra.get("points"))):
-            i = al.find_number(num, prev_end if role == "WT" else end, window) if num is not None else None
-            if i is not None:
-                al.labels[i] = f"B-{role}"
+            at = al.find_number(num, prev_end if role == "WT" else end, window) if num is not None else None
+            if at is not None:
+                al.labels[at] = f"B-{role}"
         if extra.get("value_type"):
             for j in range(end, window):
                 if al.labels[j] == "O" and al.keys[j] == key(extra["value_type"]):

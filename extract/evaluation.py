@@ -301,6 +301,6 @@ def load_predictions(paths: Iterable[Path]) -> Predictions:
         for outcome in extract_paths(documents):
             if outcome.error:
                 out.errors.append(outcome.error)
-            else:
+            elif outcome.record is not None:
                 out.records.append(outcome.record)
     return out

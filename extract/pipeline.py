@@ -107,7 +107,7 @@ def expand_paths(paths: Iterable[str | Path], errors: list[str] | None = None) -
         if not p.is_dir():
             out.append(p)
             continue
-        found = []
+        found: list[Path] = []
         for folder, dirs, names in os.walk(p, onerror=unreadable):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             found.extend(Path(folder, n) for n in names

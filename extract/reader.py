@@ -83,7 +83,8 @@ class _TooManyErrors(Exception):
 _ERRORS: list[list[tuple[int, int]]] = []  # stack of error lists of the decodes in progress
 
 
-def _record_error(exc: UnicodeDecodeError) -> tuple[str, int]:
+def _record_error(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)  # registered for decoding only
     errors = _ERRORS[-1]
     errors.append((exc.start, exc.end))
     if len(errors) > _ERRORS_CAP[-1]:

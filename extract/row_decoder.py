@@ -179,7 +179,7 @@ class _Decoder:
                 name=str(h.get("PNAME") or self.title or ""), code=h.get("PCODE"),  # type: ignore[arg-type]
                 budget_total=h.get("BT"), budget_fiscal=h.get("BF"), budget_other=h.get("BO"),  # type: ignore[arg-type]
                 goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
-            self.project.span = (int(h.get("_line", line)), line)  # type: ignore[arg-type]
+            self.project.span = (int(h.get("_line", line)), line)  # type: ignore[call-overload]
             self.out.projects.append(self.project)
             self.opened_under_header = self.under_header
             named = {"PNAME": self.project.name} if self.project.name else {}
@@ -424,7 +424,9 @@ def title_names(tokens: list[Token]) -> dict[int, str]:
 
 def _level_like(text: str | None) -> bool:
     """A level label by the vocabulary or by how level names end (…指标, …目标)."""
-    return bool(text) and (standard_level1(text) is not None or standard_level2(text) is not None
+    if not text:
+        return False
+    return (standard_level1(text) is not None or standard_level2(text) is not None
                            or text.endswith(("指标", "目标")))
 
 

@@ -104,7 +104,8 @@ class _Reader:
         rows: list[list[FlowCell]] = []
         nested: list[list] = []
         for tr in trs:
-            cells, inner = [], []
+            cells: list[FlowCell] = []
+            inner: list = []
             for td in tr:
                 if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
                     continue

@@ -159,7 +159,7 @@ def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
                     else:
                         index = out.new_table()
                     out.rows(grid_rows(table.cells, table.n_rows, index,
-                                       lambda r, c, n=number, t=i: f"page {n} table {t + 1} r{r + 1}c{c + 1}"))
+                                       lambda r, c, n=number, t=i: f"page {n} table {t + 1} r{r + 1}c{c + 1}"))  # type: ignore[misc]
                     between = []
                     last = (table, index)
                 if between and not all(_FURNITURE.match(r.text) for r in between):

@@ -171,7 +171,7 @@ def compose_rows(rng: random.Random, topic: str, year: int, cost_as_level1: bool
 @functools.lru_cache(maxsize=1)
 def _canonical_level2() -> dict[str, str]:
     data = json.loads((_DATA / "framework.json").read_text(encoding="utf-8"))
-    names = {}
+    names: dict[str, str] = {}
     for name, entry in data["level2"].items():
         for label in [name, *entry["variants"]]:
             names.setdefault(label, name)
@@ -197,7 +197,7 @@ def recombine_rows(rng: random.Random, pool: tuple[tuple[str, str | None, str, s
     level names are brought to the framework so that the document's own spelling applies."""
     t = vocabulary()["topics"][topic]
     picked = [pool[rng.randrange(len(pool))] for _ in range(n * 2)]
-    rows = []
+    rows: list[Row] = []
     seen: set[str] = set()
     for _, l2, l3, value in picked:
         levels = framework_levels(l2, cost_as_level1)
@@ -213,7 +213,7 @@ def recombine_rows(rng: random.Random, pool: tuple[tuple[str, str | None, str, s
         parts = split_printed(value) if split and not qual else None
         rows.append(Row(level1=l1, level2=l2, level3=name, value=value, parts=parts, qualitative=qual))
     order = ["产出指标", "成本指标", "效益指标", "满意度指标"]
-    rows.sort(key=lambda r: (order.index(r.level1), FRAMEWORK_GROUPS[r.level1].index(r.level2)))
+    rows.sort(key=lambda r: (order.index(r.level1 or ""), FRAMEWORK_GROUPS[r.level1 or ""].index(r.level2 or "")))
     return rows
 
 

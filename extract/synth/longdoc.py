@@ -189,7 +189,8 @@ def budget_document(rng: random.Random, doc: Doc, tables: list[Item], with_burea
     if rng.random() < 0.7:
         sections.append(("机关运行经费安排情况", _running_costs(rng, doc, f)))
     purchases = ("政府采购预算情况", _purchases(rng, doc, f))
-    perf = (pick(rng, ["预算绩效目标情况", "单位项目预算安排情况及绩效目标", "项目支出绩效目标"]), [])
+    perf: tuple[str, list[Item]] = (pick(rng, ["预算绩效目标情况", "单位项目预算安排情况及绩效目标",
+                                               "项目支出绩效目标"]), [])
     after = [purchases] if rng.random() < 0.5 else []
     if not after:
         sections.append(purchases)

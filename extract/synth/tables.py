@@ -287,9 +287,10 @@ def _budget_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
     funds = pick(rng, h["funds_yuan"] if style.budget_yuan else h["funds"])
     t, f, o = (_budget_text(x, style, rng) for x in (proj.total, proj.fiscal, proj.other))
     if style.grammar == "self_evaluation":
-        spent = proj.total * rng.choice([1, 1, 0.98, 0.95]) if proj.total else None
+        total = proj.total
+        spent = total * rng.choice([1, 1, 0.98, 0.95]) if total else None
         s = _budget_text(spent, style, rng)
-        rate = "100%" if spent == proj.total else f"{round(spent / proj.total * 100)}%"
+        rate = "100%" if not total or spent is None or spent == total else f"{round(spent / total * 100)}%"
         fig = ["figure"] * 4
         rows = [Item("meta", [funds, "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
                      ["label"] * 8),
