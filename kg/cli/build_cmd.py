@@ -55,9 +55,11 @@ def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None,
     for error in result.errors:
         click.echo(f"error: {shown(error)}", err=True)
     if not result.conforms:
-        click.echo(f"error: the graph violates the SHACL shapes ({len(result.report.violations)} violations); "
+        report = result.report
+        assert report is not None  # build_graph_file validates every graph it builds
+        click.echo(f"error: the graph violates the SHACL shapes ({len(report.violations)} violations); "
                    "nothing written", err=True)
-        click.echo(result.report.text(), err=True)
+        click.echo(report.text(), err=True)
         sys.exit(1)
     c = result.counts
     where = f" → {shown(result.written)} ({result.fmt})" if result.written else ""

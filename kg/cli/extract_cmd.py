@@ -64,7 +64,7 @@ def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, prog
         if outcome.error:
             failed += 1
             click.echo(f"error: {shown(outcome.error)}", err=True)
-        else:
+        elif outcome.record is not None:
             records.append(outcome.record)
     try:
         write_records(records, output, fmt, raw=raw, excel=excel)
