@@ -20,15 +20,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from container_render import write_docx, write_html, write_xlsx  # noqa: E402
-from perfkg.extract.reader import read_source  # noqa: E402
 from pdf_printing import CHROMIUM, print_pdf  # noqa: E402
+from perfkg.extract.reader import read_source  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold" / "000_5f7560c24654454f.json"
 X01 = ROOT / "tests" / "data" / "dev" / "xlsx" / "x01_zhanjiang-rensheju-2024-zhengti.xlsx"
 ONE_PAGE = """<h3>某某县卫生健康局2025年项目绩效目标表</h3><p>单位：万元</p><table>
 <tr><td>项目名称</td><td colspan="3">家庭医生签约服务补助</td></tr>
 <tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th></tr>""" + "".join(
-    f"<tr><td>产出指标</td><td>数量指标</td><td>重点人群签约人数{i}</td><td>≥{i}万人</td></tr>" for i in range(20)) + "</table>"
+    f"<tr><td>产出指标</td><td>数量指标</td><td>重点人群签约人数{i}</td><td>≥{i}万人</td></tr>"
+    for i in range(20)) + "</table>"
 
 
 def write_xls(record: dict, path: Path) -> Path | None:

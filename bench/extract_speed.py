@@ -23,8 +23,10 @@ from perfkg.extract.pipeline import extract_document  # noqa: E402
 from perfkg.extract.records import DocumentRecord  # noqa: E402
 
 SEEDS = sorted((ROOT / "examples" / "documents").glob("*.txt"))
-STAGES = (("perfkg.extract.pipeline", "read_source", "read"), ("perfkg.extract.pipeline", "tokenise_rows", "cells (splitters)"),
-          ("perfkg.extract.pipeline", "tag_tokens", "content model (features + CRF)"), ("perfkg.extract.pipeline", "decode", "row decoder"),
+STAGES = (("perfkg.extract.pipeline", "read_source", "read"),
+          ("perfkg.extract.pipeline", "tokenise_rows", "cells (splitters)"),
+          ("perfkg.extract.pipeline", "tag_tokens", "content model (features + CRF)"),
+          ("perfkg.extract.pipeline", "decode", "row decoder"),
           ("perfkg.extract.pipeline", "check_document", "checks"))
 
 

@@ -62,7 +62,8 @@ def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: flo
             failures.append({"file": path.name, "made_by": made_by[path], "kind": kind,
                              "cpu": outcome["cpu"], "error": (outcome["error"] or "")[:2000]})
     cpu.sort()
-    return {"cases": cases, "seed": seed, "jobs": jobs, "skipped_operators": list(skip), "wall_s": round(time.monotonic() - started, 1),
+    return {"cases": cases, "seed": seed, "jobs": jobs, "skipped_operators": list(skip),
+            "wall_s": round(time.monotonic() - started, 1),
             "outcomes": dict(kinds), "exceptions": kinds["exception"],
             "hangs": kinds["hang"] + sum(1 for f in failures if f["kind"] == "killed" and "time limit" in f["error"]),
             "killed": kinds["killed"], "cpu_budget_s": cpu_budget,
@@ -96,7 +97,8 @@ def main() -> int:
           f"{report['cpu_s']['median']} s, max {report['cpu_s']['max']} s; peak worker memory "
           f"{report['peak_worker_rss_mb']} MB; outcomes {report['outcomes']}")
     for failure in report["failures"][:20]:
-        print(f"  {failure['kind']}: {failure['file']} ({failure['made_by']}): {failure['error'].splitlines()[0] if failure['error'] else ''}")
+        first_line = failure["error"].splitlines()[0] if failure["error"] else ""
+        print(f"  {failure['kind']}: {failure['file']} ({failure['made_by']}): {first_line}")
     bad = report["exceptions"] or report["hangs"] or report["killed"] or report["peak_worker_rss_mb"] > args.memory_mb
     return 1 if bad else 0
 

@@ -21,10 +21,12 @@ def check_document(doc: DocumentRecord, lines: list[str]) -> None:
                                       project.span[0] if project.span else None))
         if project.budget_total is None:
             _budget_from_document(project, lines)
-        parts = (project.budget_fiscal, project.budget_other)
-        if project.budget_total is not None and None not in parts and abs(sum(parts) - project.budget_total) > 0.01:
-            project.flags.append(Flag("budget_inconsistent", f"fiscal {parts[0]} + other {parts[1]} "
-                                      f"≠ total {project.budget_total} 万元", project.span[0] if project.span else None))
+        fiscal, other = project.budget_fiscal, project.budget_other
+        if project.budget_total is not None and fiscal is not None and other is not None \
+                and abs(fiscal + other - project.budget_total) > 0.01:
+            project.flags.append(Flag("budget_inconsistent", f"fiscal {fiscal} + other {other} "
+                                      f"≠ total {project.budget_total} 万元",
+                                      project.span[0] if project.span else None))
         seen = set()
         for ind in project.indicators:
             key = (ind.level3, ind.value)
@@ -34,7 +36,8 @@ def check_document(doc: DocumentRecord, lines: list[str]) -> None:
             seen.add(key)
         for ind in project.indicators:
             if ind.level1 and standard_level1(ind.level1) is None and project.kind == "project":
-                ind.flags.append(Flag("level1_nonstandard", f"level-1 name {ind.level1} is not in the national framework",
+                ind.flags.append(Flag("level1_nonstandard",
+                                      f"level-1 name {ind.level1} is not in the national framework",
                                       ind.span[0] if ind.span else None))
 
 
@@ -62,18 +65,18 @@ def _numbers_in_range(doc: DocumentRecord, lines: list[str]) -> None:
                     setattr(ind, key, None)
             if ind.num is None and ind.op is not None and ind.value and _LONG_NUMBER.search(ind.value):
                 ind.op, ind.unit = None, None  # no number, so no comparison: the value is text
-            if ind.value and _LONG_NUMBER.search(ind.value) and not any(f.code == "number_out_of_range"
-                                                                        for f in ind.flags):
-                ind.flags.append(Flag("number_out_of_range", f"a number of {len(_LONG_NUMBER.search(ind.value).group())}"
+            long_number = _LONG_NUMBER.search(ind.value) if ind.value else None
+            if long_number and not any(f.code == "number_out_of_range" for f in ind.flags):
+                ind.flags.append(Flag("number_out_of_range", f"a number of {len(long_number.group())}"
                                       " digits is no quantity; the value is kept as printed", where))
     flagged = {f.line for p in doc.projects for i in p.indicators for f in i.flags if f.code == "number_out_of_range"}
     codes = [p.code for p in doc.projects if p.code]
-    for n, line in enumerate(lines, 1):
-        m = _NO_CODE_NUMBER.search(line)
+    for n, text in enumerate(lines, 1):  # `line` above is a project's line number
+        m = _NO_CODE_NUMBER.search(text)
         # long digit runs are often codes (项目编码 35060021000000000001), which are no numbers
-        if m and n not in flagged and not _CODE_LABEL.search(line) and not any(m.group() in c for c in codes):
+        if m and n not in flagged and not _CODE_LABEL.search(text) and not any(m.group() in c for c in codes):
             doc.flags.append(Flag("number_out_of_range", f"a number of {len(m.group())} digits is no quantity or "
-                                  "budget; not read as a number", n, line.strip()[:80]))
+                                  "budget; not read as a number", n, text.strip()[:80]))
 
 
 _AMOUNT_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -99,7 +102,8 @@ def _budget_from_document(project, lines: list[str]) -> None:
         if amounts:
             project.budget_total = amounts[0]
             project.budget_fiscal = amounts[1] if len(amounts) > 1 else None
-            project.flags.append(Flag("budget_from_budget_table", "budget read from the document's budget table", i + 1))
+            project.flags.append(Flag("budget_from_budget_table", "budget read from the document's budget table",
+                                      i + 1))
             return
 
 

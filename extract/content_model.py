@@ -48,7 +48,7 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _label_fields() -> dict[str, str]:
-    index = {}
+    index: dict[str, str] = {}
     for fld, words in content_words()["project_labels"].items():
         for w in words:
             index.setdefault(_plain(w), fld)
@@ -107,7 +107,8 @@ def token_shape(text: str) -> tuple[str, ...]:
     q = parse_quantity(t)
     if q is not None:
         op, num, unit = q
-        f += ["qty", f"qop={op}", f"qunit={'none' if unit is None else ('%' if unit in '%‰' else ('money' if '元' in unit else 'other'))}"]
+        unit_kind = 'none' if unit is None else ('%' if unit in '%‰' else ('money' if '元' in unit else 'other'))
+        f += ["qty", f"qop={op}", f"qunit={unit_kind}"]
         digits = len(re.sub(r"[^\d.].*$", "", t.lstrip("≥≤><=＝≧≦ ")).split(".")[0])  # never int() of a huge number
         f.append(f"mag={_bucket(digits, (1, 2, 3, 4, 6, 8))}")
     elif looks_like_value(text):
@@ -263,8 +264,8 @@ def document_features(tokens: list[Token]) -> list[list[str]]:
     unit_no = 0
     for i, t in enumerate(tokens):
         unit_no = 0 if t.sep == "row" else unit_no + (t.sep != "glue")
-        f = ["bias", f"sep={_SEP_FEATURE.get(t.sep, t.sep)}", f"style={style}", f"unit={_bucket(unit_no, (0, 1, 2, 3))}",
-             f"units={_bucket(rows_units[t.row], (1, 2, 3, 5, 8))}",
+        f = ["bias", f"sep={_SEP_FEATURE.get(t.sep, t.sep)}", f"style={style}",
+             f"unit={_bucket(unit_no, (0, 1, 2, 3))}", f"units={_bucket(rows_units[t.row], (1, 2, 3, 5, 8))}",
              f"blank={_bucket(t.blank_before, (0, 1))}", f"empty={_bucket(t.empty_before, (0, 1))}",
              f"w={_bucket(display_width(t.text), (2, 4, 8, 16, 32, 60))}"]
         f += shapes[i]
@@ -308,7 +309,10 @@ def _tagger() -> pycrfsuite.Tagger:
 def model_summary() -> str:
     """What the packaged model is: its file, size, labels and number of weighted features."""
     info = _tagger().info()
-    size = resources.files("perfkg.extract").joinpath(MODEL_FILE).stat().st_size if not _model_override else 0
+    size = 0
+    if not _model_override:  # as_file: a packaged resource need not be a file on disk (a zip import)
+        with resources.as_file(resources.files("perfkg.extract").joinpath(MODEL_FILE)) as path:
+            size = path.stat().st_size
     return (f"{MODEL_FILE} ({size // 1024} KiB), {len(info.labels)} tags, "
             f"{len(info.state_features)} state features, {len(info.transitions)} transitions")
 

@@ -4,9 +4,10 @@
 from the seeds, the dev set and generated documents; ``--holdout NAME`` leaves documents out;
 ``--cross-validate K`` prints the K-fold scores instead (each document read by a model fitted
 without it: the figure for documents the model has never seen); ``--select K`` chooses the
-regularisation by K-fold cross-validation on the dev set first (``content_model_params.json``). Alignment: each gold string (project name, budget amounts, goal, every
-indicator's name, value, actual, weight …) is found as a run of consecutive tokens, in document
-order; tokens no gold string explains are ``O``.
+regularisation by K-fold cross-validation on the dev set first (``content_model_params.json``).
+Alignment: each gold string (project name, budget amounts, goal, every indicator's name, value,
+actual, weight …) is found as a run of consecutive tokens, in document order; tokens no gold string
+explains are ``O``.
 """
 from __future__ import annotations
 
@@ -91,8 +92,8 @@ class Aligner:
                 while row in rows and not rows[row] and row < first.row + 6:
                     row += 1
                 under = [j for j in rows.get(row, []) if self.labels[j] == "O" and self.tokens[j].sep != "glue"
-                         and abs(self.tokens[j].offset - first.offset) <= 4 and target[len(acc):].startswith(self.keys[j])
-                         and self.keys[j]]
+                         and abs(self.tokens[j].offset - first.offset) <= 4
+                         and target[len(acc):].startswith(self.keys[j]) and self.keys[j]]
                 if not under:
                     break
                 j = under[0]
@@ -175,15 +176,16 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
         elif wrapped_value:
             al.mark_pieces(wrapped_value, "VAL")
         elif ind.num is not None:
-            i = al.find_number(ind.num, end, window)
-            if i is not None:
-                al.labels[i] = "B-VAL"
-                for j in range(max(end, i - 3), min(window, i + 3)):
+            at = al.find_number(ind.num, end, window)
+            if at is not None:
+                al.labels[at] = "B-VAL"
+                for j in range(max(end, at - 3), min(window, at + 3)):
                     if al.labels[j] != "O":
                         continue
                     if ind.unit and al.keys[j] == key(ind.unit):
                         al.labels[j] = "B-UNIT"
-                    elif re.match(r"^(?:[≥≤><=＝≧≦═]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过)$", al.tokens[j].text):
+                    elif re.match(r"^(?:[≥≤><=＝≧≦═]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过)$",
+                                  al.tokens[j].text):
                         al.labels[j] = "B-OP"
         for role, text in (("ACT", ind.actual), ("DESC", ind.description), ("DESC", ind.basis),
                            ("DESC", extra.get("scoring_rule")), ("DESC", extra.get("remark"))):
@@ -191,9 +193,9 @@ def _align_indicators(al: Aligner, project: Project, cursor: int) -> tuple[int, 
             if s:
                 al.mark(s, role)
         for role, num in (("WT", ind.score), ("PTS", extra.get("points"))):
-            i = al.find_number(num, prev_end if role == "WT" else end, window) if num is not None else None
-            if i is not None:
-                al.labels[i] = f"B-{role}"
+            at = al.find_number(num, prev_end if role == "WT" else end, window) if num is not None else None
+            if at is not None:
+                al.labels[at] = f"B-{role}"
         if extra.get("value_type"):
             for j in range(end, window):
                 if al.labels[j] == "O" and al.keys[j] == key(extra["value_type"]):

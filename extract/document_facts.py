@@ -25,7 +25,8 @@ def choose_bureau(candidates: list[str], lines: list[str]) -> str | None:
         if m:
             return t
     return find_bureau(lines) or (candidates[0] if candidates else None)
-_BUREAU_KEYS = ("主管部门", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称", "部门(单位)", "部门（单位）", "预算单位")
+_BUREAU_KEYS = ("主管部门", "部门名称", "部门(单位)名称", "部门（单位）名称", "单位名称", "部门(单位)", "部门（单位）",
+                "预算单位")
 
 
 def find_bureau(lines: list[str]) -> str | None:

@@ -19,8 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perfkg.extract.evaluation_scores import (INDICATOR_FIELDS, PROJECT_FIELDS, DocumentEvaluation, Evaluation, Miss,
-                                       Scores)
+from perfkg.extract.evaluation_scores import (
+    INDICATOR_FIELDS,
+    PROJECT_FIELDS,
+    DocumentEvaluation,
+    Evaluation,
+    Miss,
+    Scores,
+)
 from perfkg.extract.pipeline import expand_paths, extract_paths
 from perfkg.extract.records import DocumentRecord, Indicator, Project
 from perfkg.extract.serialise import RECORD_SUFFIXES, RecordFileError, read_record_file, record_files
@@ -295,6 +301,6 @@ def load_predictions(paths: Iterable[Path]) -> Predictions:
         for outcome in extract_paths(documents):
             if outcome.error:
                 out.errors.append(outcome.error)
-            else:
+            elif outcome.record is not None:
                 out.records.append(outcome.record)
     return out

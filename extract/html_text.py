@@ -31,9 +31,9 @@ class _TableText(HTMLParser):
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
             self.cell = []
-            a = dict(attrs)
-            self.colspan = int(a["colspan"]) if (a.get("colspan") or "").isdigit() else 1
-            self.rowspan = int(a["rowspan"]) if (a.get("rowspan") or "").isdigit() else 1
+            a = {k: v or "" for k, v in attrs}  # a bare attribute (no value) is ""
+            self.colspan = int(a["colspan"]) if a.get("colspan", "").isdigit() else 1
+            self.rowspan = int(a["rowspan"]) if a.get("rowspan", "").isdigit() else 1
             self._skip_spanned()
         elif tag in _BLOCKS and self.cell is None:
             self._flush_text()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 # name of the environment variable, default — data, so the README and --help can list them
 ENVIRONMENT = {
@@ -31,7 +32,7 @@ class Limits:
 
 def current() -> Limits:
     """The limits in force: defaults, overridden by the ``PERFKG_*`` environment variables."""
-    values = {}
+    values: dict[str, Any] = {}
     for field, (variable, default) in ENVIRONMENT.items():
         raw = os.environ.get(variable)
         try:

@@ -81,7 +81,8 @@ def finish_document(doc: DocumentRecord, src, path: str | Path) -> DocumentRecor
     doc.path = display_name(str(path))
     doc.flags[:0] = list(getattr(src, "flags", ()))
     if not is_clean(doc.source):
-        doc.flags.insert(0, Flag("file_name_not_utf8", f"the file name is not UTF-8; read as {display_name(doc.source)}"))
+        doc.flags.insert(0, Flag("file_name_not_utf8",
+                                 f"the file name is not UTF-8; read as {display_name(doc.source)}"))
         doc.source = display_name(doc.source)
     return doc
 
@@ -106,7 +107,7 @@ def expand_paths(paths: Iterable[str | Path], errors: list[str] | None = None) -
         if not p.is_dir():
             out.append(p)
             continue
-        found = []
+        found: list[Path] = []
         for folder, dirs, names in os.walk(p, onerror=unreadable):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             found.extend(Path(folder, n) for n in names
@@ -133,7 +134,8 @@ def extract_one(path: Path) -> ExtractionOutcome:
         return ExtractionOutcome(path, None, f"{path}: extraction failed ({type(exc).__name__}: {exc})")
 
 
-def extract_paths(paths: Iterable[str | Path], jobs: int = 1, isolate: bool | None = None) -> Iterator[ExtractionOutcome]:
+def extract_paths(paths: Iterable[str | Path], jobs: int = 1,
+                  isolate: bool | None = None) -> Iterator[ExtractionOutcome]:
     """Extract every document, in input order; with ``jobs`` > 1 (or ``isolate``) in worker processes
     that stop a document past the time and memory limits of ``extract.limits`` (one error, the run goes on)."""
     files = expand_paths(paths)

@@ -12,27 +12,19 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from perfkg.errors import PerfkgError
 from perfkg.extract import limits as _limits
 from perfkg.extract.html_text import html_to_text
 from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceCell, SourceDocument, SourceRow
 
-# The flags the reader puts on a document (code → what it means), for the README and the checks.
-FLAG_CODES = {
-    "undecodable_bytes": "bytes that are not valid in the document's encoding, replaced by U+FFFD",
-    "control_characters": "NUL bytes or stray control characters, dropped (NUL) or read as spaces",
-    "line_too_long": "a line (cell) longer than the per-line limit, cut at the limit",
-    "span_clamped": "an HTML rowspan/colspan beyond the HTML standard's bounds, clamped to them",
-    "file_name_not_utf8": "a file name that is not UTF-8 (e.g. GBK from an unzipped archive), shown decoded",
-    "csv_unreadable": "a CSV export the csv module cannot split (e.g. an unclosed quote), read as text lines",
-}
 MAX_FLAGS = 10  # flags of one kind per document; the last one counts the rest
 # A file is binary when more than this share of its bytes are undecodable or control characters.
 BINARY_SHARE = 0.05
@@ -40,7 +32,7 @@ BINARY_MIN = 16  # … and more than this many (a short file with one bad byte i
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # \t \n \f \r are layout, not noise
 
 
-class ReadError(Exception):
+class ReadError(PerfkgError):
     """Input that cannot be read as a text document; the message names the file."""
 
 
@@ -91,7 +83,8 @@ class _TooManyErrors(Exception):
 _ERRORS: list[list[tuple[int, int]]] = []  # stack of error lists of the decodes in progress
 
 
-def _record_error(exc: UnicodeDecodeError) -> tuple[str, int]:
+def _record_error(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)  # registered for decoding only
     errors = _ERRORS[-1]
     errors.append((exc.start, exc.end))
     if len(errors) > _ERRORS_CAP[-1]:

@@ -8,15 +8,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from perfkg.extract.flags import check_code
+
 
 @dataclass
 class Flag:
-    """A data-quality issue found while reading a table: what, where, and the text involved."""
+    """A data-quality issue found while reading a table: what, where, and the text involved.
+
+    ``code`` is one of ``perfkg.extract.flags.FLAG_CODES`` (an unknown one raises ValueError here,
+    where the flag is made); ``Flag.read`` keeps a stored flag as it was written."""
 
     code: str
     message: str
     line: int | None = None
     text: str | None = None
+
+    def __post_init__(self) -> None:
+        check_code(self.code)
+
+    @classmethod
+    def read(cls, code: str, message: str, line: int | None = None, text: str | None = None) -> Flag:
+        """A flag as a record file or a graph stored it, its code kept even when this version does not
+        emit it (gold files and graphs written by other versions)."""
+        flag = cls.__new__(cls)  # no __post_init__: what was stored is data, not an emitter's bug
+        flag.code, flag.message, flag.line, flag.text = code, message, line, text
+        return flag
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"code": self.code, "message": self.message}
@@ -29,8 +45,8 @@ class Flag:
     @classmethod
     def from_dict(cls, d: dict[str, Any] | str) -> Flag:
         if isinstance(d, str):  # tolerate hand-written flags
-            return cls(code="note", message=d)
-        return cls(code=d.get("code", "note"), message=d.get("message", ""), line=d.get("line"), text=d.get("text"))
+            return Flag("note", d)
+        return cls.read(d.get("code", "note"), d.get("message", ""), d.get("line"), d.get("text"))
 
 
 @dataclass

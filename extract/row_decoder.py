@@ -21,7 +21,14 @@ from perfkg.extract.records import Flag, Indicator, Project
 from perfkg.extract.target_values import comparator_op, parse_quantity, parse_target_value
 from perfkg.extract.text_normalise import compact
 from perfkg.extract.tokens import Token, content_words
-from perfkg.extract.vocabulary import framework, clean_label, header_role, standard_level1, standard_level2, standard_parent
+from perfkg.extract.vocabulary import (
+    clean_label,
+    framework,
+    header_role,
+    standard_level1,
+    standard_level2,
+    standard_parent,
+)
 
 
 @dataclass
@@ -212,10 +219,11 @@ class _Decoder:
                 name=str(h.get("PNAME") or self.title or ""), code=h.get("PCODE"),  # type: ignore[arg-type]
                 budget_total=h.get("BT"), budget_fiscal=h.get("BF"), budget_other=h.get("BO"),  # type: ignore[arg-type]
                 goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
-            self.project.span = (int(h.get("_line", line)), line)  # type: ignore[arg-type]
+            self.project.span = (int(h.get("_line", line)), line)  # type: ignore[call-overload]
             self.out.projects.append(self.project)
             self.opened_under_header = self.under_header
-            self.project_header, self.header = {**self.header, **({"PNAME": self.project.name} if self.project.name else {})}, {}
+            named = {"PNAME": self.project.name} if self.project.name else {}
+            self.project_header, self.header = {**self.header, **named}, {}
             self.title = None
         return self.project
 
@@ -506,7 +514,8 @@ def row_shifts(tokens: list[Token], tags: list[str], level_rows: dict[int, dict[
 
 
 # A title that names no project: a year, 部门/单位, 预算, 项目, 支出, 整体 and nothing else.
-_GENERIC_TITLE = re.compile(r"^[（(]?(\d{4}年度?)?[）)]?(市|县|区|省)?(本级)?(部门|单位)?(整体)?(预算)?(项目)?(支出)?(预算)?[（(]?(\d{4}年度?)?[）)]?$")
+_GENERIC_TITLE = re.compile(r"^[（(]?(\d{4}年度?)?[）)]?(市|县|区|省)?(本级)?(部门|单位)?"
+                            r"(整体)?(预算)?(项目)?(支出)?(预算)?[（(]?(\d{4}年度?)?[）)]?$")
 
 
 def title_names(tokens: list[Token]) -> dict[int, str]:
@@ -529,7 +538,9 @@ def title_names(tokens: list[Token]) -> dict[int, str]:
 
 def _level_like(text: str | None) -> bool:
     """A level label by the vocabulary or by how level names end (…指标, …目标)."""
-    return bool(text) and (standard_level1(text) is not None or standard_level2(text) is not None
+    if not text:
+        return False
+    return (standard_level1(text) is not None or standard_level2(text) is not None
                            or text.endswith(("指标", "目标")))
 
 

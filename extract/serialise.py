@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from perfkg.errors import PerfkgError
 from perfkg.extract.csv_safe import csv_text
 from perfkg.extract.records import DocumentRecord, load_records
 
@@ -119,7 +120,7 @@ def write_records(records: list[DocumentRecord], output: Path | None, fmt: str =
 RECORD_SUFFIXES = (".json", ".jsonl")
 
 
-class RecordFileError(Exception):
+class RecordFileError(PerfkgError):
     """A record file that cannot be read or parsed; the message names the file (and line)."""
 
 

@@ -49,7 +49,7 @@ def _level1_index() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _level2_index() -> dict[str, str]:
-    index = {}
+    index: dict[str, str] = {}
     for name, entry in framework()["level2"].items():
         for v in [name, *entry["variants"]]:
             index.setdefault(v, name)

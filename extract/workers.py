@@ -19,13 +19,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Callable
 
 from perfkg.extract import limits as _limits
 
 # How a dead worker's document is reported, by the signal that ended it.
-DEATH_MESSAGES = {
+DEATH_MESSAGES: dict[int, str] = {
     signal.SIGXCPU: "over the time limit of {timeout:g} s CPU per document (raise it with --timeout)",
     signal.SIGKILL: "the worker was killed (out of memory, or by a signal); limit {memory:g} MB per document",
     signal.SIGSEGV: "the worker crashed (segmentation fault)",
@@ -86,7 +87,7 @@ def _worker_main(conn: Connection, task: Callable, limits: _limits.Limits) -> No
 
 @dataclass
 class _Worker:
-    process: multiprocessing.Process
+    process: BaseProcess  # a Process of the fork or spawn context
     conn: Connection
     index: int | None = None
     started: float = 0.0
@@ -182,7 +183,7 @@ def run_isolated(files: list[Path], task: Callable, make_error: Callable[[Path, 
                     assign(start()) if queue else None
                 elif limits.timeout_s > 0 and \
                         time.monotonic() - worker.started > WALL_FACTOR * limits.timeout_s + WALL_GRACE_S:
-                    path = files[worker.index]
+                    path = files[worker.index] if worker.index is not None else "?"
                     retire(worker, f"{path}: over the time limit ({WALL_FACTOR * limits.timeout_s + WALL_GRACE_S:g} s "
                                    "wall clock, e.g. waiting on a stalled file system)")
                     assign(start()) if queue else None

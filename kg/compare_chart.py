@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph
 
@@ -69,7 +71,7 @@ def comparison_points(data: Dataset | Graph, concept: str) -> tuple[str, str, li
     from perfkg.kg.concept_compare import _pref_label
 
     points = []
-    result = union.query(POINTS_QUERY, initBindings={"concept": iri})
+    result: Iterable[Any] = union.query(POINTS_QUERY, initBindings={"concept": iri})  # rows: the query's variables
     for r in result:
         points.append(Point(str(r.bureau), str(r.project), str(r.indicator),
                             None if r.comparator is None else str(r.comparator),
@@ -91,11 +93,12 @@ def _number(value: Decimal) -> str:
     return text
 
 
-def _panel(unit: str, points: list[Point], bureaus: list[str], qualitative: dict[str, list[Point]]) -> str:
+def _panel(unit: str | None, points: list[Point], bureaus: list[str], qualitative: dict[str, list[Point]]) -> str:
     width, left, right, row_h, top = 1100, 250, 300, 34, 40
     numeric = [p for p in points if p.value is not None]
-    low = min(min(p.value for p in numeric), Decimal(0)) if unit == "1" else min(p.value for p in numeric)
-    high = max(p.value for p in numeric)
+    values = [p.value for p in numeric if p.value is not None]
+    low = min(min(values), Decimal(0)) if unit == "1" else min(values)
+    high = max(values)
     if unit == "1":
         high = max(high, Decimal(1))
     if high == low:
@@ -112,14 +115,16 @@ def _panel(unit: str, points: list[Point], bureaus: list[str], qualitative: dict
     for k in range(6):
         v = low + span * k / 5
         out.append(f'<line x1="{x(v):.1f}" y1="{top - 10}" x2="{x(v):.1f}" y2="{height - 30}" class="grid"/>')
-        out.append(f'<text x="{x(v):.1f}" y="{top - 16}" class="tick">{_esc(_number(v.quantize(Decimal("0.001"))))}</text>')
+        tick = _esc(_number(v.quantize(Decimal("0.001"))))
+        out.append(f'<text x="{x(v):.1f}" y="{top - 16}" class="tick">{tick}</text>')
     for n, bureau in enumerate(bureaus):
         y = top + row_h * n + row_h / 2
         out.append(f'<text x="{left - 10}" y="{y + 5:.1f}" class="bureau">{_esc(bureau)}</text>')
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="row"/>')
         for p in numeric:
-            if p.bureau == bureau:
-                tip = f"{p.bureau} · {p.project} · {p.indicator}: {p.printed or ''} ({p.source or ''} line {p.line or '?'})"
+            if p.bureau == bureau and p.value is not None:
+                tip = (f"{p.bureau} · {p.project} · {p.indicator}: {p.printed or ''} "
+                       f"({p.source or ''} line {p.line or '?'})")
                 out.append(f'<text class="dot" x="{x(p.value):.1f}" y="{y + 6:.1f}" data-search="{_esc(tip)}">'
                            f'{SYMBOL.get(p.comparator, "●")}<title>{_esc(tip)}</title></text>')
         words = [q.printed for q in qualitative.get(bureau, []) if q.printed]
@@ -128,7 +133,7 @@ def _panel(unit: str, points: list[Point], bureaus: list[str], qualitative: dict
             out.append(f'<text x="{width - right + 12}" y="{y + 5:.1f}" class="words">'
                        f'{_esc(text[:30] + ("…" if len(text) > 30 else ""))}<title>{_esc(text)}</title></text>')
     out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" class="axis">'
-               f'{_esc(UNIT_NAMES.get(unit, unit))}</text></svg>')
+               f'{_esc(UNIT_NAMES.get(unit or "", unit))}</text></svg>')
     return "\n".join(out)
 
 
@@ -140,7 +145,7 @@ def render_comparison(slug: str, label: str, points: list[Point]) -> str:
         if p.value is None:
             qualitative.setdefault(p.bureau, []).append(p)
     units = sorted({p.unit for p in points if p.value is not None}, key=lambda u: (u != "1", u or ""))
-    panels = [f"<h2>{_esc(UNIT_NAMES.get(u, u))}</h2>" + _panel(u, [p for p in points if p.unit == u], bureaus,
+    panels = [f"<h2>{_esc(UNIT_NAMES.get(u or '', u))}</h2>" + _panel(u, [p for p in points if p.unit == u], bureaus,
                                                                  qualitative if i == 0 else {})
               for i, u in enumerate(units)]
     if not units and qualitative:
@@ -168,8 +173,8 @@ def render_comparison(slug: str, label: str, points: list[Point]) -> str:
 </style></head><body data-rendered="yes">
 <h1>{_esc(label)} <span class="counts">({_esc(slug)})</span></h1>
 <div class="counts">{len(bureaus)} bureaus, {len(points)} targets · values in the base unit (万元 → 元, % → ratio)</div>
-<p class="legend">▶ at least (≥, &gt;) · ◀ at most (≤, &lt;) · ● equal · qualitative targets in brown beside their bureau ·
- hover a dot for project, printed value and source line</p>
+<p class="legend">▶ at least (≥, &gt;) · ◀ at most (≤, &lt;) · ● equal ·
+ qualitative targets in brown beside their bureau · hover a dot for project, printed value and source line</p>
 <label>Filter: <input id="search" type="search" placeholder="bureau, project or indicator"></label>
 {"".join(panels)}
 <table id="targets"><thead><tr><th>bureau</th><th>project</th><th>indicator</th><th>printed</th>

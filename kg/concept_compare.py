@@ -50,7 +50,7 @@ def compare_concept(data: Dataset | Graph, concept: str) -> Comparison:
 
 
 def _pref_label(data: Dataset | Graph, iri: URIRef) -> str | None:
-    for label in sorted(data.objects(iri, SKOS.prefLabel)):
+    for label in sorted(data.objects(iri, SKOS.prefLabel)):  # type: ignore[type-var]  # Literals order
         if getattr(label, "language", None) == "zh":
             return str(label)
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from perfkg import ontology
 from perfkg.extract.records import DocumentRecord
@@ -38,24 +39,30 @@ def link_iri(indicator: URIRef, concept_slug: str) -> URIRef:
     return URIRef(f"{indicator}/concept/{concept_slug}")
 
 
+def _position(g: Graph, node: Node) -> int | None:
+    """A node's pkg:position, an xsd:integer literal (its lexical form is the number)."""
+    value = g.value(node, PKG.position)
+    return None if value is None else int(str(value))
+
+
 def link_document(ds: Dataset, record: DocumentRecord) -> None:
     """Enricher: concept links, populations and measure types of a document's indicators."""
     g = ds.graph(iris.graph_iri(record))
     linker = default_linker()
     # Indicator IRIs are read back from the graph (project and indicator positions), so the IRI
     # minting rules stay in graph_build alone.
-    for project in sorted(g.subjects(RDF.type, PKG.Project)):
-        p_pos = g.value(project, PKG.position)
-        if p_pos is None or int(p_pos) >= len(record.projects):
+    for project in sorted(g.subjects(RDF.type, PKG.Project), key=str):  # IRIs: their text order
+        p_pos = _position(g, project)
+        if p_pos is None or p_pos >= len(record.projects):
             continue
-        indicators = record.projects[int(p_pos)].indicators
-        for indicator in sorted(g.objects(project, PKG.hasIndicator)):
-            i_pos = g.value(indicator, PKG.position)
-            if i_pos is None or int(i_pos) >= len(indicators):
+        indicators = record.projects[p_pos].indicators
+        for indicator in sorted(g.objects(project, PKG.hasIndicator), key=str):
+            i_pos = _position(g, indicator)
+            if i_pos is None or i_pos >= len(indicators):
                 continue
-            tags = linker.tag_indicator(indicators[int(i_pos)])
+            tags = linker.tag_indicator(indicators[i_pos])
             for link in tags.links:
-                node = link_iri(indicator, link.concept)
+                node = link_iri(URIRef(str(indicator)), link.concept)
                 g.add((indicator, PKG.concept, URIRef(link.iri)))
                 g.add((indicator, PKG.conceptLink, node))
                 g.add((node, RDF.type, PKG.ConceptLink))

@@ -87,7 +87,7 @@ def normalise_name(name: str | None) -> str:
 
 
 def _data(name: str) -> Traversable:
-    return resources.files("perfkg.kg").joinpath("data", name)
+    return resources.files("perfkg.kg").joinpath("data").joinpath(name)
 
 
 def _read_jsonl(source: Traversable) -> list[dict[str, Any]]:
@@ -106,7 +106,7 @@ def read_concept_scheme(scheme_ttl: str) -> tuple[dict[str, list[str]], dict[str
     graph = Graph().parse(data=scheme_ttl, format="turtle")
     labels: dict[str, list[str]] = {}
     broader: dict[str, frozenset[str]] = {}
-    for concept in sorted(graph.subjects(RDF.type, SKOS.Concept)):
+    for concept in sorted(graph.subjects(RDF.type, SKOS.Concept), key=str):  # IRIs: their text order
         slug = str(concept)[len(CONCEPT_NS):]
         texts = [str(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(concept, p)
                  if getattr(o, "language", None) == "zh"]
@@ -136,12 +136,13 @@ class ConceptLinker:
                 if key in rule and rule[key] not in self.labels:
                     raise ValueError(f"concept_context_rules.jsonl: unknown concept {rule[key]!r}")
         for row in measure_rows + self._rules:
-            for measure in row.get("measures", [row["measure"]] if "measure" in row else []) + row.get("excludes_measures", []):
+            named = row.get("measures", [row["measure"]] if "measure" in row else [])
+            for measure in named + row.get("excludes_measures", []):
                 if measure not in MEASURE_TYPES:
                     raise ValueError(f"kg/data: unknown measure type {measure!r} in {row}")
         self._units = {r["unit"]: r["measure"] for r in measure_rows if "unit" in r}
         self._suffixes = [(r["name_suffix"], r["measure"]) for r in measure_rows if "name_suffix" in r]
-        ruler = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+        ruler: Any = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})  # an EntityRuler
         ruler.add_patterns(_read_jsonl(_data("population_patterns.jsonl")))
 
     def _read_patterns(self) -> list[_Pattern]:

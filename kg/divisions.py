@@ -74,7 +74,8 @@ def resolve(bureau: str | None) -> Resolution:
     row = cpca_new.transform([bureau], pos_sensitive=True).iloc[0]
     code = row["adcode"]
     if not isinstance(code, str) or not code:
-        return Resolution(flag=Flag("division_unresolved", f"no administrative division found in bureau name {bureau!r}"))
+        return Resolution(flag=Flag("division_unresolved",
+                                    f"no administrative division found in bureau name {bureau!r}"))
     code = code[:6]
     divisions = []
     for level in LEVELS[: LEVELS.index(_level_of(code)) + 1]:
@@ -87,5 +88,6 @@ def resolve(bureau: str | None) -> Resolution:
     only_lowest_named = row["省_pos"] == -1 and row["市_pos"] == -1
     if only_lowest_named and lowest.level == "county" and _names_shared(lowest.name) > 1:
         flag = Flag("division_ambiguous",
-                    f"{lowest.name} in {bureau!r} names several counties; took {lowest.code} without a city to confirm it")
+                    f"{lowest.name} in {bureau!r} names several counties; "
+                    f"took {lowest.code} without a city to confirm it")
     return Resolution(divisions, flag)

@@ -131,6 +131,7 @@ class _DocumentWriter:
 
     def _bureau(self, name: str) -> None:
         b = self.bureau
+        assert b is not None  # a record's bureau is written only when it names one
         self.add(b, RDF.type, PKG.Bureau)
         self.add(b, RDF.type, ORG.Organization)
         self.add(b, RDFS.label, _label(name))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
+from perfkg.errors import PerfkgError
 from perfkg.extract.serialise import write_atomic
 from perfkg.kg import iris
 
@@ -20,7 +21,7 @@ _SUFFIX_FORMAT = {".ttl": "ttl", ".turtle": "ttl", ".nt": "nt", ".jsonld": "json
                   ".trig": "trig", ".nq": "nq"}
 
 
-class GraphFileError(Exception):
+class GraphFileError(PerfkgError):
     """A graph file that cannot be read; the message names the file."""
 
 

@@ -10,9 +10,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfkg.extract.file_names import shown
 from perfkg.extract.pipeline import expand_paths, extract_paths
 from perfkg.extract.records import DocumentRecord
-from perfkg.extract.file_names import shown
 from perfkg.kg import graph_io, iris
 from perfkg.kg.graph_build import build_dataset
 from perfkg.kg.graph_read import summary
@@ -46,7 +46,7 @@ def extract_all(files: list[Path]) -> tuple[list[DocumentRecord], list[str]]:
         for outcome in extract_paths(files, isolate=True):
             if outcome.error:
                 errors.append(outcome.error)
-            else:
+            elif outcome.record is not None:
                 records.append(outcome.record)
     except Exception as exc:  # an extractor bug must not cost the documents already read
         errors.append(f"extraction stopped: {type(exc).__name__}: {exc}")
@@ -57,15 +57,15 @@ def provenance_of(files: list[Path], records: list[DocumentRecord], url: str | N
                   licence: str | None = None) -> dict[str, DocumentProvenance]:
     """Provenance of each record's file by source: reader, build time, URL and licence (sidecar or given)."""
     started = build_time()
-    by_name = {}
+    by_name: dict[str, Path] = {}
     for path in files:
         by_name.setdefault(path.name, path)
         by_name.setdefault(str(path), path)
     out = {}
     for record in records:
-        path = by_name.get(record.source)
-        if path is not None:
-            out[record.source] = document_provenance(path, started, url, licence)
+        found = by_name.get(record.source)
+        if found is not None:
+            out[record.source] = document_provenance(found, started, url, licence)
         else:
             out[record.source] = DocumentProvenance(started=started, url=url, licence=licence)
     return out

@@ -7,6 +7,8 @@ for each. Also the graph summary (bureaus, projects, indicators, triples) the CL
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
 
 from rdflib import Dataset, Literal
 
@@ -38,7 +40,8 @@ SELECT ?g ?doc ?p ?pos ?name ?code ?kind ?total ?fiscal ?other ?goal ?start ?end
 } }"""
 
 INDICATORS = _PREFIXES + """
-SELECT ?g ?p ?i ?pos ?name ?l1 ?l2 ?desc ?basis ?score ?actual ?points ?start ?end ?value ?op ?num ?unit WHERE { GRAPH ?g {
+SELECT ?g ?p ?i ?pos ?name ?l1 ?l2 ?desc ?basis ?score ?actual ?points ?start ?end ?value ?op ?num ?unit
+WHERE { GRAPH ?g {
   ?p pkg:hasIndicator ?i .
   ?i pkg:position ?pos ; rdfs:label ?name .
   OPTIONAL { ?i pkg:level1Label ?l1 }
@@ -69,6 +72,11 @@ SELECT (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?p) AS ?projects) (COUNT
 WHERE { { ?b a pkg:Bureau } UNION { ?p a pkg:Project } UNION { ?i a pkg:Indicator } }"""
 
 
+def _select(ds: Dataset, query: str) -> Iterator[Any]:
+    """The rows of a SELECT query; Any, for their attributes are the query's variables."""
+    return iter(ds.query(query))
+
+
 def _str(term: Literal | None) -> str | None:
     return None if term is None else str(term)
 
@@ -81,15 +89,20 @@ def _float(term: Literal | None) -> float | None:
     return None if term is None else float(term.toPython())
 
 
-def _span(row) -> tuple[int, int] | None:
-    return None if row.start is None else (_int(row.start), _int(row.end))
+def _pos(term: Literal) -> int:
+    """A position, start or end: the shapes require them, so they are never missing."""
+    return int(term.toPython())
+
+
+def _span(row: Any) -> tuple[int, int] | None:
+    return None if row.start is None else (_pos(row.start), _pos(row.end))
 
 
 def _flags(ds: Dataset) -> dict[tuple, list[Flag]]:
-    found = defaultdict(list)
-    for row in ds.query(FLAGS):
+    found: dict[tuple, list[tuple[int, Flag]]] = defaultdict(list)
+    for row in _select(ds, FLAGS):
         found[(row.g, row.owner)].append(
-            (_int(row.pos), Flag(str(row.code), str(row.message), _int(row.line), _str(row.text))))
+            (_pos(row.pos), Flag.read(str(row.code), str(row.message), _int(row.line), _str(row.text))))
     return {key: [f for _, f in sorted(items, key=lambda x: x[0])] for key, items in found.items()}
 
 
@@ -97,22 +110,22 @@ def read_records(ds: Dataset) -> list[DocumentRecord]:
     """Every document of the dataset as a DocumentRecord, ordered by file name."""
     flags = _flags(ds)
     indicators: dict[tuple, list[tuple[int, Indicator]]] = defaultdict(list)
-    for row in ds.query(INDICATORS):
-        indicators[(row.g, row.p)].append((_int(row.pos), Indicator(
+    for row in _select(ds, INDICATORS):
+        indicators[(row.g, row.p)].append((_pos(row.pos), Indicator(
             level1=_str(row.l1), level2=_str(row.l2), level3=str(row.name),
             value=_str(row.value), op=_str(row.op), num=_float(row.num), unit=_str(row.unit),
             description=_str(row.desc), basis=_str(row.basis), score=_float(row.score), actual=_str(row.actual),
             points=_float(row.points), flags=flags.get((row.g, row.i), []), span=_span(row))))
     projects: dict[tuple, list[tuple[int, Project]]] = defaultdict(list)
-    for row in ds.query(PROJECTS):
-        found = sorted(indicators.get((row.g, row.p), []), key=lambda x: x[0])
-        projects[(row.g, row.doc)].append((_int(row.pos), Project(
+    for row in _select(ds, PROJECTS):
+        own = sorted(indicators.get((row.g, row.p), []), key=lambda x: x[0])
+        projects[(row.g, row.doc)].append((_pos(row.pos), Project(
             name=str(row.name), code=_str(row.code), kind=str(row.kind),
             budget_total=_float(row.total), budget_fiscal=_float(row.fiscal), budget_other=_float(row.other),
-            goal=_str(row.goal), indicators=[i for _, i in found], flags=flags.get((row.g, row.p), []),
+            goal=_str(row.goal), indicators=[i for _, i in own], flags=flags.get((row.g, row.p), []),
             span=_span(row), layout=_str(row.layout))))
     records = []
-    for row in ds.query(DOCUMENTS):
+    for row in _select(ds, DOCUMENTS):
         found = sorted(projects.get((row.g, row.doc), []), key=lambda x: x[0])
         records.append(DocumentRecord(
             source=str(row.file), bureau=_str(row.bureau), year=_int(row.year),
@@ -122,7 +135,7 @@ def read_records(ds: Dataset) -> list[DocumentRecord]:
 
 def summary(ds: Dataset) -> dict[str, int]:
     """Counts of bureaus, projects, indicators and triples (over the union of all graphs)."""
-    row = next(iter(ds.query(SUMMARY)))
+    row = next(_select(ds, SUMMARY))
     return {"bureaus": int(row.bureaus), "projects": int(row.projects), "indicators": int(row.indicators),
             "triples": triple_count(ds)}
 

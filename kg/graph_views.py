@@ -10,14 +10,21 @@ tooltip) and ``x``/``y`` from a tree layout. Graph attributes: ``title``, ``view
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 from rdflib import Graph
 
-from perfkg.kg.view_facts import (IndicatorFacts, ProjectFacts, ViewSelectionError, read_projects, select_bureau,
-                           select_concept, select_project)
+from perfkg.kg.view_facts import (
+    IndicatorFacts,
+    ProjectFacts,
+    ViewSelectionError,
+    read_projects,
+    select_bureau,
+    select_concept,
+    select_project,
+)
 
 DEFAULT_MAX_NODES = 250
 AGGREGATE_PREVIEW = 12  # indicator names listed in an aggregate node's tooltip
@@ -117,7 +124,7 @@ def _value_range(facts: list[IndicatorFacts]) -> str:
 
 
 def _finish(g: nx.DiGraph, root: str, title: str, view: str, max_nodes: int,
-            fold_stages: list[tuple[str, Callable[[nx.DiGraph], list[_Fold]]]], radial: bool) -> nx.DiGraph:
+            fold_stages: Sequence[tuple[str, Callable[[nx.DiGraph], list[_Fold]]]], radial: bool) -> nx.DiGraph:
     """Fold when over budget, record what happened, lay the tree out."""
     full = g.number_of_nodes()
     notes = []
@@ -270,11 +277,13 @@ def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES)
 def _narrower_or_self(graph: Graph, iri: str) -> set[str]:
     from rdflib import URIRef
     from rdflib.namespace import SKOS
+    from rdflib.term import Node
 
     from perfkg.kg.view_facts import union_graph
 
     union = union_graph(graph)
-    out, todo = {iri}, [URIRef(iri)]
+    out = {iri}
+    todo: list[Node] = [URIRef(iri)]
     while todo:
         for child in union.subjects(SKOS.broader, todo.pop()):
             if str(child) not in out:

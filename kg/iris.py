@@ -6,6 +6,7 @@ names only percent-encoded. Same content, same IRI, in every build.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
@@ -33,7 +34,7 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def document_key(doc: "str | object") -> str:
+def document_key(doc: "str | Any") -> str:
     """The key of a source document: its path (as read) and content digest, so two documents of the
     same name in different folders, or a revised copy, are documents of their own, while a document
     read again unchanged keeps its graph. ``doc`` is a DocumentRecord (``source``, ``sha256``,

@@ -123,7 +123,7 @@ def add_provenance(g: Graph, record: DocumentRecord, prov: DocumentProvenance | 
         g.add((run, PKG.reader, Literal(prov.reader)))
     for layout in sorted({p.layout for p in record.projects if p.layout}):
         g.add((run, PKG.layoutUsed, Literal(layout)))
-    for project in sorted(set(g.subjects(RDF.type, PKG.Project))):
+    for project in sorted(set(g.subjects(RDF.type, PKG.Project)), key=str):  # IRIs: their text order
         g.add((project, PROV.wasGeneratedBy, run))
     if prov.url:
         g.add((doc, DCTERMS.source, _url_or_text(prov.url)))

@@ -16,6 +16,8 @@ from typing import Any
 import rdflib.plugins.sparql as rdflib_sparql
 from rdflib.plugins.sparql import CUSTOM_EVALS
 
+from perfkg.errors import PerfkgError
+
 REFUSAL = ("the query reaches the network ({what}); perfkg queries only the local graph — "
            "remove it, or pass --allow-service to run it anyway")
 _ALLOW = contextvars.ContextVar("perfkg_allow_service", default=False)
@@ -25,7 +27,7 @@ _COMMENT = re.compile(r"#[^\n]*")
 _REMOTE = re.compile(r"(?<![:\w?$])(SERVICE|FROM|LOAD)(?![:\w])", re.I)
 
 
-class RemoteQueryRefused(Exception):
+class RemoteQueryRefused(PerfkgError):
     """A SERVICE pattern met at evaluation time without permission."""
 
 
@@ -73,9 +75,9 @@ def execute(graph, text: str, source: str, init: dict | None = None, allow_servi
     try:
         result = graph.query(text, initBindings=init or {})
         if result.type == "SELECT":
-            result.bindings  # rows are produced lazily; errors in them (bad REGEX …) must surface here
+            result.bindings  # noqa: B018 (rows are produced lazily; errors in them, a bad REGEX …, must surface here)
         elif result.type in ("CONSTRUCT", "DESCRIBE"):
-            result.graph
+            result.graph  # noqa: B018 (evaluated on access: its errors surface here too)
         return result
     except QueryError:
         raise

@@ -32,6 +32,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 from rdflib.query import Result
 
+from perfkg.errors import PerfkgError
 from perfkg.kg import query_guard
 from perfkg.kg.concept_linker import CONCEPT_NS
 
@@ -46,7 +47,7 @@ _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:—|--|-)\s*(?P<meaning>.*?)\s*(?:\((?P<spec>[^()]*)\))?$")
 
 
-class QueryError(Exception):
+class QueryError(PerfkgError):
     """A query that cannot be read or run; the message names the query and what is wrong."""
 
 
@@ -108,7 +109,7 @@ def parse_query(text: str, name: str, source: str, require_title: bool = True) -
         pm = _PARAM.match(value)
         if not pm:
             raise QueryError(f"{source}: line {number}: a param line reads '# param: name — meaning (type; default X)'")
-        ptype, default, choices = "string", None, ()
+        ptype, default, choices = "string", None, tuple[str, ...]()
         for part in (pm.group("spec") or "").split(";"):
             part = part.strip()
             if part in PARAM_TYPES:
@@ -125,7 +126,8 @@ def parse_query(text: str, name: str, source: str, require_title: bool = True) -
 
 def list_queries() -> list[NamedQuery]:
     """The packaged named queries, by name."""
-    files = sorted((f for f in resources.files("perfkg.queries").iterdir() if f.name.endswith(".rq")), key=lambda f: f.name)
+    files = sorted((f for f in resources.files("perfkg.queries").iterdir() if f.name.endswith(".rq")),
+                   key=lambda f: f.name)
     return [parse_query(f.read_text(encoding="utf-8"), f.name[:-3], f"queries/{f.name}") for f in files]
 
 
@@ -151,7 +153,7 @@ def resolve_concept(graph: Graph, key: str) -> URIRef:
     candidate = URIRef(key) if key.startswith(CONCEPT_NS) else URIRef(CONCEPT_NS + key)
     if (candidate, None, None) in graph:
         return candidate
-    matches = sorted({c for prop in (SKOS.prefLabel, SKOS.altLabel)
+    matches = sorted({URIRef(str(c)) for prop in (SKOS.prefLabel, SKOS.altLabel)
                       for c, _, label in graph.triples((None, prop, None))
                       if str(label) == key and str(c).startswith(CONCEPT_NS)})
     if len(matches) == 1:
@@ -217,7 +219,7 @@ def match_hints(query: NamedQuery, values: dict[str, str], graph: Graph) -> tupl
         value = values.get(param.name)
         if value is None or param.type not in CANDIDATES:
             continue
-        names = sorted({str(row[0]) for row in graph.query(CANDIDATES[param.type])})
+        names = sorted({str(row[0]) for row in graph.query(CANDIDATES[param.type])})  # type: ignore[index]
         if any(value in name for name in names):
             continue
         close = difflib.get_close_matches(value, names, n=3, cutoff=0.3)
@@ -244,10 +246,10 @@ def run_query(query: NamedQuery, data: Dataset | Graph, values: dict[str, str] |
         for prefix, ns in graph.namespaces():
             g.bind(prefix, ns)
         for triple in result:
-            g.add(triple)
-        return QueryRows(("subject", "predicate", "object"), tuple(tuple(str(t) for t in triple) for triple in sorted(g)),
-                         graph=g)
+            g.add(triple)  # type: ignore[arg-type]  # a CONSTRUCT's rows are triples
+        return QueryRows(("subject", "predicate", "object"),
+                         tuple(tuple(str(t) for t in triple) for triple in sorted(g)), graph=g)
     columns = tuple(str(v) for v in (result.vars or []))
-    rows = tuple(tuple(_plain(row[i]) for i in range(len(columns))) for row in result)
+    rows = tuple(tuple(_plain(row[i]) for i in range(len(columns))) for row in result)  # type: ignore[index]
     hints = match_hints(query, values or {}, graph) if not rows else ()
     return QueryRows(columns, rows, hints)

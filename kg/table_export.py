@@ -67,7 +67,8 @@ def as_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
 
-def xlsx_bytes(columns: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str = "perfkg", raw: bool = False) -> bytes:
+def xlsx_bytes(columns: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str = "perfkg",
+               raw: bool = False) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()

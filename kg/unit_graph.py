@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
 
 from perfkg.kg import iris, units
 from perfkg.kg.iris import PKG
@@ -23,7 +24,7 @@ QUDT = Namespace("http://qudt.org/schema/qudt/")
 UNITS_GRAPH = iris.GRAPH["units"]
 BUDGET_UNIT = "万元"  # budgets (预算, 资金总额) are printed in 万元
 
-Triple = tuple[URIRef, URIRef, object]
+Triple = tuple[URIRef, URIRef, Node]
 
 
 def _decimal(value: Decimal) -> Literal:

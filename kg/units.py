@@ -92,7 +92,7 @@ def _atoms() -> dict[str, UnitInfo]:
     for label, e in entries.items():
         if "same_as" in e:
             continue
-        atoms[label] = UnitInfo(label, _expand(e["iri"]), e.get("base", label), Decimal(e.get("factor", "1")),
+        atoms[label] = UnitInfo(label, str(_expand(e["iri"])), e.get("base", label), Decimal(e.get("factor", "1")),
                                 e["kind"], e["en"], _expand(e.get("qk")), e.get("period"))
     for label, e in entries.items():
         if "same_as" in e:
@@ -141,8 +141,9 @@ def parse_unit(label: str | None) -> UnitInfo | None:
     if atom is not None:
         return atom
     parts = _split(text)
-    units = [_atom(p) for p in parts]
-    if not parts or any(u is None for u in units):
+    found = [_atom(p) for p in parts]
+    units = [u for u in found if u is not None]
+    if not parts or len(units) < len(found):
         return None
     if len(units) == 1:
         return units[0]

@@ -12,15 +12,15 @@ from decimal import Decimal
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from perfkg.errors import PerfkgError
 from perfkg.extract.vocabulary import standard_level1
 from perfkg.kg.iris import PKG
 from perfkg.kg.query_library import QueryUsageError, resolve_concept
 
-
 UNCLASSIFIED = "未分级"  # level-1 group of indicators printed without a level-1 name
 
 
-class ViewSelectionError(ValueError):
+class ViewSelectionError(PerfkgError, ValueError):
     """A --bureau/--project/--concept selector that names nothing (or several things) in the graph."""
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from perfkg.errors import PerfkgError
+
 if TYPE_CHECKING:  # imported lazily below: `import perfkg` stays quick
     import networkx as nx
     import pandas as pd
@@ -17,7 +19,7 @@ if TYPE_CHECKING:  # imported lazily below: `import perfkg` stays quick
     from perfkg.extract.evaluation import Evaluation
     from perfkg.extract.records import DocumentRecord
 
-class ExtractionError(Exception):
+class ExtractionError(PerfkgError):
     """Some documents could not be read; ``errors`` holds one line per document (naming the file)."""
 
     def __init__(self, errors: list[str]):

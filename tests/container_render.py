@@ -54,7 +54,7 @@ def table_specs(record: dict) -> tuple[list[str], list[list[list[Cell]]]]:
             row: list[Cell] = []
             for col, key in ((0, "level1"), (1, "level2")):
                 keys = ("level1",) if key == "level1" else ("level1", "level2")
-                same = lambda a, b: all((a.get(k) or "") == (b.get(k) or "") for k in keys)  # noqa: E731
+                same = lambda a, b, keys=keys: all((a.get(k) or "") == (b.get(k) or "") for k in keys)  # noqa: E731
                 if i > 0 and same(indicators[i - 1], ind):
                     continue  # covered by the merge above
                 run = 1

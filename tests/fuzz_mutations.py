@@ -62,8 +62,9 @@ def insert_separators(data: bytes, rng: random.Random) -> bytes:
 def many_cells(data: bytes, rng: random.Random) -> bytes:
     """A row of many short cells (what made the old row grammar exponential)."""
     lines = _lines(data)
-    lines.insert(rng.randrange(len(lines) + 1), b"\t".join(rng.choice((b"a", "\u4eba".encode(), b"1", b"%", b"\xe2\x89\xa5"))
-                                                           for _ in range(rng.choice((40, 200, 600)))))
+    lines.insert(rng.randrange(len(lines) + 1),
+                 b"\t".join(rng.choice((b"a", "\u4eba".encode(), b"1", b"%", b"\xe2\x89\xa5"))
+                            for _ in range(rng.choice((40, 200, 600)))))
     return _join(lines)
 
 
@@ -112,7 +113,8 @@ def swap_digits(data: bytes, rng: random.Random) -> bytes:
     return bytes(out)
 
 
-_COMPARATORS = [c.encode() for c in ("\u2265", "\u2264", ">=", "<=", ">", "<", "=", "\uff1e", "\u4e0d\u4f4e\u4e8e", "\u2267")]
+_COMPARATORS = [c.encode() for c in ("\u2265", "\u2264", ">=", "<=", ">", "<", "=", "\uff1e", "\u4e0d\u4f4e\u4e8e",
+                                     "\u2267")]
 
 
 def swap_comparators(data: bytes, rng: random.Random) -> bytes:
@@ -136,7 +138,8 @@ def full_width(data: bytes, rng: random.Random) -> bytes:
 def unbalanced_brackets(data: bytes, rng: random.Random) -> bytes:
     out = bytearray(data)
     for _ in range(rng.randint(1, 20)):
-        out[rng.randrange(len(out) + 1):0] = rng.choice(("(", ")", "\uff08", "\uff09", "[", "\u3010", "{", "\u300a")).encode()
+        out[rng.randrange(len(out) + 1):0] = rng.choice(("(", ")", "\uff08", "\uff09", "[", "\u3010", "{",
+                                                         "\u300a")).encode()
     return bytes(out)
 
 

@@ -54,7 +54,8 @@ def unaccounted(rows, record: DocumentRecord) -> list[str]:
     skip: set[int] = set()
     for line, name in starts.items():
         on_line = [i for i, t in enumerate(tokens) if t.row + 1 == line]
-        first = next((i for i in on_line if len(compact(tokens[i].text)) >= 2 and name.startswith(compact(tokens[i].text))), None)
+        first = next((i for i in on_line if len(piece := compact(tokens[i].text)) >= 2 and name.startswith(piece)),
+                     None)
         skip |= {i for i in on_line if first is not None and i < first}
     missing = []
     for i, token in enumerate(tokens):

@@ -79,7 +79,8 @@ def test_gapped_patterns_link_names_that_are_no_label():
 
 def test_context_rules_use_the_row_role_and_the_unit():
     cost = default_linker().tag("房屋修缮", "成本指标", None, "≤6万元", 6.0, "万元")
-    assert [(link.concept, link.evidence) for link in cost.links] == [("cost-ceiling", "context: cost row with an amount")]
+    assert [(link.concept, link.evidence) for link in cost.links] == [
+        ("cost-ceiling", "context: cost row with an amount")]
     per_capita = default_linker().tag("福彩公益金", "产出指标", "数量指标", "5元/人", 5.0, "元/人")
     assert [(link.concept, link.confidence) for link in per_capita.links] == [("per-capita-subsidy-standard", 0.6)]
     # the same words outside a cost row stay unlinked
@@ -198,7 +199,8 @@ def test_a_malformed_pattern_file_names_file_and_line(tmp_path):
     from perfkg.kg.concept_linker import _read_jsonl
 
     bad = tmp_path / "patterns.jsonl"
-    bad.write_text('{"concept": "timeliness", "pattern": "及时率", "confidence": 0.8}\n{"concept": \n', encoding="utf-8")
+    bad.write_text('{"concept": "timeliness", "pattern": "及时率", "confidence": 0.8}\n{"concept": \n',
+                   encoding="utf-8")
     with pytest.raises(ValueError, match=r"patterns.jsonl: line 2"):
         _read_jsonl(bad)
 

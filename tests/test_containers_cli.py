@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from container_render import write_docx, write_html, write_xlsx
+from pdf_printing import CHROMIUM, print_pdf
 from perfkg.extract.records import load_records
 from perfkg.kg.cli import cli
-from pdf_printing import CHROMIUM, print_pdf
 
 ROOT = Path(__file__).resolve().parent
 SEED = ROOT.parent / "examples" / "documents" / "000_5f7560c24654454f.txt"

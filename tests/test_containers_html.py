@@ -1,7 +1,6 @@
 """HTML reader (lxml): rowspan/colspan as spans, <br> in cells, nested tables, scripts, text around tables."""
 from __future__ import annotations
 
-
 import pytest
 
 from perfkg.extract.reader import read_source
@@ -18,7 +17,7 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某某县卫�
 <tr><td>满意度指标</td><td>服务对象满意度指标</td><td>签约居民满意度</td><td>≥85%</td></tr>
 </table>
 <p>注：以上为年度目标。</p>
-</body></html>"""
+</body></html>"""  # noqa: E501 (the page as a bureau prints it, one row a line)
 
 
 def read(tmp_path, html: str, name: str = "page.html", encoding: str = "utf-8"):
@@ -35,7 +34,8 @@ def test_page_reads_text_and_table_cell_by_cell(tmp_path):
     doc = read(tmp_path, PAGE)
     assert doc.container == "html"
     texts = [r.text for r in doc.rows if not r.grid]
-    assert texts == ["某某县卫生健康局2025年部门预算", "某某县卫生健康局2025年部门预算", "单位：万元", "注：以上为年度目标。"]
+    assert texts == ["某某县卫生健康局2025年部门预算", "某某县卫生健康局2025年部门预算", "单位：万元",
+                     "注：以上为年度目标。"]
     assert grid(doc) == [
         [("项目名称", 0, 1, 1), ("家庭医生签约服务补助", 1, 1, 3)],
         [("一级指标", 0, 1, 1), ("二级指标", 1, 1, 1), ("三级指标", 2, 1, 1), ("指标值", 3, 1, 1)],

@@ -1,11 +1,12 @@
-"""PDF reader (pdfplumber): tables printed by headless chromium read back as grids; scans, encrypted and broken files."""
+"""PDF reader (pdfplumber): tables printed by headless chromium read back as grids; scans, encrypted and broken
+files."""
 from __future__ import annotations
 
 import pytest
 from PIL import Image
 
-from perfkg.extract.reader import ReadError, read_source
 from pdf_printing import CHROMIUM, print_pdf
+from perfkg.extract.reader import ReadError, read_source
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed by `make test` (browser target)")
 

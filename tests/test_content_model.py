@@ -10,7 +10,8 @@ from perfkg.extract.records import load_records
 from perfkg.extract.tokens import tokenise_lines
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLE = ["项目名称\t城乡居民培训补助", "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t培训人数\t≥1200人次",
+TABLE = ["项目名称\t城乡居民培训补助", "一级指标\t二级指标\t三级指标\t指标值",
+         "产出指标\t数量指标\t培训人数\t≥1200人次",
          "\t质量指标\t培训合格率\t≥95%", "满意度指标\t服务对象满意度指标\t学员满意度\t≥90%"]
 
 

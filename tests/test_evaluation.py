@@ -49,8 +49,10 @@ def test_identical_records_score_one_with_no_misses():
 
 
 def test_names_compared_after_nfkc_whitespace_and_punctuation_removal():
-    gold = doc([proj("医疗服务与保障能力提升资金（2022年部门结转）", [ind("“三公经费”控制率", "≤100%", "<=", 100, "%")])])
-    pred = doc([proj("医疗服务与保障能力 提升资金(2022年部门结转)", [ind("「三公经费」控制率：", "≤100%", "<=", 100, "%")])])
+    gold = doc([proj("医疗服务与保障能力提升资金（2022年部门结转）",
+                     [ind("“三公经费”控制率", "≤100%", "<=", 100, "%")])])
+    pred = doc([proj("医疗服务与保障能力 提升资金(2022年部门结转)",
+                     [ind("「三公经费」控制率：", "≤100%", "<=", 100, "%")])])
     s = evaluate_one(gold, pred).overall
     assert (s.projects_matched, s.indicators_correct) == (1, 1)
     assert name_key("ＡＢ １") == name_key("AB1")

@@ -137,9 +137,11 @@ def test_truncated_table_keeps_complete_rows_and_flags_the_cut_row(tmp_path):
     assert [p["name"] for p in projects] == [p["name"] for p in gold[:5]]
     assert projects[4]["name"] == cut_project
     for got, want in zip(projects[:4], gold[:4]):
-        assert [(i["level3"], i["value"]) for i in got["indicators"]] == [(i["level3"], i["value"]) for i in want["indicators"]]
+        assert [(i["level3"], i["value"]) for i in got["indicators"]] == [
+            (i["level3"], i["value"]) for i in want["indicators"]]
     *complete, last = projects[4]["indicators"]
-    assert [(i["level3"], i["value"]) for i in complete] == [(i["level3"], i["value"]) for i in gold[4]["indicators"][:len(complete)]]
+    assert [(i["level3"], i["value"]) for i in complete] == [
+        (i["level3"], i["value"]) for i in gold[4]["indicators"][:len(complete)]]
     assert last["value"] is None and last["level3"] == cut_row[-2][:-1]
     assert any(f["code"] == "value_missing" for f in last["flags"])
 

@@ -9,8 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from perfkg.extract.limits import Limits
 from perfkg.extract.reader import ReadError, decode_text

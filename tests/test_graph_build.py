@@ -106,7 +106,7 @@ def test_every_iri_is_safe_text(seed_dataset):
 def _hostile_record() -> DocumentRecord:
     ind = Indicator(level1=HOSTILE, level2="数量指标", level3=HOSTILE, value=f"≥5{HOSTILE}", op=">=", num=5.0,
                     unit=HOSTILE, description=f"line1\nline2 \"quoted\" \\ {HOSTILE}", basis="<b>&amp;</b>",
-                    score=2.5, flags=[Flag("odd_text", HOSTILE, 3, HOSTILE)], span=(3, 4))
+                    score=2.5, flags=[Flag.read("odd_text", HOSTILE, 3, HOSTILE)], span=(3, 4))  # a stored code
     project = Project(name=HOSTILE, code=f"code {HOSTILE}", kind="project", budget_total=1.25, budget_fiscal=1.0,
                       budget_other=0.25, goal=HOSTILE, indicators=[ind, Indicator(None, None, "", span=(5, 5))],
                       flags=[Flag("note", "a message")], span=(1, 5), layout="tabbed")
@@ -265,7 +265,8 @@ def test_indicators_link_standard_levels_and_keep_printed_ones(seed_records, see
         name = standard(printed) if printed is not None else None
         return str(iris.framework_concept_iri(level, name)) if name else None
 
-    expected = {(r.source, i.level1, concept(1, i.level1, standard_level1), i.level2, concept(2, i.level2, standard_level2))
+    expected = {(r.source, i.level1, concept(1, i.level1, standard_level1),
+                 i.level2, concept(2, i.level2, standard_level2))
                 for r in seed_records for p in r.projects for i in p.indicators}
     assert found == expected
 

@@ -7,8 +7,7 @@ from rdflib.compare import isomorphic
 
 from perfkg.kg import iris
 from perfkg.kg.graph_build import build_dataset
-from perfkg.kg.graph_io import (FORMATS, GraphFileError, load_dataset, load_oxigraph, serialise, union_graph,
-                         write_graph)
+from perfkg.kg.graph_io import FORMATS, GraphFileError, load_dataset, load_oxigraph, serialise, union_graph, write_graph
 from perfkg.kg.graph_read import read_records
 from perfkg.kg.store import MemoryStore, OxigraphStore, open_store
 

@@ -48,7 +48,8 @@ def folded_indicator_total(view: nx.DiGraph) -> int:
 
 def test_project_view_has_one_node_per_level_indicator_and_target(seed_records, seed_dataset):
     for record, project in largest_projects(seed_records):
-        iri = str(iris.project_iri(record.bureau, record.year, project.code, project.name, document=iris.document_key(record)))
+        iri = str(iris.project_iri(record.bureau, record.year, project.code, project.name,
+                                   document=iris.document_key(record)))
         view = project_view(seed_dataset, iri, max_nodes=10_000)
         assert view.number_of_nodes() == expected_project_nodes(project), project.name
         assert nx.is_arborescence(view)
@@ -67,7 +68,8 @@ def test_project_view_has_one_node_per_level_indicator_and_target(seed_records, 
 def test_project_view_tooltips_carry_value_unit_description_and_source_line(seed_records, seed_dataset):
     record, project = largest_projects(seed_records)[0]
     indicator = next(i for i in project.indicators if i.unit and i.span)
-    view = project_view(seed_dataset, str(iris.project_iri(record.bureau, record.year, project.code, project.name, document=iris.document_key(record))))
+    view = project_view(seed_dataset, str(iris.project_iri(record.bureau, record.year, project.code, project.name,
+                                                           document=iris.document_key(record))))
     node = next(d for _, d in view.nodes(data=True) if d["kind"] == "indicator" and d["label"] == indicator.level3)
     details = dict(node["details"])
     assert details["value"] == indicator.value
@@ -131,7 +133,8 @@ def test_views_fold_past_max_nodes_and_say_so(seed_records, seed_dataset):
 
 def test_project_view_folds_level2_groups_under_their_level2_node(seed_records, seed_dataset):
     record, project = max(largest_projects(seed_records), key=lambda rp: len(rp[1].indicators))
-    iri = str(iris.project_iri(record.bureau, record.year, project.code, project.name, document=iris.document_key(record)))
+    iri = str(iris.project_iri(record.bureau, record.year, project.code, project.name,
+                               document=iris.document_key(record)))
     budget = expected_project_nodes(project) - 10
     view = project_view(seed_dataset, iri, max_nodes=budget)
     assert view.number_of_nodes() <= budget
@@ -182,7 +185,8 @@ def test_document_text_stays_raw_in_the_graph_and_is_escaped_only_when_rendered(
 
 def test_level_nodes_grow_with_their_indicators(seed_records, seed_dataset):
     record, project = largest_projects(seed_records)[2]
-    view = project_view(seed_dataset, str(iris.project_iri(record.bureau, record.year, project.code, project.name, document=iris.document_key(record))))
+    view = project_view(seed_dataset, str(iris.project_iri(record.bureau, record.year, project.code, project.name,
+                                                           document=iris.document_key(record))))
     for kind in ("level1", "level2"):
         nodes = [n for n, d in view.nodes(data=True) if d["kind"] == kind]
         below = {n: sum(1 for d in nx.descendants(view, n) if view.nodes[d]["kind"] == "indicator") for n in nodes}

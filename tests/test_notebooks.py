@@ -41,7 +41,8 @@ def test_outputs_are_stripped_in_git(name):
 
 def test_quick_start_runs_and_shows_queries_and_a_view():
     nb = execute("01_quick_start.ipynb")  # raises CellExecutionError naming the cell on any failure
-    summary = next(o["data"]["text/plain"] for o in outputs(nb) if "'indicators'" in o.get("data", {}).get("text/plain", ""))
+    summary = next(o["data"]["text/plain"] for o in outputs(nb)
+                   if "'indicators'" in o.get("data", {}).get("text/plain", ""))
     assert "'bureaus': 5" in summary
     tables = mime_outputs(nb, "text/html")
     assert any("漳州市医疗保障局" in t and "<table" in t and "surveyed" in t for t in tables)  # satisfaction_targets

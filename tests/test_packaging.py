@@ -1,4 +1,5 @@
-"""A non-editable install is one package, perfkg, carrying every data file the code reads (ontology, queries, vocabularies)."""
+"""A non-editable install is one package, perfkg, carrying every data file the code reads (ontology, queries,
+vocabularies)."""
 from __future__ import annotations
 
 import subprocess

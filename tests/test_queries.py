@@ -22,8 +22,15 @@ from perfkg.extract.vocabulary import framework, standard_level1, standard_level
 from perfkg.kg.concept_linker import CONCEPT_NS, default_linker
 from perfkg.kg.divisions import resolve
 from perfkg.kg.graph_build import build_dataset
-from perfkg.kg.query_library import (QueryError, QueryUsageError, bindings, list_queries, load_query, parse_query,
-                              run_query)
+from perfkg.kg.query_library import (
+    QueryError,
+    QueryUsageError,
+    bindings,
+    list_queries,
+    load_query,
+    parse_query,
+    run_query,
+)
 
 DATA = Path(__file__).parent / "data"
 SETS = {"seeds": DATA / "gold", "dev": DATA / "dev" / "gold"}
@@ -32,7 +39,8 @@ SATISFACTION = "满意度指标"
 
 
 def load_gold(directory: Path) -> list[DocumentRecord]:
-    return [DocumentRecord.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(directory.glob("*.json"))]
+    return [DocumentRecord.from_dict(json.loads(p.read_text(encoding="utf-8")))
+            for p in sorted(directory.glob("*.json"))]
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
@@ -260,7 +268,8 @@ def test_shared_concepts(gold):
 def test_indicator_mix(gold):
     records, ds = gold
     expected = Counter((r.bureau, i.level1 or "-", i.level2 or "-") for r, _, i in rows(records))
-    assert {(x["bureau"], x["level1"], x["level2"]): x["indicators"] for x in run("indicator_mix", ds)} == dict(expected)
+    got = {(x["bureau"], x["level1"], x["level2"]): x["indicators"] for x in run("indicator_mix", ds)}
+    assert got == dict(expected)
 
 
 def test_measure_mix(gold):
@@ -391,7 +400,8 @@ def test_query_files_load_by_path_with_or_without_a_header(tmp_path, seed_gold):
     assert len(run_query(q, ds).rows) == 5
     assert run_query(q, ds, {"name": "漳州市医疗保障局"}).rows == (("漳州市医疗保障局",),)
     bare = tmp_path / "count.rq"
-    bare.write_text("PREFIX pkg: <https://w3id.org/perfkg/ns#>\nSELECT (COUNT(?i) AS ?n) WHERE { ?i a pkg:Indicator }\n")
+    bare.write_text("PREFIX pkg: <https://w3id.org/perfkg/ns#>\n"
+                    "SELECT (COUNT(?i) AS ?n) WHERE { ?i a pkg:Indicator }\n")
     assert load_query(str(bare)).title == "count"
     assert run_query(load_query(str(bare)), ds).rows == ((392,),)
     with pytest.raises(QueryError, match="no '# title:' line"):

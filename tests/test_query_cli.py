@@ -123,8 +123,10 @@ def test_compare_per_capita_standard_as_json(seed_files):
     trig, _ = seed_files
     rows = json.loads(invoke("compare", "per-capita-subsidy-standard", "--data", trig, "--format", "json").stdout)
     by_project = {(r["bureau"], r["project"]): r for r in rows}
-    assert by_project[("临沂市罗庄区医疗保障局", "2024年城乡居民医疗保险特殊人群缴费补助")]["targets"] == "380元/人; 230元/人"
+    special = by_project[("临沂市罗庄区医疗保障局", "2024年城乡居民医疗保险特殊人群缴费补助")]
+    assert special["targets"] == "380元/人; 230元/人"
     assert by_project[("临西县医疗保障局", "长期护理险县级补助")] == {
-        "bureau": "临西县医疗保障局", "project": "长期护理险县级补助", "indicators": "人均筹资标准", "targets": "50元/人"}
+        "bureau": "临西县医疗保障局", "project": "长期护理险县级补助", "indicators": "人均筹资标准",
+        "targets": "50元/人"}
     assert {r["bureau"] for r in rows} == {"临沂市罗庄区医疗保障局", "漳州市医疗保障局", "临西县医疗保障局",
                                            "聊城市东昌府区医疗保障局"}

@@ -58,7 +58,8 @@ def test_the_same_file_read_twice_keeps_its_graph():
     assert iris.graph_iri(a) == iris.graph_iri(DocumentRecord("r.txt", sha256="ab", path="d1/r.txt"))
     assert iris.graph_iri(a) != iris.graph_iri(DocumentRecord("r.txt", sha256="ab", path="d2/r.txt"))
     assert iris.graph_iri(a) != iris.graph_iri(DocumentRecord("r.txt", sha256="cd", path="d1/r.txt"))
-    assert iris.project_iri("局", 2024, None, "甲", document="k1") != iris.project_iri("局", 2024, None, "甲", document="k2")
+    assert (iris.project_iri("局", 2024, None, "甲", document="k1")
+            != iris.project_iri("局", 2024, None, "甲", document="k2"))
 
 
 def _record(source: str, name: str) -> DocumentRecord:

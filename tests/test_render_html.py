@@ -11,8 +11,15 @@ import pytest
 from perfkg.extract.records import load_records
 from perfkg.kg.graph_build import build_dataset
 from perfkg.kg.graph_views import bureau_view, project_view
-from perfkg.kg.render_html import (VIS_DIR, label_markup, notebook_frame, render_view, script_json, tooltip_html,
-                            write_view)
+from perfkg.kg.render_html import (
+    VIS_DIR,
+    label_markup,
+    notebook_frame,
+    render_view,
+    script_json,
+    tooltip_html,
+    write_view,
+)
 
 DATA = Path(__file__).parent / "data" / "views"
 HOSTILE_INDICATOR = "<script>window.__perfkgXss=2</script>"
@@ -45,7 +52,8 @@ def test_page_references_nothing_remote_and_inlines_vis_network(seed_records, se
     assert not REMOTE_REFERENCE.search(page)
     assert (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8") in page
     assert (VIS_DIR / "vis-network.css").read_text(encoding="utf-8") in page
-    assert re.findall(r"<script\b[^>]*>", own_markup(page)) == ["<script>", "<script>"]  # vis-network, then the page's own
+    # vis-network, then the page's own
+    assert re.findall(r"<script\b[^>]*>", own_markup(page)) == ["<script>", "<script>"]
 
 
 def test_the_pyvis_template_would_not_do(tmp_path):

@@ -10,7 +10,8 @@ def decoded(lines, tags):
 
 
 def test_merged_level_cells_are_inherited_and_values_attach_to_their_name():
-    out = decoded(["项目名称\t培训项目", "产出指标\t数量指标\t培训人数\t≥100人次", "\t\t合格率\t≥95%", "\t质量指标\t达标率\t100%"],
+    out = decoded(["项目名称\t培训项目", "产出指标\t数量指标\t培训人数\t≥100人次", "\t\t合格率\t≥95%",
+                   "\t质量指标\t达标率\t100%"],
                   ["O", "B-PNAME", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL"])
     (p,) = out.projects
     assert p.name == "培训项目"
@@ -33,7 +34,8 @@ def test_comparator_number_and_unit_columns_make_one_value():
     out = decoded(["满意度\t≥\t95\t%", "补助标准\t600\t元/人"],
                   ["B-L3", "B-OP", "B-VAL", "B-UNIT", "B-L3", "B-VAL", "B-UNIT"])
     inds = out.projects[0].indicators
-    assert [(i.value, i.op, i.num, i.unit) for i in inds] == [("≥95%", ">=", 95.0, "%"), ("600元/人", "=", 600.0, "元/人")]
+    assert [(i.value, i.op, i.num, i.unit) for i in inds] == [("≥95%", ">=", 95.0, "%"),
+                                                               ("600元/人", "=", 600.0, "元/人")]
 
 
 def test_self_evaluation_extras_and_multi_token_names():
@@ -52,21 +54,24 @@ def test_a_value_without_a_name_is_kept_as_a_flag():
 def test_a_second_project_header_starts_a_new_project_and_budgets_in_yuan_become_wan():
     out = decoded(["单位：元", "甲项目\t300000\t人数\t10人", "乙项目\t50000\t次数\t2次"],
                   ["O", "B-PNAME", "B-BT", "B-L3", "B-VAL", "B-PNAME", "B-BT", "B-L3", "B-VAL"])
-    assert [(p.name, p.budget_total, len(p.indicators)) for p in out.projects] == [("甲项目", 30.0, 1), ("乙项目", 5.0, 1)]
+    assert [(p.name, p.budget_total, len(p.indicators)) for p in out.projects] == [("甲项目", 30.0, 1),
+                                                                                    ("乙项目", 5.0, 1)]
 
 
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
     header = "一级指标\t二级指标\t三级指标\t指标值"
     rows = ["产出指标\t数量指标\t人数\t10人", "产出指标\t数量指标\t次数\t2次"]
     tags = ["B-L1", "B-L2", "B-L3", "B-VAL"]
-    out = decoded([header, rows[0], "乙类项目绩效目标表", header, rows[1]], ["O"] * 4 + tags + ["O", "O"] + ["O"] * 4 + tags)
+    out = decoded([header, rows[0], "乙类项目绩效目标表", header, rows[1]],
+                  ["O"] * 4 + tags + ["O", "O"] + ["O"] * 4 + tags)
     assert [(p.name, len(p.indicators)) for p in out.projects] == [("", 1), ("乙类", 1)]
     out = decoded([header, rows[0], header, rows[1]], ["O"] * 4 + tags + ["O"] * 4 + tags)
     assert [len(p.indicators) for p in out.projects] == [2]  # a header repeated after a page break
 
 
 def test_stray_names_before_a_table_hand_their_project_header_to_the_table():
-    out = decoded(["甲培训项目绩效目标表", "立项依据\t文件", "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t人数\t10人"],
+    out = decoded(["甲培训项目绩效目标表", "立项依据\t文件", "一级指标\t二级指标\t三级指标\t指标值",
+                   "产出指标\t数量指标\t人数\t10人"],
                   ["B-PNAME", "O", "B-L3", "O", "O", "O", "O", "O", "B-L1", "B-L2", "B-L3", "B-VAL"])
     (p,) = out.projects
     assert p.name == "甲培训" and [i.level3 for i in p.indicators] == ["人数"]
@@ -81,7 +86,8 @@ def test_groups_printed_side_by_side_take_the_level_of_their_column():
 
 
 def test_markers_and_numbering_are_not_part_of_a_name():
-    assert [clean_level3(t) for t in ("★★资金到位率", "指标1:机柜数量", "(2)培训人数", "1.满意度", "12345平台满意率")] == [
+    printed = ("★★资金到位率", "指标1:机柜数量", "(2)培训人数", "1.满意度", "12345平台满意率")
+    assert [clean_level3(t) for t in printed] == [
         "资金到位率", "机柜数量", "培训人数", "满意度", "12345平台满意率"]
 
 
@@ -106,4 +112,5 @@ def test_a_title_naming_no_project_gives_no_name():
 def test_an_umbrella_level_over_the_framework_names_keeps_them_as_level2():
     out = decoded(["实施效果指标\t产出指标\t项目个数\t5个", "\t效益指标\t综合利用率\t≥90%"],
                   ["B-L1", "B-L1", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL"])
-    assert [(i.level1, i.level2) for i in out.projects[0].indicators] == [("实施效果指标", "产出指标"), ("实施效果指标", "效益指标")]
+    assert [(i.level1, i.level2) for i in out.projects[0].indicators] == [("实施效果指标", "产出指标"),
+                                                                          ("实施效果指标", "效益指标")]

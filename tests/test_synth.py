@@ -105,7 +105,8 @@ _WRAPPING = ("space_wrapped", "wrapped_lines")
 def test_the_document_prints_its_gold(corpus):
     for name, text, gold in corpus:
         printed = _printed(text)
-        wrapped = 12 if gold["synth"]["family"] in _WRAPPING else 2 if "wrapped_cells" in gold["synth"]["garbling"] else 1
+        wrapped = (12 if gold["synth"]["family"] in _WRAPPING
+                   else 2 if "wrapped_cells" in gold["synth"]["garbling"] else 1)
         for p in gold["projects"]:
             assert _shown(p["name"], printed, wrapped), (name, p["name"])
             if p["goal"]:  # twin goals may be printed piece by piece beside the 中长期 pieces
@@ -179,7 +180,7 @@ def test_no_dev_keeps_dev_strings_out():
 def test_labelled_cells_match_the_gold():
     from perfkg.extract.synth import generate_labelled
 
-    for name, text, gold, cells in generate_labelled(120, SEED):
+    for name, _text, gold, cells in generate_labelled(120, SEED):
         assert [c for c, _ in cells if c] and all(c for c, _ in cells)
         if gold["synth"]["family"].startswith("outline"):
             continue
@@ -219,14 +220,15 @@ def test_title_only_names_are_printed_before_the_title_word():
     from perfkg.extract.synth import generate_labelled
 
     seen = 0
-    for name, text, gold, cells in generate_labelled(N, SEED):
+    for name, _text, gold, cells in generate_labelled(N, SEED):
         if "title_name" not in gold["synth"]["garbling"]:
             continue
         seen += 1
         titles = [compact(to_simplified(c)) for c, role in cells if role == "project_title"]
         assert len(titles) == len(gold["projects"]), name
         for title, p in zip(titles, gold["projects"]):
-            m = re.fullmatch(r"(?:\d+、|（[一二三四五]）)?(.+?)(项目绩效目标表|绩效目标表|项目绩效自评表|绩效自评表)", title)
+            m = re.fullmatch(r"(?:\d+、|（[一二三四五]）)?(.+?)(项目绩效目标表|绩效目标表|项目绩效自评表|绩效自评表)",
+                             title)
             assert m and m.group(1) == p["name"], (name, title, p["name"])
             assert not p["name"].endswith("项目")
         # the name is in no 项目名称 cell
@@ -285,7 +287,7 @@ def test_twin_groups_come_in_three_layouts_and_the_gold_holds_the_annual_side(co
     from perfkg.extract.synth import generate_labelled
 
     layouts = set()
-    for name, text, gold, cells in generate_labelled(N, SEED):
+    for name, _text, gold, cells in generate_labelled(N, SEED):
         if gold["synth"]["grammar"] != "twin_groups":
             continue
         layouts.update(f for f in gold["synth"]["features"] if f.startswith("twin_"))
@@ -309,7 +311,8 @@ def test_long_documents_keep_their_figures_apart_from_the_tables():
         seen += 1
         printed = _printed(text)
         assert "三公" in printed and ("收支" in printed or "政府采购" in printed), name
-        budgets = {round(x * s, 2) for p in gold["projects"] for x in (p["budget_total"], p["budget_fiscal"], p["budget_other"])
+        budgets = {round(x * s, 2) for p in gold["projects"]
+                   for x in (p["budget_total"], p["budget_fiscal"], p["budget_other"])
                    if x is not None for s in (1, 10000)}
         for c, role in cells:
             outline = gold["synth"]["family"].startswith("outline")  # an outline prints its budget as text

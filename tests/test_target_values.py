@@ -5,8 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from perfkg.extract.target_values import looks_like_value, parse_target_value
 
@@ -90,7 +89,8 @@ def test_full_width_digits_read_as_numbers(n):
     assert tuple(parse_target_value("≥" + full_width + "％"))[1:] == (">=", float(n), "%")
 
 
-QUALITATIVE = st.text(alphabet=st.sampled_from(list("有效提高减轻及时合规健全公开真实达标明显改善逐步增强群众满意稳定")),
+QUALITATIVE = st.text(alphabet=st.sampled_from(list("有效提高减轻及时合规健全公开真实"
+                                                   "达标明显改善逐步增强群众满意稳定")),
                       min_size=1, max_size=12)
 
 

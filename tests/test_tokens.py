@@ -8,7 +8,8 @@ def texts(lines):
 
 
 def test_tabs_pipes_and_spaces_are_cell_boundaries():
-    toks = tokenise_lines(["产出指标\t数量指标\t培训人数\t≥100人次", "| 质量指标 | 合格率 | ≥95% |", "时效指标  完成时间  及时"])
+    toks = tokenise_lines(["产出指标\t数量指标\t培训人数\t≥100人次", "| 质量指标 | 合格率 | ≥95% |",
+                           "时效指标  完成时间  及时"])
     assert [(t.text, t.sep) for t in toks[:4]] == [("产出指标", "row"), ("数量指标", "tab"), ("培训人数", "tab"),
                                                    ("≥100人次", "tab")]
     assert [t.sep for t in toks[4:7]] == ["row", "pipe", "pipe"]
@@ -68,5 +69,6 @@ def test_blank_lines_before_a_row_are_counted():
 
 
 def test_a_vocabulary_word_broken_by_a_space_is_one_token():
-    assert texts(["满意度指标\t服务对象满意度 指标\t参保人员满意度"]) == ["满意度指标", "服务对象满意度指标", "参保人员满意度"]
+    assert texts(["满意度指标\t服务对象满意度 指标\t参保人员满意度"]) == ["满意度指标", "服务对象满意度指标",
+                                                                             "参保人员满意度"]
     assert texts(["年度 绩效 指标\t成本指标"]) == ["年度绩效指标", "成本指标"]

@@ -11,7 +11,6 @@ from perfkg.extract.records import DocumentRecord, Indicator, Project
 from perfkg.kg import iris
 from perfkg.kg.graph_build import build_dataset
 from perfkg.kg.graph_views import project_view
-from perfkg.kg.render_html import write_view
 from tests.test_views_browser import browser, check_rendered  # noqa: F401 (the browser fixture)
 
 CASE = Path(__file__).resolve().parent / "data" / "reliability" / "10_view_labels_lt_amp_mangled.txt"

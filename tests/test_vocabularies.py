@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from perfkg import ontology
@@ -84,7 +84,8 @@ def test_framework_labels_are_unique_and_no_notation_is_misused(union):
     assert levels == {1, 2}
 
 
-@pytest.mark.parametrize("label, kinds, period", [("元/人/年", ("person", "time"), "year"), ("元/村", ("village",), None),
+@pytest.mark.parametrize("label, kinds, period", [("元/人/年", ("person", "time"), "year"),
+                                                  ("元/村", ("village",), None),
                                                   ("元每人每月", ("person", "time"), "month"), ("万人次", (), None)])
 def test_the_unit_grammar_reads_denominators(label, kinds, period):
     info = units.parse_unit(label)
@@ -93,15 +94,16 @@ def test_the_unit_grammar_reads_denominators(label, kinds, period):
 
 def test_every_term_used_in_a_built_graph_is_declared(union):
     onto = Graph().parse(data=ontology.path("perfkg.ttl").read_text(encoding="utf-8"), format="turtle")
-    declared = {s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty) for s in onto.subjects(RDF.type, kind)}
+    declared = {s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+                for s in onto.subjects(RDF.type, kind)}
     terms = {p for _, p, _ in union} | set(union.objects(None, RDF.type))
     skos_terms = {SKOS[t] for t in ("Concept", "ConceptScheme", "prefLabel", "altLabel", "hiddenLabel", "definition",
                                     "broader", "narrower", "inScheme", "hasTopConcept", "topConceptOf", "scopeNote",
                                     "note", "example", "related", "exactMatch", "closeMatch")}
     prov_terms = {PROV[t] for t in ("Entity", "Activity", "SoftwareAgent", "used", "wasAssociatedWith",
                                     "wasGeneratedBy", "wasDerivedFrom", "startedAtTime")}
-    standard = skos_terms | prov_terms | {RDF.type, RDFS.label, RDFS.comment, DCTERMS.source, DCTERMS.license, DCTERMS.title,
-                                          URIRef("http://www.w3.org/ns/org#Organization")}
+    standard = skos_terms | prov_terms | {RDF.type, RDFS.label, RDFS.comment, DCTERMS.source, DCTERMS.license,
+                                          DCTERMS.title, URIRef("http://www.w3.org/ns/org#Organization")}
     undeclared = {t for t in terms if t not in declared and t not in standard}
     assert not undeclared, sorted(undeclared)
 

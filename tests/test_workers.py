@@ -7,8 +7,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
 from perfkg.extract import pipeline
 from perfkg.extract.limits import Limits
 from perfkg.extract.workers import run_isolated

@@ -1,4 +1,5 @@
-"""DOCX reader: a Word document's tables as grids (gridSpan, vMerge as spans), its paragraphs as text rows (python-docx).
+"""DOCX reader: a Word document's tables as grids (gridSpan, vMerge as spans), its paragraphs as text rows
+(python-docx).
 
 The body is walked in order, content controls included. A horizontally merged cell
 (``gridSpan``) spans grid columns; a vertically merged one (``vMerge``) spans the rows whose

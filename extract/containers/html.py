@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from perfkg.extract.containers.grid import DocumentBuilder, FlowCell, cell_text, grid_rows, place_flowing
-from perfkg.extract.records import Flag
 from perfkg.extract.reader import ReadError, decode_text
+from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceDocument
 
 NAME = "html"
@@ -104,7 +104,8 @@ class _Reader:
         rows: list[list[FlowCell]] = []
         nested: list[list] = []
         for tr in trs:
-            cells, inner = [], []
+            cells: list[FlowCell] = []
+            inner: list = []
             for td in tr:
                 if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
                     continue

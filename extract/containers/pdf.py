@@ -153,12 +153,13 @@ def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
                         break
                     table = tables[i]
                     furniture_only = all(_FURNITURE.match(r.text) for r in between)
-                    if i == 0 and last is not None and furniture_only and last[0].continues(table, DEFAULT_SNAP_TOLERANCE):
+                    if (i == 0 and last is not None and furniture_only
+                            and last[0].continues(table, DEFAULT_SNAP_TOLERANCE)):
                         index = last[1]
                     else:
                         index = out.new_table()
                     out.rows(grid_rows(table.cells, table.n_rows, index,
-                                       lambda r, c, n=number, t=i: f"page {n} table {t + 1} r{r + 1}c{c + 1}"))
+                                       lambda r, c, n=number, t=i: f"page {n} table {t + 1} r{r + 1}c{c + 1}"))  # type: ignore[misc]
                     between = []
                     last = (table, index)
                 if between and not all(_FURNITURE.match(r.text) for r in between):

@@ -8,6 +8,7 @@ Word ``.doc``, an encrypted Office file) are errors that say what they are.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from perfkg.extract.containers import OLE2_MAGIC
 from perfkg.extract.containers.grid import DocumentBuilder, cell_text, grid_rows, sheet_cells
@@ -81,10 +82,15 @@ def _text(book, sheet, r: int, c: int) -> str:
     return cell_text(format_value(value, fmt, book.datemode == 1))
 
 
-def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
-    """Every sheet of the workbook as a grid table."""
+def _cell_names(sheet: str) -> Callable[[int, int], str]:
+    """Where a cell of ``sheet`` is, as a workbook names it (``Sheet1!B4``)."""
     from xlrd.formula import colname
 
+    return lambda r, c: f"{sheet}!{colname(c)}{r + 1}"
+
+
+def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
+    """Every sheet of the workbook as a grid table."""
     book = _open(path, data)
     out = DocumentBuilder(path.name, NAME, sha256)
     for sheet in book.sheets():
@@ -92,7 +98,7 @@ def read(path: Path, data: bytes, sha256: str) -> SourceDocument:
                  if (t := _text(book, sheet, r, c))}
         # xlrd's merged ranges are half-open (rlo, rhi, clo, chi).
         merges = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", ()) or ()]
-        placed, n_rows = sheet_cells(texts, merges, lambda r, c: f"{sheet.name}!{colname(c)}{r + 1}")
+        placed, n_rows = sheet_cells(texts, merges, _cell_names(sheet.name))
         if not placed:
             continue
         out.rows(grid_rows(placed, n_rows, out.new_table(), lambda r, c: "", fold=False))

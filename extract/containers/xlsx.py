@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from perfkg.extract.containers.grid import DocumentBuilder, cell_text, grid_rows, sheet_cells
+from perfkg.extract.containers.grid import DocumentBuilder, PlacedCell, cell_text, grid_rows, sheet_cells
 from perfkg.extract.containers.number_format import format_value
 from perfkg.extract.reader import ReadError
 from perfkg.extract.source_model import SourceDocument

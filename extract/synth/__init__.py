@@ -2,11 +2,11 @@
 layout family and with the garbling real documents show, each with its gold record.
 
 ``generate(n, seed)`` yields (file name, text, gold record) and is byte-for-byte deterministic
-for a given (n, seed); ``generate_labelled`` adds the printed cells with their roles; ``write_corpus`` writes ``DIR/docs/<id>.txt`` and ``DIR/gold/<id>.json``
-(the command ``perfkg synth``). The gold follows ``docs/records.md``; its extra key ``synth``
-names the document's separator family, table grammar, features and garbling (``FAMILIES`` lists
-the separators, grammars and garblings; ``extract.synth.longdoc`` puts the tables inside a whole
-budget document). Records come
+for a given (n, seed); ``generate_labelled`` adds the printed cells with their roles; ``write_corpus``
+writes ``DIR/docs/<id>.txt`` and ``DIR/gold/<id>.json`` (the command ``perfkg synth``). The gold
+follows ``docs/records.md``; its extra key ``synth`` names the document's separator family, table
+grammar, features and garbling (``FAMILIES`` lists the separators, grammars and garblings;
+``extract.synth.longdoc`` puts the tables inside a whole budget document). Records come
 from the vocabulary (``extract/data/synth_vocabulary.json``) or recombine the real gold
 records (seeds and dev set: pass ``sources=("seeds",)`` to keep the dev set out).
 """
@@ -27,7 +27,8 @@ DEFAULT_SOURCES: tuple[str, ...] = ("seeds", "dev")
 __all__ = ["FAMILIES", "generate", "generate_labelled", "write_corpus", "document"]
 
 
-def generate(n: int, seed: int = 0, sources: tuple[str, ...] = DEFAULT_SOURCES) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def generate(n: int, seed: int = 0,
+             sources: tuple[str, ...] = DEFAULT_SOURCES) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``n`` documents of corpus ``seed``: (file name, text, gold record dict)."""
     for index in range(n):
         yield document(seed, index, tuple(sources))

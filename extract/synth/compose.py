@@ -68,7 +68,8 @@ def make_bureau(rng: random.Random, topic: str) -> str:
     return place + suffix + pick(rng, v["topics"][topic]["departments"])
 
 
-def draw_value(rng: random.Random, kind: str, year: int, split: bool = False) -> tuple[str, tuple[str, str, str] | None, bool]:
+def draw_value(rng: random.Random, kind: str, year: int,
+               split: bool = False) -> tuple[str, tuple[str, str, str] | None, bool]:
     """A printed value of ``kind``: (value text, (comparator, number, unit) parts, qualitative)."""
     v = vocabulary()
     spec = v["value_kinds"][kind]
@@ -170,7 +171,7 @@ def compose_rows(rng: random.Random, topic: str, year: int, cost_as_level1: bool
 @functools.lru_cache(maxsize=1)
 def _canonical_level2() -> dict[str, str]:
     data = json.loads((_DATA / "framework.json").read_text(encoding="utf-8"))
-    names = {}
+    names: dict[str, str] = {}
     for name, entry in data["level2"].items():
         for label in [name, *entry["variants"]]:
             names.setdefault(label, name)
@@ -196,7 +197,7 @@ def recombine_rows(rng: random.Random, pool: tuple[tuple[str, str | None, str, s
     level names are brought to the framework so that the document's own spelling applies."""
     t = vocabulary()["topics"][topic]
     picked = [pool[rng.randrange(len(pool))] for _ in range(n * 2)]
-    rows = []
+    rows: list[Row] = []
     seen: set[str] = set()
     for _, l2, l3, value in picked:
         levels = framework_levels(l2, cost_as_level1)
@@ -212,7 +213,7 @@ def recombine_rows(rng: random.Random, pool: tuple[tuple[str, str | None, str, s
         parts = split_printed(value) if split and not qual else None
         rows.append(Row(level1=l1, level2=l2, level3=name, value=value, parts=parts, qualitative=qual))
     order = ["产出指标", "成本指标", "效益指标", "满意度指标"]
-    rows.sort(key=lambda r: (order.index(r.level1), FRAMEWORK_GROUPS[r.level1].index(r.level2)))
+    rows.sort(key=lambda r: (order.index(r.level1 or ""), FRAMEWORK_GROUPS[r.level1 or ""].index(r.level2 or "")))
     return rows
 
 
@@ -241,7 +242,8 @@ def make_project(rng: random.Random, doc: Doc, rows: list[Row], kind: str = "pro
     else:
         prefix = pick(rng, v["project_prefixes"]).replace("{year}", str(doc.year)).replace("{place}", "")
         name = prefix + obj + pick(rng, v["project_kinds"])
-    total = round(rng.choice([rng.uniform(2, 80), rng.uniform(50, 900), rng.uniform(500, 9000)]), rng.choice([0, 0, 1, 2]))
+    total = round(rng.choice([rng.uniform(2, 80), rng.uniform(50, 900), rng.uniform(500, 9000)]),
+                  rng.choice([0, 0, 1, 2]))
     other = 0.0 if rng.random() < 0.7 else round(total * rng.choice([0.1, 0.2, 0.5]), 2)
     code = None
     if rng.random() < 0.35:

@@ -5,7 +5,8 @@ aligned by display width; columns aligned with long cells wrapped onto the next 
 column's offset (a PDF printed with its layout); a PDF's text in reading order (a wrapped cell one
 piece per line, short cells of a row on one line, spaces between Chinese and digits); single
 spaces; one cell per line (sometimes ending `` |``); one cell per paragraph; cells run together
-with no separator. A cell holding a newline is a cell wrapped over two lines. Outline documents are already text lines (``tables.outline_items``).
+with no separator. A cell holding a newline is a cell wrapped over two lines. Outline documents are
+already text lines (``tables.outline_items``).
 """
 from __future__ import annotations
 
@@ -203,7 +204,7 @@ def wrap_pieces(text: str, width: int) -> list[str]:
     not cut); the pieces join back to ``text``."""
     pieces: list[str] = []
     cur, w = "", 0
-    for k, c in enumerate(text):
+    for c in text:
         cw = display_width(c)
         inside_run = cur and cur[-1].isascii() and cur[-1].isalnum() and c.isascii() and c.isalnum()
         if cur and w + cw > width and not inside_run:

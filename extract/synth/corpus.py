@@ -8,13 +8,29 @@ import re
 from typing import Any
 
 from perfkg.extract.synth import garble
-from perfkg.extract.synth.compose import (compose_department_rows, compose_rows, make_bureau, make_project, pick,
-                                   real_pool, recombine_rows, vocabulary)
+from perfkg.extract.synth.compose import (
+    compose_department_rows,
+    compose_rows,
+    make_bureau,
+    make_project,
+    pick,
+    real_pool,
+    recombine_rows,
+    vocabulary,
+)
 from perfkg.extract.synth.containers import SEPARATORS, render
 from perfkg.extract.synth.longdoc import budget_document
 from perfkg.extract.synth.model import Doc, Proj, Row, gold_record
-from perfkg.extract.synth.tables import (GRAMMARS, Item, Style, framework_parent, outline_items, project_table,
-                                  summary_table, wide_summary_table)
+from perfkg.extract.synth.tables import (
+    GRAMMARS,
+    Item,
+    Style,
+    framework_parent,
+    outline_items,
+    project_table,
+    summary_table,
+    wide_summary_table,
+)
 from perfkg.extract.text_normalise import to_simplified
 
 _OUTLINE = ("outline", "outline_indent")
@@ -268,7 +284,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
     no_title = "no_title" in wants and grammar != "department"
     title_bureau = not no_title and rng.random() < 0.85
     title_year = not no_title and rng.random() < 0.9
-    meta_bureau = grammar not in ("summary", "wide_summary") and (rng.random() < 0.6 or (not title_bureau and not no_title))
+    meta_bureau = grammar not in ("summary", "wide_summary") and (
+        rng.random() < 0.6 or (not title_bureau and not no_title))
     if no_title:
         meta_bureau = False
         title_year = rng.random() < 0.4
@@ -291,7 +308,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
         for p in doc.projects:
             _title_only_name(rng, p, grammar)
     if long:  # the document's title comes with the whole document; a table of several projects keeps its own
-        items: list[Item] = [] if grammar in _OWN_TABLE else [Item("title", [pick(rng, vocabulary()["header_labels"][kind])])]
+        items: list[Item] = [] if grammar in _OWN_TABLE else [
+            Item("title", [pick(rng, vocabulary()["header_labels"][kind])])]
     elif title_name:
         items = [Item("title", [line]) for line in _cover_lines(rng, doc, title_bureau, title_year)]
     else:
@@ -314,7 +332,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
         if "wide_unit_row" in wide_features or wide_bureau:
             doc.bureau_printed = True
     else:
-        numbering = pick(rng, ["", "", "{n}、", " {n}、", "（{c}）"] if title_name else ["", "{n}、", " {n}、", "（{c}）"])
+        numbering = pick(rng, ["", "", "{n}、", " {n}、", "（{c}）"] if title_name
+                         else ["", "{n}、", " {n}、", "（{c}）"])
         for k, p in enumerate(doc.projects):
             number = numbering.format(n=k + 1, c="一二三四五六七八九十"[k % 10])
             if title_name:
@@ -362,7 +381,8 @@ def labelled_document(seed: int, index: int, sources: tuple[str, ...] = ("seeds"
         before, after = [], []
     traditional = "traditional" in wants
     if traditional:
-        before = [garble.insert_pinyin(rng, line) for line in before] or [garble.insert_pinyin(rng, "本页面内容为繁体版")]
+        before = ([garble.insert_pinyin(rng, line) for line in before]
+                  or [garble.insert_pinyin(rng, "本页面内容为繁体版")])
         garbling.append("traditional")
     text = "\n".join(before + [text.rstrip("\n")] + after) + "\n"
     if traditional:

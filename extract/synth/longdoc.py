@@ -23,8 +23,9 @@ _SPENDING = ["一般公共服务支出", "公共安全支出", "教育支出", "
 _DUTIES = ["贯彻执行国家和省市有关方针政策和法律法规，拟订并组织实施相关规划。",
            "负责本行业的监督管理工作，组织开展执法检查。", "承担本级财政资金的使用和管理，监督资金运行。",
            "组织协调本系统的公共服务工作，推进信息化建设。", "完成上级交办的其他任务。"]
-_PURCHASES = [("办公设备购置", "台式计算机", "台"), ("办公设备购置", "打印设备", "台"), ("物业管理服务", "物业管理服务", "项"),
-              ("信息系统运维", "运行维护服务", "项"), ("印刷服务", "印刷服务", "批"), ("公务用车运行维护", "车辆维修和保养服务", "项")]
+_PURCHASES = [("办公设备购置", "台式计算机", "台"), ("办公设备购置", "打印设备", "台"),
+              ("物业管理服务", "物业管理服务", "项"), ("信息系统运维", "运行维护服务", "项"),
+              ("印刷服务", "印刷服务", "批"), ("公务用车运行维护", "车辆维修和保养服务", "项")]
 _TERMS = ["财政拨款收入：指本级财政当年拨付的资金。", "事业收入：指事业单位开展专业业务活动及辅助活动所取得的收入。",
           "上年结转：指以前年度尚未完成、结转到本年仍按原规定用途继续使用的资金。",
           "“三公”经费：指用财政拨款安排的因公出国（境）费、公务用车购置及运行费和公务接待费。",
@@ -84,7 +85,8 @@ def _year(doc: Doc, offset: int = 0) -> str:
 
 def _basic(rng: random.Random, doc: Doc, f: _Figures) -> list[Item]:
     duties = rng.sample(_DUTIES, rng.randint(2, 4))
-    out = _text("（一）主要职能", "".join(f"{k + 1}.{d}" for k, d in enumerate(duties)) if rng.random() < 0.5 else duties[0])
+    out = _text("（一）主要职能",
+                "".join(f"{k + 1}.{d}" for k, d in enumerate(duties)) if rng.random() < 0.5 else duties[0])
     out += _text("（二）机构设置", f"{_bureau(doc)}内设机构{f.count(3, 12)}个，下属单位{f.count(1, 6)}个，"
                                f"编制人数{f.count(8, 160)}人，实有人数{f.count(8, 160)}人。")
     return out
@@ -104,7 +106,8 @@ def _income_table(rng: random.Random, doc: Doc, f: _Figures) -> tuple[list[Item]
     if any(float(k) in f.taken for k in range(1, rows + 1)):  # serial numbers that read as a budget: no column
         out[2].cells[0] = out[3].cells[0] = ""
     for k in range(rows):
-        left = [f"{_NUMERALS[k]}、{_INCOME[k]}", _fmt(incomes[k]) if incomes[k] else ""] if k < len(_INCOME) else ["", ""]
+        left = ([f"{_NUMERALS[k]}、{_INCOME[k]}", _fmt(incomes[k]) if incomes[k] else ""] if k < len(_INCOME)
+                else ["", ""])
         right = [f"{_NUMERALS[k]}、{spend_kinds[k]}", _fmt(spends[k])] if k < len(spend_kinds) else ["", ""]
         out.append(_other([str(k + 1) if out[2].cells[0] else ""] + left + right))
     out.append(_other(["", "收入总计", _fmt(total), "支出总计", _fmt(total)]))
@@ -115,8 +118,9 @@ def _income_prose(rng: random.Random, doc: Doc, f: _Figures, total: float) -> li
     change = f.draw(1, max(2.0, total / 5))
     pct = round(change / total * 100, 1)
     up = rng.random() < 0.6
-    return _text(f"{_year(doc)}收入预算{_fmt(total)}万元，支出预算{_fmt(total)}万元。与{_year(doc, -1)}相比，收、支预算总计各"
-                 f"{'增加' if up else '减少'}{_fmt(change)}万元，{'增长' if up else '下降'}{pct}%，主要原因是"
+    return _text(f"{_year(doc)}收入预算{_fmt(total)}万元，支出预算{_fmt(total)}万元。"
+                 f"与{_year(doc, -1)}相比，收、支预算总计各{'增加' if up else '减少'}{_fmt(change)}万元，"
+                 f"{'增长' if up else '下降'}{pct}%，主要原因是"
                  f"{pick(rng, ['人员经费调整', '项目支出增加', '部分专项资金结束', '业务工作量增加'])}。")
 
 
@@ -154,7 +158,8 @@ def _purchases(rng: random.Random, doc: Doc, f: _Figures) -> list[Item]:
 
 def _running_costs(rng: random.Random, doc: Doc, f: _Figures) -> list[Item]:
     x = f.draw(2, 200)
-    return _text(f"{_year(doc)}机关运行经费安排{_fmt(x)}万元，比上年{pick(rng, ['减少', '增加'])}{_fmt(f.draw(0.1, 9))}万元，"
+    return _text(f"{_year(doc)}机关运行经费安排{_fmt(x)}万元，"
+                 f"比上年{pick(rng, ['减少', '增加'])}{_fmt(f.draw(0.1, 9))}万元，"
                  f"主要用于办公费、印刷费、水电费、差旅费、公务用车运行维护费等日常公用经费支出。")
 
 
@@ -178,12 +183,14 @@ def budget_document(rng: random.Random, doc: Doc, tables: list[Item], with_burea
                      "第三部分 部门预算表", "第四部分 项目绩效目标", "")
     sections: list[tuple[str, list[Item]]] = [("部门基本情况", _basic(rng, doc, f))]
     income_table, total = _income_table(rng, doc, f)
-    sections.append(("收支预算情况说明", _income_prose(rng, doc, f, total) + (income_table if rng.random() < 0.8 else [])))
+    sections.append(("收支预算情况说明",
+                     _income_prose(rng, doc, f, total) + (income_table if rng.random() < 0.8 else [])))
     sections.append(("财政拨款“三公”经费预算情况及增减变化原因", _three_public(rng, doc, f)))
     if rng.random() < 0.7:
         sections.append(("机关运行经费安排情况", _running_costs(rng, doc, f)))
     purchases = ("政府采购预算情况", _purchases(rng, doc, f))
-    perf = (pick(rng, ["预算绩效目标情况", "单位项目预算安排情况及绩效目标", "项目支出绩效目标"]), [])
+    perf: tuple[str, list[Item]] = (pick(rng, ["预算绩效目标情况", "单位项目预算安排情况及绩效目标",
+                                               "项目支出绩效目标"]), [])
     after = [purchases] if rng.random() < 0.5 else []
     if not after:
         sections.append(purchases)
@@ -201,5 +208,6 @@ def budget_document(rng: random.Random, doc: Doc, tables: list[Item], with_burea
             out += body
         if rng.random() < 0.5:
             page = f.count(page + 1, page + 1)
-            out += [Item("text", [""]), Item("page", [pick(rng, forms).format(n=page, m=page + 20)]), Item("text", [""])]
+            out += [Item("text", [""]), Item("page", [pick(rng, forms).format(n=page, m=page + 20)]),
+                    Item("text", [""])]
     return out

@@ -2,8 +2,8 @@
 
 Each grammar (standard, extra columns, no level-1 or level-2 column, separate comparator /
 number / unit columns, self-evaluation, twin 中长期/年度 groups, multi-project summary,
-department-wide, wide summary with the level-1 groups side by side) gives header rows, project-header rows and indicator rows as
-:class:`Item` lists; the containers (``extract.synth.containers``) print them.
+department-wide, wide summary with the level-1 groups side by side) gives header rows, project-header
+rows and indicator rows as :class:`Item` lists; the containers (``extract.synth.containers``) print them.
 """
 from __future__ import annotations
 
@@ -270,7 +270,8 @@ def meta_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, show_bure
     if rng.random() < 0.5:
         for i in range(0, len(pairs), 2):
             cells = [c for pair in pairs[i:i + 2] for c in pair]
-            items.append(Item("meta", cells, [roles.get(c, "label") if k % 2 else "label" for k, c in enumerate(cells)]))
+            items.append(Item("meta", cells,
+                              [roles.get(c, "label") if k % 2 else "label" for k, c in enumerate(cells)]))
     else:
         items += [Item("meta", pair, ["label", roles.get(pair[1], "label")]) for pair in pairs]
     budget = _budget_items(rng, proj, style)
@@ -286,11 +287,13 @@ def _budget_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
     funds = pick(rng, h["funds_yuan"] if style.budget_yuan else h["funds"])
     t, f, o = (_budget_text(x, style, rng) for x in (proj.total, proj.fiscal, proj.other))
     if style.grammar == "self_evaluation":
-        spent = proj.total * rng.choice([1, 1, 0.98, 0.95]) if proj.total else None
+        total = proj.total
+        spent = total * rng.choice([1, 1, 0.98, 0.95]) if total else None
         s = _budget_text(spent, style, rng)
-        rate = "100%" if spent == proj.total else f"{round(spent / proj.total * 100)}%"
+        rate = "100%" if not total or spent is None or spent == total else f"{round(spent / total * 100)}%"
         fig = ["figure"] * 4
-        rows = [Item("meta", [funds, "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], ["label"] * 8),
+        rows = [Item("meta", [funds, "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                     ["label"] * 8),
                 Item("meta", ["", pick(rng, h["total"][:2]), t, t, s, "10", rate, "10"],
                      ["blank", "label", "budget_total", "budget_total", *fig])]
         if proj.budget_parts_printed:
@@ -310,7 +313,8 @@ def _budget_items(rng: random.Random, proj: Proj, style: Style) -> list[Item]:
     if form == 2:
         return [Item("meta", [funds, "年度资金总额", "财政拨款", "其他资金"], ["label"] * 4),
                 Item("meta", ["", t, f, o], ["blank", "budget_total", "budget_fiscal", "budget_other"])]
-    label = "预算金额（元）" if style.budget_yuan else pick(rng, ["预算金额（万元）", "项目资金（万元）", "年度预算金额（万元）"])
+    label = "预算金额（元）" if style.budget_yuan else pick(rng, ["预算金额（万元）", "项目资金（万元）",
+                                                                   "年度预算金额（万元）"])
     return [Item("meta", [label, t], ["label", "budget_total"])]
 
 
@@ -379,7 +383,8 @@ def _twin_goal_rows(rng: random.Random, proj: Proj, mid_word: str, year_word: st
     items = [Item("meta", [label, mid_word, year_word], ["label" if label else "blank", "label", "label"])]
     for k in range(max(len(mid), len(year))):
         cells = ["", mid[k] if k < len(mid) else "", year[k] if k < len(year) else ""]
-        items.append(Item("meta", cells, ["blank", "goal_midterm" if cells[1] else "blank", "goal" if cells[2] else "blank"]))
+        items.append(Item("meta", cells,
+                          ["blank", "goal_midterm" if cells[1] else "blank", "goal" if cells[2] else "blank"]))
     return items
 
 
@@ -439,7 +444,8 @@ def _twin_name_value(rng: random.Random, proj: Proj, style: Style) -> list[Item]
     """Level columns once, then two groups of name + value: 中长期指标 (三级指标 | 指标值) and 年度指标."""
     v = vocabulary()["column_words"]
     annual_first = rng.random() < 0.2
-    left, right = ("年度指标", "中长期指标") if annual_first else (pick(rng, ["中长期指标", "中期指标", "实施期指标"]), "年度指标")
+    left, right = (("年度指标", "中长期指标") if annual_first
+                   else (pick(rng, ["中长期指标", "中期指标", "实施期指标"]), "年度指标"))
     l3, val = _header_word(rng, "level3", style), pick(rng, v["value"][:3])
     items = [Item("header", ["", "", left, "", right, ""]),
              Item("header", [_header_word(rng, "level1", style), _header_word(rng, "level2", style), l3, val, l3, val])]
@@ -457,12 +463,14 @@ def summary_table(rng: random.Random, doc: Doc, style: Style) -> list[Item]:
     v = vocabulary()["column_words"]
     with_code = any(p.code for p in doc.projects) and rng.random() < 0.7
     with_goal = rng.random() < 0.8
-    budget_word = "预算数（元）" if style.budget_yuan else pick(rng, ["预算数", "资金总额", "预算金额（万元）", "年度预算"])
+    budget_word = ("预算数（元）" if style.budget_yuan
+                   else pick(rng, ["预算数", "资金总额", "预算金额（万元）", "年度预算"]))
     head = ["项目名称"] + (["项目编码"] if with_code else []) + [budget_word] + (["年度目标"] if with_goal else [])
     split = style.split_order if rng.random() < 0.4 else None
     ind_cols = ["level1", "level2", "level3"] + (list(split) if split else ["value"])
     words = [_header_word(rng, "level1", style), _header_word(rng, "level2", style), pick(rng, v["level3"])]
-    words += [{"op": "指标性质", "num": "指标值", "unit": "度量单位"}[c] for c in split] if split else [pick(rng, v["value"])]
+    words += ([{"op": "指标性质", "num": "指标值", "unit": "度量单位"}[c] for c in split] if split
+              else [pick(rng, v["value"])])
     items = [Item("header", head + words)]
     for p in doc.projects:
         p.code_printed = with_code
@@ -504,7 +512,8 @@ def outline_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, indent
     proj.budget_parts_printed = False
     if proj.budget_printed:
         total = proj.total or 0
-        items.append(Item("text", [f"预算金额：{int(round(total * 10000))}元" if style.budget_yuan else f"预算金额：{total:g}万元"]))
+        items.append(Item("text", [f"预算金额：{int(round(total * 10000))}元" if style.budget_yuan
+                                   else f"预算金额：{total:g}万元"]))
     if proj.goal and proj.goal_printed:
         if indent:
             items.append(Item("text", [f"绩效目标：{proj.goal}"]))
@@ -530,7 +539,8 @@ def outline_items(rng: random.Random, doc: Doc, proj: Proj, style: Style, indent
                 n = 0
             n += 1
             value = f"({r.value})" if r.value else ""
-            items.append(Item("text", [f"指标{n}:{r.level3}{value}" if not r.marker else f"{r.marker}{r.level3}{value}"]))
+            items.append(Item("text", [f"指标{n}:{r.level3}{value}" if not r.marker
+                                       else f"{r.marker}{r.level3}{value}"]))
         prev1, prev2 = r.level1, r.level2
     return items
 
@@ -561,7 +571,8 @@ def _value_spaced(rng: random.Random, value: str) -> str:
 
 
 def _wide_code(rng: random.Random, year: int, k: int) -> str:
-    return rng.choice([f"{year}{rng.randint(10, 99)}{k + 1:04d}", f"{rng.randint(41, 53)}{rng.randint(10**15, 10**16 - 1)}",
+    return rng.choice([f"{year}{rng.randint(10, 99)}{k + 1:04d}",
+                       f"{rng.randint(41, 53)}{rng.randint(10**15, 10**16 - 1)}",
                        f"{year % 100}{rng.randint(1000, 9999)}P{rng.randint(10**6, 10**7 - 1)}"])
 
 
@@ -572,7 +583,6 @@ def wide_summary_table(rng: random.Random, doc: Doc, style: Style) -> tuple[list
     (a lost merged cell); the header may come again after a page break; long names are printed
     wrapped with spaces. Gold: each indicator's level1 is its column group's name, in reading order.
     Returns the items and the features used."""
-    v = vocabulary()["column_words"]
     features: list[str] = []
     with_level2 = rng.random() < 0.2
     names: list[str] = []
@@ -590,7 +600,8 @@ def wide_summary_table(rng: random.Random, doc: Doc, style: Style) -> tuple[list
     gw = 3 if with_level2 else 2
     code_word = pick(rng, ["项目编码", "单位编码（项目编码）", "项目代码", "项目编码"])
     name_word = pick(rng, ["项目名称", "项目单位（项目名称）", "单位（项目）名称", "项目名称"])
-    money_word = pick(rng, ["项目金额（元）", "预算金额（元）"] if yuan else ["项目金额（万元）", "预算金额（万元）", "项目金额"])
+    money_word = pick(rng, ["项目金额（元）", "预算金额（元）"] if yuan
+                      else ["项目金额（万元）", "预算金额（万元）", "项目金额"])
     subs = pick(rng, [["资金总额", "财政拨款", "其他资金"], ["合计", "财政拨款", "其他资金"],
                       ["资金总额", "财政资金", "其他资金"]])[:n_budget]
     if n_budget == 1:
@@ -679,7 +690,8 @@ def wide_summary_table(rng: random.Random, doc: Doc, style: Style) -> tuple[list
                     prev2[n] = r.level2
                 else:
                     r.level2 = None
-                l3 = spaced_wrap(rng, r.level3) if wrap_names and len(r.level3) >= 7 and rng.random() < 0.35 else r.level3
+                l3 = (spaced_wrap(rng, r.level3) if wrap_names and len(r.level3) >= 7 and rng.random() < 0.35
+                      else r.level3)
                 value = _value_spaced(rng, r.value) if r.value and wrap_names else (r.value or "")
                 cells += [l3, value]
                 roles += ["level3", "value" if value else "blank"]
@@ -693,7 +705,8 @@ def wide_summary_table(rng: random.Random, doc: Doc, style: Style) -> tuple[list
                 page += 1
                 items.append(Item("text", [""]))
                 if rng.random() < 0.5:
-                    items.append(Item("page", [pick(rng, vocabulary()["page_number_forms"]).format(n=page, m=page + 5)]))
+                    form = pick(rng, vocabulary()["page_number_forms"])
+                    items.append(Item("page", [form.format(n=page, m=page + 5)]))
                 if rng.random() < 0.75:
                     again = head if rng.random() < 0.4 or not three_rows else head[1:]
                     items += [Item("header", list(h.cells), list(h.roles) if h.roles else None) for h in again]
@@ -706,6 +719,6 @@ def wide_summary_table(rng: random.Random, doc: Doc, style: Style) -> tuple[list
         width = max(len(it.cells) for it in items if it.role == "header")
         items.append(Item("ind", ["--"] * width, ["furniture"] * width))
     if rng.random() < 0.3:
-        items.append(Item("text", [pick(rng, ["注：表中资金单位为万元。", "注：本表金额单位为万元。", "说明：指标值为年度目标值。"])
-                                   if not yuan else "注：表中资金单位为元。"]))
+        notes = ["注：表中资金单位为万元。", "注：本表金额单位为万元。", "说明：指标值为年度目标值。"]
+        items.append(Item("text", [pick(rng, notes) if not yuan else "注：表中资金单位为元。"]))
     return items, features

@@ -10,12 +10,27 @@ import sys
 
 import click
 
+from perfkg.errors import PerfkgError
 from perfkg.kg.cli import build_cmd, evaluate_cmd, export_cmd, extract_cmd, query_cmd, synth_cmd, viz_cmd
 
 COMMAND_MODULES = (extract_cmd, evaluate_cmd, build_cmd, viz_cmd, query_cmd, export_cmd, synth_cmd)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; a PerfkgError a command did not handle itself is one error line and exit 1.
+
+    Commands catch the errors they can say more about (exit 2 for usage); this is the net under them,
+    so no explained failure reaches the user as a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PerfkgError as exc:
+            click.echo(f"error: {' '.join(str(exc).splitlines())}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="perfkg")
 def cli() -> None:
     """perfkg: performance-target tables of Chinese budget documents to a knowledge graph."""

@@ -30,9 +30,10 @@ def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None,
     """Extract documents, build the knowledge graph, validate it against the SHACL shapes and write it.
 
     A document whose graph violates the shapes is left out and reported (naming the document, the
-    node and its line); the graph of the others is written, exit 1. The extraction run is recorded with PROV-O (software version,
-    start time — SOURCE_DATE_EPOCH when set, for reproducible builds — reader and layouts). Exit 1 also when some document could not be extracted
-    (the graph of the others is still written); 2 on usage errors.
+    node and its line); the graph of the others is written, exit 1. The extraction run is recorded
+    with PROV-O (software version, start time — SOURCE_DATE_EPOCH when set, for reproducible builds —
+    reader and layouts). Exit 1 also when some document could not be extracted (the graph of the
+    others is still written); 2 on usage errors.
     """
     limits.set_environment(timeout_s=timeout_s, max_memory_mb=max_memory_mb, max_document_mb=max_document_mb)
     problems: list[str] = []
@@ -54,9 +55,11 @@ def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None,
     for error in result.errors:
         click.echo(f"error: {shown(error)}", err=True)
     if not result.conforms:
-        click.echo(f"error: the graph violates the SHACL shapes ({len(result.report.violations)} violations); "
+        report = result.report
+        assert report is not None  # build_graph_file validates every graph it builds
+        click.echo(f"error: the graph violates the SHACL shapes ({len(report.violations)} violations); "
                    "nothing written", err=True)
-        click.echo(result.report.text(), err=True)
+        click.echo(report.text(), err=True)
         sys.exit(1)
     c = result.counts
     where = f" → {shown(result.written)} ({result.fmt})" if result.written else ""

@@ -64,7 +64,7 @@ def extract_command(paths: tuple[Path, ...], output: Path | None, fmt: str, prog
         if outcome.error:
             failed += 1
             click.echo(f"error: {shown(outcome.error)}", err=True)
-        else:
+        elif outcome.record is not None:
             records.append(outcome.record)
     try:
         write_records(records, output, fmt, raw=raw, excel=excel)
@@ -85,7 +85,8 @@ def readers_command() -> None:
     from perfkg.extract.containers import containers
     from perfkg.extract.content_model import ROLES, model_summary
 
-    click.echo(f"{'text':8} {'.txt .md .csv .tsv (any other suffix)':40} lines cut by tabs, pipes, spaces, run-together cuts")
+    text_suffixes = ".txt .md .csv .tsv (any other suffix)"
+    click.echo(f"{'text':8} {text_suffixes:40} lines cut by tabs, pipes, spaces, run-together cuts")
     for c in containers():
         click.echo(f"{c.name:8} {' '.join(c.suffixes):40} table grids with spans")
     click.echo(f"content model: {model_summary()}; roles {' '.join(ROLES)}")
