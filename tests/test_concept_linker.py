@@ -82,8 +82,9 @@ def test_context_rules_use_the_row_role_and_the_unit():
     assert [(link.concept, link.evidence) for link in cost.links] == [("cost-ceiling", "context: cost row with an amount")]
     per_capita = default_linker().tag("福彩公益金", "产出指标", "数量指标", "5元/人", 5.0, "元/人")
     assert [(link.concept, link.confidence) for link in per_capita.links] == [("per-capita-subsidy-standard", 0.6)]
-    # the same words outside a cost row stay unlinked
-    assert default_linker().tag("房屋修缮", "产出指标", None, "完成").links == ()
+    # the same words outside a cost row are no cost: a task whose target is that it is done
+    assert [link.concept for link in default_linker().tag("房屋修缮", "产出指标", None, "完成").links] == [
+        "task-completion-rate"]
 
 
 def test_exact_label_match_is_certain_and_unknown_names_stay_unlinked():
@@ -157,8 +158,15 @@ def _coverage(records) -> float:
 
 def test_coverage_of_gold_and_extracted_seed_indicators(gold_records, seed_records):
     assert sum(r.indicator_count() for r in gold_records) == 392
-    assert _coverage(gold_records) >= 0.80
-    assert _coverage(seed_records) >= 0.80
+    assert _coverage(gold_records) >= 0.95  # measured 0.977
+    assert _coverage(seed_records) >= 0.90
+
+
+def test_coverage_of_the_dev_set_of_every_department():
+    records = [DocumentRecord.from_dict(json.loads(p.read_text(encoding="utf-8")))
+               for p in sorted((GOLD_DIR.parent / "dev" / "gold").glob("*.json"))]
+    assert sum(r.indicator_count() for r in records) == 205
+    assert _coverage(records) >= 0.90  # measured 0.980 (0.288 before the faceted scheme)
 
 
 def test_tags_are_deterministic():
@@ -177,7 +185,7 @@ def test_enricher_writes_links_into_the_document_graph(seed_dataset, seed_record
         assert confidence.datatype.endswith("#decimal") and 0 < float(confidence) <= 1
         concept = g.value(node, PKG.linkedConcept)
         indicator = g.value(None, PKG.conceptLink, node)
-        assert (indicator, PKG.concept, concept) in g
+        assert (indicator, PKG.concept, concept) in g or (indicator, PKG.about, concept) in g
         assert (concept, RDF.type, SKOS.Concept) in seed_dataset.graph(concept_graph.CONCEPT_GRAPH)
     satisfied = [i for i in g.subjects(PKG.concept, URIRef(CONCEPT_NS + "service-recipient-satisfaction"))]
     assert {str(g.value(i, PKG.population)) for i in satisfied} >= {"参保人员", "参保群众", "救助对象"}
@@ -218,7 +226,7 @@ def test_wordings_of_no_seed_document(name, concept, evidence):
 
 def test_a_modifier_of_an_unrelated_concept_does_not_refine_the_head():
     # 补助标准 (per-capita standard) is no narrower concept of 及时率 (timeliness): the head stays
-    links = default_linker().tag("补助标准发放及时率").links
+    links = default_linker().tag("补助标准公示及时率").links
     assert [link.concept for link in links] == ["timeliness"]
 
 
