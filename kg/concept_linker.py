@@ -181,7 +181,9 @@ class ConceptLinker:
         ruler.add_patterns(_read_jsonl(_data("population_patterns.jsonl")))
         self._suffix_rules = {r["suffix"]: r for r in _read_jsonl(_data("measure_suffixes.jsonl"))}
         self._structure_rules = _read_jsonl(_data("structure_rules.jsonl"))
-        self._lexicon = {r["term"]: r["concept"] for r in _read_jsonl(_data("object_lexicon.jsonl"))}
+        lexicon_rows = _read_jsonl(_data("object_lexicon.jsonl"))
+        self._lexicon = {r["term"]: r["concept"] for r in lexicon_rows}
+        self._suffix_terms = frozenset(r["term"] for r in lexicon_rows if r.get("suffix"))
         for row in list(self._suffix_rules.values()) + self._structure_rules:
             if row["concept"] not in self.labels or self.facets[row["concept"]] != MEASURE_FACET:
                 raise ValueError(f"kg/data: {row['concept']!r} is no measure concept of the scheme ({row})")
@@ -310,7 +312,7 @@ class ConceptLinker:
     def _refined(self, rule: dict[str, Any], words: tuple[str, ...]) -> str:
         """A count rule's concept narrowed by its head word: people, events or things (``refine_by_head``)."""
         by_head = rule.get("refine_by_head")
-        hits = last_match(words[-1:], self._lexicon) if by_head else []  # the head word alone
+        hits = last_match(words[-1:], self._lexicon, self._suffix_terms) if by_head else []  # the head word alone
         if not hits:
             return str(rule["concept"])
         slug = hits[0][2]
@@ -361,7 +363,7 @@ class ConceptLinker:
         parsed = self._parser.parse(_TRAILING_QUANTITY.sub("", key) or key)
         words = parsed.stem_words or parsed.words
         links: dict[str, ConceptLink] = {}
-        for rank, (index, term, slug) in enumerate(last_match(words, self._lexicon)):
+        for rank, (index, term, slug) in enumerate(last_match(words, self._lexicon, self._suffix_terms)):
             root = self._object_root[slug]
             if root in links:
                 continue

@@ -73,16 +73,18 @@ class NameParser:
         return NameStructure(text, words, suffix, stem)
 
 
-def last_match(words: Sequence[str], lexicon: dict[str, str]) -> list[tuple[int, str, str]]:
+def last_match(words: Sequence[str], lexicon: dict[str, str],
+               suffix_terms: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
     """(word index, term, value) for every word that is, or ends in, a lexicon term; nearest the head first.
 
     A word ending in a term counts (办公大楼 ends in 大楼, 安全监管 in 监管); the longest such term wins.
+    A one-character term counts only as a whole word, unless it is one of ``suffix_terms`` (护林员 ends in 员).
     """
     terms = sorted(lexicon, key=len, reverse=True)
     hits = []
     for index in range(len(words) - 1, -1, -1):
         word = words[index]
-        term = next((t for t in terms if word.endswith(t) and (len(t) > 1 or word == t)), None)
+        term = next((t for t in terms if word.endswith(t) and (len(t) > 1 or word == t or t in suffix_terms)), None)
         if term is not None:
             hits.append((index, term, lexicon[term]))
     return hits

@@ -236,3 +236,52 @@ def test_no_label_names_two_concepts():
         for text in texts:
             key = normalise_name(text)
             assert owners.setdefault(key, slug) == slug, f"{text} is a label of {owners[key]} and {slug}"
+
+
+@pytest.mark.parametrize("name,value,concept,about", [
+    # departments of neither the seeds nor the dev set: forestry, water, transport, culture, civil affairs
+    ("造林成活率", "≥85%", "survival-rate", ["land-and-crops"]),
+    ("新增造林面积", "≥500亩", "area", ["land-and-crops"]),
+    ("护林员人数", "≥30人", "people-count", ["staff"]),
+    ("农村生活污水处理率", "≥60%", "treatment-rate", ["waste"]),
+    ("水质达标率", "100%", "pass-rate", []),
+    ("农村公路养护里程", "≥120公里", "physical-quantity", ["maintenance-service", "roads"]),
+    ("义务教育巩固率", "≥95%", "enrolment-rate", ["education-service"]),
+    ("公交车辆更新数量", "≥20辆", "object-count", ["equipment"]),
+    ("文艺演出场次", "≥10场", "activity-count", []),
+    ("养老机构床位数", "≥200张", "object-count", ["institutions"]),
+    ("农户满意度", "≥90%", "service-recipient-satisfaction", ["farmers"]),
+    ("护林员满意度", "≥90%", "staff-satisfaction", ["staff"]),
+    ("企业满意度", "≥90%", "institution-satisfaction", ["enterprises"]),
+    ("项目完工时间", "2024年12月", "time-limit", []),
+    ("河道清淤长度", "≥5公里", "physical-quantity", []),
+])
+def test_the_structure_of_names_of_other_departments(name, value, concept, about):
+    from perfkg.extract.target_values import parse_target_value
+
+    parsed = parse_target_value(value)
+    tags = default_linker().tag(name, None, None, parsed.value, parsed.num, parsed.unit)
+    assert [link.concept for link in tags.links] == [concept]
+    assert [link.concept for link in tags.about] == about
+
+
+def test_a_count_is_refined_by_its_head_word_and_its_unit():
+    linker = default_linker()
+    # …数量 of people, of things; the unit decides where the name does not
+    assert [x.concept for x in linker.tag("补助学生数量", value="168").links] == ["people-count"]
+    assert [x.concept for x in linker.tag("其中羊养殖数量", value="180只").links] == ["object-count"]
+    assert linker.tag("补助学生数量", value="168").links[0].evidence == "suffix 数量 of 学生"
+    # X对Y满意度: X is satisfied (the host units, not the staff they host)
+    assert [x.concept for x in linker.tag("服务单位对派驻人员满意度", value="≥90%").links] == ["institution-satisfaction"]
+    # a suffix that says what is measured outranks a modifier: 就业人数 | 比例 is a proportion
+    assert [x.concept for x in linker.tag("继续就业人数比例", value="≥35%").links] == ["proportion"]
+
+
+def test_every_concept_is_in_exactly_one_facet():
+    linker = default_linker()
+    from perfkg.kg.concept_linker import MEASURE_FACET, OBJECT_FACET
+
+    assert set(linker.facets.values()) == {MEASURE_FACET, OBJECT_FACET}
+    assert linker.facets["service-recipient-satisfaction"] == MEASURE_FACET
+    assert linker.facets["students"] == OBJECT_FACET
+    assert "rate" in linker.broader["inspection-coverage"] and "people-count" in linker.broader["insured-count"]
