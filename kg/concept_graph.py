@@ -2,8 +2,9 @@
 
 ``add_concept_scheme`` puts ``ontology/concepts.ttl`` into its own named graph; ``link_document``
 is the graph-build enricher that writes, into a document's named graph, what the concept linker
-says about each of its indicators: ``pkg:concept`` and a ``pkg:ConceptLink`` node (concept,
-confidence, evidence) per link, ``pkg:population`` and ``pkg:measureType``.
+says about each of its indicators: ``pkg:concept`` (what is measured) and ``pkg:about`` (the
+population, object or service: the object facet), a ``pkg:ConceptLink`` node (concept, confidence,
+evidence) per link of either, ``pkg:population`` and ``pkg:measureType``.
 """
 from __future__ import annotations
 
@@ -61,9 +62,9 @@ def link_document(ds: Dataset, record: DocumentRecord) -> None:
             if i_pos is None or i_pos >= len(indicators):
                 continue
             tags = linker.tag_indicator(indicators[i_pos])
-            for link in tags.links:
+            for link, prop in [(x, PKG.concept) for x in tags.links] + [(x, PKG.about) for x in tags.about]:
                 node = link_iri(URIRef(str(indicator)), link.concept)
-                g.add((indicator, PKG.concept, URIRef(link.iri)))
+                g.add((indicator, prop, URIRef(link.iri)))
                 g.add((indicator, PKG.conceptLink, node))
                 g.add((node, RDF.type, PKG.ConceptLink))
                 g.add((node, PKG.linkedConcept, URIRef(link.iri)))

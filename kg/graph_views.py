@@ -4,7 +4,8 @@ Each view is a ``networkx.DiGraph`` whose nodes carry everything the renderer ne
 RDF: ``kind`` (bureau, project, level1, level2, indicator, target, concept, aggregate), ``label``
 (raw document text; escaping is the renderer's job), ``group`` (the level-1 name that picks the
 colour, or None for structural nodes), ``size``, ``details`` (ordered (field, text) pairs for the
-tooltip) and ``x``/``y`` from a tree layout. Graph attributes: ``title``, ``view``, ``notes``
+tooltip) and ``x``/``y`` from a layered tree layout whose columns are as wide as their labels.
+Graph attributes: ``title``, ``view``, ``notes``
 (what was folded and why, shown on the page), ``full_node_count`` and ``max_nodes``.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ DEFAULT_MAX_NODES = 250
 AGGREGATE_PREVIEW = 12  # indicator names listed in an aggregate node's tooltip
 
 __all__ = ["DEFAULT_MAX_NODES", "VIEWS", "ViewSelectionError", "build_view", "project_view", "bureau_view",
-           "concept_view"]
+           "bureaus_view", "concept_view", "label_width"]
 
 
 def _format_number(value: float | None) -> str:
@@ -124,7 +125,7 @@ def _value_range(facts: list[IndicatorFacts]) -> str:
 
 
 def _finish(g: nx.DiGraph, root: str, title: str, view: str, max_nodes: int,
-            fold_stages: Sequence[tuple[str, Callable[[nx.DiGraph], list[_Fold]]]], radial: bool) -> nx.DiGraph:
+            fold_stages: Sequence[tuple[str, Callable[[nx.DiGraph], list[_Fold]]]]) -> nx.DiGraph:
     """Fold when over budget, record what happened, lay the tree out."""
     full = g.number_of_nodes()
     notes = []
@@ -140,29 +141,72 @@ def _finish(g: nx.DiGraph, root: str, title: str, view: str, max_nodes: int,
     if g.number_of_nodes() > max_nodes:
         notes.append(f"still {g.number_of_nodes()} nodes after folding every group")
     g.graph.update(title=title, view=view, notes=notes, full_node_count=full, max_nodes=max_nodes)
-    _tree_layout(g, root, radial)
+    g.graph["roots"] = [root]
+    _tree_layout(g, [root])
     return g
 
 
-def _tree_layout(g: nx.DiGraph, root: str, radial: bool) -> None:
-    """Leaves in traversal order, parents centred over their children; depth gives the column or ring."""
-    depth = nx.single_source_shortest_path_length(g, root)
-    leaves = [n for n in nx.dfs_preorder_nodes(g, root) if g.out_degree(n) == 0]
+LABEL_FONT_PX = 14  # the renderer's label font (render_html.VIS_OPTIONS); widths below are estimated with it
+LABEL_CHARS = 40  # labels are cut to this many characters by the renderer
+COLUMN_GAP = 36
+ROW_GAP = 26
+
+
+def label_width(label: str, font_px: int = LABEL_FONT_PX) -> float:
+    """Estimated drawn width of a label in pixels: CJK and full-width characters are one em, others ~0.6 em."""
+    lines = str(label).split("\n") or [""]
+    def width(line: str) -> float:
+        line = line[:LABEL_CHARS + 1]
+        return sum(font_px if ord(ch) > 0x2E7F else font_px * 0.6 for ch in line)
+    return max(width(line) for line in lines)
+
+
+def _tree_layout(g: nx.DiGraph, roots: list[str]) -> None:
+    """A layered left-to-right layout of a tree (or of several, stacked): no two labels overlap.
+
+    Depth (networkx shortest paths from the roots) gives the column; each column is as wide as its
+    widest label, so a label never reaches into the next column. Leaves take one row each in
+    depth-first order and parents sit in the row of their first child, so rows in a column are at
+    least one row pitch apart; the pitch leaves room for the biggest node and its label below it.
+    """
+    depth: dict[Hashable, int] = {}
+    leaves: list[Hashable] = []
+    order: list[Hashable] = []
+    for root in roots:
+        depth.update(nx.single_source_shortest_path_length(g, root))
+        leaves += [n for n in nx.dfs_preorder_nodes(g, root) if g.out_degree(n) == 0]
+        order += list(nx.dfs_postorder_nodes(g, root))
     slot: dict[Hashable, float] = {leaf: float(i) for i, leaf in enumerate(leaves)}
-    for node in nx.dfs_postorder_nodes(g, root):
+    for node in order:
         if node not in slot:
-            children = list(g.successors(node))
-            slot[node] = sum(slot[c] for c in children) / len(children)
-    max_depth = max(depth.values()) or 1
-    ring = max(220.0, len(leaves) * 52 / (2 * math.pi * max_depth))
-    for node, s in slot.items():
-        if radial:
-            angle = 2 * math.pi * s / max(len(leaves), 1)
-            g.nodes[node]["x"] = round(depth[node] * ring * math.cos(angle), 1)
-            g.nodes[node]["y"] = round(depth[node] * ring * math.sin(angle), 1)
-        else:
-            g.nodes[node]["x"] = float(depth[node] * 260)
-            g.nodes[node]["y"] = round(s * 56, 1)
+            # a parent in the row of its first child: an outline read from the top left, root first
+            slot[node] = min(slot[c] for c in g.successors(node))
+    widths: dict[int, float] = {}
+    for node, d in depth.items():
+        data = g.nodes[node]
+        widths[d] = max(widths.get(d, 0.0), label_width(data["label"]), 2.0 * data.get("size", 12))
+    centre: dict[int, float] = {}
+    x = 0.0
+    for d in sorted(widths):
+        centre[d] = x + widths[d] / 2
+        x += widths[d] + COLUMN_GAP
+    def extent(node: Hashable) -> tuple[float, float]:  # above and below the centre: the node, its label below
+        size = float(g.nodes[node].get("size", 12))
+        return size, size + (str(g.nodes[node]["label"]).count("\n") + 1) * (LABEL_FONT_PX + 4)
+    pitch = max(sum(extent(leaf)) for leaf in leaves) + ROW_GAP
+    columns: dict[int, list[Hashable]] = {}
+    for node in slot:
+        g.nodes[node]["x"] = round(centre[depth[node]], 1)
+        columns.setdefault(depth[node], []).append(node)
+    for nodes in columns.values():  # pushed down where a big node needs room
+        nodes.sort(key=lambda n: slot[n])
+        bottom = -math.inf
+        for node in nodes:
+            above, below = extent(node)
+            y = max(slot[node] * pitch, bottom + above + ROW_GAP)
+            g.nodes[node]["y"] = round(y, 1)
+            bottom = y + below
+    g.graph["row_pitch"] = pitch
 
 
 def _by_level2(g: nx.DiGraph) -> list[_Fold]:
@@ -218,7 +262,7 @@ def project_view(graph: Graph, project: str, max_nodes: int = DEFAULT_MAX_NODES)
             data["size"] = round(10 + 3 * math.sqrt(below), 1)
     stages = [("level-2", _by_level2)]
     return _finish(g, p.iri, f"Project: {p.name} ({p.bureau_name}, {p.year or '—'})", "project",
-                   max_nodes, stages, radial=False)
+                   max_nodes, stages)
 
 
 def bureau_view(graph: Graph, bureau: str, max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
@@ -244,7 +288,25 @@ def bureau_view(graph: Graph, bureau: str, max_nodes: int = DEFAULT_MAX_NODES) -
             _add_indicator(g, p.iri, ind, with_target=False)
     stages = [("level-2", _by_level2),
               ("project", _by_parent)]
-    return _finish(g, iri, f"Bureau: {name}", "bureau", max_nodes, stages, radial=True)
+    return _finish(g, iri, f"Bureau: {name}", "bureau", max_nodes, stages)
+
+
+def bureaus_view(graph: Graph, bureaus: Sequence[str], max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
+    """Several bureau views side by side on one page: one tree per bureau, stacked, sharing the node budget."""
+    if len(bureaus) == 1:
+        return bureau_view(graph, bureaus[0], max_nodes)
+    share = max(2, max_nodes // len(bureaus))
+    views = [bureau_view(graph, name, share) for name in bureaus]
+    g = nx.compose_all(views)
+    roots = [root for view in views for root in view.graph["roots"]]
+    if len(set(roots)) != len(roots):
+        raise ViewSelectionError("the same bureau is given twice")
+    notes = [f"{view.graph['title']}: {note}" for view in views for note in view.graph["notes"]]
+    g.graph.update(title="Bureaus: " + ", ".join(v.graph["title"].removeprefix("Bureau: ") for v in views),
+                   view="bureau", notes=notes, full_node_count=sum(v.graph["full_node_count"] for v in views),
+                   max_nodes=max_nodes, roots=roots)
+    _tree_layout(g, roots)
+    return g
 
 
 def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
@@ -271,7 +333,7 @@ def concept_view(graph: Graph, concept: str, max_nodes: int = DEFAULT_MAX_NODES)
             g.nodes[bureau]["details"].append(("targets", span))
     g.nodes[c.iri]["details"] += [("bureaus", str(len(bureau_nodes))), ("indicators", str(len(linked)))]
     stages = [("bureau", _by_parent)]
-    return _finish(g, c.iri, f"Concept: {c.label}", "concept", max_nodes, stages, radial=False)
+    return _finish(g, c.iri, f"Concept: {c.label}", "concept", max_nodes, stages)
 
 
 def _narrower_or_self(graph: Graph, iri: str) -> set[str]:
@@ -310,8 +372,15 @@ VIEWS: dict[str, Callable[[Graph, str, int], nx.DiGraph]] = {
     "project": project_view, "bureau": bureau_view, "concept": concept_view}
 
 
-def build_view(graph: Graph, kind: str, key: str, max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
-    """The view of one kind (project, bureau, concept) for the thing named by ``key`` (label or IRI)."""
+def build_view(graph: Graph, kind: str, key: str | Sequence[str], max_nodes: int = DEFAULT_MAX_NODES) -> nx.DiGraph:
+    """The view of one kind (project, bureau, concept) for the thing named by ``key`` (label or IRI).
+
+    ``key`` may be several bureaus for the bureau view: one tree per bureau on the same page.
+    """
     if kind not in VIEWS:
         raise ValueError(f"unknown view {kind!r}; choose one of {', '.join(VIEWS)}")
+    if not isinstance(key, str):
+        if kind != "bureau":
+            raise ValueError(f"the {kind} view draws one {kind}")
+        return bureaus_view(graph, list(key), max_nodes)
     return VIEWS[kind](graph, key, max_nodes)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import math
 from importlib import resources
 from pathlib import Path
 
@@ -40,7 +41,9 @@ SIZE_NOTES = {
 }
 VIS_OPTIONS = {
     "physics": {"enabled": False},
-    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+    # the page scrolls over a canvas as big as the drawing; the wheel scrolls the page, buttons zoom
+    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "zoomView": False,
+                    "dragView": True},
     "nodes": {"font": {"multi": False, "size": 14, "face": "sans-serif"}, "borderWidth": 1},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "color": {"color": "#b8b8b8"},
               "smooth": False},
@@ -89,7 +92,8 @@ def to_pyvis(view: nx.DiGraph) -> Network:
         colour = colours.get(data.get("group")) or STRUCTURAL_COLOUR
         net.add_node(str(node), label=label_markup(_truncate(str(data["label"]))), shape=SHAPES[data["kind"]],
                      color=colour, size=data.get("size", 12), x=data.get("x", 0), y=data.get("y", 0),
-                     title=tooltip_html(str(data["label"]), data.get("details", [])), kind=data["kind"])
+                     title=tooltip_html(str(data["label"]), data.get("details", [])), kind=data["kind"],
+                     level1=data.get("group") or "")
     for source, target in view.edges():
         net.add_edge(str(source), str(target))
     return net
@@ -111,6 +115,30 @@ def _vis_assets() -> tuple[Markup, Markup]:
     return Markup(js), Markup(css)
 
 
+PAGE_MARGIN = 40
+
+
+def drawing_box(view: nx.DiGraph) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of everything drawn, labels included, in canvas pixels at scale 1.
+
+    The page's canvas is this big and shown at scale 1, so every label is drawn at its font size
+    (14 px) and nothing lies outside the page; the page scrolls where the drawing is larger than the window.
+    """
+    from perfkg.kg.graph_views import LABEL_FONT_PX, label_width
+
+    left = top = math.inf
+    right = bottom = -math.inf
+    for _, data in view.nodes(data=True):
+        x, y, size = float(data.get("x", 0)), float(data.get("y", 0)), float(data.get("size", 12))
+        half = max(label_width(_truncate(str(data["label"]))) / 2, size)
+        lines = str(data["label"]).count("\n") + 1
+        left, right = min(left, x - half), max(right, x + half)
+        top, bottom = min(top, y - size), max(bottom, y + size + lines * (LABEL_FONT_PX + 4))
+    if left == math.inf:
+        return (0.0, 0.0, 400.0, 300.0)
+    return (left - PAGE_MARGIN, top - PAGE_MARGIN, right + PAGE_MARGIN, bottom + PAGE_MARGIN)
+
+
 def render_view(view: nx.DiGraph) -> str:
     """The whole HTML page of a view."""
     net = to_pyvis(view)
@@ -121,7 +149,9 @@ def render_view(view: nx.DiGraph) -> str:
     colours = level1_colours(set(groups))
     kinds = [k for k in SHAPES if any(d["kind"] == k for _, d in view.nodes(data=True))]
     vis_js, vis_css = _vis_assets()
+    box = drawing_box(view)
     return _page_template().render(
+        canvas_width=int(box[2] - box[0]), canvas_height=int(box[3] - box[1]),
         title=view.graph.get("title", "perfkg view"),
         notes=view.graph.get("notes", []),
         node_count=view.number_of_nodes(), edge_count=view.number_of_edges(),
@@ -130,6 +160,7 @@ def render_view(view: nx.DiGraph) -> str:
         size_note=SIZE_NOTES.get(view.graph.get("view", ""), ""),
         vis_js=vis_js, vis_css=vis_css,
         data_json=script_json({"nodes": nodes, "edges": edges, "options": VIS_OPTIONS,
+                               "centre": [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2],
                                "view": view.graph.get("view"), "fullNodeCount": view.graph.get("full_node_count")}),
     )
 

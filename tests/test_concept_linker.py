@@ -83,8 +83,9 @@ def test_context_rules_use_the_row_role_and_the_unit():
         ("cost-ceiling", "context: cost row with an amount")]
     per_capita = default_linker().tag("福彩公益金", "产出指标", "数量指标", "5元/人", 5.0, "元/人")
     assert [(link.concept, link.confidence) for link in per_capita.links] == [("per-capita-subsidy-standard", 0.6)]
-    # the same words outside a cost row stay unlinked
-    assert default_linker().tag("房屋修缮", "产出指标", None, "完成").links == ()
+    # the same words outside a cost row are no cost: a task whose target is that it is done
+    assert [link.concept for link in default_linker().tag("房屋修缮", "产出指标", None, "完成").links] == [
+        "task-completion-rate"]
 
 
 def test_exact_label_match_is_certain_and_unknown_names_stay_unlinked():
@@ -158,8 +159,15 @@ def _coverage(records) -> float:
 
 def test_coverage_of_gold_and_extracted_seed_indicators(gold_records, seed_records):
     assert sum(r.indicator_count() for r in gold_records) == 392
-    assert _coverage(gold_records) >= 0.80
-    assert _coverage(seed_records) >= 0.80
+    assert _coverage(gold_records) >= 0.95  # measured 0.977
+    assert _coverage(seed_records) >= 0.90
+
+
+def test_coverage_of_the_dev_set_of_every_department():
+    records = [DocumentRecord.from_dict(json.loads(p.read_text(encoding="utf-8")))
+               for p in sorted((GOLD_DIR.parent / "dev" / "gold").glob("*.json"))]
+    assert sum(r.indicator_count() for r in records) == 205
+    assert _coverage(records) >= 0.90  # measured 0.980 (0.288 before the faceted scheme)
 
 
 def test_tags_are_deterministic():
@@ -178,7 +186,7 @@ def test_enricher_writes_links_into_the_document_graph(seed_dataset, seed_record
         assert confidence.datatype.endswith("#decimal") and 0 < float(confidence) <= 1
         concept = g.value(node, PKG.linkedConcept)
         indicator = g.value(None, PKG.conceptLink, node)
-        assert (indicator, PKG.concept, concept) in g
+        assert (indicator, PKG.concept, concept) in g or (indicator, PKG.about, concept) in g
         assert (concept, RDF.type, SKOS.Concept) in seed_dataset.graph(concept_graph.CONCEPT_GRAPH)
     satisfied = [i for i in g.subjects(PKG.concept, URIRef(CONCEPT_NS + "service-recipient-satisfaction"))]
     assert {str(g.value(i, PKG.population)) for i in satisfied} >= {"参保人员", "参保群众", "救助对象"}
@@ -220,7 +228,7 @@ def test_wordings_of_no_seed_document(name, concept, evidence):
 
 def test_a_modifier_of_an_unrelated_concept_does_not_refine_the_head():
     # 补助标准 (per-capita standard) is no narrower concept of 及时率 (timeliness): the head stays
-    links = default_linker().tag("补助标准发放及时率").links
+    links = default_linker().tag("补助标准公示及时率").links
     assert [link.concept for link in links] == ["timeliness"]
 
 
@@ -230,3 +238,53 @@ def test_no_label_names_two_concepts():
         for text in texts:
             key = normalise_name(text)
             assert owners.setdefault(key, slug) == slug, f"{text} is a label of {owners[key]} and {slug}"
+
+
+@pytest.mark.parametrize("name,value,concept,about", [
+    # departments of neither the seeds nor the dev set: forestry, water, transport, culture, civil affairs
+    ("造林成活率", "≥85%", "survival-rate", ["land-and-crops"]),
+    ("新增造林面积", "≥500亩", "area", ["land-and-crops"]),
+    ("护林员人数", "≥30人", "people-count", ["staff"]),
+    ("农村生活污水处理率", "≥60%", "treatment-rate", ["waste"]),
+    ("水质达标率", "100%", "pass-rate", []),
+    ("农村公路养护里程", "≥120公里", "physical-quantity", ["maintenance-service", "roads"]),
+    ("义务教育巩固率", "≥95%", "enrolment-rate", ["education-service"]),
+    ("公交车辆更新数量", "≥20辆", "object-count", ["equipment"]),
+    ("文艺演出场次", "≥10场", "activity-count", []),
+    ("养老机构床位数", "≥200张", "object-count", ["institutions"]),
+    ("农户满意度", "≥90%", "service-recipient-satisfaction", ["farmers"]),
+    ("护林员满意度", "≥90%", "staff-satisfaction", ["staff"]),
+    ("企业满意度", "≥90%", "institution-satisfaction", ["enterprises"]),
+    ("项目完工时间", "2024年12月", "time-limit", []),
+    ("河道清淤长度", "≥5公里", "physical-quantity", []),
+])
+def test_the_structure_of_names_of_other_departments(name, value, concept, about):
+    from perfkg.extract.target_values import parse_target_value
+
+    parsed = parse_target_value(value)
+    tags = default_linker().tag(name, None, None, parsed.value, parsed.num, parsed.unit)
+    assert [link.concept for link in tags.links] == [concept]
+    assert [link.concept for link in tags.about] == about
+
+
+def test_a_count_is_refined_by_its_head_word_and_its_unit():
+    linker = default_linker()
+    # …数量 of people, of things; the unit decides where the name does not
+    assert [x.concept for x in linker.tag("补助学生数量", value="168").links] == ["people-count"]
+    assert [x.concept for x in linker.tag("其中羊养殖数量", value="180只").links] == ["object-count"]
+    assert linker.tag("补助学生数量", value="168").links[0].evidence == "suffix 数量 of 学生"
+    # X对Y满意度: X is satisfied (the host units, not the staff they host)
+    links = linker.tag("服务单位对派驻人员满意度", value="≥90%").links
+    assert [x.concept for x in links] == ["institution-satisfaction"]
+    # a suffix that says what is measured outranks a modifier: 就业人数 | 比例 is a proportion
+    assert [x.concept for x in linker.tag("继续就业人数比例", value="≥35%").links] == ["proportion"]
+
+
+def test_every_concept_is_in_exactly_one_facet():
+    linker = default_linker()
+    from perfkg.kg.concept_linker import MEASURE_FACET, OBJECT_FACET
+
+    assert set(linker.facets.values()) == {MEASURE_FACET, OBJECT_FACET}
+    assert linker.facets["service-recipient-satisfaction"] == MEASURE_FACET
+    assert linker.facets["students"] == OBJECT_FACET
+    assert "rate" in linker.broader["inspection-coverage"] and "people-count" in linker.broader["insured-count"]

@@ -90,10 +90,14 @@ def test_a_parameter_matching_nothing_prints_a_hint(graph_file):
         BUREAU) >= 7
 
 
-def test_viz_refuses_several_bureaus_instead_of_drawing_one(graph_file, tmp_path):
-    result = invoke("viz", "--data", graph_file, "--bureau", BUREAU, "--bureau", "临西县医疗保障局", "-o",
-                    tmp_path / "v.html")
-    assert result.exit_code == 2 and "--bureau given 2 times" in result.output
+def test_viz_draws_every_bureau_given(graph_file, tmp_path):
+    out = tmp_path / "v.html"
+    result = invoke("viz", "--data", graph_file, "--bureau", BUREAU, "--bureau", "临西县医疗保障局", "-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert f"Bureaus: {BUREAU}, 临西县医疗保障局" in page
+    nodes = json.loads(page.split("var perfkgView = ", 1)[1].split(";\n", 1)[0])["nodes"]
+    assert sorted(n["label"] for n in nodes if n["kind"] == "bureau") == sorted([BUREAU, "临西县医疗保障局"])
 
 
 def test_viz_concept_draws_what_compare_finds(graph_file, tmp_path, seed_dataset):

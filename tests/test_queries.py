@@ -164,7 +164,9 @@ def test_cost_vs_budget_compares_whole_annual_amounts_only(gold):
         if ("cost-ceiling" in links(i) and i.num is not None and i.unit in YUAN_PER_WAN
                 and p.budget_total is not None and not sub_annual(i)):
             cost = dec(i.num) * YUAN_PER_WAN[i.unit]
-            ratio = round(cost / dec(p.budget_total), 3) if p.budget_total > 0 else None
+            # SPARQL's ROUND takes halves up (fn:round), Python's round() to even: 0.0005 → 0.001
+            ratio = ((cost / dec(p.budget_total)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+                     if p.budget_total > 0 else None)
             expected[(r.bureau, p.name, i.level3, cost.normalize(), ratio)] += 1
     got = Counter((x["bureau"], x["project"], x["indicator"], x["cost"].normalize(),
                    None if x["ratio"] is None else x["ratio"]) for x in run("cost_vs_budget", ds))

@@ -132,3 +132,56 @@ def test_script_in_an_indicator_name_shows_as_text(browser, tmp_path):
     assert loaded.js("typeof window.__perfkgXss") == "undefined"
     assert loaded.js("document.querySelectorAll('img').length") == 0
     loaded.close()
+
+
+def _drawn_boxes(loaded: LoadedView) -> list[dict]:
+    """Every node's label box in page coordinates (document pixels), from vis-network's own geometry."""
+    return loaded.js("""(() => {
+      const r = document.querySelector('#view canvas').getBoundingClientRect();
+      return Object.values(network.body.nodes).filter(n => !n.options.hidden && network.body.data.nodes.get(n.id))
+        .map(n => { const b = n.labelModule.size; const s = network.getScale();
+          const tl = network.canvasToDOM({x: b.left, y: b.top});
+          return {id: n.id, left: r.left + window.scrollX + tl.x, top: r.top + window.scrollY + tl.y,
+                  width: b.width * s, height: b.height * s, font: n.options.font.size * s}; });
+    })()""")
+
+
+@pytest.mark.parametrize("kind", ["project", "bureau", "concept", "bureaus"])
+def test_views_are_readable_at_the_default_zoom(browser, tmp_path, seed_records, seed_dataset, kind):
+    from perfkg.kg.graph_views import build_view
+
+    project = max(seed_records[0].projects, key=lambda p: len(p.indicators))
+    keys = {"project": ("project", project.name), "bureau": ("bureau", seed_records[1].bureau),
+            "concept": ("concept", "service-recipient-satisfaction"),
+            "bureaus": ("bureau", [seed_records[1].bureau, seed_records[3].bureau])}
+    view = build_view(seed_dataset, *keys[kind])
+    loaded = check_rendered(browser, view, tmp_path / f"{kind}.html")
+    boxes = _drawn_boxes(loaded)
+    assert len(boxes) == view.number_of_nodes()
+    page = loaded.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    for box in boxes:
+        assert box["font"] >= 12, box  # labels at least 12 px high as the page opens
+        assert box["left"] >= 0 and box["top"] >= 0, box  # nothing off the page
+        assert box["left"] + box["width"] <= page[0] and box["top"] + box["height"] <= page[1], box
+    for i, a in enumerate(boxes):  # no two labels overlap
+        for b in boxes[i + 1:]:
+            overlap = (min(a["left"] + a["width"], b["left"] + b["width"]) - max(a["left"], b["left"]),
+                       min(a["top"] + a["height"], b["top"] + b["height"]) - max(a["top"], b["top"]))
+            assert overlap[0] <= 1 or overlap[1] <= 1, (a, b)
+    if kind == "bureaus":
+        assert loaded.js("network.body.data.nodes.get().filter(n => n.kind === 'bureau').length") == 2
+    loaded.close()
+
+
+def test_search_box_and_level_filter(browser, tmp_path, seed_records, seed_dataset):
+    view = bureau_view(seed_dataset, seed_records[1].bureau)
+    loaded = check_rendered(browser, view, tmp_path / "search.html")
+    loaded.page.fill("#search", "满意")
+    expected = sum(1 for _, d in view.nodes(data=True) if "满意" in str(d["label"]))
+    assert expected > 0
+    assert loaded.js("network.getSelectedNodes().length") == expected
+    assert loaded.page.inner_text("#search-count") == f"{expected} found"
+    satisfaction = sum(1 for _, d in view.nodes(data=True) if d.get("group") == "满意度指标")
+    loaded.page.uncheck(".level-toggle[value='满意度指标']")
+    assert loaded.js("network.body.data.nodes.get().filter(n => n.hidden).length") == satisfaction > 0
+    loaded.close()

@@ -99,7 +99,7 @@ def test_every_term_used_in_a_built_graph_is_declared(union):
     terms = {p for _, p, _ in union} | set(union.objects(None, RDF.type))
     skos_terms = {SKOS[t] for t in ("Concept", "ConceptScheme", "prefLabel", "altLabel", "hiddenLabel", "definition",
                                     "broader", "narrower", "inScheme", "hasTopConcept", "topConceptOf", "scopeNote",
-                                    "note", "example", "related", "exactMatch", "closeMatch")}
+                                    "note", "example", "related", "exactMatch", "closeMatch", "Collection", "member")}
     prov_terms = {PROV[t] for t in ("Entity", "Activity", "SoftwareAgent", "used", "wasAssociatedWith",
                                     "wasGeneratedBy", "wasDerivedFrom", "startedAtTime")}
     standard = skos_terms | prov_terms | {RDF.type, RDFS.label, RDFS.comment, DCTERMS.source, DCTERMS.license,

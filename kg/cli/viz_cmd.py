@@ -14,7 +14,8 @@ from perfkg.kg.render_html import write_view
 @click.command("viz")
 @click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Graph file from `perfkg build` (.ttl, .trig, .nt, .jsonld).")
-@click.option("--bureau", multiple=True, help="Bureau view: the bureau's label or IRI (one per view).")
+@click.option("--bureau", multiple=True,
+              help="Bureau view: the bureau's label or IRI; several --bureau draw one tree each on the same page.")
 @click.option("--project", help="Project view: the project's label or IRI.")
 @click.option("--concept", help="Concept view: the concept's label (zh or en), slug or IRI.")
 @click.option("--max-nodes", type=click.IntRange(min=2), default=DEFAULT_MAX_NODES, show_default=True,
@@ -28,10 +29,7 @@ def viz_command(data: Path, bureau: tuple[str, ...], project: str | None, concep
     Exit status 0 when written, 1 when the graph file cannot be read or the page cannot be
     written, 2 on usage errors (no or several selectors, a name the graph does not have).
     """
-    if len(bureau) > 1:
-        raise click.UsageError(f"--bureau given {len(bureau)} times; a view draws one bureau: write one page per "
-                               "bureau, or compare bureaus with perfkg compare CONCEPT --html FILE")
-    chosen = [(kind, key) for kind, key in (("bureau", bureau[0] if bureau else None), ("project", project),
+    chosen = [(kind, key) for kind, key in (("bureau", list(bureau) if bureau else None), ("project", project),
                                             ("concept", concept)) if key is not None]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --bureau, --project or --concept")
