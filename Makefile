@@ -56,7 +56,7 @@ lint: setup
 
 # The linters first: they take seconds and name the line, before the suite's minutes.
 test: setup browser lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile  # the two cores of CI: one test file per worker
 
 bench: setup browser
 	$(BIN)/python bench/extract_speed.py
