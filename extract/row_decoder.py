@@ -560,20 +560,26 @@ def project_cells(project: Project) -> str:
 
 
 _BUDGET_ROLES = {"total": "BT", "fiscal": "BF", "other": "BO"}
+_MONEY_UNIT = re.compile(r"[（(](?:万元|元|万)[）)]$")
 
 
 def labelled_amounts(tokens: list[Token], tags: list[str]) -> list[str]:
-    """The table grammar's label → value pair: an untagged amount in the cell right after a budget
-    label (资金总额 | 9000.00, 其他资金 | 0.00), and not followed by another amount, is that budget field."""
+    """The table grammar's label → value pair: an amount in the cell right after a budget label
+    (资金总额 | 9000.00, 财政拨款（万元） | 2205, 其他资金 | 0), alone in its cell and not followed by
+    another amount, is that budget field, whatever budget role (or none) the model gave it."""
     out = list(tags)
+    budget_tags = {"O", *(f"B-{r}" for r in _BUDGET_ROLES.values())}
     for i in range(1, len(tokens)):
-        prev, tok = tokens[i - 1], tokens[i]
-        if out[i] != "O" or out[i - 1] != "O" or prev.row != tok.row or tok.sep == "glue":
-            continue
+        tok, before = tokens[i], tokens[i - 1]
+        if before.row != tok.row or before.cell == tok.cell:
+            continue  # only the first token of a cell that has a cell before it in its row
+        # the cell before, whole (a label cut in pieces: 财政拨款 | （万 | 元）)
+        label = "".join(t.text for t in tokens[max(0, i - 6):i] if t.row == tok.row and t.cell == before.cell)
+        alone = i + 1 >= len(tokens) or tokens[i + 1].row != tok.row or tokens[i + 1].cell != tok.cell
         after = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].row == tok.row else None
-        if after is not None and amount(after.text) is not None:
+        if not alone or out[i] not in budget_tags or (after is not None and amount(after.text) is not None):
             continue  # a row of numbers (合计 | 16506.19 | 15954.19 …) is a budget table, not a label's value
-        exact, _ = label_field(prev.text)
+        exact, _ = label_field(_MONEY_UNIT.sub("", label))
         if exact in _BUDGET_ROLES and amount(tok.text) is not None:
             out[i] = f"B-{_BUDGET_ROLES[exact]}"
     return out
