@@ -4,7 +4,7 @@ Reports uncaught exceptions (anything but a ReadError naming the file), hangs (d
 CPU budget, 5 s by default, where the worker stops them) and the peak memory of a
 worker, with the operators that made each failing document so it can be reproduced:
 
-    python bench/fuzz.py --cases 10000 --seed 1 --jobs 2 [--keep DIR] [--json report.json]
+    python bench/fuzz.py --cases 10000 --seed 1 --jobs 2 [--skip OP | --only OP] [--keep DIR] [--json report.json]
 
 Exit status 1 when any exception or hang was found, or a worker went over the memory budget.
 """
@@ -28,9 +28,9 @@ from tests.fuzz_mutations import OPERATORS, mutate, probe, seeds  # noqa: E402
 
 
 def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: float, folder: Path,
-             skip: tuple[str, ...] = ()) -> dict:
+             skip: tuple[str, ...] = (), only: tuple[str, ...] = ()) -> dict:
     rng = random.Random(seed)
-    operators = sorted(set(OPERATORS) - set(skip))
+    operators = sorted(set(only or OPERATORS) - set(skip))
     pool = seeds(max_lines=120)
     files, made_by = [], {}
     for n in range(cases):
@@ -62,7 +62,7 @@ def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: flo
             failures.append({"file": path.name, "made_by": made_by[path], "kind": kind,
                              "cpu": outcome["cpu"], "error": (outcome["error"] or "")[:2000]})
     cpu.sort()
-    return {"cases": cases, "seed": seed, "jobs": jobs, "skipped_operators": list(skip),
+    return {"cases": cases, "seed": seed, "jobs": jobs, "skipped_operators": list(skip), "only_operators": list(only),
             "wall_s": round(time.monotonic() - started, 1),
             "outcomes": dict(kinds), "exceptions": kinds["exception"],
             "hangs": kinds["hang"] + sum(1 for f in failures if f["kind"] == "killed" and "time limit" in f["error"]),
@@ -82,13 +82,16 @@ def main() -> int:
     parser.add_argument("--memory-mb", type=float, default=1024.0, help="memory a worker may reach")
     parser.add_argument("--skip", action="append", default=[], choices=sorted(OPERATORS),
                         help="leave this mutation operator out (repeatable)")
+    parser.add_argument("--only", action="append", default=[], choices=sorted(OPERATORS),
+                        help="use only this mutation operator (repeatable), e.g. to measure one kind of damage")
     parser.add_argument("--keep", type=Path, help="keep the mutated documents in this folder")
     parser.add_argument("--json", type=Path, help="write the full report here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="perfkg-fuzz-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        report = campaign(args.cases, args.seed, args.jobs, args.cpu_budget, args.memory_mb, folder, tuple(args.skip))
+        report = campaign(args.cases, args.seed, args.jobs, args.cpu_budget, args.memory_mb, folder, tuple(args.skip),
+                          tuple(args.only))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"fuzz: {report['cases']} mutations (seed {report['seed']}, {report['jobs']} workers, "

@@ -85,8 +85,13 @@ def token_shape(text: str) -> tuple[str, ...]:
     """The features of a token's own text (no context)."""
     t = unicodedata.normalize("NFKC", text)
     f: list[str] = [f"len={_bucket(len(t), (1, 2, 4, 6, 10, 16, 30))}"]
-    cjk = sum(1 for c in t if "\u4e00" <= c <= "\u9fff")
-    digits = sum(c.isdigit() for c in t)
+    chars = Counter(t) if len(t) > 256 else None  # a long cell: each distinct character tested once
+    if chars is None:
+        cjk = sum(1 for c in t if "\u4e00" <= c <= "\u9fff")
+        digits = sum(c.isdigit() for c in t)
+    else:
+        cjk = sum(n for c, n in chars.items() if "\u4e00" <= c <= "\u9fff")
+        digits = sum(n for c, n in chars.items() if c.isdigit())
     f.append(f"cjk={_bucket(round(10 * cjk / max(1, len(t))), (0, 3, 7, 9, 10))}")
     f.append(f"dig={_bucket(round(10 * digits / max(1, len(t))), (0, 3, 7, 9, 10))}")
     l1, l2 = standard_level1(text), standard_level2(text)
@@ -240,49 +245,85 @@ def _rows_since(tokens: list[Token], flags: list[bool]) -> list[str]:
     return out
 
 
-def _region_features(tokens: list[Token], shapes: list[tuple[str, ...]]) -> list[list[str]]:
-    """Where a token stands: among level names and values (a table), or far from any (prose, other tables)."""
+def _region_context(tokens: list[Token], shapes: list[tuple[str, ...]]) -> tuple[list, ...]:
+    """Where each token stands: among level names and values (a table), or far from any (prose, other
+    tables), as counts and buckets; the feature strings are made per chunk (``_Context.features``)."""
     level = ["lvl1" in s or "lvl2" in s for s in shapes]
     qty = ["qty" in s or "qual" in s for s in shapes]
     hdr = ["hdr" in s for s in shapes]
     label = ["label" in s for s in shapes]
-    lv, qv, hv = _density(level, 30), _density(qty, 15), _density(hdr, 60)
-    since_hdr, since_lvl, since_label = _rows_since(tokens, hdr), _rows_since(tokens, level), _rows_since(tokens, label)
-    return [[f"nlvl={_bucket(a, (0, 1, 3, 6))}", f"nqty={_bucket(b, (0, 1, 3, 6))}", f"nhdr={_bucket(c, (0, 1, 3))}",
-             f"shdr={d}", f"slvl={e}", f"slab={g}"]
-            for a, b, c, d, e, g in zip(lv, qv, hv, since_hdr, since_lvl, since_label)]
+    return (_density(level, 30), _density(qty, 15), _density(hdr, 60),
+            _rows_since(tokens, hdr), _rows_since(tokens, level), _rows_since(tokens, label))
+
+
+def _region_features(context: tuple[list, ...], i: int) -> list[str]:
+    lv, qv, hv, since_hdr, since_lvl, since_label = (values[i] for values in context)
+    return [f"nlvl={_bucket(lv, (0, 1, 3, 6))}", f"nqty={_bucket(qv, (0, 1, 3, 6))}", f"nhdr={_bucket(hv, (0, 1, 3))}",
+            f"shdr={since_hdr}", f"slvl={since_lvl}", f"slab={since_label}"]
+
+
+class _Context:
+    """What the features of a token need from the whole document, computed once per document; the
+    feature strings themselves (some fifty per token) are made only for the chunk being tagged."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.shapes = [token_shape(t.text) for t in tokens]
+        self.regions = _region_context(tokens, self.shapes)
+        self.columns = _column_roles(tokens)
+        self.style = _document_style(tokens)
+        self.rows_units: dict[int, int] = Counter(t.row for t in tokens if t.sep != "glue")
+
+    def features(self, start: int, end: int) -> list[list[str]]:
+        """The CRF's feature strings of tokens[start:end]; ``start`` is the first token of a row."""
+        tokens, style = self.tokens, self.style
+        feats: list[list[str]] = []
+        unit_no = 0
+        for i in range(start, end):
+            t = tokens[i]
+            unit_no = 0 if t.sep == "row" else unit_no + (t.sep != "glue")
+            f = ["bias", f"sep={_SEP_FEATURE.get(t.sep, t.sep)}", f"style={style}",
+                 f"unit={_bucket(unit_no, (0, 1, 2, 3))}", f"units={_bucket(self.rows_units[t.row], (1, 2, 3, 5, 8))}",
+                 f"blank={_bucket(t.blank_before, (0, 1))}", f"empty={_bucket(t.empty_before, (0, 1))}",
+                 f"w={_bucket(display_width(t.text), (2, 4, 8, 16, 32, 60))}"]
+            f += self.shapes[i]
+            f += _region_features(self.regions, i)
+            left, right, by_offset, by_cell = self.columns[i]
+            f += [f"colL={left}", f"colR={right}", f"colO={by_offset}", f"colC={by_cell}"]
+            for d in (-2, -1, 1, 2):
+                j = i + d
+                if 0 <= j < len(tokens):
+                    f += _near_shape(d, tokens[j].text)
+                    f.append(f"{d}:sep={_SEP_FEATURE.get(tokens[j].sep, tokens[j].sep)}")
+                else:
+                    f.append(f"{d}:edge")
+            if i + 1 < len(tokens) and tokens[i + 1].row != t.row:
+                f.append("rowend")
+            feats.append(f)
+        return feats
 
 
 def document_features(tokens: list[Token]) -> list[list[str]]:
     """The CRF's feature strings for every token of a document, with context."""
-    shapes = [token_shape(t.text) for t in tokens]
-    regions = _region_features(tokens, shapes)
-    columns = _column_roles(tokens)
-    style = _document_style(tokens)
-    rows_units: dict[int, int] = Counter(t.row for t in tokens if t.sep != "glue")
-    feats: list[list[str]] = []
-    unit_no = 0
-    for i, t in enumerate(tokens):
-        unit_no = 0 if t.sep == "row" else unit_no + (t.sep != "glue")
-        f = ["bias", f"sep={_SEP_FEATURE.get(t.sep, t.sep)}", f"style={style}",
-             f"unit={_bucket(unit_no, (0, 1, 2, 3))}", f"units={_bucket(rows_units[t.row], (1, 2, 3, 5, 8))}",
-             f"blank={_bucket(t.blank_before, (0, 1))}", f"empty={_bucket(t.empty_before, (0, 1))}",
-             f"w={_bucket(display_width(t.text), (2, 4, 8, 16, 32, 60))}"]
-        f += shapes[i]
-        f += regions[i]
-        left, right, by_offset, by_cell = columns[i]
-        f += [f"colL={left}", f"colR={right}", f"colO={by_offset}", f"colC={by_cell}"]
-        for d in (-2, -1, 1, 2):
-            j = i + d
-            if 0 <= j < len(tokens):
-                f += _near_shape(d, tokens[j].text)
-                f.append(f"{d}:sep={_SEP_FEATURE.get(tokens[j].sep, tokens[j].sep)}")
-            else:
-                f.append(f"{d}:edge")
-        if i + 1 < len(tokens) and tokens[i + 1].row != t.row:
-            f.append("rowend")
-        feats.append(f)
-    return feats
+    return _Context(tokens).features(0, len(tokens))
+
+
+# Tokens tagged as one sequence. A document holds a few thousand (the largest seed about 2,500), so
+# it is one chunk and tagged exactly as the model was fitted; a far longer one is tagged in chunks cut
+# at row starts, so the feature strings in memory at once stay bounded (some 4 KB a token).
+CHUNK_TOKENS = 20_000
+
+
+def _chunks(tokens: list[Token], size: int) -> list[tuple[int, int]]:
+    """(start, end) ranges of at least ``size`` tokens (the last may be shorter), each starting a row."""
+    out, start = [], 0
+    while start < len(tokens):
+        end = min(len(tokens), start + size)
+        while end < len(tokens) and tokens[end].row == tokens[end - 1].row:
+            end += 1  # a row is never split: its tokens read each other's columns and units
+        out.append((start, end))
+        start = end
+    return out
 
 
 _model_override: list[str] = []
@@ -321,4 +362,8 @@ def tag_tokens(tokens: list[Token]) -> list[str]:
     """The most likely BIO tag of every token (``B-L3``, ``I-VAL``, ``O`` …)."""
     if not tokens:
         return []
-    return list(_tagger().tag(document_features(tokens)))
+    context = _Context(tokens)
+    tags: list[str] = []
+    for start, end in _chunks(tokens, CHUNK_TOKENS):
+        tags += _tagger().tag(context.features(start, end))
+    return tags

@@ -26,6 +26,8 @@ _CODES = (
     FlagCode("control_characters", ("document",),
              "NUL bytes or stray control characters, dropped (NUL) or read as spaces"),
     FlagCode("line_too_long", ("document",), "a line (cell) longer than the per-line limit, cut at the limit"),
+    FlagCode("too_many_cells", ("document",),
+             "a line cut into more cells than the per-line limit: the rest of the line read as one cell"),
     FlagCode("csv_unreadable", ("document",),
              "a CSV export the csv module cannot split (e.g. an unclosed quote), read as text lines"),
     FlagCode("span_clamped", ("document",),

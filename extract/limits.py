@@ -13,6 +13,7 @@ from typing import Any
 ENVIRONMENT = {
     "max_document_mb": ("PERFKG_MAX_DOCUMENT_MB", 50.0),
     "max_line_chars": ("PERFKG_MAX_LINE_CHARS", 1_000_000),
+    "max_line_cells": ("PERFKG_MAX_LINE_CELLS", 10_000),
     "timeout_s": ("PERFKG_TIMEOUT_S", 120.0),
     "max_memory_mb": ("PERFKG_MAX_MEMORY_MB", 2048.0),
 }
@@ -22,6 +23,10 @@ ENVIRONMENT = {
 class Limits:
     max_document_mb: float = 50.0  # file size; a larger file is refused before it is read
     max_line_chars: int = 1_000_000  # longer lines (cells) are cut there and flagged
+    # cells (tokens) the splitters cut one line into; the rest of the line is one cell, flagged. A table
+    # row has tens of cells, a whole document printed on one line a few thousand: past this the line is
+    # no table, and every further cell would only cost the content model time and memory
+    max_line_cells: int = 10_000
     timeout_s: float = 120.0  # CPU seconds per document in a worker; the worker is stopped past it
     max_memory_mb: float = 2048.0  # address space a worker may add while reading one document
 

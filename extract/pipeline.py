@@ -42,12 +42,13 @@ def source_rows(path: str | Path) -> list[SourceRow]:
 
 def extract_rows(rows: list[SourceRow], source: str) -> DocumentRecord:
     """Records from a document's source rows: cells → tokens → content-model tags → row decoder."""
-    tokens = tokenise_rows(rows)
+    cutting: list[Flag] = []  # lines cut into more cells than the limit
+    tokens = tokenise_rows(rows, cutting)
     decoded = decode(tokens, tag_tokens(tokens))
     lines = [r.text for r in rows]
     doc = DocumentRecord(source=source, bureau=choose_bureau(decoded.bureaus, lines), year=find_year(lines))
     doc.projects = decoded.projects
-    doc.flags.extend(decoded.flags)
+    doc.flags.extend(cutting + decoded.flags)
     start = 0
     for project in doc.projects:
         first = project.indicators[0].span[0] if project.indicators and project.indicators[0].span else start

@@ -15,14 +15,18 @@ content model can tell a tab from a guessed boundary, and where it came from.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 from importlib import resources
 
 import ahocorasick
 
+from perfkg.extract import limits as _limits
+from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceRow
 from perfkg.extract.vocabulary import framework
 
@@ -112,6 +116,10 @@ def _is_cjk(ch: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
     """Columns a text takes in a monospaced rendering (wide characters count two)."""
+    if text.isascii():
+        return len(text)
+    if len(text) > 256:  # a long line: each distinct character looked up once, not every occurrence
+        return sum((2 if unicodedata.east_asian_width(c) in "WF" else 1) * n for c, n in Counter(text).items())
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -277,17 +285,36 @@ def _join_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, 
     return out
 
 
-def tokenise_rows(rows: list[SourceRow]) -> list[Token]:
-    """Every source row's tokens, in reading order."""
+MAX_FLAGS = 10  # too_many_cells flags of one document; the last one counts the rest
+
+
+def tokenise_rows(rows: list[SourceRow], flags: list[Flag] | None = None,
+                  max_cells: int | None = None) -> list[Token]:
+    """Every source row's tokens, in reading order.
+
+    A row is cut into at most ``max_cells`` tokens (default ``extract.limits``, PERFKG_MAX_LINE_CELLS):
+    past that the rest of the row is one more token, its last, so the work of the splitters and the content
+    model per line is bounded, and a ``too_many_cells`` flag is appended to ``flags`` when given.
+    """
+    limit = max(1, max_cells if max_cells is not None else _limits.current().max_line_cells)
     tokens: list[Token] = []
     blank = 0
+    cut_rows = 0
     for r, row in enumerate(rows):
         before = len(tokens)
         if row.grid:
-            _grid_tokens(row, r, blank, tokens)
+            rest = _grid_tokens(row, r, blank, tokens, limit)
         else:
-            _text_tokens(row, r, blank, tokens)
+            rest = _text_tokens(row, r, blank, tokens, limit)
         blank = 0 if len(tokens) > before else blank + 1
+        if rest is not None:
+            cut_rows += 1
+            if flags is not None and cut_rows <= MAX_FLAGS:
+                flags.append(Flag("too_many_cells", f"{row.cells[0].where}: more than {limit} cells; the rest "
+                                  f"of the line ({len(rest)} characters) read as one cell (PERFKG_MAX_LINE_CELLS)",
+                                  r + 1, rest[:40]))
+    if flags is not None and cut_rows > MAX_FLAGS:
+        flags[-1].message += f" ({cut_rows - MAX_FLAGS} more such lines not listed)"
     return tokens
 
 
@@ -298,54 +325,108 @@ def tokenise_lines(lines: list[str]) -> list[Token]:
     return tokenise_rows([SourceRow([SourceCell(line, f"line {n}")]) for n, line in enumerate(lines, 1)])
 
 
-def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token]) -> None:
+def _bounded_head(cell: str, room: int) -> int:
+    """Where to stop cutting ``cell`` into space pieces so that it gives at most ``room`` + 1 of them:
+    a piece is a character and a space at least, so a short cell is never cut; in a longer one, at
+    the space run after the ``room``-th (the regex finds it without splitting the rest)."""
+    if len(cell) <= 2 * room:
+        return len(cell)
+    m = next(itertools.islice(_SPACES.finditer(cell), room, None), None)
+    return m.start() if m else len(cell)
+
+
+def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: int) -> str | None:
+    """The tokens of a text line, appended to ``out``; the rest of the line when it was cut at ``limit``."""
     cell0 = row.cells[0]
     line = _LOST_SPACES.sub("  ", cell0.text.replace("\r", ""))
     if _RULE.match(line):
-        return
+        return None
     kind, cells = _line_cells(line)
-    first = True
-    empty = 0
-    offset = 0
-    for c, cell in enumerate(cells):
-        base = offset
-        offset += display_width(cell) + 1
-        if not cell.strip() or _FILLER.match(cell):
-            empty += 1
-            continue
+    delimiter = {"tab": "\t", "pipe": "|"}.get(kind, "")
+    state = {"first": True, "empty": 0, "count": 0}  # count: tokens of this line so far
+
+    def rest_token(c: int, text: str, sep: str, col: int) -> str:
+        rest = (text + "".join(delimiter + other for other in cells[c + 1:])).strip()
+        first = state["first"]
+        out.append(Token(rest, r, cell0.where, "row" if first else sep, c, col, blank if first else 0,
+                         state["empty"]))
+        return rest
+
+    def cell_tokens(c: int, cell: str, base: int, head: int) -> str | bool:
+        """Tokens of cell[:head]: the rest of the line when the limit was reached, else whether all fit."""
         done, width = 0, 0  # display width of cell[:done], kept as pieces advance (linear in the line)
-        for k, (piece, space_sep, pos) in enumerate(_space_pieces(cell)):
+        for k, (piece, space_sep, pos) in enumerate(_space_pieces(cell[:head])):
             width += display_width(cell[done:pos])
             done = pos
-            if _CLOSING.match(piece) and out and not first:
+            if _CLOSING.match(piece) and out and not state["first"]:
                 out[-1] = replace(out[-1], text=out[-1].text + piece)  # "( ≥**个 )": the bracket closes the cell before
                 continue
             if _FILLER.match(piece):
                 continue
             sep = space_sep if k else (kind if kind != "space" else space_sep)
             col = base + width
-            for j, part in enumerate(cut_glued(piece)):
-                out.append(Token(part, r, cell0.where, "row" if first else (sep if j == 0 else "glue"),
-                                 c, col, blank if first else 0, empty))
-                first = False
-                empty = 0
+            parts = cut_glued(piece)
+            if state["count"] + len(parts) > limit:  # past the limit: the rest of the line is one more token
+                return rest_token(c, cell[pos:], sep, col)
+            for j, part in enumerate(parts):
+                out.append(Token(part, r, cell0.where, "row" if state["first"] else (sep if j == 0 else "glue"),
+                                 c, col, blank if state["first"] else 0, state["empty"]))
+                state["first"] = False
+                state["empty"] = 0
+            state["count"] += len(parts)
+        return head == len(cell)
+
+    offset = 0
+    for c, cell in enumerate(cells):
+        base = offset
+        offset += display_width(cell) + 1
+        if not cell.strip() or _FILLER.match(cell):
+            state["empty"] += 1
+            continue
+        head = _bounded_head(cell, limit - state["count"])
+        before, saved = len(out), (dict(state), out[-1] if out else None)
+        done = cell_tokens(c, cell, base, head)
+        if isinstance(done, str):
+            return done
+        if not done:
+            # the head gave fewer tokens than the room (letter-spaced words joined, fillers): cut the whole
+            # cell after all, so a line under the limit reads exactly as without one
+            del out[before:]
+            if saved[1] is not None:
+                out[before - 1] = saved[1]  # a closing bracket may have been added to the token before
+            state.update(saved[0])
+            done = cell_tokens(c, cell, base, len(cell))
+            if isinstance(done, str):
+                return done
+    return None
 
 
-def _grid_tokens(row: SourceRow, r: int, blank: int, out: list[Token]) -> None:
+def _grid_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: int) -> str | None:
+    """The tokens of a grid row, appended to ``out``; the rest of the row when it was cut at ``limit``."""
     first = True
     empty = 0
     last_col = -1
-    for cell in row.cells:
+    count = 0
+    for n, cell in enumerate(row.cells):
         empty += max(0, cell.col - last_col - 1)
         last_col = cell.col + cell.col_span - 1
         text = _SPACES.sub(" ", cell.text.replace("\n", " ")).strip()
         if not text or _FILLER.match(text):
             empty += 1
             continue
-        for k, piece in enumerate(text.split(" ")):
-            for j, part in enumerate(cut_glued(piece)):
+        pieces = text.split(" ")
+        for k, piece in enumerate(pieces):
+            parts = cut_glued(piece)
+            if count + len(parts) > limit:  # past the limit: the rest of the row is one more token
+                rest = " ".join([*pieces[k:], *(other.text for other in row.cells[n + 1:])]).strip()
+                out.append(Token(rest, r, cell.where, "row" if first else ("sp1" if k else "cell"),
+                                 cell.col, cell.col, blank if first else 0, empty))
+                return rest
+            for j, part in enumerate(parts):
                 sep = "glue" if j else ("sp1" if k else "cell")
                 out.append(Token(part, r, cell.where, "row" if first else sep,
                                  cell.col, cell.col, blank if first else 0, empty))
                 first = False
                 empty = 0
+            count += len(parts)
+    return None

@@ -172,6 +172,12 @@ def write_view(view: nx.DiGraph, path: Path) -> None:
 
 def notebook_frame(view: nx.DiGraph, height: int = 620) -> str:
     """The page inside an ``<iframe srcdoc>``, for showing a view inline in a notebook (``IPython.display.HTML``)."""
-    page = html.escape(render_view(view), quote=True)
-    return (f'<div class="perfkg-view"><iframe srcdoc="{page}" style="width: 100%; height: {int(height)}px; '
-            f'border: 1px solid #ddd;" title="{html.escape(view.graph.get("title", "perfkg view"))}"></iframe></div>')
+    return framed_page(render_view(view), view.graph.get("title", "perfkg view"), height, "perfkg-view")
+
+
+def framed_page(page: str, title: str, height: int = 620, css_class: str = "perfkg-page") -> str:
+    """A whole HTML page (a view, the comparison chart) inside an ``<iframe srcdoc>``: the notebook shows it
+    with its own styles and scripts, kept apart from the notebook's, and nothing is fetched."""
+    source = html.escape(page, quote=True)
+    return (f'<div class="{html.escape(css_class)}"><iframe srcdoc="{source}" style="width: 100%; '
+            f'height: {int(height)}px; border: 1px solid #ddd;" title="{html.escape(title)}"></iframe></div>')

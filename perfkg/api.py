@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported lazily below: `import perfkg` stays quick
 
     from perfkg.extract.evaluation import Evaluation
     from perfkg.extract.records import DocumentRecord
+    from perfkg.kg.query_library import QueryRows
 
 class ExtractionError(PerfkgError):
     """Some documents could not be read; ``errors`` holds one line per document (naming the file)."""
@@ -69,27 +70,54 @@ def _graph(data: Dataset | Graph | str | Path) -> Dataset | Graph:
 
 def query(name_or_sparql: str, data: Dataset | Graph | str | Path, **params: str) -> pd.DataFrame:
     """A named query (``queries/*.rq``, e.g. ``"satisfaction_targets"``), a ``.rq`` path or SPARQL text,
-    run over a dataset (or a graph file) with the query's parameters; the rows as a DataFrame."""
-    import pandas as pd
-
+    run over a dataset (or a graph file) with the query's parameters; the rows as a DataFrame
+    (decimal numbers as floats)."""
     from perfkg.kg.query_library import load_query, parse_query, run_query
 
     if "{" in name_or_sparql:
         named = parse_query(name_or_sparql, "query", "<sparql>", require_title=False)
     else:
         named = load_query(name_or_sparql)
-    rows = run_query(named, _graph(data), dict(params))
-    return pd.DataFrame(list(rows.rows), columns=list(rows.columns))
+    return _frame(run_query(named, _graph(data), dict(params)))
 
 
-def compare(concept: str, data: Dataset | Graph | str | Path) -> pd.DataFrame:
-    """The targets every bureau sets for one concept (slug, label or IRI), one row per project."""
+def _frame(result: QueryRows) -> pd.DataFrame:
+    """Result rows as a DataFrame. xsd:decimal values arrive as Decimal, which pandas keeps as objects
+    it cannot compute with (``describe``, plots), so they become floats; integers stay integers."""
+    from decimal import Decimal
+
     import pandas as pd
 
+    rows = [tuple(float(v) if isinstance(v, Decimal) else v for v in row) for row in result.rows]
+    return pd.DataFrame(rows, columns=list(result.columns))
+
+
+def table(data: Dataset | Graph | str | Path, path: str | Path | None = None, excel: bool = False) -> pd.DataFrame:
+    """The flat indicator table of ``perfkg export --table``: one row per indicator (bureau, division code,
+    year, project, levels, indicator, concept, comparator, number, unit, normalised number and unit,
+    printed value, source and line). With ``path`` it is written there too, in the format its suffix
+    names (.csv .tsv .json .xlsx .parquet; ``excel`` adds the BOM Excel needs to a CSV)."""
+    from perfkg.kg.indicator_table import indicator_table
+    from perfkg.kg.table_export import format_for, write_table
+
+    rows = indicator_table(_graph(data))
+    if path is not None:
+        write_table(rows.columns, rows.rows, Path(path), format_for(Path(path)), bom=excel)
+    return _frame(rows)
+
+
+def compare(concept: str, data: Dataset | Graph | str | Path, html: str | Path | None = None) -> pd.DataFrame:
+    """The targets every bureau sets for one concept (slug, label or IRI), one row per project; with
+    ``html`` the comparison chart of ``perfkg compare --html`` is written there too."""
     from perfkg.kg.concept_compare import compare_concept
 
-    table = compare_concept(_graph(data), concept).table
-    return pd.DataFrame(list(table.rows), columns=list(table.columns))
+    graph = _graph(data)
+    frame = _frame(compare_concept(graph, concept).table)
+    if html is not None:
+        from perfkg.kg.compare_chart import write_comparison
+
+        write_comparison(graph, concept, Path(html))
+    return frame
 
 
 def view(data: Dataset | Graph | str | Path, kind: str, key: str, html: str | Path | None = None,

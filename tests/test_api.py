@@ -37,6 +37,22 @@ def test_extract_build_query_compare_view_evaluate(tmp_path) -> None:
     assert scores.to_dict()["indicator_f1"] > 0.8
 
 
+def test_table_and_comparison_chart_are_written_and_numbers_are_floats(tmp_path) -> None:
+    graph = perfkg.build(perfkg.extract([DOCS]))
+    table = perfkg.table(graph, tmp_path / "indicators.xlsx")
+    assert len(table) == sum(r.indicator_count() for r in perfkg.extract([DOCS]))
+    assert table["normalised_number"].dtype == float and table["line"].dtype.kind == "i"
+    import pandas as pd
+
+    assert len(pd.read_excel(tmp_path / "indicators.xlsx")) == len(table)
+    # xsd:decimal results arrive as floats pandas computes with, not as Decimal objects
+    budgets = perfkg.query("project_budgets", graph)
+    assert budgets["budget"].dtype == float and budgets["budget"].sum() > 0
+    page = tmp_path / "compare.html"
+    cmp = perfkg.compare("service-recipient-satisfaction", graph, html=page)
+    assert all(bureau in page.read_text(encoding="utf-8") for bureau in cmp["bureau"].unique())
+
+
 def test_unreadable_document_is_reported_not_raised(tmp_path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4 not really")

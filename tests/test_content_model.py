@@ -60,3 +60,21 @@ def test_the_refit_command_writes_a_model_that_tags(tmp_path):
         assert len(tags) == len(tokens) and any(t.endswith("L3") for t in tags)
     finally:
         content_model.use_model(None)
+
+
+def test_a_document_longer_than_a_chunk_is_tagged_in_chunks_cut_at_row_starts(monkeypatch):
+    tokens = tokenise_lines(TABLE * 40)
+    whole = tag_tokens(tokens)
+    assert whole == list(content_model._tagger().tag(document_features(tokens)))  # one chunk: as fitted
+    monkeypatch.setattr(content_model, "CHUNK_TOKENS", 25)
+    chunks = content_model._chunks(tokens, 25)
+    assert len(chunks) > 5 and chunks[0][0] == 0 and chunks[-1][1] == len(tokens)
+    assert all(a[1] == b[0] and tokens[b[0]].sep == "row" for a, b in zip(chunks, chunks[1:]))
+    seen = []
+    tagger = content_model._tagger()
+    monkeypatch.setattr(content_model, "_tagger", lambda: type("T", (), {"tag": lambda self, x: seen.append(
+        len(x)) or tagger.tag(x)})())
+    chunked = tag_tokens(tokens)
+    # every chunk's features are those of the whole document (context is read across the cut)
+    assert seen == [b - a for a, b in chunks] and len(chunked) == len(tokens)
+    assert sum(a == b for a, b in zip(chunked, whole)) >= 0.95 * len(whole)

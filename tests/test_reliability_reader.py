@@ -128,3 +128,41 @@ def test_utf16_bom_document_with_a_truncated_last_unit_is_read(tmp_path, seed_by
     data = codecs.BOM_UTF16_LE + seed_bytes.decode().encode("utf-16-le")
     decoded = decode_text(data[:-1], "u16.txt")
     assert decoded.encoding == "utf-16" and decoded.flags[0].code == "undecodable_bytes"
+
+
+def _indicators(record) -> list[tuple]:
+    return [(p.name, i.level1, i.level2, i.level3, i.value) for p in record.projects for i in p.indicators]
+
+
+@pytest.mark.parametrize("unit", ["x ", "指标", "9", "≥"])
+def test_a_200000_unit_line_is_read_within_bounds_and_the_tables_around_it_are_kept(tmp_path, seed_bytes,
+                                                                                      seed_record, monkeypatch, unit):
+    # the last fuzz campaign: 8 MemoryErrors in the CRF tagger and 356 documents over 5 s CPU, each with a
+    # line of 10,000-200,000 units; a line of 200,000 words became 200,000 tokens, some fifty feature
+    # strings each (1.2 GB). The splitters now stop at PERFKG_MAX_LINE_CELLS and keep the rest as one cell.
+    import tracemalloc
+
+    from perfkg.extract import content_model
+
+    lines = seed_bytes.split(b"\n")
+    at = next(n for n, line in enumerate(lines) if "绩效目标表".encode() in line)  # before the first table
+    lines.insert(at, unit.encode() * 200_000)
+    path = tmp_path / "long_line.txt"
+    path.write_bytes(b"\n".join(lines))
+    tagged = []
+    tag_tokens = content_model.tag_tokens
+    monkeypatch.setattr("perfkg.extract.pipeline.tag_tokens", lambda tokens: tagged.append(len(tokens)) or
+                        tag_tokens(tokens))
+    tracemalloc.start()
+    try:
+        record = extract_document(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert _indicators(record) == _indicators(seed_record)
+    assert tagged[0] <= 3_000 + 10_001 and peak < 300 * 2**20  # seed tokens + a bounded line; was 1.2 GB
+    cut = [f for f in record.flags if f.code == "too_many_cells"]
+    if unit == "x ":
+        assert len(cut) == 1 and cut[0].line == at + 1 and "more than 10000 cells" in cut[0].message
+    else:  # one long cell (or a number far too long): no cut needed
+        assert not cut

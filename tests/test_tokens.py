@@ -72,3 +72,41 @@ def test_a_vocabulary_word_broken_by_a_space_is_one_token():
     assert texts(["满意度指标\t服务对象满意度 指标\t参保人员满意度"]) == ["满意度指标", "服务对象满意度指标",
                                                                              "参保人员满意度"]
     assert texts(["年度 绩效 指标\t成本指标"]) == ["年度绩效指标", "成本指标"]
+
+
+def test_a_line_of_more_cells_than_the_limit_ends_in_one_cell_holding_the_rest_and_is_flagged():
+    flags = []
+    line = "\t".join(f"c{n}" for n in range(100))
+    rows = [SourceRow([SourceCell("培训人数 ≥100人次", "line 1")]), SourceRow([SourceCell(line, "line 2")])]
+    toks = tokenise_rows(rows, flags, max_cells=10)
+    row = [t for t in toks if t.row == 1]
+    assert [t.text for t in row[:10]] == [f"c{n}" for n in range(10)] and len(row) == 11
+    assert row[-1].text == "\t".join(f"c{n}" for n in range(10, 100)) and row[-1].sep == "tab"  # nothing lost
+    assert [t.text for t in toks if t.row == 0] == ["培训人数", "≥100人次"]  # the short line is untouched
+    (flag,) = flags
+    assert flag.code == "too_many_cells" and flag.line == 2 and "more than 10 cells" in flag.message
+    assert flag.text == row[-1].text[:40]
+
+
+def test_a_line_of_200000_space_separated_words_gives_a_bounded_number_of_tokens(monkeypatch):
+    monkeypatch.setenv("PERFKG_MAX_LINE_CELLS", "500")
+    flags = []
+    toks = tokenise_rows([SourceRow([SourceCell("x " * 200_000, "line 1")])], flags)
+    assert len(toks) == 501 and all(t.text == "x" for t in toks[:500])
+    assert toks[-1].text == " ".join(["x"] * (200_000 - 500))  # the rest, read as one cell
+    assert [f.code for f in flags] == ["too_many_cells"]
+
+
+def test_a_grid_row_of_more_cells_than_the_limit_keeps_the_rest_in_its_last_cell():
+    flags = []
+    row = SourceRow([SourceCell(f"{n}%", f"Sheet1!{n}", col=n) for n in range(30)], grid=True)
+    toks = tokenise_rows([row], flags, max_cells=5)
+    assert [t.text for t in toks] == ["0%", "1%", "2%", "3%", "4%", " ".join(f"{n}%" for n in range(5, 30))]
+    assert flags[0].code == "too_many_cells" and flags[0].line == 1
+
+
+def test_lines_under_the_limit_are_cut_as_without_it():
+    lines = ["产出指标\t数量指标\t培训人数\t≥100人次", "| 质量指标 | 合格率 | ≥95% |", "产 出 指 标 (50分) 数量指标"]
+    rows = [SourceRow([SourceCell(line, f"line {n}")]) for n, line in enumerate(lines, 1)]
+    flags = []
+    assert tokenise_rows(rows, flags, max_cells=4) == tokenise_rows(rows, max_cells=10_000) and not flags
