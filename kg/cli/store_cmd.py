@@ -1,0 +1,73 @@
+"""CLI commands of the store: ``load`` (documents → an on-disk Oxigraph store) and ``serve`` (a read-only
+SPARQL endpoint over it)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from perfkg.extract import limits
+from perfkg.extract.file_names import shown
+from perfkg.kg.cli.extract_cmd import limit_options
+from perfkg.kg.store import OxigraphStore, StoreError
+
+
+@click.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Store folder (created when absent).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes that extract, build and validate (default: the number of cores).")
+@click.option("--source-url", help="Where the document was published (dcterms:source); for one document.")
+@click.option("--licence", "licence", help="Licence of the documents (an IRI or text; dcterms:license).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@limit_options
+def load_command(paths: tuple[Path, ...], store_dir: Path, jobs: int | None, source_url: str | None,
+                 licence: str | None, progress: bool | None, timeout_s: float | None, max_memory_mb: float | None,
+                 max_document_mb: float | None) -> None:
+    """Extract documents, build and validate each one's graph and load it into an Oxigraph store on disk.
+
+    One named graph per document, known by its file's path and content: a file loaded before and unchanged
+    is skipped, a changed one replaces its graph, two files of the same name in different folders both
+    stay. A document that cannot be read or whose graph violates the SHACL shapes is one error line
+    naming it (exit 1); the others are loaded.
+    """
+    limits.set_environment(timeout_s=timeout_s, max_memory_mb=max_memory_mb, max_document_mb=max_document_mb)
+    if source_url and (len(paths) > 1 or paths[0].is_dir()):
+        raise click.UsageError("--source-url names the source of one document; for several, write a sidecar "
+                               "<document>.json beside each")
+    try:
+        store = OxigraphStore(store_dir)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    bar = None
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def tick(done: int, total: int) -> None:
+        nonlocal bar
+        if not show:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="doc", file=sys.stderr, desc="load")
+        bar.update(1)
+
+    try:
+        result = store.load(list(paths), jobs or os.cpu_count() or 1, source_url, licence, progress=tick)
+    except OSError as exc:
+        click.echo(f"error: {shown(store_dir)}: cannot write the store ({exc.strerror or exc})", err=True)
+        sys.exit(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    for error in result.errors:
+        click.echo(f"error: {shown(error)}", err=True)
+    click.echo(f"{shown(store_dir)}: {result.summary()}", err=True)
+    sys.exit(1 if result.errors else 0)
+
+
+commands = [load_command]
