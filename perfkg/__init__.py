@@ -16,8 +16,8 @@ Each function is a thin door onto one stage of the pipeline (``perfkg.extract`` 
     True
 """
 from perfkg import extract  # the package of readers, callable as perfkg.extract(paths)
-from perfkg.api import ExtractionError, build, compare, evaluate, query, view
+from perfkg.api import ExtractionError, build, compare, evaluate, open_store, query, view
 
-__all__ = ["ExtractionError", "extract", "build", "query", "compare", "view", "evaluate", "__version__"]
+__all__ = ["ExtractionError", "extract", "build", "open_store", "query", "compare", "view", "evaluate", "__version__"]
 __version__ = "0.1.0"
 

@@ -38,11 +38,6 @@ def load_command(paths: tuple[Path, ...], store_dir: Path, jobs: int | None, sou
     if source_url and (len(paths) > 1 or paths[0].is_dir()):
         raise click.UsageError("--source-url names the source of one document; for several, write a sidecar "
                                "<document>.json beside each")
-    try:
-        store = OxigraphStore(store_dir)
-    except StoreError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     bar = None
     show = sys.stderr.isatty() if progress is None else progress
 
@@ -57,7 +52,10 @@ def load_command(paths: tuple[Path, ...], store_dir: Path, jobs: int | None, sou
         bar.update(1)
 
     try:
-        result = store.load(list(paths), jobs or os.cpu_count() or 1, source_url, licence, progress=tick)
+        result = _load(store_dir, list(paths), jobs or os.cpu_count() or 1, source_url, licence, tick)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     except OSError as exc:
         click.echo(f"error: {shown(store_dir)}: cannot write the store ({exc.strerror or exc})", err=True)
         sys.exit(1)
@@ -68,6 +66,13 @@ def load_command(paths: tuple[Path, ...], store_dir: Path, jobs: int | None, sou
         click.echo(f"error: {shown(error)}", err=True)
     click.echo(f"{shown(store_dir)}: {result.summary()}", err=True)
     sys.exit(1 if result.errors else 0)
+
+
+def _load(store_dir: Path, paths: list[Path], jobs: int, source_url: str | None, licence: str | None, tick):
+    # The store is opened and let go inside this call: Oxigraph locks the folder while a Store object
+    # lives, and the next command in the same process (a test, a notebook) must be able to open it.
+    store = OxigraphStore(store_dir)
+    return store.load(paths, jobs, source_url, licence, progress=tick)
 
 
 commands = [load_command]
