@@ -75,4 +75,43 @@ def _load(store_dir: Path, paths: list[Path], jobs: int, source_url: str | None,
     return store.load(paths, jobs, source_url, licence, progress=tick)
 
 
-commands = [load_command]
+@click.command("serve")
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Store folder from perfkg load.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=7878, show_default=True)
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Rows (or triples) a query returns at most; the rest are cut (header X-Perfkg-Truncated).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Query worker processes (default: the number of cores).")
+@click.option("--log/--no-log", default=False, help="Print one line per request.")
+def serve_command(store_dir: Path, host: str, port: int, timeout_s: float, max_rows: int, workers: int | None,
+                  log: bool) -> None:
+    """A read-only SPARQL 1.1 endpoint over a store: /query (and /sparql), GET and POST, JSON/CSV/TSV/XML
+    results by content negotiation, updates and SERVICE refused, a time limit and a row cap per query, CORS;
+    a page at / lists the named queries with an editor and a results table. Ctrl-C (or SIGTERM) stops it.
+
+    Serve a store that no perfkg load is writing meanwhile (the workers open it read-only).
+    """
+    from perfkg.kg.sparql_server import open_server
+
+    try:
+        server = open_server(store_dir, host, port, timeout_s=timeout_s, max_rows=max_rows,
+                             workers=workers or os.cpu_count() or 1, log=log)
+    except OSError as exc:
+        click.echo(f"error: {shown(store_dir)}: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"serving {shown(store_dir)} at {server.url} (SPARQL at {server.url}query and {server.url}sparql); "
+               "Ctrl-C stops", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        click.echo("stopped", err=True)
+
+
+commands = [load_command, serve_command]
