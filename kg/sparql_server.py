@@ -14,15 +14,14 @@ its worker (503), a fresh worker takes its place, and a SELECT stops after the r
 on other origins can query it. ``/`` is a page listing the named queries with an editor and a results
 table (no request leaves the server's origin); ``/queries`` lists them as JSON.
 
-Worker processes are started with ``spawn``, not ``fork``: the server is threaded, and a forked copy
-of a threaded process may hold another thread's locks.
+Worker processes are fresh interpreters, not forks: the server is threaded, and a forked copy of a
+threaded process may hold another thread's locks.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-import multiprocessing
 import queue
 import re
 import threading
@@ -184,13 +183,15 @@ def write_boolean(value: bool, fmt: str) -> bytes:
 
 # -- the query workers ------------------------------------------------------------------------------------
 
-def worker_main(conn, store_path: str) -> None:
-    """A query worker: opens the store read-only, then answers requests until the pipe closes."""
+def worker_main(fd: int, store_path: str) -> None:
+    """A query worker: opens the store read-only, then answers requests until the connection closes."""
     import signal
+    from multiprocessing.connection import Connection
 
     import pyoxigraph as ox
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    conn = Connection(fd)
     try:
         store = ox.Store.read_only(store_path)
     except OSError as exc:
@@ -263,37 +264,56 @@ def answer(store, request: dict) -> tuple[int, str, bytes, dict[str, str]]:
 
 @dataclass
 class _Worker:
-    process: Any
-    conn: Any
+    process: Any  # subprocess.Popen
+    conn: Any  # multiprocessing.connection.Connection over a socket pair
 
 
 class QueryPool:
-    """Worker processes over one store; a query past ``timeout_s`` costs its worker, which is replaced."""
+    """Worker processes over one store; a query past ``timeout_s`` costs its worker, which is replaced.
+
+    Workers are fresh interpreters (``python -m perfkg.kg.sparql_server --worker``), neither forked from
+    the threaded server nor spawned by multiprocessing, which would re-run a calling script's main module.
+    """
 
     def __init__(self, store_path: Path, workers: int, timeout_s: float):
         self.store_path = str(store_path)
         self.timeout_s = timeout_s
-        self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.all: list[_Worker] = []
         self.lock = threading.Lock()
         self.closed = False
-        for _ in range(workers):
-            self.idle.put(self._start())
+        try:
+            for _ in range(workers):
+                self.idle.put(self._start())
+        except OSError:
+            self.close()
+            raise
 
     def _start(self) -> _Worker:
-        parent, child = self.context.Pipe()
-        process = self.context.Process(target=worker_main, args=(child, self.store_path), daemon=True)
-        process.start()
-        child.close()
-        if not parent.poll(60):
+        import socket
+        import subprocess
+        import sys
+        from multiprocessing.connection import Connection
+
+        mine, theirs = socket.socketpair()
+        process = subprocess.Popen([sys.executable, "-m", "perfkg.kg.sparql_server", "--worker", str(theirs.fileno()),
+                                    self.store_path], pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        theirs.close()
+        conn = Connection(mine.detach())
+        try:
+            if not conn.poll(60):
+                raise OSError(f"{self.store_path}: a query worker did not start")
+            state, message = conn.recv()
+        except (EOFError, OSError) as exc:
             process.kill()
-            raise OSError(f"{self.store_path}: a query worker did not start")
-        state, message = parent.recv()
+            process.wait(5)
+            conn.close()
+            raise OSError(str(exc) or f"{self.store_path}: a query worker did not start") from None
         if state != "ready":
-            process.join(5)
+            process.wait(5)
+            conn.close()
             raise OSError(message)
-        worker = _Worker(process, parent)
+        worker = _Worker(process, conn)
         with self.lock:
             self.all.append(worker)
         return worker
@@ -302,8 +322,9 @@ class QueryPool:
         with self.lock:
             if worker in self.all:
                 self.all.remove(worker)
-        worker.process.kill()
-        worker.process.join(5)
+        if worker.process.poll() is None:
+            worker.process.kill()
+        worker.process.wait(5)
         worker.conn.close()
 
     def run(self, request: dict) -> tuple[int, str, bytes, dict[str, str]]:
@@ -333,9 +354,9 @@ class QueryPool:
         for worker in list(self.all):
             try:
                 worker.conn.send(None)
-            except (OSError, ValueError):
+                worker.process.wait(1)
+            except (OSError, ValueError, Exception):  # noqa: BLE001 (a worker that will not stop is killed)
                 pass
-            worker.process.join(1)
             self._retire(worker)
 
 
@@ -482,3 +503,10 @@ def open_server(store_path: Path, host: str = "127.0.0.1", port: int = 7878, **o
     if not path.is_dir():
         raise OSError(f"{path}: no store there (create one with perfkg load PATH --store {path})")
     return SparqlServer((host, port), path, **options)
+
+
+if __name__ == "__main__":  # a query worker: python -m perfkg.kg.sparql_server --worker FD STORE
+    import sys
+
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        worker_main(int(sys.argv[2]), sys.argv[3])
