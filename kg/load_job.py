@@ -65,7 +65,7 @@ class LoadResult:
 # A worker's scratch dataset and the shared triples it validates against; made once per process
 # (before the workers fork, so they share the parent's copy).
 _SCRATCH = None
-_CONTEXT: list[tuple] | None = None
+_CONTEXT = None  # validate.Context of the shared graphs
 
 
 def _prepare() -> None:
@@ -74,7 +74,7 @@ def _prepare() -> None:
         from perfkg.kg import validate
 
         _SCRATCH = graph_build.new_dataset()
-        _CONTEXT = [t for g in shared_graphs().values() for t in g]
+        _CONTEXT = validate.Context(t for g in shared_graphs().values() for t in g)
         validate.shapes_graph()
         import pyshacl  # noqa: F401  (a second to import: once, before forking)
 
