@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph
-
 from perfkg.extract.serialise import write_atomic
-from perfkg.kg.query_library import resolve_concept
+from perfkg.kg.query_library import parse_query, resolve_concept, run_query
 from perfkg.kg.view_facts import union_graph
 
 POINTS_QUERY = """# title: Comparison points
+# param: concept — the concept's IRI (iri)
 PREFIX pkg: <https://w3id.org/perfkg/ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -34,7 +32,8 @@ WHERE {
      pkg:position ?position ;
      pkg:inProject ?p .
   ?p rdfs:label ?project ;
-     pkg:bureau/rdfs:label ?bureau .
+     pkg:bureau ?b .
+  { SELECT DISTINCT ?b ?bureau WHERE { ?b a pkg:Bureau ; rdfs:label ?bureau } }
   OPTIONAL { ?i pkg:sourceDocument/pkg:fileName ?source }
   OPTIONAL { ?i pkg:lineStart ?line }
   OPTIONAL {
@@ -64,22 +63,24 @@ class Point:
     line: int | None
 
 
-def comparison_points(data: Dataset | Graph, concept: str) -> tuple[str, str, list[Point]]:
-    """(slug, label, points) of every target linked to the concept or a narrower one."""
-    union = union_graph(data)
-    iri = resolve_concept(union, concept)
+def comparison_points(data: Any, concept: str) -> tuple[str, str, list[Point]]:
+    """(slug, label, points) of every target linked to the concept or a narrower one (an rdflib graph or an
+    Oxigraph store)."""
     from perfkg.kg.concept_compare import _pref_label
+    from perfkg.kg.store import is_store
 
+    source = data if is_store(data) else union_graph(data)
+    iri = resolve_concept(source, concept)
+    query = parse_query(POINTS_QUERY, "comparison_points", "kg/compare_chart.py")
     points = []
-    result: Iterable[Any] = union.query(POINTS_QUERY, initBindings={"concept": iri})  # rows: the query's variables
-    for r in result:
-        points.append(Point(str(r.bureau), str(r.project), str(r.indicator),
-                            None if r.comparator is None else str(r.comparator),
-                            None if r.printed is None else str(r.printed),
-                            None if r.value is None else Decimal(str(r.value)),
-                            None if r.unit is None else str(r.unit),
-                            None if r.source is None else str(r.source),
-                            None if r.line is None else int(r.line)))
+    for r in run_query(query, source, {"concept": str(iri)}).dicts():
+        points.append(Point(str(r["bureau"]), str(r["project"]), str(r["indicator"]),
+                            None if r["comparator"] is None else str(r["comparator"]),
+                            None if r["printed"] is None else str(r["printed"]),
+                            None if r["value"] is None else Decimal(str(r["value"])),
+                            None if r["unit"] is None else str(r["unit"]),
+                            None if r["source"] is None else str(r["source"]),
+                            None if r["line"] is None else int(r["line"])))
     slug = str(iri).rsplit("/", 1)[-1]
     return slug, _pref_label(data, iri) or slug, points
 
@@ -194,7 +195,7 @@ document.getElementById("search").addEventListener("input", function (e) {{
 """
 
 
-def write_comparison(data: Dataset | Graph, concept: str, path: Path) -> tuple[str, int, int]:
+def write_comparison(data: Any, concept: str, path: Path) -> tuple[str, int, int]:
     """Write the comparison page of a concept; returns (slug, bureaus, targets)."""
     slug, label, points = comparison_points(data, concept)
     write_atomic(render_comparison(slug, label, points), Path(path))

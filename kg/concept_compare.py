@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from perfkg.kg.query_library import QueryRows, load_query, resolve_concept, run_query
+from perfkg.kg.query_library import QueryRows, _select, load_query, resolve_concept, run_query
 from perfkg.kg.query_output import cell_text
 
 _OPERATOR = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
@@ -32,8 +33,9 @@ def target_text(comparator: str | None, value: Decimal | None, unit: str | None,
     return f"{'' if op == '=' else op}{cell_text(value)}{unit or ''}"
 
 
-def compare_concept(data: Dataset | Graph, concept: str) -> Comparison:
-    """The targets linked to a concept (by slug, label or IRI), one row per bureau and project."""
+def compare_concept(data: Any, concept: str) -> Comparison:
+    """The targets linked to a concept (by slug, label or IRI), one row per bureau and project (an rdflib
+    graph or an Oxigraph store)."""
     query = load_query("concept_targets")
     result = run_query(query, data, {"concept": concept})
     iri = resolve_concept(data, concept)
@@ -49,8 +51,15 @@ def compare_concept(data: Dataset | Graph, concept: str) -> Comparison:
                       QueryRows(("bureau", "project", "indicators", "targets"), rows))
 
 
-def _pref_label(data: Dataset | Graph, iri: URIRef) -> str | None:
-    for label in sorted(data.objects(iri, SKOS.prefLabel)):  # type: ignore[type-var]  # Literals order
+def _pref_label(data: Any, iri: URIRef) -> str | None:
+    from perfkg.kg.store import is_store
+
+    if is_store(data):
+        labels = [row[0] for row in _select(data, "SELECT DISTINCT ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#"
+                                                    "prefLabel> ?l }", {"c": iri})]
+    else:
+        labels = list(data.objects(iri, SKOS.prefLabel))
+    for label in sorted(labels):
         if getattr(label, "language", None) == "zh":
             return str(label)
     return None

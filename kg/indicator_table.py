@@ -8,7 +8,7 @@ printed order.
 """
 from __future__ import annotations
 
-from rdflib import Dataset, Graph
+from typing import Any
 
 from perfkg.kg.query_library import QueryRows, parse_query, run_query
 
@@ -32,7 +32,12 @@ WHERE {
      pkg:inProject ?p .
   ?p rdfs:label ?project ;
      pkg:position ?p_position .
-  OPTIONAL { ?p pkg:bureau ?b . ?b rdfs:label ?bureau . OPTIONAL { ?b pkg:division/pkg:divisionCode ?division_code } }
+  OPTIONAL {
+    ?p pkg:bureau ?b .
+    # distinct: in a store's union default graph each document restates its bureau
+    { SELECT DISTINCT ?b ?bureau ?division_code WHERE {
+        ?b a pkg:Bureau ; rdfs:label ?bureau . OPTIONAL { ?b pkg:division/pkg:divisionCode ?division_code } } }
+  }
   OPTIONAL { ?p pkg:budgetYear ?year }
   OPTIONAL { ?p pkg:projectCode ?project_code }
   OPTIONAL { ?p pkg:projectKind ?kind }
@@ -66,7 +71,7 @@ SELECT ?i ?c ?confidence ?label WHERE {
 """
 
 
-def indicator_table(data: Dataset | Graph) -> QueryRows:
+def indicator_table(data: Any) -> QueryRows:
     """The flat indicator table of a graph (see the module docstring for the columns)."""
     result = run_query(parse_query(TABLE_QUERY, "indicator_table", "kg/indicator_table.py"), data)
     best: dict[str, tuple] = {}

@@ -54,8 +54,10 @@ def software_iri() -> URIRef:
     return ID[f"software/perfkg/{software_version()}"]
 
 
-def run_iri(source: str) -> URIRef:
-    return ID[f"extraction/{iris.document_key(source)}"]
+def run_iri(doc: "DocumentRecord | str") -> URIRef:
+    """The extraction run of a document, keyed like the document itself (path and content), so the runs
+    of two ``budget.txt`` in different folders stay apart when their graphs meet in one store."""
+    return ID[f"extraction/{iris.document_key(doc)}"]
 
 
 def build_time() -> datetime:
@@ -108,7 +110,7 @@ def _url_or_text(value: str) -> URIRef | Literal:
 def add_provenance(g: Graph, record: DocumentRecord, prov: DocumentProvenance | None) -> None:
     """Write the run and source provenance of one document into its graph."""
     prov = prov or DocumentProvenance()
-    doc, run, agent = iris.document_iri(record.source), run_iri(record.source), software_iri()
+    doc, run, agent = iris.document_iri(record), run_iri(record), software_iri()
     g.add((agent, RDF.type, PROV.SoftwareAgent))
     g.add((agent, RDFS.label, Literal(f"perfkg {software_version()}")))
     g.add((agent, PKG.softwareVersion, Literal(software_version())))

@@ -15,6 +15,13 @@ through ``initBindings``, never pasted into the query text, so a value cannot ch
 When a ``bureau`` or ``population`` value matches nothing in the graph, the result carries a hint with
 the closest names ("did you mean …").
 
+Defaults are written in the query itself, as a one-line ``VALUES ?name { term }`` (an
+``# param:`` line's ``default X`` says the same for people), so a ``.rq`` file gives the same rows on
+any SPARQL 1.1 store run as it is. When a value is given, that line is left out and the value bound
+instead. The queries run over the union default graph (rdflib's ``default_union``, Oxigraph's
+``use_default_graph_as_union``): the data passed may be an rdflib Dataset or Graph, or an Oxigraph
+store (``kg.store.OxigraphStore``), and both give the same rows.
+
 A ``.rq`` file needs no header: its title is then its file name. SELECT results are rows; ASK gives one
 row with the boolean (``QueryRows.boolean``); CONSTRUCT and DESCRIBE give the graph (``QueryRows.graph``).
 """
@@ -33,7 +40,7 @@ from rdflib.namespace import SKOS, XSD
 from rdflib.query import Result
 
 from perfkg.errors import PerfkgError
-from perfkg.kg import query_guard
+from perfkg.kg import iris, query_guard
 from perfkg.kg.concept_linker import CONCEPT_NS
 
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "concept", "bureau", "population")
@@ -43,6 +50,9 @@ CANDIDATES = {
               "<http://www.w3.org/2000/01/rdf-schema#label> ?name }",
     "population": "SELECT DISTINCT ?name WHERE { ?i <https://w3id.org/perfkg/ns#population> ?name }",
 }
+# a parameter's default, written in the query: one VALUES line of one variable (and a trailing comment)
+_DEFAULT_VALUES = re.compile(r"^[ \t]*VALUES[ \t]+\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*\{[^{}\n]*\}[^\n]*(?:\n|$)",
+                             re.M)
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:—|--|-)\s*(?P<meaning>.*?)\s*(?:\((?P<spec>[^()]*)\))?$")
 
@@ -148,14 +158,42 @@ def load_query(name_or_path: str) -> NamedQuery:
     return named[key]
 
 
-def resolve_concept(graph: Graph, key: str) -> URIRef:
-    """A concept of the indicator scheme by slug, IRI or (pref/alt) label, any language."""
+def _select(data: Any, text: str, init: dict | None = None) -> list[tuple]:
+    """Rows (rdflib terms) of a SELECT of our own over rdflib data or an Oxigraph store."""
+    from perfkg.kg.store import is_store
+
+    if is_store(data):
+        from perfkg.kg.store import sparql_term
+
+        for name, term in (init or {}).items():  # our own queries: each variable once, as ?name
+            text = re.sub(rf"\?{name}\b", sparql_term(term), text)
+        return data.execute(text).rows
+    return [tuple(row) for row in data.query(text, initBindings=init or {})]
+
+
+_CONCEPT_BY_LABEL = """SELECT DISTINCT ?c WHERE {
+  VALUES ?prop { <http://www.w3.org/2004/02/skos/core#prefLabel> <http://www.w3.org/2004/02/skos/core#altLabel> }
+  ?c ?prop ?label . FILTER(STR(?label) = ?key && STRSTARTS(STR(?c), ?ns))
+}"""
+
+
+def resolve_concept(graph: Any, key: str) -> URIRef:
+    """A concept of the indicator scheme by slug, IRI or (pref/alt) label, any language (in an rdflib
+    graph or an Oxigraph store)."""
     candidate = URIRef(key) if key.startswith(CONCEPT_NS) else URIRef(CONCEPT_NS + key)
-    if (candidate, None, None) in graph:
-        return candidate
-    matches = sorted({URIRef(str(c)) for prop in (SKOS.prefLabel, SKOS.altLabel)
-                      for c, _, label in graph.triples((None, prop, None))
-                      if str(label) == key and str(c).startswith(CONCEPT_NS)})
+    from perfkg.kg.store import is_store
+
+    if is_store(graph):
+        if _select(graph, "SELECT ?p WHERE { ?c ?p ?o } LIMIT 1", {"c": candidate}):
+            return candidate
+        matches = sorted({row[0] for row in _select(graph, _CONCEPT_BY_LABEL, {"key": Literal(key),
+                                                                               "ns": Literal(CONCEPT_NS)})})
+    else:
+        if (candidate, None, None) in graph:
+            return candidate
+        matches = sorted({URIRef(str(c)) for prop in (SKOS.prefLabel, SKOS.altLabel)
+                          for c, _, label in graph.triples((None, prop, None))
+                          if str(label) == key and str(c).startswith(CONCEPT_NS)})
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -185,18 +223,65 @@ def bind_value(param: QueryParam, value: str, graph: Graph) -> URIRef | Literal:
     return Literal(value)
 
 
-def bindings(query: NamedQuery, values: dict[str, str], graph: Graph) -> dict[str, URIRef | Literal]:
-    """initBindings for a query: given values and defaults, typed; unknown names are an error."""
+def default_in_query(query: NamedQuery, name: str) -> str | None:
+    """The VALUES line that writes the default of parameter ``name`` in the query text, if there is one."""
+    for m in _DEFAULT_VALUES.finditer(query.text):
+        if m.group("name") == name:
+            return m.group(0)
+    return None
+
+
+def bindings(query: NamedQuery, values: dict[str, str], graph: Any) -> dict[str, URIRef | Literal]:
+    """initBindings for a query: the given values, typed, and the defaults a query does not write itself
+    (a VALUES line); unknown names are an error."""
     unknown = sorted(set(values) - {p.name for p in query.params})
     if unknown:
         known = ", ".join(p.name for p in query.params) or "none"
         raise QueryUsageError(f"query {query.name} has no parameter {', '.join(unknown)} (parameters: {known})")
     bound = {}
     for param in query.params:
-        value = values.get(param.name, param.default)
+        value = values.get(param.name)
+        if value is None and default_in_query(query, param.name) is None:
+            value = param.default
         if value is not None:
             bound[param.name] = bind_value(param, value, graph)
     return bound
+
+
+def prepared(query: NamedQuery, values: dict[str, str], graph: Any) -> tuple[str, dict[str, URIRef | Literal]]:
+    """(query text, bindings): a given value replaces the default the query writes as a VALUES line."""
+    init = bindings(query, values, graph)
+    text = query.text
+    for name in values:
+        line = default_in_query(query, name)
+        if line is not None:
+            text = text.replace(line, "", 1)
+    return text, init
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+
+
+def inlined(query: NamedQuery, values: dict[str, str], graph: Any) -> str:
+    """The query text with its parameters as VALUES lines, for stores that bind no variables from outside
+    (Oxigraph substitutes projected variables only). A given value replaces the default's VALUES line;
+    a parameter the query writes no line for gets one opening the outer WHERE group. Terms are typed
+    and checked first (``bind_value``) and written by Oxigraph's own serialiser, which escapes them, so a
+    value is one RDF term and cannot change what the query does."""
+    from perfkg.kg.store import sparql_term
+
+    text = query.text
+    for name, term in bindings(query, values, graph).items():
+        block = f"  VALUES ?{name} {{ {sparql_term(term)} }}\n"
+        line = default_in_query(query, name)
+        if line is not None:
+            text = text.replace(line, block, 1)
+        elif _WHERE.search(text):
+            text = _WHERE.sub(lambda m, block=block: m.group(0) + "\n" + block, text, count=1)  # type: ignore[misc]
+        else:
+            raise QueryUsageError(f"{query.source}: parameter {name} cannot be bound on a store: write "
+                                  f"'VALUES ?{name} {{ UNDEF }}' in the query's WHERE group")
+    return text
 
 
 def _plain(term: Any) -> Any:
@@ -212,14 +297,14 @@ def _plain(term: Any) -> Any:
     return str(term)
 
 
-def match_hints(query: NamedQuery, values: dict[str, str], graph: Graph) -> tuple[str, ...]:
+def match_hints(query: NamedQuery, values: dict[str, str], graph: Any) -> tuple[str, ...]:
     """For each given bureau/population value that is part of no name in the graph, the closest names."""
     hints = []
     for param in query.params:
         value = values.get(param.name)
         if value is None or param.type not in CANDIDATES:
             continue
-        names = sorted({str(row[0]) for row in graph.query(CANDIDATES[param.type])})  # type: ignore[index]
+        names = sorted({str(row[0]) for row in _select(graph, CANDIDATES[param.type])})
         if any(value in name for name in names):
             continue
         close = difflib.get_close_matches(value, names, n=3, cutoff=0.3)
@@ -230,15 +315,39 @@ def match_hints(query: NamedQuery, values: dict[str, str], graph: Graph) -> tupl
     return tuple(hints)
 
 
-def run_query(query: NamedQuery, data: Dataset | Graph, values: dict[str, str] | None = None,
-              allow_service: bool = False) -> QueryRows:
-    """Run a query over the union of the dataset's graphs with the given parameter values."""
+def run_query(query: NamedQuery, data: Any, values: dict[str, str] | None = None,
+              allow_service: bool = False, max_rows: int | None = None) -> QueryRows:
+    """Run a query over the union of the graphs of ``data`` (an rdflib Dataset or Graph, or an Oxigraph
+    store) with the given parameter values; ``max_rows`` (stores only) stops a SELECT early."""
+    from perfkg.kg.store import is_store
+
+    values = values or {}
+    if is_store(data):
+        text = inlined(query, values, data)
+        query_guard.refuse_remote(text, query.source, allow_service)
+        try:
+            answer = data.execute(text, max_rows=max_rows)
+        except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"{query.source}: {type(exc).__name__}: {exc}") from None
+        if answer.type == "ASK":
+            return QueryRows(("ask",), ((answer.ask,),), boolean=answer.ask)
+        if answer.type in ("CONSTRUCT", "DESCRIBE"):
+            g = Graph()
+            for prefix, ns in iris.PREFIXES.items():
+                g.bind(prefix, ns)
+            for triple in answer.triples:
+                g.add(triple)
+            return QueryRows(("subject", "predicate", "object"),
+                             tuple(tuple(str(t) for t in triple) for triple in sorted(g)), graph=g)
+        rows = tuple(tuple(_plain(v) for v in row) for row in answer.rows)
+        hints = match_hints(query, values, data) if not rows else ()
+        return QueryRows(tuple(answer.vars), rows, hints)
     graph = data
     if isinstance(data, Dataset) and not data.default_union:
         graph = Dataset(store=data.store, default_union=True)
-    init = bindings(query, values or {}, graph)
+    text, init = prepared(query, values, graph)
     # no network (SERVICE, FROM <url>) unless allowed; errors while rows are made are QueryErrors too
-    result: Result = query_guard.execute(graph, query.text, query.source, init, allow_service)
+    result: Result = query_guard.execute(graph, text, query.source, init, allow_service)
     if result.type == "ASK":
         return QueryRows(("ask",), ((bool(result.askAnswer),),), boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -251,5 +360,5 @@ def run_query(query: NamedQuery, data: Dataset | Graph, values: dict[str, str] |
                          tuple(tuple(str(t) for t in triple) for triple in sorted(g)), graph=g)
     columns = tuple(str(v) for v in (result.vars or []))
     rows = tuple(tuple(_plain(row[i]) for i in range(len(columns))) for row in result)  # type: ignore[index]
-    hints = match_hints(query, values or {}, graph) if not rows else ()
+    hints = match_hints(query, values, graph) if not rows else ()
     return QueryRows(columns, rows, hints)

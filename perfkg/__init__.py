@@ -16,10 +16,10 @@ Each function is a thin door onto one stage of the pipeline (``perfkg.extract`` 
     True
 """
 from perfkg import extract  # the package of readers, callable as perfkg.extract(paths)
-from perfkg.api import ExtractionError, build, compare, evaluate, query, table, view
+from perfkg.api import ExtractionError, build, compare, evaluate, open_store, query, table, view
 from perfkg.errors import PerfkgError
 
-__all__ = ["PerfkgError", "ExtractionError", "extract", "build", "query", "table", "compare", "view", "evaluate",
-           "__version__"]
+__all__ = ["PerfkgError", "ExtractionError", "extract", "build", "open_store", "query", "table", "compare", "view",
+           "evaluate", "__version__"]
 __version__ = "0.1.0"
 

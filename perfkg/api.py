@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from perfkg.errors import PerfkgError
 
 if TYPE_CHECKING:  # imported lazily below: `import perfkg` stays quick
+    from typing import TypeAlias
+
     import networkx as nx
     import pandas as pd
     from rdflib import Dataset, Graph
@@ -19,6 +21,10 @@ if TYPE_CHECKING:  # imported lazily below: `import perfkg` stays quick
     from perfkg.extract.evaluation import Evaluation
     from perfkg.extract.records import DocumentRecord
     from perfkg.kg.query_library import QueryRows
+    from perfkg.kg.store import OxigraphStore
+
+    Data: TypeAlias = "Dataset | Graph | OxigraphStore | str | Path"
+
 
 class ExtractionError(PerfkgError):
     """Some documents could not be read; ``errors`` holds one line per document (naming the file)."""
@@ -60,7 +66,16 @@ def build(records: Iterable[DocumentRecord]) -> Dataset:
     return build_dataset(list(records))
 
 
-def _graph(data: Dataset | Graph | str | Path) -> Dataset | Graph:
+def open_store(path: str | Path, read_only: bool = False) -> OxigraphStore:
+    """The Oxigraph store in folder ``path`` (created when absent): ``.load(paths)`` extracts, builds, validates
+    and loads documents into it (as ``perfkg load``), and ``query``, ``compare`` and ``view`` take it in place
+    of a dataset. ``read_only`` opens a store another process may read at the same time."""
+    from perfkg.kg.store import OxigraphStore
+
+    return OxigraphStore(Path(path), read_only=read_only)
+
+
+def _graph(data: Data) -> Dataset | Graph | OxigraphStore:
     if isinstance(data, (str, Path)):
         from perfkg.kg.graph_io import load_dataset
 
@@ -68,10 +83,10 @@ def _graph(data: Dataset | Graph | str | Path) -> Dataset | Graph:
     return data
 
 
-def query(name_or_sparql: str, data: Dataset | Graph | str | Path, **params: str) -> pd.DataFrame:
+def query(name_or_sparql: str, data: Data, **params: str) -> pd.DataFrame:
     """A named query (``queries/*.rq``, e.g. ``"satisfaction_targets"``), a ``.rq`` path or SPARQL text,
-    run over a dataset (or a graph file) with the query's parameters; the rows as a DataFrame
-    (decimal numbers as floats)."""
+    run over a dataset, a store (``open_store``) or a graph file with the query's parameters; the rows as a
+    DataFrame (decimal numbers as floats)."""
     from perfkg.kg.query_library import load_query, parse_query, run_query
 
     if "{" in name_or_sparql:
@@ -92,7 +107,7 @@ def _frame(result: QueryRows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(result.columns))
 
 
-def table(data: Dataset | Graph | str | Path, path: str | Path | None = None, excel: bool = False) -> pd.DataFrame:
+def table(data: Data, path: str | Path | None = None, excel: bool = False) -> pd.DataFrame:
     """The flat indicator table of ``perfkg export --table``: one row per indicator (bureau, division code,
     year, project, levels, indicator, concept, comparator, number, unit, normalised number and unit,
     printed value, source and line). With ``path`` it is written there too, in the format its suffix
@@ -106,7 +121,7 @@ def table(data: Dataset | Graph | str | Path, path: str | Path | None = None, ex
     return _frame(rows)
 
 
-def compare(concept: str, data: Dataset | Graph | str | Path, html: str | Path | None = None) -> pd.DataFrame:
+def compare(concept: str, data: Data, html: str | Path | None = None) -> pd.DataFrame:
     """The targets every bureau sets for one concept (slug, label or IRI), one row per project; with
     ``html`` the comparison chart of ``perfkg compare --html`` is written there too."""
     from perfkg.kg.concept_compare import compare_concept
@@ -120,13 +135,16 @@ def compare(concept: str, data: Dataset | Graph | str | Path, html: str | Path |
     return frame
 
 
-def view(data: Dataset | Graph | str | Path, kind: str, key: str, html: str | Path | None = None,
-         **options: Any) -> nx.DiGraph:
+def view(data: Data, kind: str, key: str, html: str | Path | None = None, **options: Any) -> nx.DiGraph:
     """A networkx view of the graph: ``kind`` is ``project``, ``bureau`` or ``concept``; with ``html``
-    the interactive page (pyvis) is written there too."""
+    the interactive page (pyvis) is written there too. From a store only the documents drawn are read."""
     from perfkg.kg.graph_views import build_view
+    from perfkg.kg.store import is_store
 
-    g = build_view(_graph(data), kind, key, **options)
+    source: Any = _graph(data)
+    if is_store(source):
+        source = source.view_dataset(kind, key)
+    g = build_view(source, kind, key, **options)
     if html is not None:
         from perfkg.kg.render_html import write_view
 

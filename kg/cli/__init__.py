@@ -11,9 +11,9 @@ import sys
 import click
 
 from perfkg.errors import PerfkgError
-from perfkg.kg.cli import build_cmd, evaluate_cmd, export_cmd, extract_cmd, query_cmd, synth_cmd, viz_cmd
+from perfkg.kg.cli import build_cmd, evaluate_cmd, export_cmd, extract_cmd, query_cmd, store_cmd, synth_cmd, viz_cmd
 
-COMMAND_MODULES = (extract_cmd, evaluate_cmd, build_cmd, viz_cmd, query_cmd, export_cmd, synth_cmd)
+COMMAND_MODULES = (extract_cmd, evaluate_cmd, build_cmd, store_cmd, viz_cmd, query_cmd, export_cmd, synth_cmd)
 
 
 class _Group(click.Group):

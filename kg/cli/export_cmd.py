@@ -1,4 +1,5 @@
-"""CLI command ``export``: the flat indicator table (CSV, TSV, JSON, XLSX, Parquet) and views as GraphML/GEXF."""
+"""CLI command ``export``: the flat indicator table (CSV, TSV, JSON, XLSX, Parquet), views as GraphML/GEXF, and
+a store's graph as a file (any RDF format, written from the store as it streams)."""
 from __future__ import annotations
 
 import sys
@@ -6,9 +7,11 @@ from pathlib import Path
 
 import click
 
-from perfkg.kg.graph_io import GraphFileError, load_dataset
+from perfkg.kg.cli.graph_source import graph_source_options, open_source
+from perfkg.kg.graph_io import FORMATS, GraphFileError, format_for as graph_format_for, write_graph
 from perfkg.kg.graph_views import DEFAULT_MAX_NODES, ViewSelectionError, build_view
 from perfkg.kg.indicator_table import indicator_table
+from perfkg.kg.store import is_store
 from perfkg.kg.table_export import TABLE_FORMATS, format_for, write_table
 from perfkg.kg.view_export import write_view_graph
 
@@ -16,8 +19,11 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 @click.command("export")
-@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Graph file from `perfkg build`.")
+@graph_source_options
+@click.option("-o", "--output", "graph_file", type=_FILE,
+              help="The graph itself, in the format of the suffix (.ttl .nt .nq .trig .jsonld): from a store, "
+                   "streamed; TriG, N-Quads and JSON-LD keep one named graph per document.")
+@click.option("--graph-format", type=click.Choice(FORMATS), help="Graph format of -o (default from the suffix).")
 @click.option("--table", "table_file", type=_FILE,
               help="The indicator table, one row per indicator (format by suffix: .csv .tsv .json .xlsx .parquet).")
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), help="Table format (default from the suffix).")
@@ -30,7 +36,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("--project", help="View of a project (label or IRI).")
 @click.option("--concept", help="View of a concept (label, slug or IRI).")
 @click.option("--max-nodes", type=click.IntRange(min=2), default=DEFAULT_MAX_NODES, show_default=True)
-def export_command(data: Path, table_file: Path | None, fmt: str | None, excel: bool, raw: bool,
+def export_command(data: Path | None, store: Path | None, graph_file: Path | None, graph_format: str | None,
+                   table_file: Path | None, fmt: str | None, excel: bool, raw: bool,
                    graphml_file: Path | None, gexf_file: Path | None, bureau: str | None, project: str | None,
                    concept: str | None, max_nodes: int) -> None:
     """Export the graph for other tools: the indicator table, and views for Gephi or Cytoscape.
@@ -39,17 +46,25 @@ def export_command(data: Path, table_file: Path | None, fmt: str | None, excel: 
     usage errors.
     """
     graph_files = [(f, kind) for f, kind in ((graphml_file, "graphml"), (gexf_file, "gexf")) if f is not None]
-    if table_file is None and not graph_files:
-        raise click.UsageError("give --table FILE, --graphml FILE or --gexf FILE")
+    if table_file is None and not graph_files and graph_file is None:
+        raise click.UsageError("give -o FILE, --table FILE, --graphml FILE or --gexf FILE")
     chosen = [(k, v) for k, v in (("bureau", bureau), ("project", project), ("concept", concept)) if v]
     if graph_files and len(chosen) != 1:
         raise click.UsageError("--graphml/--gexf export a view: give exactly one of --bureau, --project, --concept")
+    if graph_file is not None and graph_format is None:
+        try:
+            graph_format = graph_format_for(graph_file)
+        except GraphFileError as exc:
+            raise click.UsageError(str(exc)) from None
+    ds = open_source(data, store)
     try:
-        ds = load_dataset(data)
-    except GraphFileError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    try:
+        if graph_file is not None:
+            if is_store(ds):
+                fmt_used, statements = ds.export(graph_file, graph_format)
+                click.echo(f"{graph_file}: {statements} statements ({fmt_used})", err=True)
+            else:
+                write_graph(ds, graph_file, graph_format)
+                click.echo(f"{graph_file}: {len(ds)} triples ({graph_format})", err=True)
         if table_file is not None:
             table = indicator_table(ds)
             written = write_table(table.columns, table.rows, table_file, fmt or format_for(table_file), bom=excel,
@@ -58,7 +73,7 @@ def export_command(data: Path, table_file: Path | None, fmt: str | None, excel: 
         if graph_files:
             kind, key = chosen[0]
             try:
-                view = build_view(ds, kind, key, max_nodes)
+                view = build_view(ds.view_dataset(kind, key) if is_store(ds) else ds, kind, key, max_nodes)
             except ViewSelectionError as err:
                 raise click.BadParameter(str(err), param_hint=f"--{kind}") from None
             for path, gfmt in graph_files:

@@ -6,15 +6,13 @@ from pathlib import Path
 
 import click
 
+from perfkg.kg.cli.graph_source import graph_source_options, open_source
 from perfkg.kg.compare_chart import write_comparison
 from perfkg.kg.concept_compare import compare_concept
-from perfkg.kg.graph_io import GraphFileError, load_dataset
 from perfkg.kg.query_library import QueryError, QueryUsageError, list_queries, load_query, run_query
 from perfkg.kg.query_output import OUTPUT_FORMATS, render
 from perfkg.kg.table_export import format_for, write_output
 
-_DATA = click.option("--data", "data_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Graph file: Turtle, TriG, N-Triples or JSON-LD (e.g. from perfkg build).")
 _FORMAT = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
                        help="Output format (default: from the -o suffix, else table).")
 _OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -36,14 +34,6 @@ def _emit(result, fmt: str | None, output: Path | None, raw: bool, excel: bool) 
         write_output(data, output)
     except OSError as exc:
         click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
-
-
-def _load(data_file: Path):
-    try:
-        return load_dataset(data_file)
-    except GraphFileError as exc:
-        click.echo(f"error: {exc}", err=True)
         sys.exit(1)
 
 
@@ -72,14 +62,14 @@ def queries_command() -> None:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Query parameter, bound as an RDF term (repeatable).")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE and FROM <url> reach the network (refused otherwise).")
-@_DATA
+@graph_source_options
 @_FORMAT
 @_OUTPUT
 @_RAW
 @_EXCEL
-def query_command(query_name: str, params: tuple[str, ...], data_file: Path, fmt: str | None, allow_service: bool,
-                  output: Path | None, raw: bool, excel: bool) -> None:
-    """Run a named query (see perfkg queries) or a .rq file (a header is optional) over a graph file.
+def query_command(query_name: str, params: tuple[str, ...], data: Path | None, store: Path | None, fmt: str | None,
+                  allow_service: bool, output: Path | None, raw: bool, excel: bool) -> None:
+    """Run a named query (see perfkg queries) or a .rq file (a header is optional) over a graph file or a store.
 
     SELECT results as rows; ASK prints true or false; CONSTRUCT and DESCRIBE print Turtle (JSON-LD
     with --format json). A bureau or population parameter that matches nothing prints a hint with
@@ -89,8 +79,8 @@ def query_command(query_name: str, params: tuple[str, ...], data_file: Path, fmt
     values = _parse_params(params)
     try:
         query = load_query(query_name)
-        ds = _load(data_file)
-        result = run_query(query, ds, values, allow_service=allow_service)
+        source = open_source(data, store)
+        result = run_query(query, source, values, allow_service=allow_service)
     except QueryUsageError as exc:
         raise click.UsageError(str(exc)) from exc
     except QueryError as exc:
@@ -108,18 +98,18 @@ def query_command(query_name: str, params: tuple[str, ...], data_file: Path, fmt
 
 @click.command("compare")
 @click.argument("concept")
-@_DATA
+@graph_source_options
 @_FORMAT
 @_RAW
 @_EXCEL
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the comparison page: a chart of the normalised targets of every bureau on one axis, "
                    "the table below, offline.")
-def compare_command(concept: str, data_file: Path, fmt: str | None, raw: bool, excel: bool,
+def compare_command(concept: str, data: Path | None, store: Path | None, fmt: str | None, raw: bool, excel: bool,
                     html_file: Path | None) -> None:
     """Targets of one concept (slug or label, e.g. policy-awareness-rate or 政策知晓率) by bureau and project."""
     fmt = fmt or "table"
-    ds = _load(data_file)
+    ds = open_source(data, store)
     try:
         comparison = compare_concept(ds, concept)
         if html_file is not None:

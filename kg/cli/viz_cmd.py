@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from perfkg.kg.graph_io import GraphFileError, load_dataset
+from perfkg.kg.cli.graph_source import graph_source_options, open_source, where
 from perfkg.kg.graph_views import DEFAULT_MAX_NODES, ViewSelectionError, build_view
 from perfkg.kg.render_html import write_view
+from perfkg.kg.store import is_store
 
 
 @click.command("viz")
-@click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Graph file from `perfkg build` (.ttl, .trig, .nt, .jsonld).")
+@graph_source_options
 @click.option("--bureau", multiple=True,
               help="Bureau view: the bureau's label or IRI; several --bureau draw one tree each on the same page.")
 @click.option("--project", help="Project view: the project's label or IRI.")
@@ -22,9 +22,11 @@ from perfkg.kg.render_html import write_view
               help="Above this many nodes, indicators are folded into count nodes.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write.")
-def viz_command(data: Path, bureau: tuple[str, ...], project: str | None, concept: str | None,
+def viz_command(data: Path | None, store: Path | None, bureau: tuple[str, ...], project: str | None,
+                concept: str | None,
                 max_nodes: int, output: Path) -> None:
-    """Write an interactive HTML view (works offline) of a bureau, a project or a concept.
+    """Write an interactive HTML view (works offline) of a bureau, a project or a concept, from a graph file or
+    a store (which reads only the documents the view draws).
 
     Exit status 0 when written, 1 when the graph file cannot be read or the page cannot be
     written, 2 on usage errors (no or several selectors, a name the graph does not have).
@@ -34,15 +36,12 @@ def viz_command(data: Path, bureau: tuple[str, ...], project: str | None, concep
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --bureau, --project or --concept")
     kind, key = chosen[0]
+    source = open_source(data, store)
     try:
-        dataset = load_dataset(data)
-    except GraphFileError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(1)
-    try:
+        dataset = source.view_dataset(kind, key) if is_store(source) else source
         view = build_view(dataset, kind, key, max_nodes)
     except ViewSelectionError as err:
-        raise click.BadParameter(f"{data}: {err}", param_hint=f"--{kind}") from None
+        raise click.BadParameter(f"{where(data, store)}: {err}", param_hint=f"--{kind}") from None
     try:
         write_view(view, output)
     except OSError as err:

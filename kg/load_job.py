@@ -1,0 +1,227 @@
+"""The load job behind ``perfkg load``: documents → validated document graphs → an on-disk Oxigraph store.
+
+Work in proportion to the corpus: each document is extracted, built into its own graph and validated
+against the shapes (with the shared framework, concept and unit graphs beside it) in the worker process
+that extracted it; the worker hands back the graph as N-Quads text, and the parent appends it to a batch
+file that Oxigraph's bulk loader reads. No process ever holds the union of the documents in rdflib.
+
+Identity: a document is its file's resolved path and its content (SHA-256), never its bare file name,
+so two ``budget.txt`` in different folders both stay. A file whose path is in the store's catalogue
+with the same SHA-256 is skipped before it is read; a file whose content changed replaces the graph it
+had; a document that cannot be read, or whose graph violates the shapes, is one error line naming the
+file and leaves what the store held of it untouched.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from perfkg.extract.file_names import shown
+from perfkg.extract.pipeline import expand_paths, extract_one
+from perfkg.kg import graph_build
+from perfkg.kg.iris import PKG
+from perfkg.kg.provenance import build_time, document_provenance
+from perfkg.kg.store import OxigraphStore, file_sha256, nquads, shared_graphs
+
+BATCH_BYTES = 64 * 2**20  # N-Quads text gathered before one bulk load: few large loads, bounded memory
+
+
+@dataclass
+class LoadOutcome:
+    path: Path
+    key: str  # the resolved path: the document's place in the catalogue
+    sha256: str
+    graph: str | None = None
+    nquads: str = ""
+    triples: int = 0
+    projects: int = 0
+    indicators: int = 0
+    error: str | None = None
+
+
+@dataclass
+class LoadResult:
+    loaded: int = 0  # documents new to the store
+    replaced: int = 0  # documents whose file changed: their graph replaced
+    skipped: int = 0  # unchanged since the last load
+    triples: int = 0  # triples of the documents loaded now
+    projects: int = 0
+    indicators: int = 0
+    errors: list[str] = field(default_factory=list)
+    documents: int = 0  # document graphs in the store afterwards
+
+    def summary(self) -> str:
+        failed = f", {len(self.errors)} failed" if self.errors else ""
+        return (f"{self.loaded} loaded, {self.replaced} replaced, {self.skipped} unchanged{failed}; "
+                f"{self.projects} projects, {self.indicators} indicators, {self.triples} triples loaded; "
+                f"{self.documents} documents in the store")
+
+
+# A worker's scratch dataset and the shared triples it validates against; made once per process
+# (before the workers fork, so they share the parent's copy).
+_SCRATCH = None
+_CONTEXT = None  # validate.Context of the shared graphs
+
+
+def _prepare() -> None:
+    global _SCRATCH, _CONTEXT
+    if _SCRATCH is None:
+        from perfkg.kg import validate
+
+        _SCRATCH = graph_build.new_dataset()
+        _CONTEXT = validate.Context(t for g in shared_graphs().values() for t in g)
+        validate.shapes_graph()
+        import pyshacl  # noqa: F401  (a second to import: once, before forking)
+
+
+def load_task(path: Path, key: str, sha256: str, started: datetime, url: str | None,
+              licence: str | None) -> LoadOutcome:
+    """Extract, build and validate one document (in a worker); its graph as N-Quads, or the error."""
+    from perfkg.kg.validate import validate_document
+
+    _prepare()
+    outcome = LoadOutcome(path, key, sha256)
+    extracted = extract_one(path)
+    if extracted.error:
+        outcome.error = extracted.error
+        return outcome
+    record = extracted.record
+    # the store's identity of a document: resolved path and content, whatever the path was given as
+    record.path = key
+    try:
+        graph_id = graph_build.add_document(_SCRATCH, record, document_provenance(path, started, url, licence))
+    except Exception as exc:  # noqa: BLE001 (one document that makes the builder raise is that document's error)
+        graph_build.remove_document(_SCRATCH, record)
+        outcome.error = f"{shown(path)}: its graph could not be built ({type(exc).__name__}: {exc}); not loaded"
+        return outcome
+    try:
+        graph = _SCRATCH.graph(graph_id)
+        report = validate_document(graph, _CONTEXT)
+        if not report.conforms:
+            first = report.violations[0]
+            line = graph.value(_node(first.focus_node), PKG.lineStart)
+            where = f" (line {line})" if line is not None else ""
+            outcome.error = (f"{shown(path)}: its graph violates the SHACL shapes ({first.focus_node}{where}: "
+                             f"{first.message}; {len(report.violations)} violations); not loaded")
+            return outcome
+        outcome.graph = str(graph_id)
+        outcome.nquads = nquads(graph, graph_id)
+        outcome.triples = len(graph)
+        outcome.projects = len(record.projects)
+        outcome.indicators = sum(len(p.indicators) for p in record.projects)
+        return outcome
+    finally:
+        graph_build.remove_document(_SCRATCH, record)
+
+
+def _node(text: str):
+    from rdflib import URIRef
+
+    return URIRef(text.strip("<>")) if text.startswith("<") else None
+
+
+def _error(path: Path, message: str) -> LoadOutcome:
+    return LoadOutcome(path, "", "", error=message)
+
+
+def load_paths(store: OxigraphStore, paths: list[Path], jobs: int = 1, source_url: str | None = None,
+               licence: str | None = None, progress: Callable[[int, int], None] | None = None) -> LoadResult:
+    """Load documents (files or folders) into the store; see the module docstring for what is skipped,
+    replaced and reported. ``progress(done, total)`` is called after each document read."""
+    from perfkg.extract.workers import run_isolated
+
+    result = LoadResult()
+    files = expand_paths(paths, result.errors)
+    store.ensure_shared_graphs()
+    stored = store.documents()
+    todo: list[tuple[Path, str, str]] = []
+    seen: set[str] = set()
+    for path in files:
+        key = str(path.resolve())
+        if key in seen:  # the same file named twice (a folder and a file in it)
+            continue
+        seen.add(key)
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            result.errors.append(f"{shown(path)}: cannot read: {exc.strerror or exc}")
+            continue
+        previous = stored.get(key)
+        if previous is not None and previous.sha256 == sha:
+            result.skipped += 1
+            continue
+        todo.append((path, key, sha))
+    if not todo:
+        result.documents = len(store.documents())
+        return result
+
+    _prepare()
+    started = build_time()
+    by_path = {path: (key, sha) for path, key, sha in todo}
+    task = functools.partial(_run_task, by_path=by_path, started=started, url=source_url, licence=licence)
+    batch = _Batch(store)
+    try:
+        done = 0
+        for outcome in run_isolated([p for p, _, _ in todo], task, _error, jobs):
+            done += 1
+            if progress is not None:
+                progress(done, len(todo))
+            if outcome.error:
+                result.errors.append(shown(outcome.error))
+                continue
+            previous = stored.get(outcome.key)
+            if previous is not None:
+                store.remove_graph(previous.graph)
+                result.replaced += 1
+            else:
+                result.loaded += 1
+            store.remove_graph(outcome.graph)  # a graph of the same identity left by an interrupted load
+            batch.add(outcome.nquads + store.catalogue_nquads(outcome.graph, outcome.key, outcome.sha256, started))
+            result.triples += outcome.triples
+            result.projects += outcome.projects
+            result.indicators += outcome.indicators
+        batch.flush()
+    finally:
+        batch.close()
+    store.flush()
+    result.documents = len(store.documents())
+    return result
+
+
+def _run_task(path: Path, by_path: dict, started: datetime, url: str | None, licence: str | None) -> LoadOutcome:
+    key, sha = by_path[path]
+    return load_task(path, key, sha, started, url, licence)
+
+
+class _Batch:
+    """N-Quads text gathered in a temporary file and bulk-loaded when it is large, and at the end."""
+
+    def __init__(self, store: OxigraphStore):
+        self.store = store
+        fd, name = tempfile.mkstemp(prefix="perfkg-load-", suffix=".nq")
+        self.path = Path(name)
+        self.file = os.fdopen(fd, "w", encoding="utf-8")
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        self.file.write(text)
+        self.size += len(text)
+        if self.size >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        self.file.flush()
+        if self.size:
+            self.store.bulk_load_nquads(self.path)
+        self.file.seek(0)
+        self.file.truncate()
+        self.size = 0
+
+    def close(self) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
