@@ -160,6 +160,10 @@ class _Decoder:
                                    "header were not read as indicators", project.span[0] if project.span else None,
                                    project_cells(project)))
         self.header = {**self.project_header, **self.header}
+        start = project.span[0] if project.span else None
+        for key in self.project_header:  # a name taken from a title has no header line: it is where the table began
+            if start is not None:
+                self.header_lines.setdefault(key, start)
         self.project = None
         self.level1 = self.level2 = None
 
@@ -201,16 +205,17 @@ class _Decoder:
         line, had no table (flagged, dropped); fields read after it belong to the second name."""
         lines = self.header_lines
         first = lines.get("PNAME", line)
+        # a field with no line of its own counts as read here, the line of the second name
         gone = [k for k in self.header if not k.startswith("_") and lines.get(k, line) <= first]
         if gone:
             self.out.flags.append(Flag("header_without_table", "project-header cells followed by another project "
-                                       "name before any indicator", min(lines[k] for k in gone),
+                                       "name before any indicator", min(lines.get(k, line) for k in gone),
                                        " ".join(str(self.header[k]) for k in gone)[:200]))
         for k in gone:
             del self.header[k]
         self.header.pop("_line", None)
         if self.header:
-            self.header["_line"] = min(lines[k] for k in self.header)
+            self.header["_line"] = min(lines.get(k, line) for k in self.header)
 
     def ensure_project(self, line: int) -> Project:
         if self.project is None:

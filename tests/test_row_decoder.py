@@ -114,3 +114,18 @@ def test_an_umbrella_level_over_the_framework_names_keeps_them_as_level2():
                   ["B-L1", "B-L1", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL"])
     assert [(i.level1, i.level2) for i in out.projects[0].indicators] == [("实施效果指标", "产出指标"),
                                                                           ("实施效果指标", "效益指标")]
+
+
+def test_a_stray_table_named_by_its_title_then_a_second_name_is_flagged_not_a_key_error():
+    # make fuzz (seed 1): 4 of 10,000 mutations raised KeyError 'PNAME'. The title named a table whose
+    # names were stray cells before a column header; restarting it gave its name back to the header
+    # with no line, and the second name then looked that line up.
+    lines = ["450001 临西县医\ufffd\t\t\ufffd\ufffd保障局本级 预算年\ufffd\t\t\ufffd：2024 单位：万元 ", "满意度 ",
+             "7、冀财\ufffd  \ufffd〔2023〕225 号提前下达 2024 年省级财政城乡居\t\t民社会保险代办员补助资金绩效目标表 ",
+             "一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据 "]
+    tags = ["O"] * 7 + ["O", "B-L3", "B-VAL", "B-PNAME", "I-PNAME", "I-PNAME", "I-PNAME", "O"] + ["O"] * 6
+    out = decoded(lines, tags)
+    codes = [f.code for f in out.flags]
+    assert "not_a_table" in codes and "header_without_table" in codes
+    kept = " ".join(f.text or "" for f in out.flags)
+    assert "冀财\ufffd" in kept and "民社会保险代办员补助资金" in kept  # the cells are in the flags, not lost
