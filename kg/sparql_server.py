@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+from perfkg.errors import PerfkgError
 from perfkg.kg import query_guard
 
 ENDPOINTS = ("/query", "/sparql")
@@ -56,7 +57,7 @@ _COMMENT = query_guard._COMMENT
 _UPDATE = re.compile(r"(?<![:\w?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![:\w])", re.I)
 
 
-class Refused(Exception):
+class Refused(PerfkgError):
     """A request the endpoint will not run; ``status`` says why (400, 403, 406, 413, 415)."""
 
     def __init__(self, status: HTTPStatus, message: str):

@@ -22,7 +22,7 @@ endpoint's query URL for ``query``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from perfkg.errors import PerfkgError
 from perfkg.extract.records import DocumentRecord
 from perfkg.kg import graph_build, graph_io, iris, query_guard
 
@@ -44,7 +45,7 @@ LOADED_AT = iris.PKG.loadedAt
 CONTENT_DIGEST = iris.PKG.contentDigest  # of a shared graph, so a changed framework or scheme is reloaded
 
 
-class StoreError(Exception):
+class StoreError(PerfkgError):
     """A store that cannot be opened or written; the message names the folder."""
 
 
@@ -283,13 +284,21 @@ class OxigraphStore:
             ds.graph(URIRef(name)).parse(data=data.decode("utf-8"), format="nt")
         return ds
 
-    def view_dataset(self, kind: str, key: str) -> Dataset:
+    def view_dataset(self, kind: str, key: str | Sequence[str]) -> Dataset:
         """The documents a view of ``kind`` (bureau, project, concept) named by ``key`` draws, with the shared
         graphs: a bureau's or a project's documents, or those linking the concept or a narrower one. A key
         that names nothing raises the views' own ViewSelectionError, listing what the store holds."""
         from perfkg.kg.query_library import QueryUsageError, resolve_concept
         from perfkg.kg.view_facts import ViewSelectionError, _pick
 
+        if not isinstance(key, str):  # several bureaus on one page: the union of their documents
+            merged = Dataset()
+            for one in key:
+                for graph in self.view_dataset(kind, one).graphs():
+                    target = merged.graph(graph.identifier)
+                    for triple in graph:
+                        target.add(triple)
+            return merged
         key = key.strip()
         if kind == "concept":
             try:

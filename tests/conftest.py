@@ -4,9 +4,26 @@ Keep this file small and additive; fixtures here are read-only (copy before muta
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+from perfkg.extract.limits import ENVIRONMENT
+
+
+@pytest.fixture(autouse=True)
+def _limits_environment():
+    """The CLI puts --timeout and the other limits in the environment for its workers; a test run in
+    process must not hand them on to the tests after it."""
+    names = [name for name, _default in ENVIRONMENT.values()]
+    before = {name: os.environ.get(name) for name in names}
+    yield
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "examples" / "documents"
 
