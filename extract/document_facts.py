@@ -32,7 +32,10 @@ _BUREAU_KEYS = ("主管部门", "部门名称", "部门(单位)名称", "部门�
 def find_bureau(lines: list[str]) -> str | None:
     """The publishing unit: the cover's name for it, else the most frequent labelled unit name."""
     votes: Counter[str] = Counter()
+    first_chars = {key[0] for key in _BUREAU_KEYS}
     for line in lines:
+        if not first_chars.intersection(line):  # no label can be in it: spare compacting a long line
+            continue
         t = compact(line).replace("|", "")
         for key in _BUREAU_KEYS:
             at = t.find(key)  # at the line's start, or inside a line whose cells ran together
@@ -45,6 +48,9 @@ def find_bureau(lines: list[str]) -> str | None:
     return cover or (votes.most_common(1)[0][0] if votes else None)
 
 
+_TITLE_CHARS = 400  # the part of a head line searched for the unit's name
+
+
 def _cover_unit(lines: list[str]) -> str | None:
     """The unit named by the document's title lines (a title may wrap onto the next line)."""
     head = [compact(x) for x in lines[:20] if compact(x)][:8]
@@ -52,6 +58,9 @@ def _cover_unit(lines: list[str]) -> str | None:
         for text in (line + (head[i + 1] if i + 1 < len(head) else ""), line):
             if "\t" in text or any(key in text for key in _BUREAU_KEYS + ("目录", "项目名称")):
                 continue
+            # a title names its unit near its start; on a line of a million characters the search
+            # for a unit name (up to 40 characters before each suffix) would take seconds
+            text = text[:_TITLE_CHARS]
             text = re.sub(r"(部门|单位)?(预算|决算).*$", "", text)  # the title ends "…局部门预算"
             text = re.sub(r"\d{4}\s*年(度)?", "", text)
             m = _ORG.search(text)
