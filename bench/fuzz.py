@@ -45,6 +45,7 @@ def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: flo
     limits = Limits(timeout_s=cpu_budget, max_memory_mb=memory_mb)
     kinds: Counter = Counter()
     failures, cpu, peak = [], [], 0.0
+    timed: list[tuple[float, Path]] = []  # (CPU seconds, document): the slowest are named in the report
     started = time.monotonic()
     outcomes = run_isolated(files, probe, lambda p, message: {"kind": "killed", "error": message, "cpu": None,
                                                               "rss_mb": None}, jobs, limits)
@@ -58,6 +59,7 @@ def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: flo
         if outcome["cpu"] is not None:
             cpu.append(outcome["cpu"])
             peak = max(peak, outcome["rss_mb"])
+            timed.append((outcome["cpu"], path))
         if kind in ("exception", "hang", "killed"):
             failures.append({"file": path.name, "made_by": made_by[path], "kind": kind,
                              "cpu": outcome["cpu"], "error": (outcome["error"] or "")[:2000]})
@@ -70,7 +72,10 @@ def campaign(cases: int, seed: int, jobs: int, cpu_budget: float, memory_mb: flo
             "cpu_s": {"median": round(cpu[len(cpu) // 2], 3) if cpu else None,
                       "p99": round(cpu[int(len(cpu) * 0.99)], 3) if cpu else None,
                       "max": round(cpu[-1], 3) if cpu else None},
-            "peak_worker_rss_mb": round(peak, 1), "memory_budget_mb": memory_mb, "failures": failures}
+            "peak_worker_rss_mb": round(peak, 1), "memory_budget_mb": memory_mb,
+            "slowest": [{"file": p.name, "made_by": made_by[p], "cpu": round(c, 3)}
+                        for c, p in sorted(timed, key=lambda t: -t[0])[:10]],
+            "failures": failures}
 
 
 def main() -> int:
@@ -99,6 +104,8 @@ def main() -> int:
           f"{report['cpu_budget_s']:g} s CPU, {report['killed']} workers stopped; CPU per document median "
           f"{report['cpu_s']['median']} s, max {report['cpu_s']['max']} s; peak worker memory "
           f"{report['peak_worker_rss_mb']} MB; outcomes {report['outcomes']}")
+    for slow in report["slowest"][:3]:
+        print(f"  slowest: {slow['file']} ({slow['made_by']}): {slow['cpu']} s CPU")
     for failure in report["failures"][:20]:
         first_line = failure["error"].splitlines()[0] if failure["error"] else ""
         print(f"  {failure['kind']}: {failure['file']} ({failure['made_by']}): {first_line}")

@@ -44,7 +44,8 @@ def _unit_labels() -> tuple[str, ...]:
 def _bureau_keys() -> tuple[str, ...]:
     """Every label a unit's name may follow (the supervising 主管部门 too), longest first."""
     words = content_words()["project_labels"]["bureau"] + content_words()["unit_labels"]
-    return tuple(sorted({_plain(w) for w in words}, key=len, reverse=True))
+    # a bare 部门 is a label in a table's cell, but in a line it is any "部门预算": not read here
+    return tuple(sorted({_plain(w) for w in words if len(_plain(w)) >= 3}, key=len, reverse=True))
 
 
 def _plain(text: str) -> str:
@@ -55,7 +56,10 @@ def _labelled_unit(lines: list[str], keys: tuple[str, ...]) -> str | None:
     """The unit name most often printed after one of ``keys`` (at a line's start, or inside a line
     whose cells ran together); a leading unit code (324001-) is not part of the name."""
     votes: Counter[str] = Counter()
+    first_chars = {key[0] for key in keys}
     for line in lines:
+        if not first_chars.intersection(line):  # no label can be in it: spare normalising a long line
+            continue
         t = _plain(line).replace("|", "")
         for key in keys:
             at = t.find(key)
@@ -73,6 +77,9 @@ def find_bureau(lines: list[str]) -> str | None:
     return _cover_unit(lines) or _labelled_unit(lines, _bureau_keys())
 
 
+_TITLE_CHARS = 400  # the part of a head line searched for the unit's name
+
+
 def _cover_unit(lines: list[str]) -> str | None:
     """The unit named by the document's title lines (a title may wrap onto the next line)."""
     head = [compact(x) for x in lines[:20] if compact(x)][:8]
@@ -80,6 +87,9 @@ def _cover_unit(lines: list[str]) -> str | None:
         for text in (line + (head[i + 1] if i + 1 < len(head) else ""), line):
             if "\t" in text or any(key in text for key in _bureau_keys() + ("目录", "项目名称")):
                 continue
+            # a title names its unit near its start; on a line of a million characters the search
+            # for a unit name (up to 40 characters before each suffix) would take seconds
+            text = text[:_TITLE_CHARS]
             text = re.sub(r"(部门|单位)?(预算|决算).*$", "", text)  # the title ends "…局部门预算"
             text = re.sub(r"\d{4}\s*年(度)?", "", text)
             m = _ORG.search(text)

@@ -466,7 +466,9 @@ def _labels() -> frozenset[str]:
 
 def money_unit(tokens: list[Token]) -> float:
     """How budget amounts without a unit of their own are printed: 万元 (1.0) unless the document says 元."""
-    text = "".join(t.text for t in tokens[:4000])
+    # the unit line is printed above the tables: the first tokens, and of them at most 400,000
+    # characters (a document of a few lines of a million characters each is not searched whole)
+    text = "".join(t.text for t in tokens[:4000])[:400_000]
     if re.search(r"(金额)?单位[:：]?元|[（(]元[）)]", text) and not re.search(r"(金额)?单位[:：]?万元", text):
         return 1e-4
     return 1.0

@@ -166,3 +166,17 @@ def test_a_200000_unit_line_is_read_within_bounds_and_the_tables_around_it_are_k
         assert len(cut) == 1 and cut[0].line == at + 1 and "more than 10000 cells" in cut[0].message
     else:  # one long cell (or a number far too long): no cut needed
         assert not cut
+
+
+def test_the_cover_unit_is_searched_in_the_head_of_a_line_of_a_million_characters(monkeypatch):
+    # make fuzz: a CSV seed with a line of 600,000 × 指标 took 2.8 s, all in the cover's unit search
+    # (up to 40 characters tried before each position); a title names its unit near its start
+    from perfkg.extract import document_facts
+
+    searched = []
+    pattern = document_facts._ORG
+    monkeypatch.setattr(document_facts, "_ORG", type("Recording", (), {
+        "search": lambda self, text: searched.append(len(text)) or pattern.search(text)})())
+    lines = ["指标" * 600_000, "漳州市医疗保障局2024年部门预算", "项目名称\t培训项目"]
+    assert document_facts._cover_unit(lines) == "漳州市医疗保障局"
+    assert max(searched) <= document_facts._TITLE_CHARS
