@@ -566,29 +566,99 @@ def project_cells(project: Project) -> str:
     return " ".join(p for p in parts if p)
 
 
-_BUDGET_ROLES = {"total": "BT", "fiscal": "BF", "other": "BO"}
+_LABELLED_ROLES = {"name": "PNAME", "code": "PCODE", "total": "BT", "fiscal": "BF", "other": "BO", "goal": "GOAL"}
+_BUDGET_TAGS = {"BT", "BF", "BO"}
 _MONEY_UNIT = re.compile(r"[（(](?:万元|元|万)[）)]$")
+_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
 
 
-def labelled_amounts(tokens: list[Token], tags: list[str]) -> list[str]:
-    """The table grammar's label → value pair: an amount in the cell right after a budget label
-    (资金总额 | 9000.00, 财政拨款（万元） | 2205, 其他资金 | 0), alone in its cell and not followed by
-    another amount, is that budget field, whatever budget role (or none) the model gave it."""
+def _cells(tokens: list[Token]) -> list[list[int]]:
+    """Token indices of every cell, in reading order (a cell: one row, one cell index)."""
+    out: list[list[int]] = []
+    for i, t in enumerate(tokens):
+        if out and tokens[out[-1][0]].row == t.row and tokens[out[-1][0]].cell == t.cell:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _label_value_fits(role: str, text: str) -> bool:
+    """Whether a cell's text can be the value of a project-header label of this role."""
+    if not text or label_field(text)[0] is not None or header_role(text) or standard_level1(text) \
+            or standard_level2(text):
+        return False  # another label, a column header or a level name: the label's value is missing
+    if role in _BUDGET_TAGS:
+        return amount(text) is not None
+    if role == "PCODE":
+        return bool(_CODE.fullmatch(text)) and any(c.isdigit() for c in text)
+    if amount(text) is not None or not re.search(r"[^\W\d_]", text):
+        return False  # a name or a goal has letters (of any script)
+    return len(text) >= (6 if role == "GOAL" else 2)
+
+
+def _is_label(tokens: list[Token], cell: list[int]) -> bool:
+    text = compact("".join(tokens[i].text for i in cell))
+    return label_field(_MONEY_UNIT.sub("", text))[0] is not None or header_role(text) is not None
+
+
+def _header_block(tags: list[str], i: int) -> range:
+    """Token positions of the project header around position ``i``: between the indicator names
+    before and after it."""
+    start = i
+    while start > 0 and not tags[start - 1].endswith("-L3"):
+        start -= 1
+    end = i
+    while end < len(tags) and not tags[end].endswith("-L3"):
+        end += 1
+    return range(start, end)
+
+
+def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
+    """The table grammar's label → value pair in a project header: the cell right after a label
+    cell (项目名称 | 雾炮车降尘抑尘服务, 资金总额 | 9000.00, 财政拨款（万元） | 2205, or a label on
+    a line of its own and its value on the next, as pages printed one cell per line do) is that
+    field, whatever role the model gave it, when its content fits the field (an amount for a
+    budget, letters for a name or a goal). Once a name is read from its label, a later name the
+    model found in the same header (before the next indicator) is not a name; a name the model
+    found before the label (a table's subtitle) stays the name."""
     out = list(tags)
-    budget_tags = {"O", *(f"B-{r}" for r in _BUDGET_ROLES.values())}
-    for i in range(1, len(tokens)):
-        tok, before = tokens[i], tokens[i - 1]
-        if before.row != tok.row or before.cell == tok.cell:
-            continue  # only the first token of a cell that has a cell before it in its row
-        # the cell before, whole (a label cut in pieces: 财政拨款 | （万 | 元）)
-        label = "".join(t.text for t in tokens[max(0, i - 6):i] if t.row == tok.row and t.cell == before.cell)
-        alone = i + 1 >= len(tokens) or tokens[i + 1].row != tok.row or tokens[i + 1].cell != tok.cell
-        after = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].row == tok.row else None
-        if not alone or out[i] not in budget_tags or (after is not None and amount(after.text) is not None):
-            continue  # a row of numbers (合计 | 16506.19 | 15954.19 …) is a budget table, not a label's value
-        exact, _ = label_field(_MONEY_UNIT.sub("", label))
-        if exact in _BUDGET_ROLES and amount(tok.text) is not None:
-            out[i] = f"B-{_BUDGET_ROLES[exact]}"
+    cells = _cells(tokens)
+    row_cells: dict[int, int] = {}
+    for c in cells:
+        row_cells[tokens[c[0]].row] = row_cells.get(tokens[c[0]].row, 0) + 1
+    labelled_names: list[list[int]] = []
+    for k in range(len(cells) - 1):
+        label, value = cells[k], cells[k + 1]
+        lrow, vrow = tokens[label[0]].row, tokens[value[0]].row
+        # the value beside its label, or both alone on their lines, one after the other
+        if lrow != vrow and (row_cells[lrow] != 1 or row_cells[vrow] != 1):
+            continue
+        exact, _ = label_field(_MONEY_UNIT.sub("", compact("".join(tokens[i].text for i in label))))
+        role = _LABELLED_ROLES.get(exact or "")
+        text = compact("".join(tokens[i].text for i in value))
+        if role is None or not _label_value_fits(role, text) or (k and _is_label(tokens, cells[k - 1])):
+            continue  # (a label after a label: a row of column headers, not a label and its value)
+        if role == "GOAL" and any(tags[i].endswith("-GOAL") for i in _header_block(tags, value[0])):
+            continue  # the model found the goal in this header: a goal is a sentence, which it reads better
+        if role == "PNAME" and any(tags[i].endswith("-PNAME") for i in _header_block(tags, value[0])
+                                   if i < label[0]):
+            continue  # a name printed before the label (a subtitle): the label names a fund (专项名称)
+        if role in _BUDGET_TAGS:
+            after = cells[k + 2] if k + 2 < len(cells) else None
+            if after is not None and tokens[after[0]].row == vrow and amount(tokens[after[0]].text) is not None:
+                continue  # a row of numbers (合计 | 16506.19 | 15954.19 …) is a budget table, not a label's value
+        for n, i in enumerate(value):
+            out[i] = f"{'B' if n == 0 else 'I'}-{role}"
+        if role == "PNAME":
+            labelled_names.append(value)
+    named = {i for value in labelled_names for i in value}
+    for value in labelled_names:
+        for i in range(value[-1] + 1, len(tokens)):
+            if out[i].endswith("-L3") or i in named:
+                break
+            if out[i].endswith("-PNAME"):
+                out[i] = "O"
     return out
 
 
@@ -631,9 +701,28 @@ def summary_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_HEADER_FIELDS = ("name", "code", "budget_total", "budget_fiscal", "budget_other", "goal")
+
+
+def inherit_header_fields(projects: list[Project]) -> None:
+    """A project header whose block held stray name-like cells (a budget line read as an indicator)
+    opened a project that is no table; the table right after it is that header's project: it takes
+    the header fields it did not read itself."""
+    for before, after in zip(projects, projects[1:]):
+        if _is_table(before) or not _is_table(after):
+            continue
+        taken = False
+        for name in _HEADER_FIELDS:
+            if getattr(before, name) and not getattr(after, name):
+                setattr(after, name, getattr(before, name))
+                taken = True
+        if taken and before.span and after.span:
+            after.span = (before.span[0], after.span[1])
+
+
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
-    tags = summary_columns(tokens, labelled_amounts(tokens, tags))
+    tags = summary_columns(tokens, labelled_fields(tokens, tags))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)
@@ -667,6 +756,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     decoder.level_only_row()
     decoder.flag_unplaced()
     out = decoder.out
+    inherit_header_fields(out.projects)
     kept = [p for p in out.projects if _is_table(p)]
     for p in out.projects:
         if not _is_table(p):
