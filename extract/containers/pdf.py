@@ -176,19 +176,22 @@ def _join(before: str, after: str) -> str:
     return before + glue + after
 
 
-def _box_text(lines: list[list[dict]], box: tuple[float, float, float, float], inset: float) -> str:
+def _box_text(lines: list[list[dict]], box: tuple[float, float, float, float]) -> str:
     """The text of a cell from its lines of characters (each sorted left to right): a line that
-    ends closer to the cell's right inset than the next line's first word is wide is wrapped."""
+    ends closer to the cell's right inset than the next line's first word is wide is wrapped. The
+    cell's inset is the least left inset of its lines (a wrapped line starts at it), taken as the
+    right one too."""
     from pdfplumber.utils.text import extract_text
 
-    texts = [cell_text(extract_text(line)) for line in lines]
+    ink = [[c for c in line if c["text"].strip()] for line in lines]
+    lines, ink = [line for line, i in zip(lines, ink) if i], [i for i in ink if i]
+    inset = max(0.0, min((i[0]["x0"] - box[0] for i in ink), default=0.0))
     out = ""
-    for n, (line, text) in enumerate(zip(lines, texts)):
-        if not text:
-            continue
+    for n, (line, chars) in enumerate(zip(lines, ink)):
+        text = cell_text(extract_text(line))
         if n and out:
-            room = (box[2] - inset) - lines[n - 1][-1]["x1"]
-            wrapped = _first_word(line) > room - 0.1 * (line[0]["size"] or 1)
+            room = (box[2] - inset) - ink[n - 1][-1]["x1"]
+            wrapped = _first_word(chars) > room - 0.1 * (chars[0]["size"] or 1)
             out = _join(out, text) if wrapped else out + "\n" + text
         else:
             out = text
@@ -223,12 +226,7 @@ class _Part:
                     lines[-1].append(c)
                 else:
                     lines.append([c])
-            lines = [[c for c in line if c["text"].strip()] for line in lines]
-            lines = [line for line in lines if line]
-            # The cell's padding: the least left inset of its lines (a wrapped line starts at it),
-            # taken as the right one too.
-            inset = max(0.0, min((line[0]["x0"] - box[0] for line in lines), default=0.0))
-            texts.append((box, _box_text(lines, box, inset)))
+            texts.append((box, _box_text(lines, box)))
         return cls(page, index, table.bbox, texts, tolerance, ys=_starts([b[1] for b in table.cells], tolerance))
 
     @property
