@@ -640,7 +640,8 @@ def _role(tag: str) -> str:
 
 def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     """Rows of a container's table read by its columns: a grid's cells are its columns, so where the
-    model read the names of a table's indicator rows in one column and their values in another, a row
+    model read the names of a table's indicator rows in one column and their values in another (in two
+    rows, or in one where the column header names those columns 三级指标 and 指标值), a row
     of that table it left unread (no name anywhere) with cells in both columns is read the same way,
     its name cell as the name and its value cell as the value (a note under the table, 说明 | 请在此处…,
     has no value cell); so is the value cell of a row whose name was read and whose value was not.
@@ -662,7 +663,14 @@ def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             closed.add(table)  # the next project's header: this table is over
             continue
         tables.setdefault(table, []).append(r)
-    for table_rows in tables.values():
+    for table, table_rows in tables.items():
+        heading: dict[str, int] = {}  # the column each header cell names (level3, value …)
+        for i in rows[starts[table - 1]]:
+            if i == rows[starts[table - 1]][0] or tokens[i].cell != tokens[i - 1].cell:
+                text = "".join(tokens[k].text for k in rows[starts[table - 1]] if tokens[k].cell == tokens[i].cell)
+                role = header_role(text)
+                if role:
+                    heading.setdefault(role, tokens[i].cell)
         cells_of = {}
         for r in table_rows:
             cells: dict[int, list[int]] = {}
@@ -682,7 +690,9 @@ def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             continue
         name_col = max(names, key=lambda c: names[c])
         value_col = max(values, key=lambda c: values[c])
-        if names[name_col] < 2 or values[value_col] < 2 or value_col <= name_col:
+        # two rows read alike, or one where the column header names the same columns
+        named = heading.get("level3") == name_col and heading.get("value") == value_col
+        if min(names[name_col], values[value_col]) < (1 if named else 2) or value_col <= name_col:
             continue
         for r, cells in cells_of.items():
             has_name = any(_role(out[i]) == "L3" for i in rows[r])

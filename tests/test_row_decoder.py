@@ -176,3 +176,17 @@ def test_a_grid_cell_opened_by_a_name_is_one_name():
     (p,) = grid_decoded(rows, tags).projects
     assert (p.name, p.budget_total) == ("城乡居民医疗保险70岁及以上老年人代缴", 2300.0)
     assert [(i.level3, i.value) for i in p.indicators] == [("奖励金标准1", "不超过查实金额的3%")]
+
+
+def test_one_read_row_is_enough_where_the_column_header_names_the_columns():
+    rows = [[(0, "一级指标"), (1, "二级指标"), (2, "三级指标"), (3, "指标值")],
+            [(0, "成本指标"), (1, "经济成本指标"), (2, "项目经费"), (3, "≤70万元")],
+            [(1, "社会成本指标"), (2, "对社会产生的不利影响"), (3, "减少")]]
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "O", "O"]
+    (p,) = grid_decoded(rows, tags).projects
+    assert [(i.level2, i.level3, i.value) for i in p.indicators] == [
+        ("经济成本指标", "项目经费", "≤70万元"), ("社会成本指标", "对社会产生的不利影响", "减少")]
+    # without the header naming them, one row is not enough to say what a column holds
+    rows[0] = [(0, "一级指标"), (1, "二级指标"), (2, "内容"), (3, "目标")]
+    (p,) = grid_decoded(rows, tags).projects
+    assert [i.level3 for i in p.indicators] == ["项目经费"]
