@@ -34,8 +34,8 @@ _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}")
 _SENTENCE = re.compile(r"[，。；,;、]")
 _SCORING = re.compile(r"[得扣]\d*分|(?<!\d)\d+分")  # the look-behind keeps a long digit run linear
 _NAME_END = re.compile(r"(率|性|度|数|量|额|次|面积|时间|时限|比例|比重|成本|标准|费用|人数|户数)$")
-_COMPARATOR_ONLY = re.compile(r"^(?:[≥≤><=＝≧≦⩾⩽]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过|定性|定量|═)$")
-_COMPARATOR_START = re.compile(r"^(?:[≥≤><=＝≧≦⩾⩽]|不低于|不少于|不超过|不高于|不大于|不小于|大于|小于|达到|≧)")
+_COMPARATOR_ONLY = re.compile(r"^(?:[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过|定性|定量|═)$")
+_COMPARATOR_START = re.compile(r"^(?:[≥≤><=＝＞＜≧≦⩾⩽]|不低于|不少于|不超过|不高于|不大于|不小于|大于|小于|达到|≧)")
 _MONEY = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+\.\d{2}$")
 
 
@@ -114,7 +114,7 @@ def token_shape(text: str) -> tuple[str, ...]:
         op, num, unit = q
         unit_kind = 'none' if unit is None else ('%' if unit in '%‰' else ('money' if '元' in unit else 'other'))
         f += ["qty", f"qop={op}", f"qunit={unit_kind}"]
-        digits = len(re.sub(r"[^\d.].*$", "", t.lstrip("≥≤><=＝≧≦ ")).split(".")[0])  # never int() of a huge number
+        digits = len(re.sub(r"[^\d.].*$", "", t.lstrip("≥≤><=＝＞＜≧≦ ")).split(".")[0])  # never int() of a huge number
         f.append(f"mag={_bucket(digits, (1, 2, 3, 4, 6, 8))}")
     elif looks_like_value(text):
         f.append("valuelike")

@@ -720,9 +720,117 @@ def inherit_header_fields(projects: list[Project]) -> None:
             after.span = (before.span[0], after.span[1])
 
 
+_PROJECT_ROLES = frozenset({*_HEADER_ROLES, "GOAL", "BUR"})
+
+
+def _role(tag: str) -> str:
+    return tag.split("-", 1)[-1]
+
+
+def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Rows of a container's table read by its columns: a grid's cells are its columns, so where the
+    model read the names of a table's indicator rows in one column and their values in another (in two
+    rows, or in one where the column header names those columns 三级指标 and 指标值), a row
+    of that table it left unread (no name anywhere) with cells in both columns is read the same way,
+    its name cell as the name and its value cell as the value (a note under the table, 说明 | 请在此处…,
+    has no value cell); so is the value cell of a row whose name was read and whose value was not.
+    Only grid rows (cells cut by the container, not by the splitters) of the table under a column
+    header, up to the next header or the next project's header cells."""
+    out = list(tags)
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    grid = sorted(r for r, idx in rows.items() if any(tokens[i].sep == "cell" for i in idx))
+    starts = sorted(header_rows(tokens))
+    tables: dict[int, list[int]] = {}
+    closed: set[int] = set()
+    for r in grid:
+        table = bisect.bisect_right(starts, r)
+        if table == 0 or table in closed or r in starts:
+            continue
+        if any(_role(tags[i]) in _PROJECT_ROLES for i in rows[r]):
+            closed.add(table)  # the next project's header: this table is over
+            continue
+        tables.setdefault(table, []).append(r)
+    for table, table_rows in tables.items():
+        heading: dict[str, int] = {}  # the column each header cell names (level3, value …)
+        for i in rows[starts[table - 1]]:
+            if i == rows[starts[table - 1]][0] or tokens[i].cell != tokens[i - 1].cell:
+                text = "".join(tokens[k].text for k in rows[starts[table - 1]] if tokens[k].cell == tokens[i].cell)
+                role = header_role(text)
+                if role:
+                    heading.setdefault(role, tokens[i].cell)
+        cells_of = {}
+        for r in table_rows:
+            cells: dict[int, list[int]] = {}
+            for i in rows[r]:
+                cells.setdefault(tokens[i].cell, []).append(i)
+            cells_of[r] = cells
+        names: dict[int, int] = {}
+        values: dict[int, int] = {}
+        for cells in cells_of.values():
+            for c, idx in cells.items():
+                roles = {_role(tags[i]) for i in idx} - {"O"}
+                if roles == {"L3"}:
+                    names[c] = names.get(c, 0) + 1
+                elif roles == {"VAL"}:
+                    values[c] = values.get(c, 0) + 1
+        if not names or not values:
+            continue
+        name_col = max(names, key=lambda c: names[c])
+        value_col = max(values, key=lambda c: values[c])
+        # two rows read alike, or one where the column header names the same columns
+        named = heading.get("level3") == name_col and heading.get("value") == value_col
+        if min(names[name_col], values[value_col]) < (1 if named else 2) or value_col <= name_col:
+            continue
+        for r, cells in cells_of.items():
+            has_name = any(_role(out[i]) == "L3" for i in rows[r])
+            has_value = any(_role(out[i]) == "VAL" for i in rows[r])
+            name_cell, value_cell = cells.get(name_col), cells.get(value_col)
+            if name_cell is None:
+                continue
+            if not has_name and value_cell is not None and all(out[i] == "O" for i in name_cell):
+                for n, i in enumerate(name_cell):
+                    out[i] = f"{'B' if n == 0 else 'I'}-L3"
+                has_name = True
+            elif not has_name or not all(_role(out[i]) == "L3" for i in name_cell):
+                continue
+            if not has_value and value_cell is not None and all(out[i] == "O" for i in value_cell):
+                for n, i in enumerate(value_cell):
+                    out[i] = f"{'B' if n == 0 else 'I'}-VAL"
+    return out
+
+
+# What the rest of a grid cell opened by a name may have been read as: nothing, or a header field
+# the splitters cut out of the name (城乡居民医疗保险 | 70 | 岁及以上老年人代缴 read 70 as the budget).
+_NAME_REST = {"PNAME": frozenset({"O", "PCODE", "BT", "BF", "BO"}), "L3": frozenset({"O"})}
+
+
+def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A grid cell is one field: in a container's table, the pieces the splitters cut out of a cell whose
+    first piece is a project name (or an indicator name) and that were read as nothing else (or, in a
+    project-name cell, as a header field) belong to that name (奖励金标准 | 1, 冀财社〔2023〕208 | 号提前下达 …)."""
+    out = list(tags)
+    grid_rows = {t.row for t in tokens if t.sep == "cell"}
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        j = i + 1
+        while j < len(tokens) and tokens[j].row == t.row and tokens[j].cell == t.cell:
+            j += 1
+        role = _role(out[i])
+        rest = _NAME_REST.get(role) if out[i].startswith("B-") and t.row in grid_rows else None
+        if rest is not None and j - i > 1 and all(_role(out[k]) in rest or out[k] == f"I-{role}"
+                                                  for k in range(i + 1, j)):
+            for k in range(i + 1, j):
+                out[k] = f"I-{role}"
+        i = j
+    return out
+
+
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
-    tags = summary_columns(tokens, labelled_fields(tokens, tags))
+    tags = whole_cells(tokens, grid_columns(tokens, summary_columns(tokens, labelled_fields(tokens, tags))))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)

@@ -93,12 +93,13 @@ def _patterns() -> dict[str, re.Pattern]:
     unit = "|".join(re.escape(u) for u in units)
     suffix = "|".join(re.escape(s) for s in sorted(cw["value_suffixes"], key=len, reverse=True))
     number = r"\d+(?:,\d{3})*(?:\.\d+)?"
-    comparator = r"(?:[≥≤><=＝≧≦⩾⩽]{1,2}|不低于|不少于|不超过|不高于|不大于|不小于|大于等于|小于等于|大于|小于|达到)"
+    comparator = (r"(?:[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|不低于|不少于|不超过|不高于|不大于|不小于|大于等于|小于等于|大于|小于"
+                  r"|达到)")
     date = r"\d{4}年度?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前|底|以前|之前|末)?"
     return {
         # A quantity: optional comparator, a date or a number with an optional unit, optional 以上.
         "quantity": re.compile(rf"{comparator}?\s?(?:{date}|{number}(?:{unit})?)(?:{suffix})?"),
-        "comparator_sign": re.compile(r"[≥≤><＝≧≦⩾⩽]"),
+        "comparator_sign": re.compile(r"[≥≤><＝＞＜≧≦⩾⩽]"),
         "marker": re.compile(cw["marker_pattern"]),
         "opener": re.compile("|".join(re.escape(w) for w in cw["description_openers"])),
         "trailing_group": re.compile(r"[（(][^（()）]{1,30}[）)]$"),
@@ -176,7 +177,7 @@ def glue_cuts(text: str) -> tuple[int, ...]:
     return tuple(sorted(c for c in cuts if 0 < c < len(text)))
 
 
-_PUNCTUATION_ONLY = re.compile(r"^[^\w≥≤><=＝≧≦⩾⩽%‰]+$")
+_PUNCTUATION_ONLY = re.compile(r"^[^\w≥≤><=＝＞＜≧≦⩾⩽%‰]+$")
 
 
 _CLOSING = re.compile(r"^[)）\]】》」』”]+$")

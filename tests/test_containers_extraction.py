@@ -26,4 +26,5 @@ def test_typeset_gold_reads_back(tmp_path, writer, suffix):
     evaluation = evaluate(GOLD, predictions)
     misses = "\n".join(m.describe() for m in evaluation.misses[:15])
     assert evaluation.overall.project_f1 == 1.0, misses
-    assert evaluation.overall.indicator_f1 >= 0.95, misses  # measured 0.976 for each container
+    assert evaluation.overall.indicator_f1 >= 0.995, misses  # measured 0.997 for each container (PDF: its own file)
+    assert min(d.overall.indicator_f1 for d in evaluation.documents) >= 0.97, misses  # 002: 0.981, others 1.0

@@ -14,7 +14,7 @@ TABLE = """<h3>某某县卫生健康局2025年项目绩效目标表</h3><p>单�
 <table>
 <tr><td>项目名称</td><td colspan="3">家庭医生签约服务补助</td></tr>
 <tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th></tr>
-<tr><td rowspan="2">产出指标</td><td>数量指标</td><td>重点人群签约人数</td><td>≥1.8万人</td></tr>
+<tr><td rowspan="2">产出指标</td><td>数量指标</td><td>重点人群家庭医生签约人数</td><td>≥1.8万人</td></tr>
 <tr><td>质量指标</td><td>签约居民履约率<br>（年度）</td><td>≥90%</td></tr>
 <tr><td>满意度指标</td><td>服务对象满意度指标</td><td>签约居民满意度</td><td>≥85%</td></tr>
 </table><p>表后说明：2025年度目标。</p>"""
@@ -26,8 +26,21 @@ def pdfs(tmp_path_factory):
         pytest.skip("chromium is installed by `make test` (browser target)")
     d = tmp_path_factory.mktemp("pdf")
     rows = "".join(f"<tr><td>产出指标</td><td>数量指标</td><td>指标{i}</td><td>≥{i}人</td></tr>" for i in range(70))
+    # level cells merged down over the page break: 40 rows of 产出指标 (4 runs of 数量指标 …), then 效益指标
+    level2 = ["数量指标", "质量指标", "时效指标", "成本指标", "社会效益指标", "经济效益指标", "生态效益指标"]
+    merged = "".join(
+        "<tr>" + ("<td rowspan='40'>产出指标</td>" if i == 0 else "<td rowspan='30'>效益指标</td>" if i == 40 else "")
+        + (f"<td rowspan='10'>{level2[i // 10]}</td>" if i % 10 == 0 else "")
+        + f"<td>指标{i}</td><td>≥{i}人</td></tr>" for i in range(70))
     return {
         "table": print_pdf(TABLE, d / "table.pdf"),
+        "merged": print_pdf("<h3>某某局项目绩效目标表</h3><table><tr><th>一级指标</th><th>二级指标</th>"
+                            f"<th>三级指标</th><th>指标值</th></tr>{merged}</table>", d / "merged.pdf"),
+        "wrapped": print_pdf("<table><tr><th>三级指标</th><th>指标值</th></tr><tr><td style='width:6em'>"
+                             "开展村（社区）级医保服务提供帮办、代办服务的村（社区）覆盖率</td>"
+                             "<td style='width:4em'>不超过查实金额的3%</td></tr>"
+                             "<tr><td>Latin words wrapped in a narrow cell</td><td>2023.07-2024.01</td></tr></table>",
+                             d / "wrapped.pdf"),
         "long": print_pdf("<h3>某某局项目绩效目标表</h3><table><tr><th>一级指标</th><th>二级指标</th>"
                           f"<th>三级指标</th><th>指标值</th></tr>{rows}</table><p>完</p>", d / "long.pdf"),
         "prose": print_pdf("<h2>某某县2025年预算报告</h2>" + "<p>全县一般公共预算收入安排12.5亿元，"
@@ -50,7 +63,8 @@ def test_ruled_table_reads_cell_by_cell_with_spans_rebuilt_from_boxes(pdfs):
     assert grid(doc) == [
         [("项目名称", 0, 1, 1), ("家庭医生签约服务补助", 1, 1, 3)],
         [("一级指标", 0, 1, 1), ("二级指标", 1, 1, 1), ("三级指标", 2, 1, 1), ("指标值", 3, 1, 1)],
-        [("产出指标", 0, 2, 1), ("数量指标", 1, 1, 1), ("重点人群签约人数", 2, 1, 1), ("≥1.8万人", 3, 1, 1)],
+        [("产出指标", 0, 2, 1), ("数量指标", 1, 1, 1), ("重点人群家庭医生签约人数", 2, 1, 1), ("≥1.8万人", 3, 1, 1)],
+        # a line broken where the rest would have fitted is a break (<br>), kept
         [("质量指标", 1, 1, 1), ("签约居民履约率\n（年度）", 2, 1, 1), ("≥90%", 3, 1, 1)],
         [("满意度指标", 0, 1, 1), ("服务对象满意度指标", 1, 1, 1), ("签约居民满意度", 2, 1, 1), ("≥85%", 3, 1, 1)],
     ]
@@ -70,6 +84,28 @@ def test_table_continued_over_page_breaks_stays_one_table(pdfs):
     pages = {c.where.split(" table")[0] for r in rows for c in r.cells}
     assert len(pages) >= 2 and {r.table for r in rows} == {0}
     assert [r.cells[2].text for r in rows[1:]] == [f"指标{i}" for i in range(70)]
+
+
+def test_merged_level_cells_continue_over_the_page_break(pdfs):
+    # The browser prints a merged cell's text once and leaves its border open at the cut: the rows
+    # at the top of the next page are still under the merge, one table, none lost to the text.
+    doc = read_source(pdfs["merged"])
+    rows = [r for r in doc.rows if r.grid]
+    assert {r.table for r in rows} == {0} and len({c.where.split(" table")[0] for r in rows for c in r.cells}) >= 2
+    assert not any("指标" in r.text and "≥" in r.text for r in doc.rows if not r.grid)
+    names = [c for r in rows[1:] for c in r.cells if c.col == 2]
+    assert [c.text for c in names] == [f"指标{i}" for i in range(70)]
+    spans = [(c.text, c.row_span) for r in rows for c in r.cells if c.col < 2 and r is not rows[0]]
+    assert spans == [("产出指标", 40), ("数量指标", 10), ("质量指标", 10), ("时效指标", 10), ("成本指标", 10),
+                     ("效益指标", 30), ("社会效益指标", 10), ("经济效益指标", 10), ("生态效益指标", 10)]
+
+
+def test_lines_wrapped_in_a_cell_read_as_one(pdfs):
+    doc = read_source(pdfs["wrapped"])
+    cells = [[c.text for c in r.cells] for r in doc.rows if r.grid]
+    assert cells == [["三级指标", "指标值"],
+                     ["开展村（社区）级医保服务提供帮办、代办服务的村（社区）覆盖率", "不超过查实金额的3%"],
+                     ["Latin words wrapped in a narrow cell", "2023.07-2024.01"]]
 
 
 def test_prose_pdf_without_tables_reads_as_text_rows(pdfs):

@@ -129,3 +129,64 @@ def test_a_stray_table_named_by_its_title_then_a_second_name_is_flagged_not_a_ke
     assert "not_a_table" in codes and "header_without_table" in codes
     kept = " ".join(f.text or "" for f in out.flags)
     assert "冀财\ufffd" in kept and "民社会保险代办员补助资金" in kept  # the cells are in the flags, not lost
+
+
+def grid_decoded(rows, tags):
+    """``rows``: lists of (column, text) grid cells, as a container reader gives them."""
+    from perfkg.extract.source_model import SourceCell, SourceRow
+    from perfkg.extract.tokens import tokenise_rows
+
+    source = [SourceRow([SourceCell(text, f"r{r}c{c}", c) for c, text in cells], grid=True, table=0)
+              for r, cells in enumerate(rows)]
+    toks = tokenise_rows(source)
+    assert len(toks) == len(tags), [t.text for t in toks]
+    return decode(toks, tags)
+
+
+GRID = [[(0, "一级指标"), (1, "二级指标"), (2, "三级指标"), (3, "指标值")],
+        [(0, "产出指标"), (1, "数量指标"), (2, "培训人数"), (3, "≥100人次")],
+        [(2, "培训场次"), (3, "≥5场")],
+        [(2, "合格率"), (3, "≥95%")],
+        [(1, "质量指标"), (2, "达标率"), (3, "100%")],
+        [(0, "说明"), (1, "以上均为计划数")]]
+
+
+def test_grid_rows_the_model_left_unread_are_read_by_the_table_columns():
+    # Rows under merged level cells: the model read two of them and left 培训场次 unread, and 合格率's
+    # value; the grid's columns say what those cells are. The note under the table has no value cell.
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "O", "B-L3", "O", "B-L2", "B-L3", "B-VAL", "O", "O"]
+    (p,) = grid_decoded(GRID, tags).projects
+    assert [(i.level2, i.level3, i.value) for i in p.indicators] == [
+        ("数量指标", "培训人数", "≥100人次"), ("数量指标", "培训场次", "≥5场"), ("数量指标", "合格率", "≥95%"),
+        ("质量指标", "达标率", "100%")]
+
+
+def test_text_rows_are_not_read_by_columns():
+    lines = ["\t".join(t for _, t in row) for row in GRID[:5]]
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "O", "B-L3", "O", "B-L2", "B-L3", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert [i.level3 for i in p.indicators] == ["培训人数", "合格率", "达标率"]
+
+
+def test_a_grid_cell_opened_by_a_name_is_one_name():
+    # The splitters cut 70 out of the project name, and the model read it as the budget.
+    rows = [[(0, "项目名称"), (1, "城乡居民医疗保险70岁及以上老年人代缴")], [(0, "资金总额"), (1, "2300")],
+            [(0, "三级指标"), (1, "指标值")], [(0, "奖励金标准1"), (1, "不超过查实金额的3%")]]
+    tags = ["O", "B-PNAME", "B-BT", "O", "O", "B-BT", "O", "O", "B-L3", "O", "B-VAL", "I-VAL"]
+    (p,) = grid_decoded(rows, tags).projects
+    assert (p.name, p.budget_total) == ("城乡居民医疗保险70岁及以上老年人代缴", 2300.0)
+    assert [(i.level3, i.value) for i in p.indicators] == [("奖励金标准1", "不超过查实金额的3%")]
+
+
+def test_one_read_row_is_enough_where_the_column_header_names_the_columns():
+    rows = [[(0, "一级指标"), (1, "二级指标"), (2, "三级指标"), (3, "指标值")],
+            [(0, "成本指标"), (1, "经济成本指标"), (2, "项目经费"), (3, "≤70万元")],
+            [(1, "社会成本指标"), (2, "对社会产生的不利影响"), (3, "减少")]]
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "O", "O"]
+    (p,) = grid_decoded(rows, tags).projects
+    assert [(i.level2, i.level3, i.value) for i in p.indicators] == [
+        ("经济成本指标", "项目经费", "≤70万元"), ("社会成本指标", "对社会产生的不利影响", "减少")]
+    # without the header naming them, one row is not enough to say what a column holds
+    rows[0] = [(0, "一级指标"), (1, "二级指标"), (2, "内容"), (3, "目标")]
+    (p,) = grid_decoded(rows, tags).projects
+    assert [i.level3 for i in p.indicators] == ["项目经费"]

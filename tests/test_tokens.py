@@ -34,6 +34,11 @@ def test_cells_run_together_are_cut_at_level_names_values_and_openers():
         "质量目标", "各类人才对我市人才政策的知晓率", ">=95%", "98%", "103%"]
 
 
+def test_full_width_comparators_are_comparators_not_punctuation():
+    assert cut_glued("＞") == ["＞"] and cut_glued("＜") == ["＜"]  # a comparator column's cell
+    assert cut_glued("接受率＞100%") == ["接受率", "＞100%"]
+
+
 def test_markers_and_trailing_value_groups_are_their_own_tokens():
     assert cut_glued("指标1:机柜数量(≥77台)") == ["指标1:", "机柜数量", "(≥77台)"]
     assert cut_glued("★资金到位率") == ["资金到位率"]  # a marker alone is punctuation: not a cell
