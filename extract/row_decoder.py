@@ -701,6 +701,47 @@ def summary_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_CUT = frozenset({"pipe", "tab", "cell"})
+
+
+def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A multi-project summary's rows read by its column header: where one header row names both
+    project columns (项目名称, 预算数, 年度目标 …) and indicator columns (三级指标 …), a cell of
+    an indicator row that sits under a project column (rows aligned on the right, since a merged
+    cell printed once leaves the later rows of its project shorter on the left) and that the model
+    read as nothing is that project field. Only rows cut into cells (pipes, tabs, a grid)."""
+    out = list(tags)
+    cells = _cells(tokens)
+    by_row: dict[int, list[list[int]]] = {}
+    for c in cells:
+        by_row.setdefault(tokens[c[0]].row, []).append(c)
+    heads = sorted(header_rows(tokens))
+    for h, next_h in zip(heads, [*heads[1:], None]):
+        columns: list[str | None] = []
+        for c in by_row.get(h, []):
+            text = compact("".join(tokens[i].text for i in c))
+            exact, _ = label_field(_MONEY_UNIT.sub("", text))
+            columns.append(_LABELLED_ROLES.get(exact or "") or header_role(text))
+        if "PNAME" not in columns or "level3" not in columns:
+            continue
+        for r in sorted(by_row):
+            if r <= h or (next_h is not None and r >= next_h):
+                continue
+            row = by_row[r]
+            if len(row) > len(columns) or len(row) < 3 or any(tokens[c[0]].sep not in _CUT for c in row[1:]) \
+                    or not any(out[i].endswith("-L3") for c in row for i in c):
+                continue  # not an indicator row of cut cells
+            offset = len(columns) - len(row)
+            for j, c in enumerate(row):
+                role = columns[offset + j]
+                if role in _LABELLED_ROLES.values() and all(out[i] == "O" for i in c):
+                    text = compact("".join(tokens[i].text for i in c))
+                    if _label_value_fits(role, text):
+                        for n, i in enumerate(c):
+                            out[i] = f"{'B' if n == 0 else 'I'}-{role}"
+    return out
+
+
 _HEADER_FIELDS = ("name", "code", "budget_total", "budget_fiscal", "budget_other", "goal")
 
 
@@ -830,7 +871,8 @@ def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
 
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
-    tags = whole_cells(tokens, grid_columns(tokens, summary_columns(tokens, labelled_fields(tokens, tags))))
+    tags = labelled_fields(tokens, tags)
+    tags = whole_cells(tokens, grid_columns(tokens, summary_columns(tokens, header_columns(tokens, tags))))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)
