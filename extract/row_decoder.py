@@ -81,9 +81,21 @@ def clean_level3(text: str) -> str:
     return t
 
 
+_OPENERS, _CLOSERS = "【[〔(（", "】]〕)）"
+
+
 def clean_level(text: str) -> str:
-    """A printed level name: no whitespace, no (必填) suffix, no weight (50分) after it."""
-    return _WEIGHT_SUFFIX.sub("", clean_label(text))
+    """A printed level name: no whitespace, no (必填) suffix, no weight (50分) after it, no bracket
+    left over from a heading cut in two (【产出指标-数量指标】 -> 产出指标, 数量指标)."""
+    t = _WEIGHT_SUFFIX.sub("", clean_label(text))
+    if t[:1] in _OPENERS and not any(c in t for c in _CLOSERS):
+        t = t[1:]
+    if t[-1:] in _CLOSERS and not any(c in t for c in _OPENERS):
+        t = t[:-1]
+    if t[:1] in _OPENERS and t[-1:] in _CLOSERS and _OPENERS.index(t[0]) == _CLOSERS.index(t[-1]) \
+            and not any(c in t[1:-1] for c in _OPENERS + _CLOSERS):
+        t = t[1:-1]
+    return t
 
 
 def clean_value(text: str) -> str:
