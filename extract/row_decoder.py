@@ -581,6 +581,7 @@ def project_cells(project: Project) -> str:
 _LABELLED_ROLES = {"name": "PNAME", "code": "PCODE", "total": "BT", "fiscal": "BF", "other": "BO", "goal": "GOAL"}
 _BUDGET_TAGS = {"BT", "BF", "BO"}
 _MONEY_UNIT = re.compile(r"[（(](?:万元|元|万)[）)]$")
+_SUM_WORDS = frozenset({"合计", "总计"})
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
 
 
@@ -607,6 +608,16 @@ def _label_value_fits(role: str, text: str) -> bool:
     if amount(text) is not None or not re.search(r"[^\W\d_]", text):
         return False  # a name or a goal has letters (of any script)
     return len(text) >= (6 if role == "GOAL" else 2)
+
+
+_OF_WHICH = re.compile(r"^其中[:：]?")
+
+
+def _label_text(text: str) -> str:
+    """A label cell as the label lists spell it: no marker (1.), no 其中 (of which) before it, no
+    money unit (（万元）) after it."""
+    t = re.sub(content_words()["marker_pattern"], "", compact(text))
+    return _MONEY_UNIT.sub("", _OF_WHICH.sub("", t))
 
 
 def _is_label(tokens: list[Token], cell: list[int]) -> bool:
@@ -646,7 +657,8 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         # the value beside its label, or both alone on their lines, one after the other
         if lrow != vrow and (row_cells[lrow] != 1 or row_cells[vrow] != 1):
             continue
-        exact, _ = label_field(_MONEY_UNIT.sub("", compact("".join(tokens[i].text for i in label))))
+        label_text = _label_text("".join(tokens[i].text for i in label))
+        exact, _ = label_field(label_text)
         role = _LABELLED_ROLES.get(exact or "")
         text = compact("".join(tokens[i].text for i in value))
         if role is None or not _label_value_fits(role, text) or (k and _is_label(tokens, cells[k - 1])):
@@ -656,10 +668,10 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         if role == "PNAME" and any(tags[i].endswith("-PNAME") for i in _header_block(tags, value[0])
                                    if i < label[0]):
             continue  # a name printed before the label (a subtitle): the label names a fund (专项名称)
-        if role in _BUDGET_TAGS:
+        if role in _BUDGET_TAGS and label_text.strip(":：") in _SUM_WORDS:
             after = cells[k + 2] if k + 2 < len(cells) else None
             if after is not None and tokens[after[0]].row == vrow and amount(tokens[after[0]].text) is not None:
-                continue  # a row of numbers (合计 | 16506.19 | 15954.19 …) is a budget table, not a label's value
+                continue  # a row of sums (合计 | 16506.19 | 15954.19 …) is a budget table, not a label's value
         for n, i in enumerate(value):
             out[i] = f"{'B' if n == 0 else 'I'}-{role}"
         if role == "PNAME":
