@@ -81,6 +81,20 @@ def label_field(text: str) -> tuple[str | None, str | None]:
 
 
 @functools.lru_cache(maxsize=65536)
+def label_suffix_field(text: str) -> str | None:
+    """The field of the longest label (four characters or more) a short cell ends with: 年度本级预算金额
+    and 项目预算金额 end with 预算金额, 转移(项目)名称 with 项目名称."""
+    plain = _plain(text)
+    if len(plain) > 16 or re.search(r"\d", plain):
+        return None
+    for n in range(len(plain) - 1, 3, -1):
+        field = _label_fields().get(plain[-n:])
+        if field:
+            return field
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
 def token_shape(text: str) -> tuple[str, ...]:
     """The features of a token's own text (no context)."""
     t = unicodedata.normalize("NFKC", text)

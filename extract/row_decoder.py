@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from perfkg.extract.content_model import label_field
+from perfkg.extract.content_model import label_field, label_suffix_field
 from perfkg.extract.records import Flag, Indicator, Project
 from perfkg.extract.target_values import comparator_op, parse_quantity, parse_target_value
 from perfkg.extract.text_normalise import compact
@@ -658,11 +658,13 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         if lrow != vrow and (row_cells[lrow] != 1 or row_cells[vrow] != 1):
             continue
         label_text = _label_text("".join(tokens[i].text for i in label))
-        exact, _ = label_field(label_text)
-        role = _LABELLED_ROLES.get(exact or "")
+        exact = label_field(label_text)[0]
+        role = _LABELLED_ROLES.get(exact or label_suffix_field(label_text) or "")
         text = compact("".join(tokens[i].text for i in value))
         if role is None or not _label_value_fits(role, text) or (k and _is_label(tokens, cells[k - 1])):
             continue  # (a label after a label: a row of column headers, not a label and its value)
+        if exact is None and role in _BUDGET_TAGS and _role(tags[value[0]]) in _BUDGET_TAGS:
+            continue  # a label known only by its ending (年度本级预算金额) leaves the model's budget role
         if role == "GOAL" and any(tags[i].endswith("-GOAL") for i in _header_block(tags, value[0])):
             continue  # the model found the goal in this header: a goal is a sentence, which it reads better
         if role == "PNAME" and any(tags[i].endswith("-PNAME") for i in _header_block(tags, value[0])
