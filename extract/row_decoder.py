@@ -582,14 +582,19 @@ _LABELLED_ROLES = {"name": "PNAME", "code": "PCODE", "total": "BT", "fiscal": "B
 _BUDGET_TAGS = {"BT", "BF", "BO"}
 _MONEY_UNIT = re.compile(r"[（(](?:万元|元|万)[）)]$")
 _SUM_WORDS = frozenset({"合计", "总计"})
+_CUT = frozenset({"pipe", "tab", "cell"})  # separators that delimit cells
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
 
 
 def _cells(tokens: list[Token]) -> list[list[int]]:
-    """Token indices of every cell, in reading order (a cell: one row, one cell index)."""
+    """Token indices of every cell, in reading order: in a row cut by delimiters (pipes, tabs, a
+    grid) a cell is one cell index; in a row cut by spaces, one run of tokens between spaces."""
+    delimited = {t.row for t in tokens if t.sep in _CUT}
     out: list[list[int]] = []
     for i, t in enumerate(tokens):
-        if out and tokens[out[-1][0]].row == t.row and tokens[out[-1][0]].cell == t.cell:
+        first = tokens[out[-1][0]] if out else None
+        if first is not None and first.row == t.row and first.cell == t.cell \
+                and (t.row in delimited or t.sep == "glue"):
             out[-1].append(i)
         else:
             out.append([i])
@@ -725,9 +730,6 @@ def summary_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                 for n, i in enumerate(idx):
                     out[i] = f"{'B' if n == 0 else 'I'}-{role}"
     return out
-
-
-_CUT = frozenset({"pipe", "tab", "cell"})
 
 
 def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
