@@ -603,8 +603,8 @@ def _cells(tokens: list[Token]) -> list[list[int]]:
 
 def _label_value_fits(role: str, text: str) -> bool:
     """Whether a cell's text can be the value of a project-header label of this role."""
-    if not text or label_field(text)[0] is not None or header_role(text) or standard_level1(text) \
-            or standard_level2(text):
+    if not text or label_field(text)[0] is not None or label_suffix_field(text) or header_role(text) \
+            or standard_level1(text) or standard_level2(text):
         return False  # another label, a column header or a level name: the label's value is missing
     if role in _BUDGET_TAGS:
         return amount(text) is not None
