@@ -415,7 +415,7 @@ def _grid_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
         if not text or _FILLER.match(text):
             empty += 1
             continue
-        pieces = text.split(" ")
+        pieces = [p for p, _, _ in _space_pieces(text)]  # 指标\n性质 wrapped in its cell is one word
         for k, piece in enumerate(pieces):
             parts = cut_glued(piece)
             if count + len(parts) > limit:  # past the limit: the rest of the row is one more token
