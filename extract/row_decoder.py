@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 
 from perfkg.extract.content_model import label_field, label_suffix_field
 from perfkg.extract.records import Flag, Indicator, Project
-from perfkg.extract.target_values import comparator_op, parse_quantity, parse_target_value
+from perfkg.extract.target_values import comparator_op, looks_like_value, parse_quantity, parse_target_value
 from perfkg.extract.text_normalise import compact
 from perfkg.extract.tokens import Token, content_words
 from perfkg.extract.vocabulary import (
     clean_label,
     framework,
     header_role,
+    qualitative_values,
     standard_level1,
     standard_level2,
     standard_parent,
@@ -770,6 +771,62 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def _unit_text(tokens: list[Token], cell: list[int]) -> str:
+    return compact("".join(tokens[i].text for i in cell))
+
+
+def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
+    """The table grammar finishes a row the model began: a row that opens with level names (read as
+    levels, or printed as the framework's level names) and has no indicator name reads on as name,
+    then target (a quantity, a number with its unit in the next cell, or a qualitative value):
+    产出指标 | 成本指标 | 检查差旅费 | 470 | 人/天 | 2. Cells the model gave another role are left as they are."""
+    out = list(tags)
+    units = frozenset(content_words()["units"])
+    by_row: dict[int, list[list[int]]] = {}
+    for c in _cells(tokens):
+        by_row.setdefault(tokens[c[0]].row, []).append(c)
+    for row in by_row.values():
+        if any(_role(out[i]) in ("L3", "PNAME", "GOAL") for c in row for i in c):
+            continue
+        k = 0
+        levels = []
+        while k < len(row):
+            text, roles = _unit_text(tokens, row[k]), {_role(out[i]) for i in row[k]}
+            if roles <= {"L1", "L2"} and "O" not in roles:
+                levels.append(k)
+            elif roles == {"O"} and (standard_level1(text) or standard_level2(text)) and levels:
+                levels.append(k)
+            else:
+                break
+            k += 1
+        if not levels or k + 1 >= len(row) or any(_role(out[i]) == "O" for i in row[levels[0]]):
+            continue  # a row begins with a level the model read, or it is not a row of this grammar
+        name, value = row[k], row[k + 1]
+        name_text, value_text = _unit_text(tokens, name), _unit_text(tokens, value)
+        if not all(out[i] == "O" for i in name + value) or not _label_value_fits("PNAME", name_text) \
+                or looks_like_value(name_text):
+            continue
+        after = row[k + 2] if k + 2 < len(row) else None
+        unit_text = _unit_text(tokens, after) if after is not None else ""
+        # a unit cell: a word of the unit list, or what reads as the unit of the number before it (人/天)
+        read_unit = (parse_quantity(value_text + unit_text) or (None, None, None))[2]
+        unit = after is not None and all(out[i] == "O" for i in after) and amount(value_text) is not None \
+            and (unit_text in units or (len(unit_text) <= 6 and not re.search(r"\d", unit_text)
+                                        and read_unit == unit_text))
+        if not (looks_like_value(value_text) or value_text in qualitative_values()
+                or (unit and amount(value_text) is not None)):
+            continue
+        for k2 in levels:  # the levels printed but not read
+            for n, i in enumerate(row[k2]):
+                if out[i] == "O" or _role(out[i]) == "O":
+                    role = "L1" if k2 == levels[0] and standard_level1(_unit_text(tokens, row[k2])) else "L2"
+                    out[i] = f"{'B' if n == 0 else 'I'}-{role}"
+        for cell, role in ((name, "L3"), (value, "VAL"), *(((after, "VAL"),) if unit and after else ())):
+            for n, i in enumerate(cell):
+                out[i] = f"{'I' if n or cell is after else 'B'}-{role}"
+    return out
+
+
 _HEADER_FIELDS = ("name", "code", "budget_total", "budget_fiscal", "budget_other", "goal")
 
 
@@ -899,7 +956,7 @@ def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
 
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
-    tags = labelled_fields(tokens, tags)
+    tags = level_rows_read(tokens, labelled_fields(tokens, tags))
     tags = whole_cells(tokens, grid_columns(tokens, summary_columns(tokens, header_columns(tokens, tags))))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
