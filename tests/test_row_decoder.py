@@ -129,3 +129,38 @@ def test_a_stray_table_named_by_its_title_then_a_second_name_is_flagged_not_a_ke
     assert "not_a_table" in codes and "header_without_table" in codes
     kept = " ".join(f.text or "" for f in out.flags)
     assert "冀财\ufffd" in kept and "民社会保险代办员补助资金" in kept  # the cells are in the flags, not lost
+
+
+def test_cells_before_the_first_indicator_on_its_row_are_the_tables():
+    # a table printed on one line: its project header shares the row of the first indicator
+    out = decoded(["甲项目\t奇怪单元\t产出指标\t人数\t10人"], ["B-PNAME", "O", "B-L1", "B-L3", "B-VAL"])
+    (p,) = out.projects
+    assert [(f.code, f.line, f.text) for f in p.flags] == [("unplaced_cells", 1, "奇怪单元")]
+
+
+def test_a_project_set_aside_as_no_table_keeps_its_budgets_as_printed():
+    out = decoded(["甲项目\t1,000.00\t名称一", "乙项目\t人数\t10人"],
+                  ["B-PNAME", "B-BT", "B-L3", "B-PNAME", "B-L3", "B-VAL"])
+    assert [p.name for p in out.projects] == ["乙项目"]
+    (flag,) = [f for f in out.flags if f.code == "not_a_table"]
+    assert "1,000.00" in flag.text and "名称一" in flag.text
+
+
+def test_a_budget_cell_that_reads_as_no_amount_and_a_header_at_the_end_are_flagged():
+    out = decoded(["甲项目\t约一千\t人数\t10人", "丙项目\t500"],
+                  ["B-PNAME", "B-BT", "B-L3", "B-VAL", "B-PNAME", "B-BT"])
+    assert [(f.code, f.text) for f in out.flags] == [("header_value_not_kept", "约一千"),
+                                                     ("header_without_table", "丙项目 500")]
+
+
+def test_a_name_followed_by_budget_cells_in_its_row_names_a_project():
+    out = decoded(["甲项目\t人数\t10人", "乙项目\t61\t48.8\t次数\t2次"],
+                  ["B-PNAME", "B-L3", "B-VAL", "B-L3", "B-BT", "B-BF", "B-L3", "B-VAL"])
+    assert [(p.name, p.budget_total, p.budget_fiscal, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("甲项目", None, None, ["人数"]), ("乙项目", 61.0, 48.8, ["次数"])]
+
+
+def test_a_value_label_alone_is_furniture():
+    from perfkg.extract.row_decoder import is_furniture
+
+    assert is_furniture("文字描述：") and is_furniture("文字描述") and not is_furniture("文字描述：有效")
