@@ -104,6 +104,7 @@ class _Open:
     indicator: Indicator
     value: str | None = None
     op: str | None = None
+    op_text: str | None = None  # the comparator cell as printed (≦ for <=)
     unit: str | None = None
     last_line: int = 0
 
@@ -284,12 +285,13 @@ class _Decoder:
                     value += o.unit
                 elif o.unit and o.unit not in value:
                     value += o.unit  # 不超过21个 | 工作日: the rest of a unit wrapped into the next cell
-            elif o.unit:
-                ind.flags.append(Flag("cell_not_kept", "a unit cell beside a target that is not a number was not kept",
-                                      o.last_line, o.unit))
+            else:
+                ind.flags.append(Flag("cell_not_kept", "a comparator or unit cell beside a target that is not a "
+                                      "number was not kept", o.last_line,
+                                      " ".join(x for x in (o.op_text or o.op, o.unit) if x)))
         elif value is None and (o.unit or o.op):
             ind.flags.append(Flag("cell_not_kept", "a comparator or unit cell with no target number was not kept",
-                                  o.last_line, " ".join(x for x in (o.op, o.unit) if x)))
+                                  o.last_line, " ".join(x for x in (o.op_text or o.op, o.unit) if x)))
         elif value is None:
             ind.flags.append(Flag("value_missing", "no target value could be read for this indicator",
                                   ind.span[0] if ind.span else None))
@@ -339,6 +341,8 @@ class _Decoder:
             kept = getattr(holder, attr) is None and read is not None
             if kept:
                 setattr(holder, attr, read)
+                if role == "OP":
+                    o.op_text = text
         elif role in ("UNIT", "ACT"):
             holder, attr = (o, "unit") if role == "UNIT" else (ind, "actual")
             kept = getattr(holder, attr) is None
@@ -396,6 +400,8 @@ class _Decoder:
             self.header_field(seg)
         elif role == "BUR":
             self.out.bureaus.append(seg.text)
+            if self.project is not None:  # inside a table, a cell that may be no bureau: kept there too
+                self.unplaced(seg)
         elif role == "L1":
             self.finish_indicator()
             before = self.pending_level
@@ -707,6 +713,10 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
             decoder.under_header = False
         if row in level_rows:
             level_row, decoder.column_levels = row, level_rows[row]
+            if standard_level1(seg.text) is None:
+                # a cell beside the group names (产出指标 | 成本目标 | 河长制经费 | 不超过19772元: a row whose
+                # name the model missed) is read as no field: kept as the open table's
+                decoder.unplaced(seg)
             continue
         if row in headers and row != last_header:
             if row - level_row > 3:

@@ -164,3 +164,23 @@ def test_a_value_label_alone_is_furniture():
     from perfkg.extract.row_decoder import is_furniture
 
     assert is_furniture("文字描述：") and is_furniture("文字描述") and not is_furniture("文字描述：有效")
+
+
+def test_cells_beside_side_by_side_group_names_are_kept():
+    # a body row whose name the model missed reads like a row of group names: its other cells are flagged
+    out = decoded(["产出指标\t人数\t10人", "产出指标\t成本指标\t河长制经费\t不超过19772元", "效益指标\t收益\t明显"],
+                  ["B-L1", "B-L3", "B-VAL", "B-L1", "B-L1", "O", "O", "B-L1", "B-L3", "B-VAL"])
+    (p,) = out.projects
+    assert [(f.code, f.line, f.text) for f in p.flags] == [("unplaced_cells", 2, "河长制经费 不超过19772元")]
+
+
+def test_a_bureau_cell_inside_a_table_is_kept_in_the_table_too():
+    out = decoded(["满意度\t≥90%", "教师培训市局", "人数\t10人"], ["B-L3", "B-VAL", "B-BUR", "B-L3", "B-VAL"])
+    assert out.bureaus == ["教师培训市局"]
+    assert [(f.code, f.text) for f in out.projects[0].flags] == [("unplaced_cells", "教师培训市局")]
+
+
+def test_a_comparator_beside_a_value_that_is_no_number_is_kept():
+    out = decoded(["补助标准\t按规定\t≦\t元/平方米"], ["B-L3", "B-VAL", "B-OP", "B-UNIT"])
+    (ind,) = out.projects[0].indicators
+    assert ind.value == "按规定" and [(f.code, f.text) for f in ind.flags] == [("cell_not_kept", "≦ 元/平方米")]
