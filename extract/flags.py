@@ -45,10 +45,13 @@ _CODES = (
     FlagCode("cell_not_kept", ("indicator",),
              "a comparator, unit, actual, weight, points or description cell the indicator already has, or that "
              "does not read as one: its text kept here"),
-    FlagCode("unplaced_cells", ("project",), "cells inside the table that no field takes, one flag per line"),
+    FlagCode("unplaced_cells", ("project",),
+             "cells inside the table (or before its first indicator on that row) that no field takes, "
+             "one flag per line"),
     FlagCode("header_without_table", ("document",),
-             "project-header cells followed by another project name before any indicator"),
-    FlagCode("header_value_not_kept", ("document",), "a second budget, code or goal cell of a project header"),
+             "project-header cells followed by another project name, or the document's end, before any indicator"),
+    FlagCode("header_value_not_kept", ("document",),
+             "a second budget, code or goal cell of a project header, or a budget cell that reads as no amount"),
     # checking the records (extract/checks.py)
     FlagCode("no_indicators", ("project",), "a project table with no readable indicator rows"),
     FlagCode("budget_inconsistent", ("project",), "fiscal + other budget differ from the total by more than 0.01 万元"),

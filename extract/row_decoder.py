@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 from perfkg.extract.content_model import label_field, label_suffix_field
 from perfkg.extract.records import Flag, Indicator, Project
-from perfkg.extract.target_values import comparator_op, looks_like_value, parse_quantity, parse_target_value
+from perfkg.extract.target_values import (
+    clean_value_text,
+    comparator_op,
+    looks_like_value,
+    parse_quantity,
+    parse_target_value,
+)
 from perfkg.extract.text_normalise import compact
 from perfkg.extract.tokens import Token, content_words
 from perfkg.extract.vocabulary import (
@@ -117,6 +123,7 @@ class _Open:
     indicator: Indicator
     value: str | None = None
     op: str | None = None
+    op_text: str | None = None  # the comparator cell as printed (≦ for <=)
     unit: str | None = None
     last_line: int = 0
 
@@ -151,8 +158,13 @@ class _Decoder:
         self.umbrella: str | None = None  # a level printed over the framework's level-1 names
         self.under_header = False  # a column header came after the last title or project name
         self.opened_under_header = False
-        self.unplaced_cells: list[tuple[Project, Segment]] = []
+        # cells no field takes, with their table (and whether they were read in its project header)
+        self.unplaced_cells: list[tuple[Project, Segment, bool]] = []
         self.header_lines: dict[str, int] = {}  # the line each project-header field was read on
+        self.header_cells: list[Segment] = []  # cells no field takes since the last table closed
+        self.budget_text: dict[str, str] = {}  # the budget cells of the header as printed (BT → 4,130.10)
+        self.project_budget_text: dict[str, str] = {}
+        self.printed: dict[int, str] = {}  # id(project) → its budget cells as printed
 
     def stray(self) -> bool:
         """The open project's names were stray cells of a project header block: the document
@@ -169,10 +181,16 @@ class _Decoder:
         if project is None:
             return
         self.out.projects.remove(project)
+        # the cells no field took among its names (the last ones listed: it is the last table) are kept with them
+        own: list[str] = []
+        while self.unplaced_cells and self.unplaced_cells[-1][0] is project:
+            own.append(self.unplaced_cells.pop()[1].text)
+        own.reverse()
         self.out.flags.append(Flag("not_a_table", f"{len(project.indicators)} name-like cells before a table "
                                    "header were not read as indicators", project.span[0] if project.span else None,
-                                   project_cells(project)))
+                                   " ".join([project_cells(project), *own]).strip()))
         self.header = {**self.project_header, **self.header}
+        self.budget_text = {**self.project_budget_text, **self.budget_text}
         start = project.span[0] if project.span else None
         for key in self.project_header:  # a name taken from a title has no header line: it is where the table began
             if start is not None:
@@ -201,7 +219,10 @@ class _Decoder:
         if key in ("BT", "BF", "BO"):
             a = amount(seg.text)
             if a is None:
+                self.out.flags.append(Flag("header_value_not_kept", f"a {key} cell of the project header that does "
+                                           "not read as an amount was not kept", seg.lines[0], seg.text[:200]))
                 return
+            self.budget_text[key] = seg.text
             unit = self.money_unit
             if seg.text.endswith("万元") or seg.text.endswith("万"):
                 unit = 1.0
@@ -223,9 +244,10 @@ class _Decoder:
         if gone:
             self.out.flags.append(Flag("header_without_table", "project-header cells followed by another project "
                                        "name before any indicator", min(lines.get(k, line) for k in gone),
-                                       " ".join(str(self.header[k]) for k in gone)[:200]))
+                                       " ".join(self.budget_text.get(k, str(self.header[k])) for k in gone)[:200]))
         for k in gone:
             del self.header[k]
+            self.budget_text.pop(k, None)
         self.header.pop("_line", None)
         if self.header:
             self.header["_line"] = min(lines.get(k, line) for k in self.header)
@@ -242,6 +264,13 @@ class _Decoder:
             self.opened_under_header = self.under_header
             named = {"PNAME": self.project.name} if self.project.name else {}
             self.project_header, self.header = {**self.header, **named}, {}
+            self.project_budget_text, self.budget_text = self.budget_text, {}
+            self.printed[id(self.project)] = " ".join(self.project_budget_text.values())
+            # the row of the first indicator is a table row: cells before it on that row are the table's
+            # (in a table printed on one line: its whole project header)
+            self.unplaced_cells += [(self.project, seg, True) for seg in self.header_cells
+                                    if seg.lines[1] >= line and not is_furniture(seg.text)]
+            self.header_cells = []
             self.title = None
         return self.project
 
@@ -275,12 +304,13 @@ class _Decoder:
                     value += o.unit
                 elif o.unit and o.unit not in value:
                     value += o.unit  # 不超过21个 | 工作日: the rest of a unit wrapped into the next cell
-            elif o.unit:
-                ind.flags.append(Flag("cell_not_kept", "a unit cell beside a target that is not a number was not kept",
-                                      o.last_line, o.unit))
+            else:
+                ind.flags.append(Flag("cell_not_kept", "a comparator or unit cell beside a target that is not a "
+                                      "number was not kept", o.last_line,
+                                      " ".join(x for x in (o.op_text or o.op, o.unit) if x)))
         elif value is None and (o.unit or o.op):
             ind.flags.append(Flag("cell_not_kept", "a comparator or unit cell with no target number was not kept",
-                                  o.last_line, " ".join(x for x in (o.op, o.unit) if x)))
+                                  o.last_line, " ".join(x for x in (o.op_text or o.op, o.unit) if x)))
         elif value is None:
             ind.flags.append(Flag("value_missing", "no target value could be read for this indicator",
                                   ind.span[0] if ind.span else None))
@@ -330,6 +360,8 @@ class _Decoder:
             kept = getattr(holder, attr) is None and read is not None
             if kept:
                 setattr(holder, attr, read)
+                if role == "OP":
+                    o.op_text = text
         elif role in ("UNIT", "ACT"):
             holder, attr = (o, "unit") if role == "UNIT" else (ind, "actual")
             kept = getattr(holder, attr) is None
@@ -387,6 +419,8 @@ class _Decoder:
             self.header_field(seg)
         elif role == "BUR":
             self.out.bureaus.append(seg.text)
+            if self.project is not None:  # inside a table, a cell that may be no bureau: kept there too
+                self.unplaced(seg)
         elif role == "L1":
             self.finish_indicator()
             before = self.pending_level
@@ -425,19 +459,37 @@ class _Decoder:
             self.unplaced(seg)
 
     def unplaced(self, seg: Segment) -> None:
-        """A cell no field takes, while a table is open: kept for :meth:`flag_unplaced`."""
+        """A cell no field takes, in a table's project header or while a table is open: kept for
+        :meth:`flag_unplaced`."""
         # a closed table still owns the cells up to its last line (flag_unplaced checks the span)
         project = self.project or (self.out.projects[-1] if self.out.projects else None)
+        if self.project is None and not (project is not None and project.span and seg.lines[0] <= project.span[1]):
+            if not (self.title and seg.text in self.title):  # the title's own cells name the table
+                # before a table: its cells if they share its first row (ensure_project); rows before are not
+                if self.header_cells and self.header_cells[-1].lines[1] < seg.lines[0]:
+                    self.header_cells = [s for s in self.header_cells if s.lines[1] >= seg.lines[0]]
+                self.header_cells.append(seg)
+            return
         if project is not None and project.indicators and not is_furniture(seg.text):
-            self.unplaced_cells.append((project, seg))
+            self.unplaced_cells.append((project, seg, False))
+
+    def header_left(self) -> None:
+        """A project header no indicator followed (the document ends first): its cells are kept as a flag."""
+        fields = [self.budget_text.get(k, str(v)) for k, v in self.header.items() if not k.startswith("_")]
+        if fields:
+            line = min(self.header_lines.get(k, 0) for k in self.header if not k.startswith("_")) or None
+            self.out.flags.append(Flag("header_without_table", "project-header cells with no indicator after them",
+                                       line, " ".join(fields)[:200]))
+        self.header, self.budget_text = {}, {}
 
     def flag_unplaced(self) -> None:
-        """Cells no field took between a table's first indicator and its last read cell are kept as a
-        flag on the project (one per line); those after the table (prose, the next title) are not its."""
-        for project, seg in self.unplaced_cells:
+        """Cells no field took in a table's project header, or between its first indicator and its last
+        read cell, are kept as a flag on the project (one per line); those after the table (prose, the
+        next title) are not its."""
+        for project, seg, in_header in self.unplaced_cells:
             line = seg.lines[0]
             first = project.indicators[0].span[0] if project.indicators[0].span else line
-            if not (project.span and first <= line <= project.span[1]):
+            if not (project.span and (in_header or first <= line) and line <= project.span[1]):
                 continue
             flags = project.flags
             if flags and flags[-1].code == "unplaced_cells" and flags[-1].line == line:
@@ -449,11 +501,12 @@ class _Decoder:
 
 @functools.lru_cache(maxsize=4096)
 def is_furniture(text: str) -> bool:
-    """Table furniture: column headers, level labels, page numbers and unit lines (``content_words.json``)."""
+    """Table furniture: column headers, level labels, page numbers and unit lines (``content_words.json``),
+    and a value's label alone (文字描述:, which values are read without)."""
     t = _BRACKET_CHARS.sub("", clean_label(text))
-    return (not t or header_role(t) is not None or standard_level1(t) is not None or standard_level2(t) is not None
-            or _FURNITURE.match(t) is not None or _MARKER.fullmatch(t) is not None or t.rstrip(":：") in _labels()
-            or t in _level_pieces())
+    return (not t or clean_value_text(t) is None or header_role(t) is not None or standard_level1(t) is not None
+            or standard_level2(t) is not None or _FURNITURE.match(t) is not None or _MARKER.fullmatch(t) is not None
+            or t.rstrip(":：") in _labels() or t in _level_pieces())
 
 
 _FURNITURE = re.compile(content_words()["furniture_pattern"])
@@ -569,11 +622,13 @@ def _is_table(project: Project) -> bool:
     return any(i.level1 or i.level2 or i.value for i in project.indicators)
 
 
-def project_cells(project: Project) -> str:
-    """Every cell a set-aside project was read with (name, then each name and its cells), so none is lost."""
-    parts = [project.name]
+def project_cells(project: Project, budgets: str = "") -> str:
+    """Every cell a set-aside project was read with (name, code, budgets as printed, goal, then each name
+    and its cells), so none is lost."""
+    parts = [project.name, project.code or "", budgets, project.goal or ""]
     for i in project.indicators:
         parts += [i.level3, i.value or "", i.actual or "", i.description or "", i.basis or ""]
+        parts += [f"{x:g}" for x in (i.score, i.points) if x is not None]
         parts += [f.text or "" for f in i.flags]
     parts += [f.text or "" for f in project.flags]
     return " ".join(p for p in parts if p)
@@ -816,11 +871,10 @@ def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
         if not (looks_like_value(value_text) or value_text in qualitative_values()
                 or (unit and amount(value_text) is not None)):
             continue
-        for k2 in levels:  # the levels printed but not read
-            for n, i in enumerate(row[k2]):
-                if out[i] == "O" or _role(out[i]) == "O":
-                    role = "L1" if k2 == levels[0] and standard_level1(_unit_text(tokens, row[k2])) else "L2"
-                    out[i] = f"{'B' if n == 0 else 'I'}-{role}"
+        for k2 in levels[1:]:  # after the row's first level, the levels printed (or read as level 1) are level 2
+            if _role(out[row[levels[0]][0]]) == "L1":
+                for n, i in enumerate(row[k2]):
+                    out[i] = f"{'B' if n == 0 else 'I'}-L2"
         for cell, role in ((name, "L3"), (value, "VAL"), *(((after, "VAL"),) if unit and after else ())):
             for n, i in enumerate(cell):
                 out[i] = f"{'I' if n or cell is after else 'B'}-{role}"
@@ -954,10 +1008,26 @@ def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def names_before_budgets(tokens: list[Token], tags: list[str]) -> list[str]:
+    """The table grammar's project header: a name cell followed in its row by a budget cell (城乡低保补助资金 |
+    61 | 48.8) names a project, whatever the model took it for; an indicator name is followed by its value."""
+    out = list(tags)
+    for i in range(1, len(tokens)):
+        if tokens[i].row != tokens[i - 1].row or out[i] not in ("B-BT", "B-BF", "B-BO") or out[i - 1][-3:] != "-L3":
+            continue
+        j = i - 1
+        while j > 0 and out[j] == "I-L3" and tokens[j - 1].row == tokens[i].row:
+            j -= 1
+        if out[j] == "B-L3":
+            out[j:i] = ["B-PNAME", *(["I-PNAME"] * (i - j - 1))]
+    return out
+
+
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
     tags = level_rows_read(tokens, labelled_fields(tokens, tags))
-    tags = whole_cells(tokens, grid_columns(tokens, summary_columns(tokens, header_columns(tokens, tags))))
+    tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
+    tags = whole_cells(tokens, grid_columns(tokens, tags))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)
@@ -973,6 +1043,10 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
             decoder.under_header = False
         if row in level_rows:
             level_row, decoder.column_levels = row, level_rows[row]
+            if standard_level1(seg.text) is None:
+                # a cell beside the group names (产出指标 | 成本目标 | 河长制经费 | 不超过19772元: a row whose
+                # name the model missed) is read as no field: kept as the open table's
+                decoder.unplaced(seg)
             continue
         if row in headers and row != last_header:
             if row - level_row > 3:
@@ -989,6 +1063,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
         decoder.feed(seg)
     decoder.finish_indicator()
     decoder.level_only_row()
+    decoder.header_left()
     decoder.flag_unplaced()
     out = decoder.out
     inherit_header_fields(out.projects)
@@ -996,6 +1071,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     for p in out.projects:
         if not _is_table(p):
             out.flags.append(Flag("not_a_table", f"{len(p.indicators)} name-like cells with no level or value "
-                                  "were not read as indicators", p.span[0] if p.span else None, project_cells(p)))
+                                  "were not read as indicators", p.span[0] if p.span else None,
+                                  project_cells(p, decoder.printed.get(id(p), ""))))
     out.projects = kept
     return out

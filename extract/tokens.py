@@ -101,6 +101,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "quantity": re.compile(rf"{comparator}?\s?(?:{date}|{number}(?:{unit})?)(?:{suffix})?"),
         "comparator_sign": re.compile(r"[≥≤><＝＞＜≧≦⩾⩽]"),
         "marker": re.compile(cw["marker_pattern"]),
+        "marker_at": re.compile(cw["marker_pattern"].removeprefix("^")),  # match(text, pos): a marker at pos
         "opener": re.compile("|".join(re.escape(w) for w in cw["description_openers"])),
         "trailing_group": re.compile(r"[（(][^（()）]{1,30}[）)]$"),
         "weight_group": re.compile(r"[（(]\d+(?:\.\d+)?分[）)]"),
@@ -174,6 +175,12 @@ def glue_cuts(text: str) -> tuple[int, ...]:
             cuts.add(m.start())
     for m in pats["weight_group"].finditer(text):
         cuts.update(i for i in m.span() if 0 < i < len(text))
+    # a name marker also opens a cell that starts inside the piece (产出指标1.雾炮车射程: the level
+    # cell, 1., the name)
+    for c in sorted(c for c in cuts if 0 < c < len(text)):
+        m = pats["marker_at"].match(text, c)
+        if m and m.end() < len(text):
+            cuts.add(m.end())
     return tuple(sorted(c for c in cuts if 0 < c < len(text)))
 
 

@@ -190,3 +190,72 @@ def test_one_read_row_is_enough_where_the_column_header_names_the_columns():
     rows[0] = [(0, "一级指标"), (1, "二级指标"), (2, "内容"), (3, "目标")]
     (p,) = grid_decoded(rows, tags).projects
     assert [i.level3 for i in p.indicators] == ["项目经费"]
+
+
+def test_cells_before_the_first_indicator_on_its_row_are_the_tables():
+    # a table printed on one line: its project header shares the row of the first indicator
+    out = decoded(["甲项目\t奇怪单元\t产出指标\t人数\t10人"], ["B-PNAME", "O", "B-L1", "B-L3", "B-VAL"])
+    (p,) = out.projects
+    assert [(f.code, f.line, f.text) for f in p.flags] == [("unplaced_cells", 1, "奇怪单元")]
+
+
+def test_a_project_set_aside_as_no_table_keeps_its_budgets_as_printed():
+    out = decoded(["甲项目\t1,000.00\t名称一", "乙项目\t人数\t10人"],
+                  ["B-PNAME", "B-BT", "B-L3", "B-PNAME", "B-L3", "B-VAL"])
+    assert [p.name for p in out.projects] == ["乙项目"]
+    (flag,) = [f for f in out.flags if f.code == "not_a_table"]
+    assert "1,000.00" in flag.text and "名称一" in flag.text
+
+
+def test_a_budget_cell_that_reads_as_no_amount_and_a_header_at_the_end_are_flagged():
+    out = decoded(["甲项目\t约一千\t人数\t10人", "丙项目\t500"],
+                  ["B-PNAME", "B-BT", "B-L3", "B-VAL", "B-PNAME", "B-BT"])
+    assert [(f.code, f.text) for f in out.flags] == [("header_value_not_kept", "约一千"),
+                                                     ("header_without_table", "丙项目 500")]
+
+
+def test_a_name_followed_by_budget_cells_in_its_row_names_a_project():
+    out = decoded(["甲项目\t人数\t10人", "乙项目\t61\t48.8\t次数\t2次"],
+                  ["B-PNAME", "B-L3", "B-VAL", "B-L3", "B-BT", "B-BF", "B-L3", "B-VAL"])
+    assert [(p.name, p.budget_total, p.budget_fiscal, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("甲项目", None, None, ["人数"]), ("乙项目", 61.0, 48.8, ["次数"])]
+
+
+def test_a_value_label_alone_is_furniture():
+    from perfkg.extract.row_decoder import is_furniture
+
+    assert is_furniture("文字描述：") and is_furniture("文字描述") and not is_furniture("文字描述：有效")
+
+
+def test_a_row_of_level_names_the_model_left_unfinished_reads_on_as_name_and_target():
+    # a body row whose name the model missed (both levels read as level 1): the table grammar reads on
+    out = decoded(["产出指标\t人数\t10人", "产出指标\t成本指标\t河长制经费\t不超过19772元", "效益指标\t收益\t明显"],
+                  ["B-L1", "B-L3", "B-VAL", "B-L1", "B-L1", "O", "O", "B-L1", "B-L3", "B-VAL"])
+    (p,) = out.projects
+    assert [(i.level1, i.level2, i.level3, i.value) for i in p.indicators][1] == (
+        "产出指标", "成本指标", "河长制经费", "不超过19772元")
+    assert not p.flags
+    # 产出指标 成本指标 检查差旅费 470 人/天 2: a number and its unit cell are the target
+    out = decoded(["产出指标\t成本指标\t检查差旅费\t470\t人/天\t2"], ["B-L1", "B-L2", "O", "O", "O", "O"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value) == ("检查差旅费", "470人/天")
+
+
+def test_cells_beside_side_by_side_group_names_are_kept():
+    # a row of group names followed by cells that are no name and target: those cells are flagged
+    out = decoded(["产出指标\t人数\t10人", "产出指标\t成本指标\t2023年\t说明", "效益指标\t收益\t明显"],
+                  ["B-L1", "B-L3", "B-VAL", "B-L1", "B-L1", "O", "O", "B-L1", "B-L3", "B-VAL"])
+    (p,) = out.projects
+    assert [(f.code, f.line, f.text) for f in p.flags] == [("unplaced_cells", 2, "2023年 说明")]
+
+
+def test_a_bureau_cell_inside_a_table_is_kept_in_the_table_too():
+    out = decoded(["满意度\t≥90%", "教师培训市局", "人数\t10人"], ["B-L3", "B-VAL", "B-BUR", "B-L3", "B-VAL"])
+    assert out.bureaus == ["教师培训市局"]
+    assert [(f.code, f.text) for f in out.projects[0].flags] == [("unplaced_cells", "教师培训市局")]
+
+
+def test_a_comparator_beside_a_value_that_is_no_number_is_kept():
+    out = decoded(["补助标准\t按规定\t≦\t元/平方米"], ["B-L3", "B-VAL", "B-OP", "B-UNIT"])
+    (ind,) = out.projects[0].indicators
+    assert ind.value == "按规定" and [(f.code, f.text) for f in ind.flags] == [("cell_not_kept", "≦ 元/平方米")]

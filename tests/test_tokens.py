@@ -44,6 +44,14 @@ def test_markers_and_trailing_value_groups_are_their_own_tokens():
     assert cut_glued("★资金到位率") == ["资金到位率"]  # a marker alone is punctuation: not a cell
 
 
+def test_a_marker_right_after_another_cut_opens_a_cell_of_its_own():
+    # a table printed on one line: the numbering of a name glued to the level before it
+    assert cut_glued("产出指标1.雾炮车风炮射程≥89M效益指标12.提供优质服务") == [
+        "产出指标", "1.", "雾炮车风炮射程", "≥89M", "效益指标", "12.", "提供优质服务"]
+    assert cut_glued("完成率100%2、培训人数") == ["完成率", "100%", "2、", "培训人数"]
+    assert cut_glued("增长3.5万元") == ["增长", "3.5万元"]  # a decimal is no marker
+
+
 def test_dates_and_value_suffixes_stay_whole():
     assert cut_glued("任务完成时间2023年12月31日") == ["任务完成时间", "2023年12月31日"]
     assert cut_glued("满意度95%以上") == ["满意度", "95%以上"]
