@@ -856,12 +856,15 @@ def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
             k += 1
         if not levels or k + 1 >= len(row) or any(_role(out[i]) == "O" for i in row[levels[0]]):
             continue  # a row begins with a level the model read, or it is not a row of this grammar
-        name, value = row[k], row[k + 1]
+        name = row[k]
+        # the target may open with a comparator cell of its own (≥ | 230 | 个)
+        op = row[k + 1] if k + 2 < len(row) and comparator_op(_unit_text(tokens, row[k + 1])) else None
+        value = row[k + 2] if op else row[k + 1]
         name_text, value_text = _unit_text(tokens, name), _unit_text(tokens, value)
-        if not all(out[i] == "O" for i in name + value) or not _label_value_fits("PNAME", name_text) \
+        if not all(out[i] == "O" for i in name + value + (op or [])) or not _label_value_fits("PNAME", name_text) \
                 or looks_like_value(name_text):
             continue
-        after = row[k + 2] if k + 2 < len(row) else None
+        after = row[k + (3 if op else 2)] if k + (3 if op else 2) < len(row) else None
         unit_text = _unit_text(tokens, after) if after is not None else ""
         # a unit cell: a word of the unit list, or what reads as the unit of the number before it (人/天)
         read_unit = (parse_quantity(value_text + unit_text) or (None, None, None))[2]
@@ -875,9 +878,11 @@ def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
             if _role(out[row[levels[0]][0]]) == "L1":
                 for n, i in enumerate(row[k2]):
                     out[i] = f"{'B' if n == 0 else 'I'}-L2"
-        for cell, role in ((name, "L3"), (value, "VAL"), *(((after, "VAL"),) if unit and after else ())):
-            for n, i in enumerate(cell):
-                out[i] = f"{'I' if n or cell is after else 'B'}-{role}"
+        target = [*(op or []), *value, *(after if unit and after else [])]
+        for n, i in enumerate(name):
+            out[i] = f"{'B' if n == 0 else 'I'}-L3"
+        for n, i in enumerate(target):
+            out[i] = f"{'B' if n == 0 else 'I'}-VAL"
     return out
 
 

@@ -239,6 +239,10 @@ def test_a_row_of_level_names_the_model_left_unfinished_reads_on_as_name_and_tar
     out = decoded(["产出指标\t成本指标\t检查差旅费\t470\t人/天\t2"], ["B-L1", "B-L2", "O", "O", "O", "O"])
     (ind,) = out.projects[0].indicators
     assert (ind.level3, ind.value) == ("检查差旅费", "470人/天")
+    # and a comparator cell of its own before the number
+    out = decoded(["产出指标\t质量指标\t按时发放\t≥\t1\t人/年\t10"], ["B-L1", "B-L2", "O", "O", "O", "O", "O"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.op, ind.num, ind.unit) == ("按时发放", ">=", 1.0, "人/年")
 
 
 def test_cells_beside_side_by_side_group_names_are_kept():
