@@ -830,17 +830,49 @@ def _unit_text(tokens: list[Token], cell: list[int]) -> str:
     return compact("".join(tokens[i].text for i in cell))
 
 
-def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
-    """The table grammar finishes a row the model began: a row that opens with level names (read as
-    levels, or printed as the framework's level names) and has no indicator name reads on as name,
-    then target (a quantity, a number with its unit in the next cell, or a qualitative value):
-    产出指标 | 成本指标 | 检查差旅费 | 470 | 人/天 | 2. Cells the model gave another role are left as they are."""
-    out = list(tags)
+def _target_cells(tokens: list[Token], row: list[list[int]], j: int, out: list[str]) -> list[int] | None:
+    """The tokens of a target printed from cell ``j`` of a row, in cells the model read as nothing: a
+    quantity or a qualitative value, optionally after a comparator cell of its own, a number optionally
+    before its unit cell (≥ | 230 | 个, 470 | 人/天); None when the cells there are no target."""
     units = frozenset(content_words()["units"])
+
+    def free(k: int) -> bool:
+        return k < len(row) and all(out[i] == "O" for i in row[k])
+
+    op = free(j) and free(j + 1) and comparator_op(_unit_text(tokens, row[j])) is not None
+    v = j + 1 if op else j
+    if not free(v):
+        return None
+    value_text = _unit_text(tokens, row[v])
+    unit_text = _unit_text(tokens, row[v + 1]) if free(v + 1) else ""
+    # a unit cell: a word of the unit list, or what reads as the unit of the number before it (人/天)
+    read_unit = (parse_quantity(value_text + unit_text) or (None, None, None))[2] if unit_text else None
+    unit = bool(unit_text) and amount(value_text) is not None \
+        and (unit_text in units or (len(unit_text) <= 6 and not re.search(r"\d", unit_text) and read_unit == unit_text))
+    if not (looks_like_value(value_text) or value_text in qualitative_values() or unit):
+        return None
+    return [*(row[j] if op else []), *row[v], *(row[v + 1] if unit else [])]
+
+
+def _mark(out: list[str], positions: list[int], role: str) -> None:
+    for n, i in enumerate(positions):
+        out[i] = f"{'B' if n == 0 else 'I'}-{role}"
+
+
+def _rows_of_cells(tokens: list[Token]) -> list[list[list[int]]]:
     by_row: dict[int, list[list[int]]] = {}
     for c in _cells(tokens):
         by_row.setdefault(tokens[c[0]].row, []).append(c)
-    for row in by_row.values():
+    return list(by_row.values())
+
+
+def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
+    """The table grammar finishes a row the model began: a row that opens with level names (read as
+    levels, or printed as the framework's level names) and has no indicator name reads on as name,
+    then target (``_target_cells``): 产出指标 | 成本指标 | 检查差旅费 | 470 | 人/天 | 2. Cells the
+    model gave another role are left as they are."""
+    out = list(tags)
+    for row in _rows_of_cells(tokens):
         if any(_role(out[i]) in ("L3", "PNAME", "GOAL") for c in row for i in c):
             continue
         k = 0
@@ -856,33 +888,42 @@ def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
             k += 1
         if not levels or k + 1 >= len(row) or any(_role(out[i]) == "O" for i in row[levels[0]]):
             continue  # a row begins with a level the model read, or it is not a row of this grammar
-        name = row[k]
-        # the target may open with a comparator cell of its own (≥ | 230 | 个)
-        op = row[k + 1] if k + 2 < len(row) and comparator_op(_unit_text(tokens, row[k + 1])) else None
-        value = row[k + 2] if op else row[k + 1]
-        name_text, value_text = _unit_text(tokens, name), _unit_text(tokens, value)
-        if not all(out[i] == "O" for i in name + value + (op or [])) or not _label_value_fits("PNAME", name_text) \
+        name_text = _unit_text(tokens, row[k])
+        if not all(out[i] == "O" for i in row[k]) or not _label_value_fits("PNAME", name_text) \
                 or looks_like_value(name_text):
             continue
-        after = row[k + (3 if op else 2)] if k + (3 if op else 2) < len(row) else None
-        unit_text = _unit_text(tokens, after) if after is not None else ""
-        # a unit cell: a word of the unit list, or what reads as the unit of the number before it (人/天)
-        read_unit = (parse_quantity(value_text + unit_text) or (None, None, None))[2]
-        unit = after is not None and all(out[i] == "O" for i in after) and amount(value_text) is not None \
-            and (unit_text in units or (len(unit_text) <= 6 and not re.search(r"\d", unit_text)
-                                        and read_unit == unit_text))
-        if not (looks_like_value(value_text) or value_text in qualitative_values()
-                or (unit and amount(value_text) is not None)):
+        target = _target_cells(tokens, row, k + 1, out)
+        if target is None:
             continue
-        for k2 in levels[1:]:  # after the row's first level, the levels printed (or read as level 1) are level 2
-            if _role(out[row[levels[0]][0]]) == "L1":
-                for n, i in enumerate(row[k2]):
-                    out[i] = f"{'B' if n == 0 else 'I'}-L2"
-        target = [*(op or []), *value, *(after if unit and after else [])]
-        for n, i in enumerate(name):
-            out[i] = f"{'B' if n == 0 else 'I'}-L3"
-        for n, i in enumerate(target):
-            out[i] = f"{'B' if n == 0 else 'I'}-VAL"
+        if _role(out[row[levels[0]][0]]) == "L1":
+            for k2 in levels[1:]:  # after the row's first level, the levels printed (or read as level 1) are level 2
+                _mark(out, row[k2], "L2")
+        _mark(out, row[k], "L3")
+        _mark(out, target, "VAL")
+    return out
+
+
+def values_inside_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A delimited cell opened by an indicator name holds the whole name: where the model read a piece
+    of it as the value (服务期满考核合格率 | （%） in one cell) and the next cells, read as nothing, hold
+    a target (| ≥90% |, or | ≥ | 230 | 个 after 村组干部 | 230人), the piece is the end of the name and
+    those cells are the value."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    for row in _rows_of_cells(tokens):
+        if tokens[row[0][0]].row not in delimited:
+            continue
+        for k, cell in enumerate(row[:-1]):
+            roles = [_role(out[i]) for i in cell]
+            if out[cell[0]] != "B-L3" or "VAL" not in roles or not set(roles) <= {"L3", "VAL", "O"}:
+                continue
+            target = _target_cells(tokens, row, k + 1, out)
+            glued = compact("".join(tokens[i].text for i, r in zip(cell, roles) if r == "VAL"))
+            # the next cells beat the piece when the piece reads as no target ((%)), or they are a target
+            # printed in cells of its own (≥ | 230 | 个); a bare number after a read value is a weight
+            if target is not None and (not looks_like_value(glued) or len(target) > len(row[k + 1])):
+                _mark(out, cell, "L3")
+                _mark(out, target, "VAL")
     return out
 
 
@@ -1030,7 +1071,7 @@ def names_before_budgets(tokens: list[Token], tags: list[str]) -> list[str]:
 
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
-    tags = level_rows_read(tokens, labelled_fields(tokens, tags))
+    tags = values_inside_names(tokens, level_rows_read(tokens, labelled_fields(tokens, tags)))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = whole_cells(tokens, grid_columns(tokens, tags))
     decoder = _Decoder(money_unit(tokens))

@@ -263,3 +263,14 @@ def test_a_comparator_beside_a_value_that_is_no_number_is_kept():
     out = decoded(["补助标准\t按规定\t≦\t元/平方米"], ["B-L3", "B-VAL", "B-OP", "B-UNIT"])
     (ind,) = out.projects[0].indicators
     assert ind.value == "按规定" and [(f.code, f.text) for f in ind.flags] == [("cell_not_kept", "≦ 元/平方米")]
+
+
+def test_a_value_read_inside_a_name_cell_goes_back_to_the_name_when_the_next_cells_hold_the_target():
+    # 村组干部230人 | ≥ | 230 | 个: the model cut the number out of the name cell; the next cells are the target
+    out = decoded(["数量指标\t村组干部230人\t≥\t230\t个\t10"], ["B-L2", "B-L3", "B-VAL", "O", "O", "O", "O"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.op, ind.num, ind.unit) == ("村组干部230人", ">=", 230.0, "个")
+    # a value that is the cell's own (人数 10人 in one cell, a weight after it) stays the value
+    out = decoded(["数量指标\t人数10人\t10"], ["B-L2", "B-L3", "B-VAL", "O"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value) == ("人数", "10人")
