@@ -927,6 +927,31 @@ def values_inside_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_CLOSES_INDICATOR = frozenset({"L1", "L2", "L3", "PNAME", "PCODE", "GOAL", "BT", "BF", "BO"})
+
+
+def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """An indicator name the model read with no value after it takes the first quantity after it
+    that the model read as nothing (≥92%, 2280次 — a comparator or a unit, never a bare number,
+    which may be a weight), before the next name or level: in cells run together the value can
+    stand after a description (大楼安检巡察次数 反映大楼保卫巡检情况 200次)."""
+    out = list(tags)
+    open_name = False
+    for i, (tok, tag) in enumerate(zip(tokens, tags)):
+        role = _role(tag)
+        if role in _CLOSES_INDICATOR:
+            open_name = role == "L3"
+        elif role == "VAL":
+            open_name = False
+        elif open_name and tag == "O" and (i + 1 >= len(tokens) or tags[i + 1] == "O" or
+                                          not tags[i + 1].startswith("I-")):
+            q = parse_quantity(tok.text)
+            if q is not None and (q[0] is not None or q[2] is not None):
+                out[i] = "B-VAL"
+                open_name = False
+    return out
+
+
 _HEADER_FIELDS = ("name", "code", "budget_total", "budget_fiscal", "budget_other", "goal")
 
 
@@ -1073,7 +1098,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
     tags = values_inside_names(tokens, level_rows_read(tokens, labelled_fields(tokens, tags)))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
-    tags = whole_cells(tokens, grid_columns(tokens, tags))
+    tags = values_of_open_names(tokens, whole_cells(tokens, grid_columns(tokens, tags)))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)

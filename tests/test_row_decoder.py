@@ -274,3 +274,12 @@ def test_a_value_read_inside_a_name_cell_goes_back_to_the_name_when_the_next_cel
     out = decoded(["数量指标\t人数10人\t10"], ["B-L2", "B-L3", "B-VAL", "O"])
     (ind,) = out.projects[0].indicators
     assert (ind.level3, ind.value) == ("人数", "10人")
+
+
+def test_a_name_left_without_value_takes_the_first_quantity_after_its_description():
+    # cells run together: name, description, value; the model read the value as nothing
+    out = decoded(["大楼安检巡察次数\t反映大楼保卫巡检情况\t200次\t10", "合格率\t≥95%\t98%"],
+                  ["B-L3", "O", "O", "O", "B-L3", "B-VAL", "O"])
+    first, second = out.projects[0].indicators
+    assert (first.level3, first.value) == ("大楼安检巡察次数", "200次")
+    assert second.value == "≥95%"  # a name with its value takes no second one
