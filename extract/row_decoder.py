@@ -927,6 +927,53 @@ def values_inside_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def quantities_read_as_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A target with its comparator (>=28次) is never an indicator's name: where the model read one as
+    a name, right after a name-like cell it read as nothing (当年人才驿站组织活动数量 >=28次), that cell
+    is the name and the quantity its value."""
+    out = list(tags)
+    for i in range(1, len(tokens)):
+        if out[i] != "B-L3" or (i + 1 < len(tokens) and out[i + 1] == "I-L3") or out[i - 1] != "O":
+            continue
+        q = parse_quantity(tokens[i].text)
+        before = compact(tokens[i - 1].text)
+        if q is not None and q[0] is not None and _label_value_fits("PNAME", before) \
+                and not looks_like_value(before):
+            out[i - 1], out[i] = "B-L3", "B-VAL"
+    return out
+
+
+def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A value is one quantity: where the model read quantities run together as one value
+    (>=500人 | 1700人 | 340%, target, actual and rate of a self-evaluation), the value ends at the
+    first quantity; the next is the actual result when the model read none, the rest no field."""
+    out = list(tags)
+    i = 0
+    while i < len(tokens):
+        if out[i] != "B-VAL":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and out[j] == "I-VAL":
+            j += 1
+        whole = 0
+        for k in range(i, j):
+            text = compact(tokens[k].text)
+            q = parse_quantity(text)
+            if q is not None and q[2] is not None and re.search(r"\d", text):
+                whole += 1  # a number with its unit: a quantity of its own
+                if whole == 2 and k > i:
+                    row_has_actual = any(out[m].endswith("-ACT") for m in range(j, len(tokens))
+                                         if tokens[m].row == tokens[k].row)
+                    out[k] = "O" if row_has_actual else "B-ACT"
+                elif whole > 2:
+                    out[k] = "O"
+            elif whole >= 2:
+                out[k] = "O"
+        i = j
+    return out
+
+
 _CLOSES_INDICATOR = frozenset({"L1", "L2", "L3", "PNAME", "PCODE", "GOAL", "BT", "BF", "BO"})
 
 
@@ -1097,6 +1144,7 @@ def names_before_budgets(tokens: list[Token], tags: list[str]) -> list[str]:
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
     tags = values_inside_names(tokens, level_rows_read(tokens, labelled_fields(tokens, tags)))
+    tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = values_of_open_names(tokens, whole_cells(tokens, grid_columns(tokens, tags)))
     decoder = _Decoder(money_unit(tokens))

@@ -283,3 +283,19 @@ def test_a_name_left_without_value_takes_the_first_quantity_after_its_descriptio
     first, second = out.projects[0].indicators
     assert (first.level3, first.value) == ("大楼安检巡察次数", "200次")
     assert second.value == "≥95%"  # a name with its value takes no second one
+
+
+def test_a_quantity_read_as_a_name_is_the_value_of_the_name_before_it():
+    out = decoded(["当年人才驿站组织活动数量>=28次"], ["O", "B-L3"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.op, ind.num, ind.unit) == ("当年人才驿站组织活动数量", ">=", 28.0, "次")
+
+
+def test_quantities_run_together_in_one_value_are_target_then_actual():
+    out = decoded(["每年人才驿站服务人次>=500人1700人340%"], ["B-L3", "B-VAL", "I-VAL", "I-VAL"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.value, ind.actual) == (">=500人", "1700人")
+    assert "340%" in " ".join(f.text or "" for f in [*out.projects[0].flags, *ind.flags])  # kept, flagged
+    # one quantity printed in pieces stays one value
+    out = decoded(["合格率\t≥\t95\t%"], ["B-L3", "B-VAL", "I-VAL", "I-VAL"])
+    assert out.projects[0].indicators[0].value == "≥95%"
