@@ -974,6 +974,15 @@ def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_BOUND_SUFFIX = re.compile(r"(?:及)?(?:以上|以下|以内)$")
+
+
+def _quantity_with_unit_or_comparator(text: str) -> bool:
+    """A number printed as a target: with a unit or a comparator (≥92%, 200次, 90%以上), not bare."""
+    q = parse_quantity(_BOUND_SUFFIX.sub("", compact(text)))
+    return q is not None and (q[2] is not None or q[0] not in (None, "="))
+
+
 _CLOSES_INDICATOR = frozenset({"L1", "L2", "L3", "PNAME", "PCODE", "GOAL", "BT", "BF", "BO"})
 
 
@@ -990,12 +999,10 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
             open_name = role == "L3"
         elif role == "VAL":
             open_name = False
-        elif open_name and tag == "O" and (i + 1 >= len(tokens) or tags[i + 1] == "O" or
-                                          not tags[i + 1].startswith("I-")):
-            q = parse_quantity(tok.text)
-            if q is not None and (q[0] is not None or q[2] is not None):
-                out[i] = "B-VAL"
-                open_name = False
+        elif open_name and tag == "O" and (i + 1 >= len(tokens) or not tags[i + 1].startswith("I-")) \
+                and _quantity_with_unit_or_comparator(tok.text):
+            out[i] = "B-VAL"
+            open_name = False
     return out
 
 

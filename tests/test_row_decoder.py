@@ -283,6 +283,9 @@ def test_a_name_left_without_value_takes_the_first_quantity_after_its_descriptio
     first, second = out.projects[0].indicators
     assert (first.level3, first.value) == ("大楼安检巡察次数", "200次")
     assert second.value == "≥95%"  # a name with its value takes no second one
+    # a bound written after the number (90%以上) is a target too
+    out = decoded(["学生对学校伙食得满意度\t95%以上\t学生对学校伙食满意程度\t95%以上"], ["B-L3", "O", "B-L3", "B-VAL"])
+    assert [i.value for i in out.projects[0].indicators] == ["95%以上", "95%以上"]
 
 
 def test_a_quantity_read_as_a_name_is_the_value_of_the_name_before_it():
