@@ -38,14 +38,14 @@ def test_every_seed_has_gold_and_every_gold_a_seed(evaluation):
 
 def test_overall_indicator_f1(evaluation):
     f1 = evaluation.overall.indicator_f1
-    assert f1 >= 0.98, f"indicator F1 {f1:.4f}\n{_misses(evaluation)}"
+    assert f1 >= 0.99, f"indicator F1 {f1:.4f}\n{_misses(evaluation)}"
 
 
 @pytest.mark.parametrize("seed", [p.name for p in SEEDS])
 def test_indicator_f1_per_seed(evaluation, seed):
     doc = next(d for d in evaluation.documents if d.source == seed)
     f1 = doc.overall.indicator_f1
-    floor = 0.95 if seed.startswith("002") else 0.97
+    floor = 0.97  # every seed (002, the wide department table, 0.98)
     assert f1 >= floor, f"{seed}: indicator F1 {f1:.4f}\n{_misses(evaluation, seed)}"
 
 
