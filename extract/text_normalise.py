@@ -19,6 +19,13 @@ def compact(text: str | None) -> str:
     """Text with all whitespace (and stray conversion tags such as ``<p>``) removed."""
     if not text:
         return ""
+    if len(text) <= 256:  # a cell: the same texts come back cell after cell (a whole line is not kept)
+        return _compact_cell(text)
+    return _WHITESPACE.sub("", _HTML_TAG.sub("", text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _compact_cell(text: str) -> str:
     return _WHITESPACE.sub("", _HTML_TAG.sub("", text))
 
 
