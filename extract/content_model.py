@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 import sys
 import unicodedata
@@ -256,7 +258,8 @@ def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
         idx = rows[row]
         units = [i for i in idx if tokens[i].sep != "glue"]
         roles = [_header_cell_role(tokens[i].text) for i in units]
-        if sum(r is not None and not r.startswith("p:") for r in roles) >= 2 or sum(r is not None for r in roles) >= 3:
+        found = [r for r in roles if r is not None]
+        if len(found) >= 3 or (len(found) == 2 and not any(r.startswith("p:") for r in found)):
             header = ([r or "other" for r in roles], [(tokens[i].offset, r or "other") for i, r in zip(units, roles)])
             starts = [off for off, _ in header[1]]
             ordered = all(a <= b for a, b in zip(starts, starts[1:]))
@@ -314,21 +317,33 @@ def _document_style(tokens: list[Token]) -> str:
 
 def _density(flags: list[bool], reach: int) -> list[int]:
     """For every position, how many flagged positions lie within ``reach`` of it."""
-    prefix = [0]
-    for f in flags:
-        prefix.append(prefix[-1] + f)
+    prefix = [0, *itertools.accumulate(map(int, flags))]
     n = len(flags)
-    return [prefix[min(n, i + reach + 1)] - prefix[max(0, i - reach)] for i in range(n)]
+    # position i counts the flags from max(0, i - reach) up to min(n, i + reach + 1)
+    high = prefix[reach + 1:] + [prefix[n]] * min(n, reach)
+    low = [0] * min(n, reach) + prefix[:max(0, n - reach)]
+    return list(map(operator.sub, high[:n], low))
+
+
+def _bucketed(table: tuple[str, ...], counts: list[int]) -> list[str]:
+    """:func:`_pick` of every count (none below zero)."""
+    last = len(table) - 1
+    return [table[n] if n < last else table[last] for n in counts]
 
 
 def _rows_since(tokens: list[Token], flags: list[bool], prefix: str) -> list[str]:
     """``prefix`` + the rows between each token and the last flagged token before it (bucketed; 'none'
     if there is none)."""
     table = _bucket_table(prefix, (0, 2, 10, 40))
+    last_entry = len(table) - 1
     none = f"{prefix}none"
     out, last = [], None
     for t, f in zip(tokens, flags):
-        out.append(none if last is None else _pick(table, t.row - last))
+        if last is None:
+            out.append(none)
+        else:
+            n = t.row - last
+            out.append(table[n] if 0 <= n < last_entry else table[last_entry if n > 0 else 0])
         if f:
             last = t.row
     return out
@@ -339,9 +354,8 @@ def _region_context(tokens: list[Token], texts: list[_TextFeatures]) -> tuple[li
     tables), as counts and buckets: each token's six region feature strings, by kind."""
     level = [x.level for x in texts]
     hdr = [x.header for x in texts]
-    return ([_pick(_NLVL, n) for n in _density(level, 30)],
-            [_pick(_NQTY, n) for n in _density([x.quantity for x in texts], 15)],
-            [_pick(_NHDR, n) for n in _density(hdr, 60)],
+    return (_bucketed(_NLVL, _density(level, 30)), _bucketed(_NQTY, _density([x.quantity for x in texts], 15)),
+            _bucketed(_NHDR, _density(hdr, 60)),
             _rows_since(tokens, hdr, "shdr="), _rows_since(tokens, level, "slvl="),
             _rows_since(tokens, [x.label for x in texts], "slab="))
 
