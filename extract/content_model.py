@@ -14,7 +14,6 @@ import functools
 import itertools
 import operator
 import re
-import sys
 import unicodedata
 from collections import Counter
 from importlib import resources
@@ -43,6 +42,7 @@ _COMPARATOR_ONLY = re.compile(r"^(?:[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|大于
 _COMPARATOR_START = re.compile(r"^(?:[≥≤><=＝＞＜≧≦⩾⩽]|不低于|不少于|不超过|不高于|不大于|不小于|大于|小于|达到|≧)")
 _MONEY = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+\.\d{2}$")
 _AFTER_NUMBER = re.compile(r"[^\d.].*$")
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _ORG_END = re.compile(r"(局|委员会|委|中心|政府|医院|学校|协会|联合会|办公室|公司|所|站|队|院)$")
 _PROJECT_END = re.compile(r"(项目|资金|经费|补助|补贴|工程|费)$")
@@ -129,8 +129,8 @@ def token_shape(text: str) -> tuple[str, ...]:
     f: list[str] = [_pick(_LEN, len(t))]
     chars = Counter(t) if len(t) > 256 else None  # a long cell: each distinct character tested once
     if chars is None:
-        cjk = sum(1 for c in t if "\u4e00" <= c <= "\u9fff")
-        digits = sum(c.isdigit() for c in t)
+        cjk = len(_CJK_CHAR.findall(t))
+        digits = sum(map(str.isdigit, t))
     else:
         cjk = sum(n for c, n in chars.items() if "\u4e00" <= c <= "\u9fff")
         digits = sum(n for c, n in chars.items() if c.isdigit())
@@ -219,17 +219,22 @@ _NEAR = (-2, -1, 1, 2)
 _EDGE = tuple(f"{d}:edge" for d in _NEAR)
 
 
-def _near_shape(d: int, text: str) -> tuple[str, ...]:
-    """A neighbour's features, prefixed by its distance; the far ones without their characters."""
-    return tuple(sys.intern(f"{d}:{s}") for s in token_shape(text) if abs(d) == 1 or not s.startswith("c"))
+@functools.lru_cache(maxsize=65536)
+def _as_neighbour(feature: str) -> tuple[str, str, str, str]:
+    """A feature of a neighbour's text at distance -2, -1, 1, 2 (one string each, shared by every text)."""
+    return f"-2:{feature}", f"-1:{feature}", f"1:{feature}", f"2:{feature}"
 
 
 @functools.lru_cache(maxsize=65536)
 def _text_features(text: str) -> _TextFeatures:
     shape = token_shape(text)
-    return _TextFeatures(shape, tuple(_near_shape(d, text) for d in _NEAR), _pick(_WIDTH, display_width(text)),
-                         "lvl1" in shape or "lvl2" in shape, "qty" in shape or "qual" in shape, "hdr" in shape,
-                         "label" in shape)
+    # a neighbour's features, prefixed by its distance; the far ones without their characters (c…)
+    near = list(map(_as_neighbour, shape))
+    _, before, after, _ = zip(*near)  # a shape always has its len=, cjk=, dig= … features: never empty
+    far_before, _, _, far_after = zip(*(n for s, n in zip(shape, near) if not s.startswith("c")))
+    return _TextFeatures(shape, (far_before, before, after, far_after),
+                         _pick(_WIDTH, display_width(text)), "lvl1" in shape or "lvl2" in shape,
+                         "qty" in shape or "qual" in shape, "hdr" in shape, "label" in shape)
 
 
 @functools.lru_cache(maxsize=65536)

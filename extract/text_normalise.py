@@ -7,12 +7,14 @@ Records are simplified Chinese with whitespace removed; ``compact`` does the fir
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from typing import Any
 
 _WHITESPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 _KEY_PUNCT = re.compile(r"[\s（）()“”\"「」:：]+")
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 _HTML_TAG = re.compile(r"</?(?:p|br|span|div|b|i|strong|em)\s*/?>", re.I)
 
 
@@ -87,11 +89,11 @@ def simplify_if_traditional(text: str, sample: int = 4000) -> str:
     A simplified document keeps every character (OpenCC also maps a few rare simplified
     characters), so the switch is by the share of CJK characters a sample would change.
     """
-    head = "".join(c for c in text[:sample * 3] if "\u4e00" <= c <= "\u9fff")[:sample]
+    head = "".join(_CJK_CHAR.findall(text, 0, sample * 3))[:sample]
     if not head:
         return text
     converted = to_simplified(head)
-    changed = sum(a != b for a, b in zip(head, converted))
+    changed = sum(map(operator.ne, head, converted))  # (as zip: up to the shorter)
     return _t2s(text) if changed / len(head) > 0.03 else text
 
 
