@@ -392,18 +392,23 @@ class _Context:
             sep = t.sep
             unit_no = 0 if sep == "row" else unit_no + (sep != "glue")
             own = texts[i]
-            f = ["bias", seps[i - base][0], style, _pick(_UNIT_NO, unit_no), _pick(_UNITS, rows_units[t.row]),
-                 _pick(_BLANK, t.blank_before), _pick(_EMPTY, t.empty_before), own.width]
-            f += own.shape
-            f += (nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i])
-            f += _column_features(columns[i])
-            for k, d in enumerate(_NEAR):
-                j = i + d
-                if 0 <= j < n:
-                    f += texts[j].near[k]
-                    f.append(seps[j - base][k + 1])
-                else:
-                    f.append(_EDGE[k])
+            head = ("bias", seps[i - base][0], style, _pick(_UNIT_NO, unit_no), _pick(_UNITS, rows_units[t.row]),
+                    _pick(_BLANK, t.blank_before), _pick(_EMPTY, t.empty_before), own.width)
+            if 2 <= i < n - 2:  # four neighbours (all but the first and last two tokens): one list display
+                f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
+                     *_column_features(columns[i]),
+                     *texts[i - 2].near[0], seps[i - 2 - base][1], *texts[i - 1].near[1], seps[i - 1 - base][2],
+                     *texts[i + 1].near[2], seps[i + 1 - base][3], *texts[i + 2].near[3], seps[i + 2 - base][4]]
+            else:
+                f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
+                     *_column_features(columns[i])]
+                for k, d in enumerate(_NEAR):
+                    j = i + d
+                    if 0 <= j < n:
+                        f += texts[j].near[k]
+                        f.append(seps[j - base][k + 1])
+                    else:
+                        f.append(_EDGE[k])
             if i + 1 < n and tokens[i + 1].row != t.row:
                 f.append("rowend")
             feats.append(f)
