@@ -1,7 +1,11 @@
-"""Extraction speed: the five seeds one by one, N copies for throughput, peak memory, time per stage.
+"""Extraction speed: the five seeds one by one, N copies for throughput, peak memory, time per stage;
+the CPU time of a pass over the seeds, and generated documents (texts the process has not seen).
 
-Run with ``make bench`` or ``.venv/bin/python bench/extract_speed.py [--copies 200] [--repeat 3]``.
-Prints one report; nothing here is asserted (speed is measured, never tested).
+Run with ``make bench`` or ``.venv/bin/python bench/extract_speed.py [--copies 200] [--repeat 3]
+[--passes 10] [--generated 200]``. Prints one report; nothing here is asserted (speed is measured,
+never tested). Wall times follow the machine's load; the process CPU time much less so. Copies of
+the seeds repeat the same cells, which the extractor's caches (per cell text) have seen; generated
+documents are closer to a new corpus.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from perfkg.extract.pipeline import extract_document  # noqa: E402
 from perfkg.extract.records import DocumentRecord  # noqa: E402
+from perfkg.extract.synth import generate  # noqa: E402
 
 SEEDS = sorted((ROOT / "examples" / "documents").glob("*.txt"))
 STAGES = (("perfkg.extract.pipeline", "read_source", "read"),
@@ -81,6 +86,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=200, help="documents in the throughput run (seeds cycled)")
     parser.add_argument("--repeat", type=int, default=3, help="seed runs; the fastest is reported")
+    parser.add_argument("--passes", type=int, default=10, help="passes over the seeds timed in CPU seconds")
+    parser.add_argument("--generated", type=int, default=200, help="generated documents (synth seed 11)")
     args = parser.parse_args()
 
     cold_start = time.perf_counter()
@@ -95,6 +102,10 @@ def main() -> int:
             per_seed[path.name] = min(per_seed.get(path.name, seconds), seconds)
             counts[path.name] = (len(records[0].projects), records[0].indicator_count())
     seeds_total = sum(per_seed.values())
+    cpu_start = time.process_time()
+    for _ in range(args.passes):
+        extract_all(SEEDS)
+    cpu_pass = (time.process_time() - cpu_start) / max(1, args.passes)
 
     with tempfile.TemporaryDirectory() as tmp:
         copies = []
@@ -105,6 +116,13 @@ def main() -> int:
         with StageTimer() as timer:
             records, seconds = extract_all(copies)
         indicators = sum(r.indicator_count() for r in records)
+        generated = []
+        for name, text, _ in generate(args.generated, 11):
+            generated.append(Path(tmp) / f"gen_{name}")
+            generated[-1].write_text(text, encoding="utf-8")
+        gen_cpu = time.process_time()
+        _, gen_seconds = extract_all(generated)
+        gen_cpu = time.process_time() - gen_cpu
     # tracemalloc slows extraction several-fold, so it traces the five seeds only; the
     # throughput run's footprint is the process's peak resident size.
     memory_seeds = peak_memory(SEEDS)
@@ -117,8 +135,14 @@ def main() -> int:
         print(f"{name:28} {counts[name][0]:6d} {counts[name][1]:10d} {t * 1000:8.1f}")
     total_ind = sum(c[1] for c in counts.values())
     print(f"{'five seeds':28} {sum(c[0] for c in counts.values()):6d} {total_ind:10d} {seeds_total * 1000:8.1f}")
+    print(f"CPU per pass of the five seeds: {cpu_pass * 1000:.0f} ms, {len(SEEDS) / cpu_pass:.1f} documents per CPU "
+          f"second (process time, {args.passes} passes)")
     print(f"\nthroughput over {args.copies} documents: {seconds:.2f} s, {args.copies / seconds:.1f} documents/s, "
           f"{indicators / seconds:.0f} indicators/s")
+    if generated:
+        print(f"{len(generated)} generated documents (synth seed 11, read once): {gen_seconds:.2f} s, "
+              f"{len(generated) / gen_seconds:.1f} documents/s; {gen_cpu / len(generated) * 1000:.1f} ms CPU "
+              "a document")
     print(f"peak memory: five seeds {memory_seeds / 2**20:.1f} MiB traced (tracemalloc); "
           f"process peak RSS after {args.copies} documents held {max_rss:.0f} MiB")
     print(f"\n{'stage':32} {'total ms':>9} {'share':>6}")

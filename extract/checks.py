@@ -15,12 +15,15 @@ from perfkg.extract.vocabulary import standard_level1
 
 def check_document(doc: DocumentRecord, lines: list[str]) -> None:
     _numbers_in_range(doc, lines)
+    rows_by_name: dict[str, list[int]] | None = None  # made for the first project without a budget
     for project in doc.projects:
         if not project.indicators:
             project.flags.append(Flag("no_indicators", "table has no readable indicator rows",
                                       project.span[0] if project.span else None))
         if project.budget_total is None:
-            _budget_from_document(project, lines)
+            if rows_by_name is None:
+                rows_by_name = _rows_by_first_cell(lines)
+            _budget_from_document(project, lines, rows_by_name)
         fiscal, other = project.budget_fiscal, project.budget_other
         if project.budget_total is not None and fiscal is not None and other is not None \
                 and abs(fiscal + other - project.budget_total) > 0.01:
@@ -82,19 +85,36 @@ def _numbers_in_range(doc: DocumentRecord, lines: list[str]) -> None:
 _AMOUNT_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
-def _budget_from_document(project, lines: list[str]) -> None:
+_CELL_SPLIT = re.compile(r"[|\t]")
+
+
+def _line_cells(line: str) -> list[str]:
+    return [c for c in (compact(c) for c in _CELL_SPLIT.split(line)) if c]
+
+
+def _rows_by_first_cell(lines: list[str]) -> dict[str, list[int]]:
+    """The lines (0-based, in order) whose first cell is each text."""
+    rows: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        first = next((c for c in (compact(c) for c in _CELL_SPLIT.split(line)) if c), None)
+        if first is not None:
+            rows.setdefault(first, []).append(i)
+    return rows
+
+
+def _budget_from_document(project, lines: list[str], rows_by_name: dict[str, list[int]] | None = None) -> None:
     """Total and fiscal budget from a budget-table row naming the project (its first two amounts).
 
     The row's amounts sit in the same line (tab or pipe cells) or, in one-cell-per-line text,
-    on the lines that follow the name.
+    on the lines that follow the name. ``rows_by_name``: :func:`_rows_by_first_cell` of the lines.
     """
     key = compact(project.name)
     if len(key) < 3:
         return
-    for i, line in enumerate(lines):
-        cells = [c for c in (compact(c) for c in re.split(r"[|\t]", line)) if c]
-        if not cells or cells[0] != key:
-            continue
+    if rows_by_name is None:
+        rows_by_name = _rows_by_first_cell(lines)
+    for i in rows_by_name.get(key, ()):
+        cells = _line_cells(lines[i])
         amounts = _amounts(cells[1:])
         if not amounts and len(cells) == 1:
             following = [compact(x) for x in lines[i + 1:i + 16] if compact(x)][:6]

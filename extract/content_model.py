@@ -9,11 +9,15 @@ labelled tokens of the seeds, the dev set and generated documents by
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
 from importlib import resources
+from typing import NamedTuple
 
 import pycrfsuite
 
@@ -37,6 +41,16 @@ _NAME_END = re.compile(r"(率|性|度|数|量|额|次|面积|时间|时限|比�
 _COMPARATOR_ONLY = re.compile(r"^(?:[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|大于|小于|等于|不低于|不高于|不少于|不超过|定性|定量|═)$")
 _COMPARATOR_START = re.compile(r"^(?:[≥≤><=＝＞＜≧≦⩾⩽]|不低于|不少于|不超过|不高于|不大于|不小于|大于|小于|达到|≧)")
 _MONEY = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+\.\d{2}$")
+_AFTER_NUMBER = re.compile(r"[^\d.].*$")
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_ORG_END = re.compile(r"(局|委员会|委|中心|政府|医院|学校|协会|联合会|办公室|公司|所|站|队|院)$")
+_PROJECT_END = re.compile(r"(项目|资金|经费|补助|补贴|工程|费)$")
+
+
+@functools.lru_cache(maxsize=1)
+def _marker() -> re.Pattern:
+    return re.compile(content_words()["marker_pattern"])
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -44,6 +58,32 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
         if n <= e:
             return str(e)
     return f">{edges[-1]}"
+
+
+@functools.lru_cache(maxsize=None)
+def _bucket_table(prefix: str, edges: tuple[int, ...]) -> tuple[str, ...]:
+    """``prefix`` + the bucket of every n from 0 to one past the last edge (the last entry: beyond it)."""
+    return tuple(prefix + _bucket(n, edges) for n in range(edges[-1] + 2))
+
+
+def _pick(table: tuple[str, ...], n: int) -> str:
+    """``table``'s string for ``n``: ``prefix + _bucket(n, edges)`` without making it (edges start at 0 or more)."""
+    return table[n] if 0 <= n < len(table) else table[-1 if n > 0 else 0]
+
+
+_LEN = _bucket_table("len=", (1, 2, 4, 6, 10, 16, 30))
+_CJK = _bucket_table("cjk=", (0, 3, 7, 9, 10))
+_DIG = _bucket_table("dig=", (0, 3, 7, 9, 10))
+_MAG = _bucket_table("mag=", (1, 2, 3, 4, 6, 8))
+_UNIT_NO = _bucket_table("unit=", (0, 1, 2, 3))
+_UNITS = _bucket_table("units=", (1, 2, 3, 5, 8))
+_BLANK = _bucket_table("blank=", (0, 1))
+_EMPTY = _bucket_table("empty=", (0, 1))
+_WIDTH = _bucket_table("w=", (2, 4, 8, 16, 32, 60))
+_NLVL = _bucket_table("nlvl=", (0, 1, 3, 6))
+_NQTY = _bucket_table("nqty=", (0, 1, 3, 6))
+_NHDR = _bucket_table("nhdr=", (0, 1, 3))
+_SINCE = _bucket_table("", (0, 2, 10, 40))
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,9 +100,11 @@ def _units() -> frozenset[str]:
     return frozenset(content_words()["units"])
 
 
+_PLAIN_DROP = re.compile(r"[\s:：()（）\[\]【】*]")
+
+
 def _plain(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s:：()（）\[\]【】*]", "", t)
+    return _PLAIN_DROP.sub("", unicodedata.normalize("NFKC", text))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -98,16 +140,16 @@ def label_suffix_field(text: str) -> str | None:
 def token_shape(text: str) -> tuple[str, ...]:
     """The features of a token's own text (no context)."""
     t = unicodedata.normalize("NFKC", text)
-    f: list[str] = [f"len={_bucket(len(t), (1, 2, 4, 6, 10, 16, 30))}"]
+    f: list[str] = [_pick(_LEN, len(t))]
     chars = Counter(t) if len(t) > 256 else None  # a long cell: each distinct character tested once
     if chars is None:
-        cjk = sum(1 for c in t if "\u4e00" <= c <= "\u9fff")
-        digits = sum(c.isdigit() for c in t)
+        cjk = len(_CJK_CHAR.findall(t))
+        digits = sum(map(str.isdigit, t))
     else:
         cjk = sum(n for c, n in chars.items() if "\u4e00" <= c <= "\u9fff")
         digits = sum(n for c, n in chars.items() if c.isdigit())
-    f.append(f"cjk={_bucket(round(10 * cjk / max(1, len(t))), (0, 3, 7, 9, 10))}")
-    f.append(f"dig={_bucket(round(10 * digits / max(1, len(t))), (0, 3, 7, 9, 10))}")
+    f.append(_pick(_CJK, round(10 * cjk / max(1, len(t)))))
+    f.append(_pick(_DIG, round(10 * digits / max(1, len(t)))))
     l1, l2 = standard_level1(text), standard_level2(text)
     if l1:
         f += ["lvl1", f"lvl1={l1}"]
@@ -128,8 +170,8 @@ def token_shape(text: str) -> tuple[str, ...]:
         op, num, unit = q
         unit_kind = 'none' if unit is None else ('%' if unit in '%‰' else ('money' if '元' in unit else 'other'))
         f += ["qty", f"qop={op}", f"qunit={unit_kind}"]
-        digits = len(re.sub(r"[^\d.].*$", "", t.lstrip("≥≤><=＝＞＜≧≦ ")).split(".")[0])  # never int() of a huge number
-        f.append(f"mag={_bucket(digits, (1, 2, 3, 4, 6, 8))}")
+        digits = len(_AFTER_NUMBER.sub("", t.lstrip("≥≤><=＝＞＜≧≦ ")).split(".")[0])  # never int() of a huge number
+        f.append(_pick(_MAG, digits))
     elif looks_like_value(text):
         f.append("valuelike")
     if _NUMBER.match(t):
@@ -159,28 +201,57 @@ def token_shape(text: str) -> tuple[str, ...]:
         f.append("scoring")
     if t[:1] in "(（" and t[-1:] in ")）":
         f.append("bracketed")
-    if re.match(content_words()["marker_pattern"], t):
+    if _marker().match(t):
         f.append("marker")
     if _NAME_END.search(t):
         f.append("nameend")
     if "满意" in t:
         f.append("satisf")
-    if re.search(r"[A-Za-z]", t):
+    if _LATIN.search(t):
         f.append("latin")
-    if re.search(r"(局|委员会|委|中心|政府|医院|学校|协会|联合会|办公室|公司|所|站|队|院)$", t):
+    if _ORG_END.search(t):
         f.append("orgend")
-    if re.search(r"(项目|资金|经费|补助|补贴|工程|费)$", t):
+    if _PROJECT_END.search(t):
         f.append("projend")
     f += [f"c0={t[:1]}", f"c-1={t[-1:]}", f"c-2={t[-2:]}"]
     return tuple(f)
 
 
-@functools.lru_cache(maxsize=262144)
-def _near_shape(d: int, text: str) -> tuple[str, ...]:
-    """A neighbour's features, prefixed by its distance; the far ones without their characters."""
-    return tuple(f"{d}:{s}" for s in token_shape(text) if abs(d) == 1 or not s.startswith("c"))
+class _TextFeatures(NamedTuple):
+    """What the features need of one token text, made once per distinct text (:func:`_text_features`)."""
+
+    shape: tuple[str, ...]  # token_shape
+    near: tuple[tuple[str, ...], ...]  # the shape as a neighbour at distance -2, -1, 1, 2 (_near_shape)
+    width: str  # the w= feature
+    level: bool  # a level name (lvl1 or lvl2), for the region counts
+    quantity: bool  # a quantity or a qualitative value
+    header: bool
+    label: bool
 
 
+_NEAR = (-2, -1, 1, 2)
+_EDGE = tuple(f"{d}:edge" for d in _NEAR)
+
+
+@functools.lru_cache(maxsize=65536)
+def _as_neighbour(feature: str) -> tuple[str, str, str, str]:
+    """A feature of a neighbour's text at distance -2, -1, 1, 2 (one string each, shared by every text)."""
+    return f"-2:{feature}", f"-1:{feature}", f"1:{feature}", f"2:{feature}"
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_features(text: str) -> _TextFeatures:
+    shape = token_shape(text)
+    # a neighbour's features, prefixed by its distance; the far ones without their characters (c…)
+    near = list(map(_as_neighbour, shape))
+    _, before, after, _ = zip(*near)  # a shape always has its len=, cjk=, dig= … features: never empty
+    far_before, _, _, far_after = zip(*(n for s, n in zip(shape, near) if not s.startswith("c")))
+    return _TextFeatures(shape, (far_before, before, after, far_after),
+                         _pick(_WIDTH, display_width(text)), "lvl1" in shape or "lvl2" in shape,
+                         "qty" in shape or "qual" in shape, "hdr" in shape, "label" in shape)
+
+
+@functools.lru_cache(maxsize=65536)
 def _header_cell_role(text: str) -> str | None:
     """What a header cell names: an indicator column (level1, value …) or a project field (p:name …)."""
     role = header_role(text)
@@ -200,12 +271,17 @@ def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
     header: tuple[list[str], list[tuple[int, str]]] | None = None
     cells: dict[int, str] = {}
     last_header_row = -10
+    ordered = False  # the header's offsets never decrease: the last one at or before a token is found by bisection
+    starts: list[int] = []
     for row in sorted(rows):
         idx = rows[row]
         units = [i for i in idx if tokens[i].sep != "glue"]
         roles = [_header_cell_role(tokens[i].text) for i in units]
-        if sum(r is not None and not r.startswith("p:") for r in roles) >= 2 or sum(r is not None for r in roles) >= 3:
+        found = [r for r in roles if r is not None]
+        if len(found) >= 3 or (len(found) == 2 and not any(r.startswith("p:") for r in found)):
             header = ([r or "other" for r in roles], [(tokens[i].offset, r or "other") for i, r in zip(units, roles)])
+            starts = [off for off, _ in header[1]]
+            ordered = all(a <= b for a, b in zip(starts, starts[1:]))
             if row - last_header_row > 2:
                 cells = {}
             cells.update({tokens[i].cell: r for i, r in zip(units, roles) if r})
@@ -222,15 +298,33 @@ def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
             right_no = len(units) - 1 - unit_no
             right = names[len(names) - 1 - right_no] if 0 <= right_no < len(names) else "none"
             by_offset = "none"
-            for off, r in offsets:
-                if off <= tokens[i].offset + 1:
-                    by_offset = r
+            if ordered:
+                at = bisect.bisect_right(starts, tokens[i].offset + 1)
+                if at:
+                    by_offset = offsets[at - 1][1]
+            else:
+                for off, r in offsets:
+                    if off <= tokens[i].offset + 1:
+                        by_offset = r
             out[i] = (left, right, by_offset, cells.get(tokens[i].cell, "none"))
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _column_features(roles: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
+    left, right, by_offset, by_cell = roles
+    return f"colL={left}", f"colR={right}", f"colO={by_offset}", f"colC={by_cell}"
+
+
 # A grid cell is cut as surely as a tab-separated one: the model sees both alike.
 _SEP_FEATURE = {"cell": "tab"}
+
+
+@functools.lru_cache(maxsize=64)
+def _sep_features(sep: str) -> tuple[str, ...]:
+    """A separator's features: the token's own (sep=…), then as a neighbour at distance -2, -1, 1, 2."""
+    name = _SEP_FEATURE.get(sep, sep)
+    return (f"sep={name}", *(f"{d}:sep={name}" for d in _NEAR))
 
 
 def _document_style(tokens: list[Token]) -> str:
@@ -242,76 +336,94 @@ def _document_style(tokens: list[Token]) -> str:
 
 def _density(flags: list[bool], reach: int) -> list[int]:
     """For every position, how many flagged positions lie within ``reach`` of it."""
-    prefix = [0]
-    for f in flags:
-        prefix.append(prefix[-1] + f)
+    prefix = [0, *itertools.accumulate(map(int, flags))]
     n = len(flags)
-    return [prefix[min(n, i + reach + 1)] - prefix[max(0, i - reach)] for i in range(n)]
+    # position i counts the flags from max(0, i - reach) up to min(n, i + reach + 1)
+    high = prefix[reach + 1:] + [prefix[n]] * min(n, reach)
+    low = [0] * min(n, reach) + prefix[:max(0, n - reach)]
+    return list(map(operator.sub, high[:n], low))
 
 
-def _rows_since(tokens: list[Token], flags: list[bool]) -> list[str]:
-    """Rows between each token and the last flagged token before it (bucketed; 'none' if there is none)."""
+def _bucketed(table: tuple[str, ...], counts: list[int]) -> list[str]:
+    """:func:`_pick` of every count (none below zero)."""
+    last = len(table) - 1
+    return [table[n] if n < last else table[last] for n in counts]
+
+
+def _rows_since(tokens: list[Token], flags: list[bool], prefix: str) -> list[str]:
+    """``prefix`` + the rows between each token and the last flagged token before it (bucketed; 'none'
+    if there is none)."""
+    table = _bucket_table(prefix, (0, 2, 10, 40))
+    last_entry = len(table) - 1
+    none = f"{prefix}none"
     out, last = [], None
     for t, f in zip(tokens, flags):
-        out.append("none" if last is None else _bucket(t.row - last, (0, 2, 10, 40)))
+        if last is None:
+            out.append(none)
+        else:
+            n = t.row - last
+            out.append(table[n] if 0 <= n < last_entry else table[last_entry if n > 0 else 0])
         if f:
             last = t.row
     return out
 
 
-def _region_context(tokens: list[Token], shapes: list[tuple[str, ...]]) -> tuple[list, ...]:
+def _region_context(tokens: list[Token], texts: list[_TextFeatures]) -> tuple[list[str], ...]:
     """Where each token stands: among level names and values (a table), or far from any (prose, other
-    tables), as counts and buckets; the feature strings are made per chunk (``_Context.features``)."""
-    level = ["lvl1" in s or "lvl2" in s for s in shapes]
-    qty = ["qty" in s or "qual" in s for s in shapes]
-    hdr = ["hdr" in s for s in shapes]
-    label = ["label" in s for s in shapes]
-    return (_density(level, 30), _density(qty, 15), _density(hdr, 60),
-            _rows_since(tokens, hdr), _rows_since(tokens, level), _rows_since(tokens, label))
-
-
-def _region_features(context: tuple[list, ...], i: int) -> list[str]:
-    lv, qv, hv, since_hdr, since_lvl, since_label = (values[i] for values in context)
-    return [f"nlvl={_bucket(lv, (0, 1, 3, 6))}", f"nqty={_bucket(qv, (0, 1, 3, 6))}", f"nhdr={_bucket(hv, (0, 1, 3))}",
-            f"shdr={since_hdr}", f"slvl={since_lvl}", f"slab={since_label}"]
+    tables), as counts and buckets: each token's six region feature strings, by kind."""
+    level = [x.level for x in texts]
+    hdr = [x.header for x in texts]
+    return (_bucketed(_NLVL, _density(level, 30)), _bucketed(_NQTY, _density([x.quantity for x in texts], 15)),
+            _bucketed(_NHDR, _density(hdr, 60)),
+            _rows_since(tokens, hdr, "shdr="), _rows_since(tokens, level, "slvl="),
+            _rows_since(tokens, [x.label for x in texts], "slab="))
 
 
 class _Context:
     """What the features of a token need from the whole document, computed once per document; the
-    feature strings themselves (some fifty per token) are made only for the chunk being tagged."""
+    feature lists themselves (some fifty strings per token) are made only for the chunk being tagged."""
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
-        self.shapes = [token_shape(t.text) for t in tokens]
-        self.regions = _region_context(tokens, self.shapes)
+        self.texts = [_text_features(t.text) for t in tokens]
+        self.regions = _region_context(tokens, self.texts)
         self.columns = _column_roles(tokens)
-        self.style = _document_style(tokens)
+        self.style = f"style={_document_style(tokens)}"
         self.rows_units: dict[int, int] = Counter(t.row for t in tokens if t.sep != "glue")
 
     def features(self, start: int, end: int) -> list[list[str]]:
         """The CRF's feature strings of tokens[start:end]; ``start`` is the first token of a row."""
-        tokens, style = self.tokens, self.style
+        tokens, texts, style, rows_units = self.tokens, self.texts, self.style, self.rows_units
+        nlvl, nqty, nhdr, shdr, slvl, slab = self.regions
+        columns = self.columns
+        n = len(tokens)
+        seps = [_sep_features(tokens[j].sep) for j in range(max(0, start - 2), min(n, end + 2))]
+        base = max(0, start - 2)  # seps[j - base] is token j's
         feats: list[list[str]] = []
         unit_no = 0
         for i in range(start, end):
             t = tokens[i]
-            unit_no = 0 if t.sep == "row" else unit_no + (t.sep != "glue")
-            f = ["bias", f"sep={_SEP_FEATURE.get(t.sep, t.sep)}", f"style={style}",
-                 f"unit={_bucket(unit_no, (0, 1, 2, 3))}", f"units={_bucket(self.rows_units[t.row], (1, 2, 3, 5, 8))}",
-                 f"blank={_bucket(t.blank_before, (0, 1))}", f"empty={_bucket(t.empty_before, (0, 1))}",
-                 f"w={_bucket(display_width(t.text), (2, 4, 8, 16, 32, 60))}"]
-            f += self.shapes[i]
-            f += _region_features(self.regions, i)
-            left, right, by_offset, by_cell = self.columns[i]
-            f += [f"colL={left}", f"colR={right}", f"colO={by_offset}", f"colC={by_cell}"]
-            for d in (-2, -1, 1, 2):
-                j = i + d
-                if 0 <= j < len(tokens):
-                    f += _near_shape(d, tokens[j].text)
-                    f.append(f"{d}:sep={_SEP_FEATURE.get(tokens[j].sep, tokens[j].sep)}")
-                else:
-                    f.append(f"{d}:edge")
-            if i + 1 < len(tokens) and tokens[i + 1].row != t.row:
+            sep = t.sep
+            unit_no = 0 if sep == "row" else unit_no + (sep != "glue")
+            own = texts[i]
+            head = ("bias", seps[i - base][0], style, _pick(_UNIT_NO, unit_no), _pick(_UNITS, rows_units[t.row]),
+                    _pick(_BLANK, t.blank_before), _pick(_EMPTY, t.empty_before), own.width)
+            if 2 <= i < n - 2:  # four neighbours (all but the first and last two tokens): one list display
+                f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
+                     *_column_features(columns[i]),
+                     *texts[i - 2].near[0], seps[i - 2 - base][1], *texts[i - 1].near[1], seps[i - 1 - base][2],
+                     *texts[i + 1].near[2], seps[i + 1 - base][3], *texts[i + 2].near[3], seps[i + 2 - base][4]]
+            else:
+                f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
+                     *_column_features(columns[i])]
+                for k, d in enumerate(_NEAR):
+                    j = i + d
+                    if 0 <= j < n:
+                        f += texts[j].near[k]
+                        f.append(seps[j - base][k + 1])
+                    else:
+                        f.append(_EDGE[k])
+            if i + 1 < n and tokens[i + 1].row != t.row:
                 f.append("rowend")
             feats.append(f)
         return feats

@@ -535,9 +535,14 @@ def money_unit(tokens: list[Token]) -> float:
     # the unit line is printed above the tables: the first tokens, and of them at most 400,000
     # characters (a document of a few lines of a million characters each is not searched whole)
     text = "".join(t.text for t in tokens[:4000])[:400_000]
-    if re.search(r"(金额)?单位[:：]?元|[（(]元[）)]", text) and not re.search(r"(金额)?单位[:：]?万元", text):
+    if _UNIT_YUAN.search(text) and not _UNIT_WAN_YUAN.search(text):
         return 1e-4
     return 1.0
+
+
+# (金额)单位：元, (元): only whether the text has one matters, so the optional 金额 is not searched for
+_UNIT_YUAN = re.compile(r"单位[:：]?元|[（(]元[）)]")
+_UNIT_WAN_YUAN = re.compile(r"单位[:：]?万元")
 
 
 def header_rows(tokens: list[Token]) -> set[int]:
@@ -647,13 +652,14 @@ def _cells(tokens: list[Token]) -> list[list[int]]:
     grid) a cell is one cell index; in a row cut by spaces, one run of tokens between spaces."""
     delimited = {t.row for t in tokens if t.sep in _CUT}
     out: list[list[int]] = []
+    row: int | None = None  # the cell being collected
+    cell: int | None = None
     for i, t in enumerate(tokens):
-        first = tokens[out[-1][0]] if out else None
-        if first is not None and first.row == t.row and first.cell == t.cell \
-                and (t.row in delimited or t.sep == "glue"):
+        if t.row == row and t.cell == cell and (t.row in delimited or t.sep == "glue"):
             out[-1].append(i)
         else:
             out.append([i])
+            row, cell = t.row, t.cell
     return out
 
 
@@ -674,6 +680,7 @@ def _label_value_fits(role: str, text: str) -> bool:
 _OF_WHICH = re.compile(r"^其中[:：]?")
 
 
+@functools.lru_cache(maxsize=65536)
 def _label_text(text: str) -> str:
     """A label cell as the label lists spell it: no marker (1.), no 其中 (of which) before it, no
     money unit (（万元）) after it."""
@@ -681,21 +688,41 @@ def _label_text(text: str) -> str:
     return _MONEY_UNIT.sub("", _OF_WHICH.sub("", t))
 
 
-def _is_label(tokens: list[Token], cell: list[int]) -> bool:
-    text = compact("".join(tokens[i].text for i in cell))
+@functools.lru_cache(maxsize=65536)
+def _is_label(text: str) -> bool:
+    """A cell's text (compacted) is a project-header label or a column header."""
     return label_field(_MONEY_UNIT.sub("", text))[0] is not None or header_role(text) is not None
 
 
-def _header_block(tags: list[str], i: int) -> range:
-    """Token positions of the project header around position ``i``: between the indicator names
-    before and after it."""
-    start = i
-    while start > 0 and not tags[start - 1].endswith("-L3"):
-        start -= 1
-    end = i
-    while end < len(tags) and not tags[end].endswith("-L3"):
-        end += 1
-    return range(start, end)
+def _cell_text(tokens: list[Token], cell: list[int]) -> str:
+    return compact(tokens[cell[0]].text if len(cell) == 1 else "".join(tokens[i].text for i in cell))
+
+
+class _TagPositions:
+    """Where the tags of a role are, found once for each role asked about (sorted positions)."""
+
+    def __init__(self, tags: list[str]):
+        self.tags = tags
+        self.found: dict[str, list[int]] = {}
+
+    def of(self, role: str) -> list[int]:
+        if role not in self.found:
+            suffix = f"-{role}"
+            self.found[role] = [i for i, t in enumerate(self.tags) if t.endswith(suffix)]
+        return self.found[role]
+
+    def in_header_block(self, role: str, i: int, before: int | None = None) -> bool:
+        """Whether a tag of ``role`` lies in the project header around position ``i`` (between the
+        indicator names before and after it), and before position ``before`` when given."""
+        names = self.of("L3")
+        at = bisect.bisect_left(names, i)
+        start = names[at - 1] + 1 if at else 0
+        end = names[at] if at < len(names) else len(self.tags)
+        if before is not None:
+            end = min(end, before)
+        hits = self.of(role)
+        h = bisect.bisect_left(hits, start)
+        return h < len(hits) and hits[h] < end
 
 
 def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -712,24 +739,27 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     for c in cells:
         row_cells[tokens[c[0]].row] = row_cells.get(tokens[c[0]].row, 0) + 1
     labelled_names: list[list[int]] = []
+    texts = [_cell_text(tokens, c) for c in cells]
+    positions = _TagPositions(tags)
     for k in range(len(cells) - 1):
         label, value = cells[k], cells[k + 1]
         lrow, vrow = tokens[label[0]].row, tokens[value[0]].row
         # the value beside its label, or both alone on their lines, one after the other
         if lrow != vrow and (row_cells[lrow] != 1 or row_cells[vrow] != 1):
             continue
-        label_text = _label_text("".join(tokens[i].text for i in label))
+        label_text = _label_text(texts[k])
         exact = label_field(label_text)[0]
         role = _LABELLED_ROLES.get(exact or label_suffix_field(label_text) or "")
-        text = compact("".join(tokens[i].text for i in value))
-        if role is None or not _label_value_fits(role, text) or (k and _is_label(tokens, cells[k - 1])):
+        if role is None:
+            continue
+        text = texts[k + 1]
+        if not _label_value_fits(role, text) or (k and _is_label(texts[k - 1])):
             continue  # (a label after a label: a row of column headers, not a label and its value)
         if exact is None and role in _BUDGET_TAGS and _role(tags[value[0]]) in _BUDGET_TAGS:
             continue  # a label known only by its ending (年度本级预算金额) leaves the model's budget role
-        if role == "GOAL" and any(tags[i].endswith("-GOAL") for i in _header_block(tags, value[0])):
+        if role == "GOAL" and positions.in_header_block("GOAL", value[0]):
             continue  # the model found the goal in this header: a goal is a sentence, which it reads better
-        if role == "PNAME" and any(tags[i].endswith("-PNAME") for i in _header_block(tags, value[0])
-                                   if i < label[0]):
+        if role == "PNAME" and positions.in_header_block("PNAME", value[0], before=label[0]):
             continue  # a name printed before the label (a subtitle): the label names a fund (专项名称)
         if role in _BUDGET_TAGS and label_text.strip(":：") in _SUM_WORDS:
             after = cells[k + 2] if k + 2 < len(cells) else None
@@ -779,10 +809,12 @@ def summary_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             cells.setdefault(tokens[i].cell, []).append(i)
         for c, idx in cells.items():
             role = fields.get((table[r], c))
+            if not role:
+                continue
             roles = {tags[i].split("-", 1)[-1] for i in idx}
-            elsewhere = any(tags[i].endswith(f"-{role}") for i in rows[r] if tokens[i].cell != c)
             # the whole cell takes the column's field when it holds nothing else (a name cut in pieces too)
-            if role and roles <= {"O", role} and "O" in roles and not elsewhere:
+            if roles <= {"O", role} and "O" in roles and \
+                    not any(tags[i].endswith(f"-{role}") for i in rows[r] if tokens[i].cell != c):
                 for n, i in enumerate(idx):
                     out[i] = f"{'B' if n == 0 else 'I'}-{role}"
     return out

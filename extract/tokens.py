@@ -34,7 +34,7 @@ from perfkg.extract.vocabulary import framework
 SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Token:
     text: str
     row: int  # index of the source row (0-based)
@@ -44,6 +44,13 @@ class Token:
     offset: int  # display column where the token starts (text lines), grid column (grids)
     blank_before: int  # blank rows just before this token's row (first token of a row only)
     empty_before: int  # empty cells just before this token
+
+    def __init__(self, text: str, row: int, where: str, sep: str, cell: int, offset: int, blank_before: int,
+                 empty_before: int) -> None:
+        # what the generated __init__ of a frozen dataclass does (one object.__setattr__ a field) in half
+        # the time: a document is tens of thousands of tokens
+        self.__dict__.update(text=text, row=row, where=where, sep=sep, cell=cell, offset=offset,
+                             blank_before=blank_before, empty_before=empty_before)
 
 
 @functools.lru_cache(maxsize=1)
@@ -193,6 +200,11 @@ _CLOSING = re.compile(r"^[)）\]】》」』”]+$")
 def cut_glued(text: str) -> list[str]:
     """``text`` cut at :func:`glue_cuts`; a piece of punctuation only is not a cell of its own:
     a closing bracket goes back to the piece before it, other punctuation is dropped."""
+    return list(_cut_glued(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _cut_glued(text: str) -> tuple[str, ...]:
     cuts = [0, *glue_cuts(text), len(text)]
     out: list[str] = []
     for piece in (text[a:b].strip() for a, b in zip(cuts, cuts[1:])):
@@ -208,7 +220,7 @@ def cut_glued(text: str) -> list[str]:
             if not piece:
                 continue
         out.append(piece)
-    return out
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- text lines
@@ -217,6 +229,7 @@ _PIPES = re.compile(r"[|｜]")
 _RULE = re.compile(r"^[\s|｜:：\-—–=_+]*$")  # markdown rules, box lines, pipe-only lines
 _LOST_SPACES = re.compile(r"\?{2,}|？{2,}")  # full-width spaces lost to "?" by a converter
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
+_NOT_SPACES = re.compile(r"[^ \u3000\u00a0]+")
 _FILLER = re.compile(r"^[\s\-—–=_·.…:：|｜?？~～]+$")
 
 
@@ -235,40 +248,53 @@ def _line_cells(line: str) -> tuple[str, list[str]]:
 
 
 def _space_pieces(cell: str) -> list[tuple[str, str, int]]:
-    """A cell cut at runs of spaces: (text, separator, character offset in the cell)."""
+    """A cell cut at runs of spaces: (text, separator, character offset in the cell); a piece after two
+    spaces or more, or after a full-width space, is ``sp2``."""
+    if _SPACES.search(cell) is None:  # one piece: nothing to join (what the general case gives, faster)
+        return [(cell, "sp1", 0)] if cell else []
     pieces: list[tuple[str, str, int]] = []
-    pos = 0
-    for m in _SPACES.finditer(cell + " "):
-        if m.start() > pos:
-            sep = "sp1"
-            if pieces or pos:
-                gap = cell[pieces[-1][2] + len(pieces[-1][0]):pos] if pieces else cell[:pos]
-                sep = "sp2" if len(gap) >= 2 or "\u3000" in gap else "sp1"
-            pieces.append((cell[pos:m.start()], sep, pos))
-        pos = m.end()
+    end = 0  # where the piece before ended: the spaces run from there to this piece
+    for m in _NOT_SPACES.finditer(cell):
+        start = m.start()
+        gap = start - end
+        pieces.append((m.group(), "sp2" if gap >= 2 or (gap == 1 and cell[end] == "\u3000") else "sp1", start))
+        end = m.end()
     return _join_split_words(_join_letter_spacing(pieces))
+
+
+@functools.lru_cache(maxsize=65536)
+def _piece_parts(piece: str) -> tuple[bool, bool, tuple[str, ...]]:
+    """What a space piece of a text line is: (a closing bracket only, filler only, its cells when neither)."""
+    closing, filler = bool(_CLOSING.match(piece)), bool(_FILLER.match(piece))
+    return closing, filler, () if closing or filler else _cut_glued(piece)
 
 
 def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     """``服务对象满意度 指标``: two pieces a single space apart that make one vocabulary word are one."""
+    if not any(p[1] == "sp1" for p in pieces[1:]):
+        return pieces  # only a piece one space after another can be joined to it
     words = _vocabulary_set()
     out: list[tuple[str, str, int]] = []
     for piece in pieces:
-        joined = False
-        if piece[1] == "sp1":
-            for k in (2, 1):  # the word may have been broken in three (年度 绩效 指标)
-                tail = out[-k:] if len(out) >= k else []
-                if tail and all(p[1] == "sp1" for p in tail[1:]) and "".join(p[0] for p in tail) + piece[0] in words:
-                    out[-k:] = [("".join(p[0] for p in tail) + piece[0], tail[0][1], tail[0][2])]
-                    joined = True
-                    break
-        if not joined:
-            out.append(piece)
+        if piece[1] == "sp1" and out:
+            # the word may have been broken in three (年度 绩效 指标): the two pieces before, then the one
+            if len(out) >= 2 and out[-1][1] == "sp1":
+                word = out[-2][0] + out[-1][0] + piece[0]
+                if word in words:
+                    out[-2:] = [(word, out[-2][1], out[-2][2])]
+                    continue
+            word = out[-1][0] + piece[0]
+            if word in words:
+                out[-1] = (word, out[-1][1], out[-1][2])
+                continue
+        out.append(piece)
     return out
 
 
 def _join_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     """``产 出 指 标`` (one character a piece, single spaces) is one word printed letter-spaced."""
+    if not any(len(p[0]) == 1 and _is_cjk(p[0]) for p in pieces):
+        return pieces  # no single character: no run to join
     out: list[tuple[str, str, int]] = []
     run: list[tuple[str, str, int]] = []
 
@@ -352,6 +378,7 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
     kind, cells = _line_cells(line)
     delimiter = {"tab": "\t", "pipe": "|"}.get(kind, "")
     state = {"first": True, "empty": 0, "count": 0}  # count: tokens of this line so far
+    where = cell0.where
 
     def rest_token(c: int, text: str, sep: str, col: int) -> str:
         rest = (text + "".join(delimiter + other for other in cells[c + 1:])).strip()
@@ -366,22 +393,25 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
         for k, (piece, space_sep, pos) in enumerate(_space_pieces(cell[:head])):
             width += display_width(cell[done:pos])
             done = pos
-            if _CLOSING.match(piece) and out and not state["first"]:
+            closing, filler, parts = _piece_parts(piece)
+            if closing and out and not state["first"]:
                 out[-1] = replace(out[-1], text=out[-1].text + piece)  # "( ≥**个 )": the bracket closes the cell before
                 continue
-            if _FILLER.match(piece):
+            if filler:
                 continue
             sep = space_sep if k else (kind if kind != "space" else space_sep)
             col = base + width
-            parts = cut_glued(piece)
             if state["count"] + len(parts) > limit:  # past the limit: the rest of the line is one more token
                 return rest_token(c, cell[pos:], sep, col)
-            for j, part in enumerate(parts):
-                out.append(Token(part, r, cell0.where, "row" if state["first"] else (sep if j == 0 else "glue"),
-                                 c, col, blank if state["first"] else 0, state["empty"]))
+            if parts:
+                first, empty = state["first"], state["empty"]
+                for j, part in enumerate(parts):
+                    out.append(Token(part, r, where, "row" if first else (sep if j == 0 else "glue"),
+                                     c, col, blank if first else 0, empty))
+                    first, empty = False, 0
                 state["first"] = False
                 state["empty"] = 0
-            state["count"] += len(parts)
+                state["count"] += len(parts)
         return head == len(cell)
 
     offset = 0
@@ -424,7 +454,7 @@ def _grid_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
             continue
         pieces = [p for p, _, _ in _space_pieces(text)]  # 指标\n性质 wrapped in its cell is one word
         for k, piece in enumerate(pieces):
-            parts = cut_glued(piece)
+            parts = _cut_glued(piece)
             if count + len(parts) > limit:  # past the limit: the rest of the row is one more token
                 rest = " ".join([*pieces[k:], *(other.text for other in row.cells[n + 1:])]).strip()
                 out.append(Token(rest, r, cell.where, "row" if first else ("sp1" if k else "cell"),

@@ -88,10 +88,14 @@ def _header_index() -> dict[str, str]:
     return index
 
 
+_TRAILING_GROUP = re.compile(r"[（(].*?[）)]$")
+
+
+@functools.lru_cache(maxsize=65536)
 def header_role(text: str | None) -> str | None:
     """The column role a header cell names (level1, level3, value, unit, …), or None."""
     t = clean_label(text)
-    t = re.sub(r"[（(].*?[）)]$", "", t)  # "指标值（年度）" -> "指标值"
+    t = _TRAILING_GROUP.sub("", t)  # "指标值（年度）" -> "指标值"
     return _header_index().get(t)
 
 
