@@ -68,23 +68,26 @@ _SCRATCH = None
 _CONTEXT = None  # validate.Context of the shared graphs
 
 
-def _prepare() -> None:
+def _prepare(engine: str = "compiled") -> None:
     global _SCRATCH, _CONTEXT
-    if _SCRATCH is None:
-        from perfkg.kg import validate
+    from perfkg.kg import validate
 
+    if _SCRATCH is None:
         _SCRATCH = graph_build.new_dataset()
         _CONTEXT = validate.Context(t for g in shared_graphs().values() for t in g)
         validate.shapes_graph()
+    validate.compiled_shapes()  # compiled once, before forking (its warnings said once)
+    if engine == "shacl" or validate.compiled_shapes().unsupported or validate.compiled_shapes().global_reason:
         import pyshacl  # noqa: F401  (a second to import: once, before forking)
 
 
 def load_task(path: Path, key: str, sha256: str, started: datetime, url: str | None,
-              licence: str | None) -> LoadOutcome:
-    """Extract, build and validate one document (in a worker); its graph as N-Quads, or the error."""
+              licence: str | None, engine: str = "compiled") -> LoadOutcome:
+    """Extract, build and validate one document (in a worker); its graph as N-Quads, or the error.
+    ``engine``: the validator, ``compiled`` (the shapes translated, the default) or ``shacl`` (pyshacl)."""
     from perfkg.kg.validate import validate_document
 
-    _prepare()
+    _prepare(engine)
     outcome = LoadOutcome(path, key, sha256)
     extracted = extract_one(path)
     if extracted.error:
@@ -101,7 +104,7 @@ def load_task(path: Path, key: str, sha256: str, started: datetime, url: str | N
         return outcome
     try:
         graph = _SCRATCH.graph(graph_id)
-        report = validate_document(graph, _CONTEXT)
+        report = validate_document(graph, _CONTEXT, engine)
         if not report.conforms:
             first = report.violations[0]
             line = graph.value(_node(first.focus_node), PKG.lineStart)
@@ -130,9 +133,11 @@ def _error(path: Path, message: str) -> LoadOutcome:
 
 
 def load_paths(store: OxigraphStore, paths: list[Path], jobs: int = 1, source_url: str | None = None,
-               licence: str | None = None, progress: Callable[[int, int], None] | None = None) -> LoadResult:
+               licence: str | None = None, progress: Callable[[int, int], None] | None = None,
+               validation: str = "compiled") -> LoadResult:
     """Load documents (files or folders) into the store; see the module docstring for what is skipped,
-    replaced and reported. ``progress(done, total)`` is called after each document read."""
+    replaced and reported. ``progress(done, total)`` is called after each document read; ``validation``
+    names the validator (``compiled`` or ``shacl``, see ``kg.validate``)."""
     from perfkg.extract.workers import run_isolated
 
     result = LoadResult()
@@ -160,10 +165,11 @@ def load_paths(store: OxigraphStore, paths: list[Path], jobs: int = 1, source_ur
         result.documents = len(store.documents())
         return result
 
-    _prepare()
+    _prepare(validation)
     started = build_time()
     by_path = {path: (key, sha) for path, key, sha in todo}
-    task = functools.partial(_run_task, by_path=by_path, started=started, url=source_url, licence=licence)
+    task = functools.partial(_run_task, by_path=by_path, started=started, url=source_url, licence=licence,
+                             engine=validation)
     batch = _Batch(store)
     try:
         done = 0
@@ -193,9 +199,10 @@ def load_paths(store: OxigraphStore, paths: list[Path], jobs: int = 1, source_ur
     return result
 
 
-def _run_task(path: Path, by_path: dict, started: datetime, url: str | None, licence: str | None) -> LoadOutcome:
+def _run_task(path: Path, by_path: dict, started: datetime, url: str | None, licence: str | None,
+              engine: str = "compiled") -> LoadOutcome:
     key, sha = by_path[path]
-    return load_task(path, key, sha, started, url, licence)
+    return load_task(path, key, sha, started, url, licence, engine)
 
 
 class _Batch:

@@ -321,13 +321,14 @@ class OxigraphStore:
         return self.dataset(graphs)
 
     def load(self, paths: Iterable[str | Path] | str | Path, jobs: int = 1, source_url: str | None = None,
-             licence: str | None = None, progress: Any = None) -> Any:
-        """Extract, build, validate and load documents (files or folders); a ``kg.load_job.LoadResult``."""
+             licence: str | None = None, progress: Any = None, validation: str = "compiled") -> Any:
+        """Extract, build, validate and load documents (files or folders); a ``kg.load_job.LoadResult``.
+        ``validation``: ``compiled`` (the shapes translated into direct checks) or ``shacl`` (pyshacl)."""
         from perfkg.kg.load_job import load_paths
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
-        return load_paths(self, [Path(p) for p in paths], jobs, source_url, licence, progress)
+        return load_paths(self, [Path(p) for p in paths], jobs, source_url, licence, progress, validation)
 
     def serialise(self, fmt: str = "ttl") -> str:
         ds = self.dataset()
