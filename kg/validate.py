@@ -140,10 +140,12 @@ class Context:
             if p != SKOS.hasTopConcept:
                 self.by_subject.setdefault(s, []).append((s, p, o))
 
-    def reached(self, graph: Graph) -> list[tuple]:
+    def reached(self, graph: Iterable[tuple]) -> list[tuple]:
+        """The shared triples within two steps of the objects of ``graph`` (any iterable of triples)."""
         out: list[tuple] = []
         seen: set = set()
-        frontier = {o for o in graph.objects() if o in self.by_subject}
+        by_subject = self.by_subject
+        frontier = {o for _, _, o in graph if o in by_subject}
         for _ in range(self.DEPTH):
             nxt = set()
             for node in frontier - seen:
@@ -156,20 +158,27 @@ class Context:
         return out
 
 
-def validate_document(graph: Graph, context: Context | Iterable[tuple] = (),
+def validate_document(graph: Graph | Any, context: Context | Iterable[tuple] = (),
                       engine: str = DEFAULT_ENGINE) -> ValidationReport:
     """Validate one document's graph together with the shared graphs it refers to (``context``). The shapes
     are per node, so a corpus validated document by document gives the same verdicts as the union
     validated at once, in time proportional to its size.
 
     The shared triples it reaches are added to ``graph`` for the check and taken out again (only those
-    it did not hold), so the document's triples are not copied: a copy cost as much as a third of the check."""
+    it did not hold), so the document's triples are not copied: a copy cost as much as a third of the check.
+    ``graph`` may also be a ``graph_build.DocumentTriples`` (the load path's build); pyshacl gets it as a Graph."""
     reached = context.reached(graph) if isinstance(context, Context) else list(context)
     if _engine(engine) == "compiled":
         report = _compiled(itertools.chain(graph, reached), graph.namespace_manager)
         if report is not None:
             return report
     import pyshacl
+
+    if not isinstance(graph, Graph):  # triples without a store: a Graph with the same prefixes
+        copy = Graph(namespace_manager=graph.namespace_manager)
+        for triple in graph:
+            copy.add(triple)
+        graph = copy
 
     borrowed = [t for t in reached if t not in graph]
     for triple in borrowed:
