@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from perfkg.extract.file_names import shown
 from perfkg.extract.pipeline import expand_paths, extract_one
@@ -29,6 +29,7 @@ from perfkg.kg import graph_build
 from perfkg.kg.iris import PKG
 from perfkg.kg.provenance import build_time, document_provenance
 from perfkg.kg.store import OxigraphStore, file_sha256, shared_graphs
+from perfkg.kg.validate import Context
 
 BATCH_BYTES = 64 * 2**20  # N-Quads text gathered before one bulk load: few large loads, bounded memory
 
@@ -66,8 +67,8 @@ class LoadResult:
 
 # A worker's scratch dataset and the shared triples it validates against; made once per process
 # (before the workers fork, so they share the parent's copy).
-_SCRATCH = None
-_CONTEXT = None  # validate.Context of the shared graphs
+_SCRATCH: Dataset | None = None
+_CONTEXT: Context | None = None  # the shared graphs, indexed for validation
 
 
 def _prepare(engine: str = "compiled") -> None:
@@ -94,10 +95,12 @@ def load_task(path: Path, key: str, sha256: str, started: datetime, url: str | N
     from perfkg.kg.validate import validate_document
 
     _prepare(engine)
+    scratch_ds, context = _SCRATCH, _CONTEXT
+    assert scratch_ds is not None and context is not None  # made by _prepare
     outcome = LoadOutcome(path, key, sha256)
     extracted = extract_one(path)
-    if extracted.error:
-        outcome.error = extracted.error
+    if extracted.error or extracted.record is None:
+        outcome.error = extracted.error or f"{shown(path)}: nothing was read"
         return outcome
     record = extracted.record
     # the store's identity of a document: resolved path and content, whatever the path was given as
@@ -107,17 +110,17 @@ def load_task(path: Path, key: str, sha256: str, started: datetime, url: str | N
     graph: graph_build.DocumentTriples | Graph
     try:
         if scratch:
-            graph_id = graph_build.add_document(_SCRATCH, record, provenance)
-            graph = _SCRATCH.graph(graph_id)
+            graph_id = graph_build.add_document(scratch_ds, record, provenance)
+            graph = scratch_ds.graph(graph_id)
         else:
             graph = graph_build.document_triples(record, provenance)
             graph_id = graph.identifier
     except Exception as exc:  # noqa: BLE001 (one document that makes the builder raise is that document's error)
-        graph_build.remove_document(_SCRATCH, record)
+        graph_build.remove_document(scratch_ds, record)
         outcome.error = f"{shown(path)}: its graph could not be built ({type(exc).__name__}: {exc}); not loaded"
         return outcome
     try:
-        report = validate_document(graph, _CONTEXT, engine)
+        report = validate_document(graph, context, engine)
         if not report.conforms:
             first = report.violations[0]
             line = graph.value(_node(first.focus_node), PKG.lineStart)
@@ -137,7 +140,7 @@ def load_task(path: Path, key: str, sha256: str, started: datetime, url: str | N
         return outcome
     finally:
         if scratch:
-            graph_build.remove_document(_SCRATCH, record)
+            graph_build.remove_document(scratch_ds, record)
 
 
 def _node(text: str):
@@ -213,6 +216,10 @@ def load_paths(store: OxigraphStore, paths: list[Path], jobs: int = 1, source_ur
     finally:
         batch.close()
     store.flush()
+    if batch.loaded:
+        # compact what the bulk loader wrote: the named queries then run in about half the time (a
+        # 1,000-document store: 2.4 s once, and e.g. population_targets 6.4 -> 2.9 s)
+        store.optimize()
     result.documents = len(store.documents())
     return result
 
@@ -232,6 +239,7 @@ class _Batch:
         self.path = Path(name)
         self.file = os.fdopen(fd, "w", encoding="utf-8")
         self.size = 0
+        self.loaded = False  # whether anything reached the store
 
     def add(self, text: str) -> None:
         self.file.write(text)
@@ -243,6 +251,7 @@ class _Batch:
         self.file.flush()
         if self.size:
             self.store.bulk_load_nquads(self.path)
+            self.loaded = True
         self.file.seek(0)
         self.file.truncate()
         self.size = 0
