@@ -5,9 +5,12 @@
     python bench/store_bench.py --docs 200 --json out/store_bench.json
 
 Prints, in one run:
+  * where one document's CPU goes (extraction, building its triples, validation by the compiled shapes
+    and by pyshacl, N-Quads), in one process over ``--split-docs`` generated documents;
   * ``perfkg load`` (extract, build, validate per document in 2 workers, bulk load) at each size: wall
     time, CPU time, peak memory of the process tree, documents/s and triples/s, and the ratio between
-    the sizes (1.0 per 10× documents would be linear: the time per document);
+    the sizes (1.0 per 10× documents would be linear: the time per document); on the small corpus also
+    with ``--validate shacl`` (pyshacl, the reference) against the compiled shapes;
   * ``perfkg build`` (the whole corpus as one rdflib dataset, validated as one graph) against ``perfkg
     load`` on the same small corpus (``--build-docs``, 100 by default: build grows faster than linearly);
   * Oxigraph's bulk loader alone: the store's N-Quads loaded into a fresh store, triples/s;
@@ -84,8 +87,37 @@ def measured(command: list[str]) -> dict:
     return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak / 2**20, "stderr": stderr.strip().splitlines()[-1:]}
 
 
-def load(docs: Path, store: Path) -> dict:
-    run = measured(PERFKG + ["load", str(docs), "--store", str(store), "-j", "2", "--no-progress"])
+def split(docs: Path, n: int) -> dict:
+    """Mean CPU per document of each step of ``perfkg load``'s worker, in this process (seconds)."""
+    from perfkg.extract.pipeline import extract_one
+    from perfkg.kg import graph_build, load_job, validate
+    from perfkg.kg.provenance import build_time, document_provenance
+
+    load_job._prepare("shacl")
+    context = load_job._CONTEXT
+    started = build_time()
+    steps = dict.fromkeys(("extract", "build", "validate_compiled", "validate_shacl", "nquads"), 0.0)
+    files = sorted(docs.iterdir())[:n]
+    for path in files:
+        t0 = time.process_time()
+        record = extract_one(path).record
+        t1 = time.process_time()
+        triples = graph_build.document_triples(record, document_provenance(path, started))
+        t2 = time.process_time()
+        validate.validate_document(triples, context, engine="compiled")
+        t3 = time.process_time()
+        validate.validate_document(triples, context, engine="shacl")
+        t4 = time.process_time()
+        graph_build.nquads_text(iter(triples), triples.identifier)
+        t5 = time.process_time()
+        for name, dt in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            steps[name] += dt
+    return {name: total / len(files) for name, total in steps.items()} | {"documents": len(files)}
+
+
+def load(docs: Path, store: Path, validation: str = "compiled") -> dict:
+    run = measured(PERFKG + ["load", str(docs), "--store", str(store), "-j", "2", "--no-progress",
+                             "--validate", validation])
     from perfkg.kg.store import OxigraphStore
 
     ox = OxigraphStore(store, read_only=True)
@@ -188,6 +220,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1000, help="documents of the main corpus (default 1000)")
     parser.add_argument("--large", action="store_true", help="also load 10 times as many documents (ratio)")
     parser.add_argument("--build-docs", type=int, default=100, help="corpus of the build vs load comparison")
+    parser.add_argument("--split-docs", type=int, default=50, help="documents of the per-document split")
     parser.add_argument("--query-runs", type=int, default=10, help="runs of each query on Oxigraph")
     parser.add_argument("--rdflib-runs", type=int, default=3, help="runs of each query on rdflib")
     parser.add_argument("--per-client", type=int, default=14, help="requests each endpoint client sends")
@@ -198,6 +231,15 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="perfkg-store-bench-"))
     report: dict = {"machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()}}
     try:
+        sdocs = generate(args.split_docs, args.seed + 2, scratch)
+        report["split"] = split(sdocs, args.split_docs)
+        d = report["split"]
+        print(f"one document's CPU ({d['documents']} documents, one process): extraction "
+              f"{d['extract'] * 1000:.0f} ms, building its triples {d['build'] * 1000:.0f} ms, validation "
+              f"{d['validate_compiled'] * 1000:.0f} ms compiled / {d['validate_shacl'] * 1000:.0f} ms pyshacl "
+              f"(×{d['validate_shacl'] / max(d['validate_compiled'], 1e-9):.0f}), N-Quads {d['nquads'] * 1000:.0f} ms",
+              flush=True)
+        shutil.rmtree(sdocs)
         sizes = [args.docs] + ([args.docs * 10] if args.large else [])
         report["load"] = {}
         for n in sizes:
@@ -223,11 +265,15 @@ def main() -> None:
         bdocs = generate(args.build_docs, args.seed + 1, scratch)
         built = measured(PERFKG + ["build", str(bdocs), "-o", str(scratch / "build.trig")])
         loaded = load(bdocs, scratch / "store_build")
-        report["build_vs_load"] = {"documents": args.build_docs, "build": built, "load": loaded}
+        by_shacl = load(bdocs, scratch / "store_shacl", "shacl")
+        shutil.rmtree(scratch / "store_shacl", ignore_errors=True)
+        report["build_vs_load"] = {"documents": args.build_docs, "build": built, "load": loaded,
+                                   "load_shacl": by_shacl}
         print(f"{args.build_docs} documents: perfkg build {built['wall_s']:.1f} s wall / {built['cpu_s']:.1f} s CPU, "
               f"peak {built['peak_mb']:,.0f} MB  |  "
               f"perfkg load {loaded['wall_s']:.1f} s / {loaded['cpu_s']:.1f} s CPU, "
-              f"peak {loaded['peak_mb']:,.0f} MB  |  build/load wall ×{built['wall_s'] / loaded['wall_s']:.1f}",
+              f"peak {loaded['peak_mb']:,.0f} MB  |  build/load wall ×{built['wall_s'] / loaded['wall_s']:.1f}  |  "
+              f"load --validate shacl {by_shacl['wall_s']:.1f} s / {by_shacl['cpu_s']:.1f} s CPU",
               flush=True)
 
         report["bulk_loader"] = bulk_loader(main_store, scratch)

@@ -8,15 +8,21 @@ evidence) per link of either, ``pkg:population`` and ``pkg:measureType``.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF as _RDF, XSD as _XSD
 from rdflib.term import Node
 
 from perfkg import ontology
 from perfkg.extract.records import DocumentRecord
 from perfkg.kg import iris
 from perfkg.kg.concept_linker import CONCEPT_NS, default_linker
-from perfkg.kg.iris import PKG
+from perfkg.kg.iris import PKG as _PKG, Terms
+
+PKG: Any = Terms(_PKG)  # terms made once (iris.Terms): the links are written per indicator
+RDF: Any = Terms(_RDF)
+XSD: Any = Terms(_XSD)
 
 CONCEPT_GRAPH = iris.GRAPH["concepts"]
 CONCEPT_PREFIX = "pkc"

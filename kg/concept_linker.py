@@ -195,6 +195,7 @@ class ConceptLinker:
         # the root of each object concept (population, physical-object, public-service): one link per root
         self._object_root = {slug: next(iter(sorted(s for s in {slug} | self.broader[slug] if not self.broader[s])))
                              for slug in self.labels if self.facets[slug] == OBJECT_FACET}
+        self._tags: dict[tuple[Any, ...], IndicatorTags] = {}  # tag()'s answers by its arguments
 
     def _read_patterns(self) -> list[_Pattern]:
         """The scheme's labels, then the fragments and gapped patterns of concept_patterns.jsonl."""
@@ -391,9 +392,25 @@ class ConceptLinker:
         return link
 
     # -- tags --------------------------------------------------------------------------------------
+    TAG_MEMO = 50_000  # answers kept (a corpus repeats its indicator names: 满意度, 完成率, …)
+
     def tag(self, name: str | None, level1: str | None = None, level2: str | None = None,
             value: str | None = None, num: float | None = None, unit: str | None = None) -> IndicatorTags:
-        """Concept links (what is measured), the object facet, populations and measure type of one indicator."""
+        """Concept links (what is measured), the object facet, populations and measure type of one indicator.
+
+        A function of its arguments alone (the answers are immutable), so each distinct indicator is tagged
+        once per process: the answers are kept, up to ``TAG_MEMO`` of them."""
+        memo = (name, level1, level2, value, repr(num), unit)  # repr: 1, 1.0 and -0.0 stay apart
+        known = self._tags.get(memo)
+        if known is None:
+            known = self._tag(name, level1, level2, value, num, unit)
+            if len(self._tags) >= self.TAG_MEMO:
+                self._tags.clear()
+            self._tags[memo] = known
+        return known
+
+    def _tag(self, name: str | None, level1: str | None, level2: str | None,
+             value: str | None, num: float | None, unit: str | None) -> IndicatorTags:
         key = normalise_name(name)
         measure = self.measure_type(key, value, num, unit)
         if num is None and value:

@@ -102,7 +102,7 @@ def _buildable(records: list[DocumentRecord], provenance: dict | None) -> tuple[
     return kept, left_out
 
 
-def conforming_dataset(records: list[DocumentRecord], provenance: dict | None = None):
+def conforming_dataset(records: list[DocumentRecord], provenance: dict | None = None, validation: str = "compiled"):
     """(dataset, report, documents left out): documents whose graph violates the shapes are left out,
     each reported with its first violation (node, line), and the rest validated again."""
     kept, left_out = list(records), []
@@ -113,7 +113,7 @@ def conforming_dataset(records: list[DocumentRecord], provenance: dict | None = 
             kept, unbuildable = _buildable(kept, provenance)
             left_out += unbuildable
             ds = build_dataset(kept, provenance)
-        report = validate(ds)
+        report = validate(ds, validation)
         if report.conforms or not kept:
             return ds, report, left_out
         owner = _owner_of(ds, kept)
@@ -135,8 +135,10 @@ def conforming_dataset(records: list[DocumentRecord], provenance: dict | None = 
 
 
 def build_graph_file(paths: list[Path], output: Path | None, fmt: str | None = None,
-                     source_url: str | None = None, licence: str | None = None) -> BuildResult:
-    """Extract, build, validate and write the graph to ``output`` or stdout.
+                     source_url: str | None = None, licence: str | None = None,
+                     validation: str = "compiled") -> BuildResult:
+    """Extract, build, validate (``validation``: ``compiled`` or ``shacl``, see ``kg.validate``) and write the
+    graph to ``output`` or stdout.
 
     A document whose graph fails the shapes is left out (and reported); the others are written.
     Raises GraphFileError for an output whose format is unknown (before any work is done) and
@@ -147,7 +149,7 @@ def build_graph_file(paths: list[Path], output: Path | None, fmt: str | None = N
     files = expand_paths(paths)
     result.records, result.errors = extract_all(files)
     provenance = provenance_of(files, result.records, source_url, licence)
-    ds, result.report, result.left_out = conforming_dataset(result.records, provenance)
+    ds, result.report, result.left_out = conforming_dataset(result.records, provenance, validation)
     result.errors += result.left_out
     result.counts = {"documents": len(result.records) - len(result.left_out), **summary(ds)}
     if not result.report.conforms:
@@ -160,7 +162,7 @@ def build_graph_file(paths: list[Path], output: Path | None, fmt: str | None = N
     return result
 
 
-def validate_file(path: Path) -> tuple[ValidationReport, int]:
+def validate_file(path: Path, validation: str = "compiled") -> tuple[ValidationReport, int]:
     """The validation report of a graph file and its triple count; raises GraphFileError naming the file."""
     ds = graph_io.load_dataset(path)
-    return validate(ds), len(set(ds.triples((None, None, None))))
+    return validate(ds, validation), len(set(ds.triples((None, None, None))))

@@ -28,6 +28,21 @@ PREFIXES = {"pkg": PKG, "fw": FW, "skos": SKOS, "prov": PROV, "org": ORG, "dcter
 _SEP = "\x1f"  # joins key parts; cannot occur in extracted text, so ("a", "bc") ≠ ("ab", "c")
 
 
+class Terms:
+    """A namespace whose terms are made once each: rdflib's ``Namespace`` builds a new URIRef at every attribute
+    access (``PKG.position`` a thousand times per document). ``Terms(PKG).position`` is that URIRef, kept."""
+
+    def __init__(self, namespace: Any):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
 def digest(*parts: object) -> str:
     """A 16-hex-digit SHA-256 digest of the parts (None is kept distinct from "")."""
     text = _SEP.join("\x00" if p is None else str(p) for p in parts)

@@ -80,11 +80,17 @@ def last_match(words: Sequence[str], lexicon: dict[str, str],
     A word ending in a term counts (办公大楼 ends in 大楼, 安全监管 in 监管); the longest such term wins.
     A one-character term counts only as a whole word, unless it is one of ``suffix_terms`` (护林员 ends in 员).
     """
-    terms = sorted(lexicon, key=len, reverse=True)
+    # the longest term a word ends in is its longest suffix in the lexicon: look the suffixes up, longest first
+    longest = max(map(len, lexicon), default=0)
     hits = []
     for index in range(len(words) - 1, -1, -1):
         word = words[index]
-        term = next((t for t in terms if word.endswith(t) and (len(t) > 1 or word == t or t in suffix_terms)), None)
+        term = None
+        for size in range(min(len(word), longest), 0, -1):
+            tail = word[len(word) - size:]
+            if tail in lexicon and (size > 1 or word == tail or tail in suffix_terms):
+                term = tail
+                break
         if term is not None:
             hits.append((index, term, lexicon[term]))
     return hits

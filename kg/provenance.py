@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from perfkg.extract.records import DocumentRecord
@@ -107,8 +108,9 @@ def _url_or_text(value: str) -> URIRef | Literal:
     return URIRef(value) if _IRI.match(value) else Literal(value)
 
 
-def add_provenance(g: Graph, record: DocumentRecord, prov: DocumentProvenance | None) -> None:
-    """Write the run and source provenance of one document into its graph."""
+def add_provenance(g: Any, record: DocumentRecord, prov: DocumentProvenance | None) -> None:
+    """Write the run and source provenance of one document into its graph (an rdflib Graph, or any sink with
+    ``add`` and ``subjects``: ``graph_build.DocumentTriples``)."""
     prov = prov or DocumentProvenance()
     doc, run, agent = iris.document_iri(record), run_iri(record), software_iri()
     g.add((agent, RDF.type, PROV.SoftwareAgent))

@@ -228,7 +228,8 @@ def answer(store, request: dict) -> tuple[int, str, bytes, dict[str, str]]:
     if request.get("named_graphs"):
         options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
     result = store.query(request["query"], **options)
-    media, cap, headers = request["media"], request["max_rows"], {}
+    media, cap = request["media"], request["max_rows"]
+    headers: dict[str, str] = {}
     if isinstance(result, ox.QueryBoolean):
         fmt = choose(SOLUTION_TYPES, media, "json")
         if fmt is None:
@@ -239,7 +240,7 @@ def answer(store, request: dict) -> tuple[int, str, bytes, dict[str, str]]:
         if fmt is None:
             raise Refused(HTTPStatus.NOT_ACCEPTABLE,
                           "graph results come as Turtle, N-Triples, N-Quads, TriG or JSON-LD")
-        triples = []
+        triples: list[Any] = []
         for triple in result:
             if len(triples) >= cap:
                 headers["X-Perfkg-Truncated"] = "true"
@@ -254,7 +255,7 @@ def answer(store, request: dict) -> tuple[int, str, bytes, dict[str, str]]:
     if fmt is None:
         raise Refused(HTTPStatus.NOT_ACCEPTABLE, "SELECT results come as JSON, CSV, TSV or XML")
     names = [v.value for v in result.variables]
-    rows = []
+    rows: list[Any] = []
     for solution in result:
         if len(rows) >= cap:
             headers["X-Perfkg-Truncated"] = "true"
@@ -374,6 +375,7 @@ def page_html() -> bytes:
 
 
 class Handler(BaseHTTPRequestHandler):
+    server: "SparqlServer"  # the server that made this handler (its page, pool, row cap)
     server_version = "perfkg-sparql"
     protocol_version = "HTTP/1.1"
 
@@ -453,7 +455,8 @@ class Handler(BaseHTTPRequestHandler):
             if len(texts) != 1 or not texts[0].strip():
                 raise Refused(HTTPStatus.BAD_REQUEST, "give exactly one query (query=…)")
             check_read_only(texts[0])
-            media = accepted(self.headers.get("Accept"), (params.get("format") or params.get("output") or [None])[0])
+            given = (params.get("format") or params.get("output") or [""])[0] or None
+            media = accepted(self.headers.get("Accept"), given)
         except Refused as exc:
             self._text(exc.status, str(exc))
             return
@@ -482,7 +485,7 @@ class SparqlServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}/"
 
     def server_close(self) -> None:
         super().server_close()

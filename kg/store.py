@@ -77,7 +77,9 @@ class MemoryStore:
 
     def query(self, sparql: str) -> list[Row]:
         query_guard.refuse_remote(sparql, "query")
-        return [tuple(None if v is None else str(v) for v in row) for row in self.ds.query(sparql)]
+        result = self.ds.query(sparql)
+        return [tuple(None if v is None else str(v) for v in row) for row in result
+                if isinstance(row, tuple)]
 
     def serialise(self, fmt: str = "ttl") -> str:
         return graph_io.serialise(self.ds, fmt)
@@ -105,7 +107,7 @@ class StoredDocument:
 def shared_graphs() -> dict[URIRef, Graph]:
     """The graphs every document refers to: the framework, the indicator concepts, the units."""
     ds = graph_build.new_dataset()
-    return {g.identifier: g for g in ds.graphs() if len(g) and str(g.identifier) != graph_io._DEFAULT_GRAPH}
+    return {URIRef(g.identifier): g for g in ds.graphs() if len(g) and str(g.identifier) != graph_io._DEFAULT_GRAPH}
 
 
 def nquads(graph: Graph, name: URIRef | str) -> str:
@@ -187,8 +189,8 @@ class OxigraphStore:
             data = "".join(sorted(nquads(graph, name).splitlines(keepends=True)))
             digest = hashlib.sha256(data.encode("utf-8")).hexdigest()
             node = self._ox.NamedNode(str(name))
-            stored = [q.object.value for q in self.store.quads_for_pattern(
-                node, self._ox.NamedNode(str(CONTENT_DIGEST)), None, catalogue)]
+            digests = self.store.quads_for_pattern(node, self._ox.NamedNode(str(CONTENT_DIGEST)), None, catalogue)
+            stored = [q.object.value for q in digests if isinstance(q.object, self._ox.Literal)]
             if stored == [digest]:
                 continue
             if self.store.contains_named_graph(node):
@@ -207,7 +209,7 @@ class OxigraphStore:
         text = (f"SELECT ?g ?path ?sha WHERE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?g <{STORED_PATH}> ?path ; "
                 f"<{STORED_SHA256}> ?sha }} }}")
         return {s["path"].value: StoredDocument(s["g"].value, s["path"].value, s["sha"].value)
-                for s in self.store.query(text)}
+                for s in self.select(text, union=False)}
 
     @staticmethod
     def catalogue_nquads(graph: str, path: str, sha256: str, loaded: datetime | None = None) -> str:
@@ -238,13 +240,21 @@ class OxigraphStore:
 
     def query(self, sparql: str) -> list[Row]:
         query_guard.refuse_remote(sparql, "query")  # pyoxigraph would answer SERVICE over HTTP
-        solutions = self.store.query(sparql, use_default_graph_as_union=True)
+        solutions = self.select(sparql)
         names = [v.value for v in solutions.variables]
         return [tuple(None if s[n] is None else s[n].value for n in names) for s in solutions]
 
-    def raw_query(self, sparql: str):
+    def raw_query(self, sparql: str) -> Any:
         """pyoxigraph's own answer (solutions, boolean or triples) over the union default graph."""
         return self.store.query(sparql, use_default_graph_as_union=True)
+
+    def select(self, sparql: str, union: bool = True) -> Any:
+        """The solutions of a SELECT (over the union default graph unless ``union`` is False); another query
+        form is a ValueError."""
+        answer = self.store.query(sparql, use_default_graph_as_union=union)
+        if not isinstance(answer, self._ox.QuerySolutions):
+            raise ValueError(f"not a SELECT query: {sparql[:80]}")
+        return answer
 
     def execute(self, sparql: str, max_rows: int | None = None) -> StoreResult:
         """Any query form, rows as rdflib terms; SELECT stops after ``max_rows`` rows when given.
@@ -257,7 +267,8 @@ class OxigraphStore:
             return StoreResult(kind, triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
                                               for t in answer])
         names = [v.value for v in answer.variables]
-        rows, truncated = [], False
+        rows: list[tuple[Any, ...]] = []
+        truncated = False
         for solution in answer:
             if max_rows is not None and len(rows) >= max_rows:
                 truncated = True
@@ -280,7 +291,7 @@ class OxigraphStore:
             node = self._ox.NamedNode(name)
             if not self.store.contains_named_graph(node):
                 continue
-            data = self.store.dump(format=self._ox.RdfFormat.N_TRIPLES, from_graph=node)
+            data = self.store.dump(format=self._ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
             ds.graph(URIRef(name)).parse(data=data.decode("utf-8"), format="nt")
         return ds
 
@@ -307,27 +318,28 @@ class OxigraphStore:
                 raise ViewSelectionError(str(err)) from None
             text = (f"SELECT DISTINCT ?g WHERE {{ ?c <http://www.w3.org/2004/02/skos/core#broader>* <{iri}> . "
                     f"GRAPH ?g {{ ?i <{iris.PKG.concept}> ?c }} }}")
-            return self.dataset([s["g"].value for s in self.store.query(text)])
+            return self.dataset([s["g"].value for s in self.select(text, union=False)])
         cls = {"bureau": iris.PKG.Bureau, "project": iris.PKG.Project}.get(kind)
         if cls is None:
             raise ValueError(f"unknown view {kind!r}; choose one of bureau, project, concept")
         term = sparql_term(Literal(key))
         text = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?x a <{cls}> ; <{iris.RDFS.label}> ?l }} "
                 f"FILTER(STR(?x) = {term} || STR(?l) = {term}) }}")
-        graphs = [s["g"].value for s in self.store.query(text)]
+        graphs = [s["g"].value for s in self.select(text, union=False)]
         if not graphs:  # the views' message, with the names the store has
             names = f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{cls}> ; <{iris.RDFS.label}> ?l }} LIMIT 1000"
             _pick(kind, key, [(s["x"].value, s["l"].value) for s in self.raw_query(names)])
         return self.dataset(graphs)
 
     def load(self, paths: Iterable[str | Path] | str | Path, jobs: int = 1, source_url: str | None = None,
-             licence: str | None = None, progress: Any = None) -> Any:
-        """Extract, build, validate and load documents (files or folders); a ``kg.load_job.LoadResult``."""
+             licence: str | None = None, progress: Any = None, validation: str = "compiled") -> Any:
+        """Extract, build, validate and load documents (files or folders); a ``kg.load_job.LoadResult``.
+        ``validation``: ``compiled`` (the shapes translated into direct checks) or ``shacl`` (pyshacl)."""
         from perfkg.kg.load_job import load_paths
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
-        return load_paths(self, [Path(p) for p in paths], jobs, source_url, licence, progress)
+        return load_paths(self, [Path(p) for p in paths], jobs, source_url, licence, progress, validation)
 
     def serialise(self, fmt: str = "ttl") -> str:
         ds = self.dataset()

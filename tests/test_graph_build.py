@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from perfkg import ontology
 from perfkg.extract.records import DocumentRecord, Flag, Indicator, Project
@@ -306,3 +306,90 @@ def test_self_evaluation_results_and_weights_survive_the_round_trip():
     ds = build_dataset([record])
     assert validate(ds).conforms
     assert [p.to_dict() for p in read_records(ds)[0].projects] == [p.to_dict() for p in record.projects]
+
+
+# -- the load path's build: the same triples without an rdflib store ---------------------------------
+
+
+def _same_build(records) -> int:
+    """document_triples gives add_document's triples, and nquads_text rdflib's N-Quads lines of them."""
+    from perfkg.kg.graph_build import document_triples, new_dataset, nquads_text
+    from perfkg.kg.store import nquads
+
+    ds = new_dataset()
+    for record in records:
+        graph_id = add_document(ds, record)
+        graph = ds.graph(graph_id)
+        direct = document_triples(record)
+        assert direct.identifier == graph_id
+        assert set(direct) == set(graph) and len(direct) == len(graph), record.source
+        assert sorted(nquads_text(iter(direct), graph_id).splitlines()) == sorted(nquads(graph, graph_id).splitlines())
+        remove_document(ds, record)
+    return len(records)
+
+
+def test_triples_without_rdflib_are_the_rdflib_build_on_seeds_dev_hostile_and_generated(seed_records, tmp_path):
+    from perfkg.extract.pipeline import extract_paths
+    from perfkg.extract.synth import generate
+
+    dev = Path(__file__).parent / "data" / "dev"
+    assert _same_build(seed_records) == len(seed_records)
+    assert _same_build([o.record for o in extract_paths([dev / "docs", dev / "xlsx"]) if o.record]) >= 10
+    assert _same_build([_hostile_record()]) == 1
+    for name, text, _ in generate(200, 31):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert _same_build([o.record for o in extract_paths([tmp_path]) if o.record]) == 200
+
+
+def test_nquads_text_is_read_back_by_oxigraph_as_the_same_quads():
+    import pyoxigraph
+
+    from perfkg.kg.graph_build import document_triples, nquads_text
+    from perfkg.kg.store import to_rdflib
+
+    record = _hostile_record()
+    triples = document_triples(record)
+    store = pyoxigraph.Store()
+    store.load(nquads_text(iter(triples), triples.identifier).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    def canonical(o):  # Oxigraph keeps decimals in canonical form (1.0 is read back as 1)
+        return o.value if isinstance(o, Literal) and o.datatype == XSD.decimal else o
+
+    back = {(to_rdflib(q.subject), to_rdflib(q.predicate), canonical(to_rdflib(q.object))) for q in store}
+    assert back == {(s, p, canonical(o)) for s, p, o in triples}
+    assert len(store) == len(triples)
+
+
+def test_the_linker_memo_answers_as_the_linker_does(seed_records):
+    """ConceptLinker.tag keeps its answers: the same as tagging anew (a fresh linker, no memo)."""
+    from perfkg.kg.concept_linker import ConceptLinker, default_linker
+
+    fresh = ConceptLinker()
+    kept = default_linker()
+    for indicator in (i for r in seed_records for p in r.projects for i in p.indicators):
+        args = (indicator.level3, indicator.level1, indicator.level2, indicator.value, indicator.num, indicator.unit)
+        assert kept.tag(*args) == fresh._tag(*args) == kept.tag(*args)
+
+
+def test_last_match_is_the_longest_lexicon_term_each_word_ends_in(seed_records):
+    from perfkg.kg.concept_linker import default_linker
+    from perfkg.kg.name_structure import last_match
+
+    linker = default_linker()
+    lexicon, suffix_terms = linker._lexicon, linker._suffix_terms
+    terms = sorted(lexicon, key=len, reverse=True)
+
+    def naive(words):  # the definition: every term tried, longest first
+        hits = []
+        for index in range(len(words) - 1, -1, -1):
+            word = words[index]
+            term = next((t for t in terms if word.endswith(t) and (len(t) > 1 or word == t or t in suffix_terms)),
+                        None)
+            if term is not None:
+                hits.append((index, term, lexicon[term]))
+        return hits
+
+    names = {i.level3 for r in seed_records for p in r.projects for i in p.indicators}
+    names |= {t[:k] for t in lexicon for k in range(1, len(t) + 1)} | {"员", "护林员", "办公大楼", ""}
+    for name in sorted(names):
+        words = list(linker._parser.parse(name).words) + [name, name[1:], name[:-1]]
+        assert last_match(words, lexicon, suffix_terms) == naive(words), name

@@ -1,4 +1,5 @@
-"""SHACL shapes: the seed graph conforms; crafted breakages are caught and name the offending node."""
+"""SHACL shapes: the seed graph conforms; crafted breakages are caught and name the offending node, by pyshacl and
+by the compiled shapes alike (tests/test_compiled_shapes.py compares the two at length)."""
 from __future__ import annotations
 
 import pytest
@@ -9,17 +10,20 @@ from perfkg.kg import iris
 from perfkg.kg.framework_scheme import framework_graph
 from perfkg.kg.graph_io import union_graph
 from perfkg.kg.iris import PKG
-from perfkg.kg.validate import validate
+from perfkg.kg.validate import ENGINES, validate
 
 
-def test_seed_graph_conforms(seed_dataset):
-    report = validate(seed_dataset)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_seed_graph_conforms(seed_dataset, engine):
+    report = validate(seed_dataset, engine)
     assert report.conforms, report.text()
     assert report.violations == []
+    assert report.engine == engine
 
 
-def test_framework_scheme_alone_conforms():
-    assert validate(framework_graph()).conforms
+@pytest.mark.parametrize("engine", ENGINES)
+def test_framework_scheme_alone_conforms(engine):
+    assert validate(framework_graph(), engine).conforms
 
 
 @pytest.fixture
@@ -35,7 +39,9 @@ def _first(g: Graph, cls: URIRef, having: URIRef | None = None) -> URIRef:
 
 
 def _assert_violation(g: Graph, node: URIRef, path: URIRef | None = None) -> None:
-    report = validate(g)
+    report = validate(g, "shacl")
+    compiled = validate(g, "compiled")
+    assert (compiled.conforms, compiled.violations) == (report.conforms, report.violations)
     assert not report.conforms
     named = [v for v in report.violations if v.focus_node == f"<{node}>"]
     assert named, report.text()

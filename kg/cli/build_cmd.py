@@ -12,6 +12,13 @@ from perfkg.extract.pipeline import expand_paths
 from perfkg.kg.cli.extract_cmd import limit_options
 from perfkg.kg.graph_io import FORMATS, GraphFileError
 from perfkg.kg.graph_job import build_graph_file, validate_file
+from perfkg.kg.validate import DEFAULT_ENGINE, ENGINES
+
+# --validate on build, validate and load: which validator checks the SHACL shapes
+validate_option = click.option(
+    "--validate", "validation", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+    help="compiled: the shapes translated into direct checks (same verdicts, a few ms per document); "
+         "shacl: pyshacl, the reference.")
 
 
 @click.command("build")
@@ -23,9 +30,10 @@ from perfkg.kg.graph_job import build_graph_file, validate_file
 @click.option("--source-url", help="Where the document was published (dcterms:source); for one document. "
                                    "A sidecar <document>.json with \"url\" and \"licence\" does the same per file.")
 @click.option("--licence", "licence", help="Licence of the document (an IRI or text; dcterms:license).")
+@validate_option
 @limit_options
 def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None, source_url: str | None,
-                  licence: str | None, timeout_s: float | None, max_memory_mb: float | None,
+                  licence: str | None, validation: str, timeout_s: float | None, max_memory_mb: float | None,
                   max_document_mb: float | None) -> None:
     """Extract documents, build the knowledge graph, validate it against the SHACL shapes and write it.
 
@@ -44,7 +52,7 @@ def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None,
         raise click.UsageError("--source-url names the source of one document; for several, write a sidecar "
                                "<document>.json beside each")
     try:
-        result = build_graph_file(list(paths), output, fmt, source_url, licence)
+        result = build_graph_file(list(paths), output, fmt, source_url, licence, validation)
     except GraphFileError as exc:
         raise click.UsageError(shown(exc)) from exc
     except OSError as exc:
@@ -71,10 +79,11 @@ def build_command(paths: tuple[Path, ...], output: Path | None, fmt: str | None,
 
 @click.command("validate")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def validate_command(file: Path) -> None:
+@validate_option
+def validate_command(file: Path, validation: str) -> None:
     """Validate a graph file (ttl, nt, jsonld, trig, nq) against the SHACL shapes; exit 1 on violations."""
     try:
-        report, triples = validate_file(file)
+        report, triples = validate_file(file, validation)
     except GraphFileError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

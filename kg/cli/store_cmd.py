@@ -10,6 +10,7 @@ import click
 
 from perfkg.extract import limits
 from perfkg.extract.file_names import shown
+from perfkg.kg.cli.build_cmd import validate_option
 from perfkg.kg.cli.extract_cmd import limit_options
 from perfkg.kg.store import OxigraphStore, StoreError
 
@@ -23,10 +24,11 @@ from perfkg.kg.store import OxigraphStore, StoreError
 @click.option("--source-url", help="Where the document was published (dcterms:source); for one document.")
 @click.option("--licence", "licence", help="Licence of the documents (an IRI or text; dcterms:license).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@validate_option
 @limit_options
 def load_command(paths: tuple[Path, ...], store_dir: Path, jobs: int | None, source_url: str | None,
-                 licence: str | None, progress: bool | None, timeout_s: float | None, max_memory_mb: float | None,
-                 max_document_mb: float | None) -> None:
+                 licence: str | None, progress: bool | None, validation: str, timeout_s: float | None,
+                 max_memory_mb: float | None, max_document_mb: float | None) -> None:
     """Extract documents, build and validate each one's graph and load it into an Oxigraph store on disk.
 
     One named graph per document, known by its file's path and content: a file loaded before and unchanged
@@ -52,7 +54,7 @@ def load_command(paths: tuple[Path, ...], store_dir: Path, jobs: int | None, sou
         bar.update(1)
 
     try:
-        result = _load(store_dir, list(paths), jobs or os.cpu_count() or 1, source_url, licence, tick)
+        result = _load(store_dir, list(paths), jobs or os.cpu_count() or 1, source_url, licence, tick, validation)
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -68,11 +70,12 @@ def load_command(paths: tuple[Path, ...], store_dir: Path, jobs: int | None, sou
     sys.exit(1 if result.errors else 0)
 
 
-def _load(store_dir: Path, paths: list[Path], jobs: int, source_url: str | None, licence: str | None, tick):
+def _load(store_dir: Path, paths: list[Path], jobs: int, source_url: str | None, licence: str | None, tick,
+          validation: str = "compiled"):
     # The store is opened and let go inside this call: Oxigraph locks the folder while a Store object
     # lives, and the next command in the same process (a test, a notebook) must be able to open it.
     store = OxigraphStore(store_dir)
-    return store.load(paths, jobs, source_url, licence, progress=tick)
+    return store.load(paths, jobs, source_url, licence, progress=tick, validation=validation)
 
 
 @click.command("serve")
