@@ -850,7 +850,7 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             offset = len(columns) - len(row)
             for j, c in enumerate(row):
                 role = columns[offset + j]
-                if role in _LABELLED_ROLES.values() and all(out[i] == "O" for i in c):
+                if role is not None and role in _LABELLED_ROLES.values() and all(out[i] == "O" for i in c):
                     text = compact("".join(tokens[i].text for i in c))
                     if _label_value_fits(role, text):
                         for n, i in enumerate(c):
