@@ -31,6 +31,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD, NamespaceManager
 from rdflib.term import Identifier, Node
 
+from perfkg.errors import PerfkgError
+
 SH_NS = str(SH)
 
 # component parameter → constraint component
@@ -66,7 +68,7 @@ NODE_KINDS = {
 }
 
 
-class Unsupported(Exception):
+class Unsupported(PerfkgError):
     """A shape (or the shapes graph) states something the compiler does not translate."""
 
 
