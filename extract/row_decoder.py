@@ -835,7 +835,7 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     for h, next_h in zip(heads, [*heads[1:], None]):
         columns: list[str | None] = []
         for c in by_row.get(h, []):
-            text = compact("".join(tokens[i].text for i in c))
+            text = _cell_text(tokens, c)
             exact, _ = label_field(_MONEY_UNIT.sub("", text))
             columns.append(_LABELLED_ROLES.get(exact or "") or header_role(text))
         if "PNAME" not in columns or "level3" not in columns:
@@ -851,15 +851,11 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             for j, c in enumerate(row):
                 role = columns[offset + j]
                 if role is not None and role in _LABELLED_ROLES.values() and all(out[i] == "O" for i in c):
-                    text = compact("".join(tokens[i].text for i in c))
+                    text = _cell_text(tokens, c)
                     if _label_value_fits(role, text):
                         for n, i in enumerate(c):
                             out[i] = f"{'B' if n == 0 else 'I'}-{role}"
     return out
-
-
-def _unit_text(tokens: list[Token], cell: list[int]) -> str:
-    return compact("".join(tokens[i].text for i in cell))
 
 
 def _target_cells(tokens: list[Token], row: list[list[int]], j: int, out: list[str]) -> list[int] | None:
@@ -871,12 +867,12 @@ def _target_cells(tokens: list[Token], row: list[list[int]], j: int, out: list[s
     def free(k: int) -> bool:
         return k < len(row) and all(out[i] == "O" for i in row[k])
 
-    op = free(j) and free(j + 1) and comparator_op(_unit_text(tokens, row[j])) is not None
+    op = free(j) and free(j + 1) and comparator_op(_cell_text(tokens, row[j])) is not None
     v = j + 1 if op else j
     if not free(v):
         return None
-    value_text = _unit_text(tokens, row[v])
-    unit_text = _unit_text(tokens, row[v + 1]) if free(v + 1) else ""
+    value_text = _cell_text(tokens, row[v])
+    unit_text = _cell_text(tokens, row[v + 1]) if free(v + 1) else ""
     # a unit cell: a word of the unit list, or what reads as the unit of the number before it (人/天)
     read_unit = (parse_quantity(value_text + unit_text) or (None, None, None))[2] if unit_text else None
     unit = bool(unit_text) and amount(value_text) is not None \
@@ -910,7 +906,7 @@ def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
         k = 0
         levels = []
         while k < len(row):
-            text, roles = _unit_text(tokens, row[k]), {_role(out[i]) for i in row[k]}
+            text, roles = _cell_text(tokens, row[k]), {_role(out[i]) for i in row[k]}
             if roles <= {"L1", "L2"} and "O" not in roles:
                 levels.append(k)
             elif roles == {"O"} and (standard_level1(text) or standard_level2(text)) and levels:
@@ -920,7 +916,7 @@ def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
             k += 1
         if not levels or k + 1 >= len(row) or any(_role(out[i]) == "O" for i in row[levels[0]]):
             continue  # a row begins with a level the model read, or it is not a row of this grammar
-        name_text = _unit_text(tokens, row[k])
+        name_text = _cell_text(tokens, row[k])
         if not all(out[i] == "O" for i in row[k]) or not _label_value_fits("PNAME", name_text) \
                 or looks_like_value(name_text):
             continue
