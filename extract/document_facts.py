@@ -20,70 +20,168 @@ _ORG = re.compile(
 
 
 def choose_bureau(candidates: list[str], lines: list[str]) -> str | None:
-    """The publishing unit: a line that labels the unit itself (单位名称, 预算单位 …: ``unit_labels``),
-    else the first tagged cell that reads as a unit's name (ends like one: …局, …委员会, …政府),
-    else the cover or any labelled line (主管部门 too), else the first tagged cell."""
-    labelled = _labelled_unit(lines, _unit_labels())
-    if labelled:
-        return labelled
+    """The publishing unit, from the most to the least direct evidence:
+
+    1. a cell labelling the unit itself (单位名称, 预算单位 …: ``unit_labels``);
+    2. a cell the content model tagged as the bureau, that reads as a unit's name (…局, …委员会) and
+       follows none of the labels below (a unit column of a summary table);
+    3. a page header naming the unit with a colon (部门: …: ``unit_colon_labels``);
+    4. a project header's unit cells (主管部门, 实施单位 …: the ``bureau`` and ``implementer`` labels),
+       the unit printed first where two are printed; a label qualified as a higher level's
+       (中央主管部门, 省级主管部门: ``higher_unit_qualifiers``) names no candidate;
+    5. the unit named by the document's title lines;
+    6. the page's publisher (来源:, 发布机构: ``publisher_labels``), which may be the finance bureau
+       publishing for every unit;
+    7. the first tagged cell that is no higher level's unit."""
+    cells = [_line_cells(line) for line in lines if line.strip()]
+    own = _labelled_units(cells, _unit_labels())
+    if own:
+        return own.most_common(1)[0][0]
+    higher: set[str] = set()
+    colon = _labelled_units(cells, (), colon_keys=_colon_labels())
+    table = _labelled_units(cells, _table_unit_labels(), higher=higher)
+    publisher = _labelled_units(cells, (), colon_keys=_publisher_labels())
+    explained = higher | set(colon) | set(table) | set(publisher)
     for text in candidates:
-        t = re.sub(r"^[\d_\-\[\]［］]+", "", re.sub(r"^.{0,8}[:：]", "", text))
-        m = _ORG.fullmatch(t) or _ORG.fullmatch(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", t))
-        if m:
+        t = _LEADING_CODE.sub("", re.sub(r"^.{0,8}[:：]", "", text))
+        if (_ORG.fullmatch(t) or _ORG.fullmatch(_UNIT_TAIL.sub("", t))) and _UNIT_TAIL.sub("", t) not in explained \
+                and t not in explained:
             return t
-    return find_bureau(lines) or (candidates[0] if candidates else None)
+    for votes in (colon, table):
+        if votes:
+            return votes.most_common(1)[0][0]  # a tie goes to the unit printed first
+    return _cover_unit(lines) or (publisher.most_common(1)[0][0] if publisher else None) or \
+        next((c for c in candidates if c not in higher), None)
+
+
+_UNIT_TAIL = re.compile(r"(本级|机关|[（(]汇总[）)])$")
+# a unit's name (up to 40 characters) with its code before it lies within this reach of its label
+_NAME_REACH = 64
+# a header row run together holds a few labels; a cell with more is no header (and is not searched on)
+_LABELS_PER_CELL = 32
+_CELLS_SEARCHED = 256  # a header row has a few dozen cells; a line of thousands is data
+_LEADING_CODE = re.compile(r"^[\d_\-\[\]［］]+")
+# cells of a line: tabs, pipes and runs of spaces delimit them (a unit's name has no space inside)
+_CELL_BREAK = re.compile(r"[\t|｜]+|\s+")
+
+
+def _line_cells(line: str) -> list[str]:
+    return [c for c in (_plain(x) for x in _CELL_BREAK.split(unicodedata.normalize("NFKC", line))) if c]
 
 
 @functools.lru_cache(maxsize=1)
 def _unit_labels() -> tuple[str, ...]:
     """Labels naming the publishing unit itself, longest first (``content_words.json``)."""
-    return tuple(sorted({_plain(w) for w in content_words()["unit_labels"]}, key=len, reverse=True))
+    return _longest_first(content_words()["unit_labels"])
 
 
 @functools.lru_cache(maxsize=1)
-def _bureau_keys() -> tuple[str, ...]:
-    """Every label a unit's name may follow (the supervising 主管部门 too), longest first."""
-    words = content_words()["project_labels"]["bureau"] + content_words()["unit_labels"]
-    # a bare 部门 is a label in a table's cell, but in a line it is any "部门预算": not read here
-    return tuple(sorted({_plain(w) for w in words if len(_plain(w)) >= 3}, key=len, reverse=True))
+def _colon_labels() -> tuple[str, ...]:
+    """Words that label the unit only when a colon follows them (部门: …), longest first."""
+    return _longest_first(content_words()["unit_colon_labels"])
+
+
+@functools.lru_cache(maxsize=1)
+def _table_unit_labels() -> tuple[str, ...]:
+    """Labels of a unit in a project header (主管部门, 实施单位 …), the unit's own labels excepted."""
+    own = set(_unit_labels())
+    words = content_words()["project_labels"]["bureau"] + content_words()["project_labels"]["implementer"]
+    return tuple(w for w in _longest_first(words) if w not in own)
+
+
+@functools.lru_cache(maxsize=1)
+def _publisher_labels() -> tuple[str, ...]:
+    return _longest_first(content_words()["publisher_labels"])
+
+
+@functools.lru_cache(maxsize=1)
+def _every_label() -> tuple[str, ...]:
+    """Every project-header label of three characters or more: where one starts inside a value, the value ends."""
+    words = [w for ws in content_words()["project_labels"].values() for w in ws]
+    return tuple(w for w in _longest_first(words) if len(w) >= 3)
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({_plain(w) for w in words}, key=len, reverse=True))
 
 
 def _plain(text: str) -> str:
     return compact(unicodedata.normalize("NFKC", text))
 
 
-def _labelled_unit(lines: list[str], keys: tuple[str, ...]) -> str | None:
-    """The unit name most often printed after one of ``keys`` (at a line's start, or inside a line
-    whose cells ran together); a leading unit code (324001-) is not part of the name."""
+def _labelled_units(cells: list[list[str]], keys: tuple[str, ...], colon_keys: tuple[str, ...] = (),
+                    higher: set[str] | None = None) -> Counter[str]:
+    """How often each unit name follows one of ``keys``: a cell that is the label (the value is the
+    next cell, or the next line when the label is alone on its line), ends with it (项目主管部门), or
+    begins with it (cells run together: 主管部门襄阳市卫生健康委…); ``colon_keys`` count only with a
+    colon after them (部门:…). A label qualified as a higher level's (中央主管部门) is no vote: its
+    value goes into ``higher``. A leading unit code (324001-) is not part of the name."""
     votes: Counter[str] = Counter()
-    first_chars = {key[0] for key in keys}
-    for line in lines:
-        if not first_chars.intersection(line):  # no label can be in it: spare normalising a long line
+    qualifiers = tuple(content_words()["higher_unit_qualifiers"])
+    any_label = re.compile("|".join([re.escape(k) for k in keys] + [re.escape(k) + ":" for k in colon_keys]))
+    for n, row in enumerate(cells):
+        if not any_label.search("".join(row[:_CELLS_SEARCHED])):
             continue
-        t = _plain(line).replace("|", "")
-        for key in keys:
-            at = t.find(key)
-            if at == 0 or (at > 0 and "\t" not in line):
-                rest = re.sub(r"^[\d_\-\[\]［］]+", "", t[at + len(key):].lstrip(":："))
-                m = _ORG.match(re.sub(r"(本级|机关|[（(]汇总[）)])$", "", rest))
-                if m:
-                    votes[m.group(1)] += 1
-                break  # the longest label found in the line is the one it prints
-    return votes.most_common(1)[0][0] if votes else None
+        for k, cell in enumerate(row[:_CELLS_SEARCHED]):
+            for at, key in _labels_in(cell, keys, colon_keys):
+                rest = cell[at + len(key):].lstrip(":")
+                if not rest:
+                    if k + 1 < len(row):
+                        rest = row[k + 1]
+                    elif len(row) == 1 and n + 1 < len(cells):
+                        rest = cells[n + 1][0]
+                unit = _unit_name(rest[:_NAME_REACH])
+                if unit is None:
+                    continue
+                if cell[:at].endswith(qualifiers):
+                    if higher is not None:
+                        higher.add(unit)
+                    continue
+                votes[unit] += 1
+    return votes
 
 
-def find_bureau(lines: list[str]) -> str | None:
-    """The publishing unit: the cover's name for it, else the most frequent labelled unit name."""
-    return _cover_unit(lines) or _labelled_unit(lines, _bureau_keys())
+def _labels_in(cell: str, keys: tuple[str, ...], colon_keys: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Where labels are in a cell, in reading order: the whole cell, its beginning (a value run on)
+    and, for keys of three characters or more, its ending (a longer label: 项目主管部门) or anywhere
+    inside (cells run together); ``colon_keys`` only at the beginning with a colon after them."""
+    found = [(0, key) for key in colon_keys if cell.startswith(key + ":")][:1]
+    for key in keys:  # longest first: a shorter label inside a longer one found already is not read
+        at = cell.find(key)
+        while at >= 0:
+            if (at == 0 or len(key) >= 3) and not any(a <= at < a + len(k) for a, k in found):
+                found.append((at, key))
+                if len(found) >= _LABELS_PER_CELL:
+                    return sorted(found)
+            at = cell.find(key, at + len(key))
+    return sorted(found)
+
+
+def _unit_name(text: str) -> str | None:
+    """The unit's name a value cell begins with, up to the next label run into it."""
+    text = _LEADING_CODE.sub("", text)
+    cut = min((at for at in (text.find(w) for w in _every_label()) if at > 0), default=len(text))
+    m = _ORG.match(_UNIT_TAIL.sub("", text[:cut]))
+    return m.group(1) if m else None
+
+
+@functools.lru_cache(maxsize=1)
+def _bureau_keys() -> tuple[str, ...]:
+    """Every label a unit's name may follow, of three characters or more (a bare 部门 in a line is
+    any "部门预算"), longest first."""
+    return tuple(w for w in _unit_labels() + _table_unit_labels() if len(w) >= 3)
 
 
 _TITLE_CHARS = 400  # the part of a head line searched for the unit's name
+_SENTENCE_MARK = re.compile(r"[，。；;！!？?]|,(?!\d)")  # a comma between digits is a thousands separator
 
 
 def _cover_unit(lines: list[str]) -> str | None:
     """The unit named by the document's title lines (a title may wrap onto the next line)."""
     head = [compact(x) for x in lines[:20] if compact(x)][:8]
     for i, line in enumerate(head):
+        if _SENTENCE_MARK.search(line[:_TITLE_CHARS]):
+            continue  # a sentence (人才驿站补助资金到位率…为100%，如下图), not a title
         for text in (line + (head[i + 1] if i + 1 < len(head) else ""), line):
             if "\t" in text or any(key in text for key in _bureau_keys() + ("目录", "项目名称")):
                 continue
