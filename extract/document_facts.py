@@ -1,7 +1,8 @@
-"""Document facts outside the tables: the publishing bureau and the budget year, from labelled lines and the cover.
+"""Document facts outside the tables: the publishing bureau and the budget year, from labelled cells and the cover.
 
-The content model tags the bureau where a table labels it (主管部门, 预算单位 …); these are the
-fallbacks read from the document's own lines when no table cell names it.
+The bureau is read from the document's lines cut into cells: the label words (单位名称, 主管部门,
+实施单位, 来源 …) are data in ``content_words.json``; the cells the content model tagged as the
+bureau come in where no label names the unit itself (``choose_bureau`` gives the order).
 """
 from __future__ import annotations
 

@@ -1007,7 +1007,7 @@ _BOUND_SUFFIX = re.compile(r"(?:及)?(?:以上|以下|以内)$")
 
 def _quantity_with_unit_or_comparator(text: str) -> bool:
     """A number printed as a target: with a unit or a comparator (≥92%, 200次, 90%以上), not bare."""
-    q = parse_quantity(_BOUND_SUFFIX.sub("", compact(text)))
+    q = parse_quantity(_BOUND_SUFFIX.sub("", compact(text).rstrip("。；;，,")))
     return q is not None and (q[2] is not None or q[0] not in (None, "="))
 
 
@@ -1029,9 +1029,41 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
             open_name = False
         elif open_name and tag == "O" and (i + 1 >= len(tokens) or not tags[i + 1].startswith("I-")) \
                 and _quantity_with_unit_or_comparator(tok.text):
-            out[i] = "B-VAL"
+            start = _sentence_start(tokens, tags, i)
+            out[start:i + 1] = ["B-VAL", *(["I-VAL"] * (i - start))]
             open_name = False
     return out
+
+
+def values_continued_by_words(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A target opening its cell and continued in the same cell by words (37个基层医疗机构): the
+    words are the target's, even where the model read them as a name. A cell is one field; only a
+    target that opens its cell is read so, because in cells run together (满意度≥90%满意度≥95%) a
+    name glued to the value before it is a name of its own."""
+    out = list(tags)
+    for i, tag in enumerate(tags):
+        if tag != "B-VAL" or tokens[i].sep == "glue":
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].sep == "glue" and tokens[j].row == tokens[i].row \
+                and (tags[j] == "O" or _role(tags[j]) == "L3"):
+            j += 1
+        if j > i + 1 and (j == len(tokens) or tokens[j].sep != "glue" or tokens[j].row != tokens[i].row):
+            out[i + 1:j] = ["I-VAL"] * (j - i - 1)
+    return out
+
+
+def _sentence_start(tokens: list[Token], tags: list[str], i: int) -> int:
+    """Where the cell of a quantity begins when the quantity ends a cell of words the model read as
+    nothing (实施乡镇社区基层医疗机构37个。): a target written as a sentence is that whole cell."""
+    def glued(k: int) -> bool:
+        return k < len(tokens) and tokens[k].sep == "glue" and tokens[k].row == tokens[i].row
+    if glued(i + 1):
+        return i  # the quantity does not end its cell
+    k = i
+    while glued(k) and tags[k - 1] == "O":
+        k -= 1
+    return k if not glued(k) else i  # a cell that begins with a name or another field: the quantity alone
 
 
 _HEADER_FIELDS = ("name", "code", "budget_total", "budget_fiscal", "budget_other", "goal")
@@ -1087,23 +1119,31 @@ def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
         tables.setdefault(table, []).append(r)
     for table, table_rows in tables.items():
         heading: dict[str, int] = {}  # the column each header cell names (level3, value …)
+        part_columns: set[int] = set()  # the columns of a comparator, a unit or a value type
         for i in rows[starts[table - 1]]:
             if i == rows[starts[table - 1]][0] or tokens[i].cell != tokens[i - 1].cell:
                 text = "".join(tokens[k].text for k in rows[starts[table - 1]] if tokens[k].cell == tokens[i].cell)
                 role = header_role(text)
                 if role:
                     heading.setdefault(role, tokens[i].cell)
+                if role in _VALUE_PART_HEADERS:
+                    part_columns.add(tokens[i].cell)
         cells_of = {}
+        # a comparator, unit or value-type column's "none" (无, /) is an empty cell, neither name nor value
         for r in table_rows:
             cells: dict[int, list[int]] = {}
             for i in rows[r]:
                 cells.setdefault(tokens[i].cell, []).append(i)
             cells_of[r] = cells
+            for c in part_columns & cells.keys():
+                if "".join(tokens[i].text for i in cells[c]).strip() in _none_words():
+                    for i in cells[c]:
+                        out[i] = "O"
         names: dict[int, int] = {}
         values: dict[int, int] = {}
         for cells in cells_of.values():
             for c, idx in cells.items():
-                roles = {_role(tags[i]) for i in idx} - {"O"}
+                roles = {_role(out[i]) for i in idx} - {"O"}
                 if roles == {"L3"}:
                     names[c] = names.get(c, 0) + 1
                 elif roles == {"VAL"}:
@@ -1112,6 +1152,9 @@ def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             continue
         name_col = max(names, key=lambda c: names[c])
         value_col = max(values, key=lambda c: values[c])
+        if heading.get("value") in values:
+            # comparator and unit columns are read as values too: the header says which column is the value
+            value_col = heading["value"]
         # two rows read alike, or one where the column header names the same columns
         named = heading.get("level3") == name_col and heading.get("value") == value_col
         if min(names[name_col], values[value_col]) < (1 if named else 2) or value_col <= name_col:
@@ -1132,6 +1175,40 @@ def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                 for n, i in enumerate(value_cell):
                     out[i] = f"{'B' if n == 0 else 'I'}-VAL"
     return out
+
+
+def level_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A grid column is one level: in a container's table, a level cell the model read as level 2 in
+    a column where it read others as level 1 (产出类指标 above 效益类指标, 满意度类指标 above
+    管理类指标) is a level 1, unless the framework names it a level 2 (数量指标)."""
+    out = list(tags)
+    starts = sorted(header_rows(tokens))
+    columns: dict[tuple[int, int], list[int]] = {}
+    for i, t in enumerate(tokens):
+        if t.sep in ("cell", "row") and tags[i] in ("B-L1", "B-L2") and (i == 0 or tokens[i - 1].row != t.row
+                                                                      or tokens[i - 1].cell != t.cell):
+            columns.setdefault((bisect.bisect_right(starts, t.row), t.offset), []).append(i)
+    grid_rows = {t.row for t in tokens if t.sep == "cell"}
+    for idx in columns.values():
+        idx = [i for i in idx if tokens[i].row in grid_rows]
+        if not any(tags[i] == "B-L1" for i in idx):
+            continue
+        for i in idx:
+            j = i + 1
+            while j < len(tokens) and tags[j] == "I-L2" and tokens[j].row == tokens[i].row:
+                j += 1
+            text = "".join(tokens[k].text for k in range(i, j))
+            if tags[i] == "B-L2" and standard_level2(text) is None:
+                out[i:j] = ["B-L1", *(["I-L1"] * (j - i - 1))]
+    return out
+
+
+_VALUE_PART_HEADERS = ("op", "unit", "value_type")
+
+
+@functools.lru_cache(maxsize=1)
+def _none_words() -> frozenset[str]:
+    return frozenset(content_words()["none_words"])
 
 
 # What the rest of a grid cell opened by a name may have been read as: nothing, or a header field
@@ -1157,6 +1234,13 @@ def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
                                                   for k in range(i + 1, j)):
             for k in range(i + 1, j):
                 out[k] = f"I-{role}"
+        elif out[i] == "O" and t.row in grid_rows and j - i > 1 and not _MARKER.fullmatch(compact(t.text)):
+            # a name cell whose head the model read as nothing (绩效目标 | 明确性): the whole cell is the name
+            roles = [out[k] for k in range(i, j)]
+            first = next((k for k in range(i, j) if out[k] == "B-L3"), None)
+            if first is not None and set(roles) <= {"O", "B-L3", "I-L3"} and roles.count("B-L3") == 1 \
+                    and all(out[k] == "O" for k in range(i, first)):
+                out[i:j] = ["B-L3", *(["I-L3"] * (j - i - 1))]
         i = j
     return out
 
@@ -1181,7 +1265,8 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     tags = values_inside_names(tokens, level_rows_read(tokens, labelled_fields(tokens, tags)))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
-    tags = values_of_open_names(tokens, whole_cells(tokens, grid_columns(tokens, tags)))
+    tags = values_of_open_names(tokens, grid_columns(tokens, whole_cells(tokens, tags)))
+    tags = level_columns(tokens, values_continued_by_words(tokens, tags))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)

@@ -55,4 +55,4 @@ def test_field_accuracy_on_the_dev_set(evaluation, field, floor):
 
 
 def test_bureau_accuracy_on_the_dev_set(evaluation):
-    assert evaluation.bureau_accuracy >= 0.90, _misses(evaluation)
+    assert evaluation.bureau_accuracy >= 0.95, _misses(evaluation)

@@ -302,3 +302,53 @@ def test_quantities_run_together_in_one_value_are_target_then_actual():
     # one quantity printed in pieces stays one value
     out = decoded(["合格率\t≥\t95\t%"], ["B-L3", "B-VAL", "I-VAL", "I-VAL"])
     assert out.projects[0].indicators[0].value == "≥95%"
+
+
+def test_a_target_written_as_a_sentence_is_the_whole_cell():
+    # space-cut self-evaluation: the quantity ends a cell of words the model read as nothing
+    out = decoded(["数量指标  指标1:政府办基层医疗卫生机构覆盖率 实施乡镇社区基层医疗机构37个。 本年度已完成 37个"],
+                  ["B-L2", "O", "B-L3", "O", "O", "O", "B-ACT"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value, ind.op) == ("政府办基层医疗卫生机构覆盖率", "实施乡镇社区基层医疗机构37个。", None)
+    # a quantity in the name's own cell (cells run together) is the target alone
+    out = decoded(["大楼安检巡察次数200次 10"], ["B-L3", "O", "O"])
+    assert out.projects[0].indicators[0].value == "200次"
+
+
+def test_words_continuing_a_target_in_its_cell_are_the_targets():
+    out = decoded(["质量指标  指标1:基层医疗卫生机构补助。 37个基层医疗机构 100%"],
+                  ["B-L2", "O", "B-L3", "B-VAL", "B-L3", "B-VAL"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value) == ("基层医疗卫生机构补助。", "37个基层医疗机构")
+    # run together, a name glued after a value is the next indicator
+    out = decoded(["满意度≥90%合格率≥95%"], ["B-L3", "B-VAL", "B-L3", "B-VAL"])
+    assert [(i.level3, i.value) for i in out.projects[0].indicators] == [("满意度", "≥90%"), ("合格率", "≥95%")]
+
+
+SELF_EVALUATION_GRID = [
+    [(0, "指标类型"), (1, "指标名称"), (2, "指标性质"), (3, "指标值"), (4, "计量单位"), (5, "指标权重")],
+    [(0, "产出类指标"), (1, "社会保险补贴发放准确率"), (2, "≥"), (3, "95"), (4, "%"), (5, "5")],
+    [(0, "效益类指标"), (1, "城镇新增就业人数"), (2, "≥"), (3, "39500"), (4, "人"), (5, "5")],
+    [(0, "管理类指标"), (1, "资金使用合规性"), (2, "无"), (3, "合规"), (4, "无"), (5, "10")],
+    [(1, "绩效目标明确性"), (2, "无"), (3, "明确"), (4, "无"), (5, "6")]]
+
+
+def test_a_grid_column_is_one_level_and_none_in_a_comparator_column_is_empty():
+    tags = (["O"] * 6 + ["B-L1", "B-L3", "B-VAL", "I-VAL", "I-VAL", "B-WT"]
+            + ["B-L2", "B-L3", "B-VAL", "I-VAL", "I-VAL", "B-WT"]
+            + ["B-L2", "B-L3", "B-VAL", "O", "B-L3", "B-WT"]
+            + ["O", "B-L3", "B-VAL", "O", "O", "O"])  # the splitters cut 绩效目标 | 明确性
+    (p,) = grid_decoded(SELF_EVALUATION_GRID, tags).projects
+    assert [(i.level1, i.level3, i.value) for i in p.indicators] == [
+        ("产出类指标", "社会保险补贴发放准确率", "≥95%"), ("效益类指标", "城镇新增就业人数", "≥39500人"),
+        ("管理类指标", "资金使用合规性", "合规"), ("管理类指标", "绩效目标明确性", "明确")]
+
+
+def test_a_framework_level2_in_a_level1_column_stays_a_level2():
+    rows = [SELF_EVALUATION_GRID[0], [(0, "数量指标"), (1, "孵化基地数量"), (2, "≥"), (3, "1"), (4, "个"), (5, "15")],
+            SELF_EVALUATION_GRID[1]]
+    tags = ["O"] * 6 + ["B-L2", "B-L3", "B-VAL", "I-VAL", "I-VAL", "B-WT"] + ["B-L1", "B-L3", "B-VAL", "I-VAL", "I-VAL",
+                                                                              "B-WT"]
+    (p,) = grid_decoded(rows, tags).projects
+    assert [(i.level2, i.level3) for i in p.indicators] == [("数量指标", "孵化基地数量"),
+                                                             (None, "社会保险补贴发放准确率")]
