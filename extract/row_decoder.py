@@ -1002,12 +1002,9 @@ def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
-_BOUND_SUFFIX = re.compile(r"(?:及)?(?:以上|以下|以内)$")
-
-
 def _quantity_with_unit_or_comparator(text: str) -> bool:
     """A number printed as a target: with a unit or a comparator (≥92%, 200次, 90%以上), not bare."""
-    q = parse_quantity(_BOUND_SUFFIX.sub("", compact(text).rstrip("。；;，,")))
+    q = parse_quantity(compact(text).rstrip("。；;，,"))
     return q is not None and (q[2] is not None or q[0] not in (None, "="))
 
 

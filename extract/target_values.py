@@ -25,6 +25,11 @@ _COMPARATORS: list[tuple[str, str]] = [
     ("不多于", "<="), ("小于等于", "<="), ("大于", ">"), ("小于", "<"), ("等于", "="),
     (">", ">"), ("<", "<"), ("=", "="), ("═", "="),
 ]
+# Bounds written after the quantity (90%以上, 5天以内), longest first.
+_BOUND_SUFFIXES: list[tuple[str, str]] = [
+    ("及以上", ">="), ("或以上", ">="), ("以上", ">="), ("及以下", "<="), ("或以下", "<="), ("以下", "<="),
+    ("以内", "<="),
+]
 # A unit is a short run of letters, CJK and '/', never sentence text: at most 6 characters.
 _NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
 _UNIT = r"(?P<unit>(?:[%‰℃]|[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff/·²³]{0,5}|/[A-Za-z\u4e00-\u9fff/]{1,5})?)"
@@ -72,6 +77,11 @@ def parse_quantity(text: str) -> tuple[str | None, float, str | None] | None:
     """(op, num, unit) where ``text`` is a comparator, a number and a short unit; else None."""
     t = unicodedata.normalize("NFKC", compact(text))
     op, rest = _split_comparator(t)  # NFKC has already turned ＞＝ into >=
+    for suffix, bound in _BOUND_SUFFIXES:
+        if rest.endswith(suffix) and rest[:-len(suffix)][-1:].strip():
+            rest = rest[:-len(suffix)]
+            op = op or bound
+            break
     m = _QUANTITY.match(rest)
     if not m:
         return None

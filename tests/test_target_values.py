@@ -34,6 +34,11 @@ GOLD_DIR = Path(__file__).resolve().parent / "data" / "gold"
     ("有效", "有效", None, None, None),
     ("不超过查实欺诈骗保金额的3%", "不超过查实欺诈骗保金额的3%", None, None, None),
     ("2024年12月底前", "2024年12月底前", None, None, None),
+    ("90%以上", "90%以上", ">=", 90.0, "%"),  # a bound written after the quantity
+    ("5个工作日以内", "5个工作日以内", "<=", 5.0, "个工作日"),
+    ("60岁及以上", "60岁及以上", ">=", 60.0, "岁"),
+    ("≥95%以上", "≥95%以上", ">=", 95.0, "%"),
+    ("以上", "以上", None, None, None),
     ("", None, None, None, None),
     (None, None, None, None, None),
 ])
