@@ -230,7 +230,8 @@ class _Decoder:
                 unit = 1e-4
             self.header[key] = round(a * unit, 6)
         else:
-            self.header[key] = seg.text
+            enclosed = _ENCLOSED.fullmatch(seg.text) if key == "PNAME" else None
+            self.header[key] = enclosed.group(1) if enclosed else seg.text  # a name printed in brackets
         self.header_lines[key] = seg.lines[0]
         self.header.setdefault("_line", seg.lines[0])
 
@@ -725,6 +726,99 @@ class _TagPositions:
         return h < len(hits) and hits[h] < end
 
 
+def goal_cells(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A goal is a sentence and its cell is one field: the pieces the splitters cut out of a goal cell
+    (a date, a number: 服务周期 | 2023.07-2024.01,全市空气质量达到优良) that were read as nothing
+    belong to the goal."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    for cell in _cells(tokens):
+        first = next((n for n, i in enumerate(cell) if out[i] == "B-GOAL"), None)
+        if first is None:
+            continue
+        rest = cell[first + 1:]
+        if tokens[cell[0]].row not in delimited:
+            # a line of glued text may run on past the goal into the table (…机关。绩效指标一级指标…):
+            # there the goal takes the rest of the line only when it holds no table words
+            text = "".join(tokens[i].text for i in rest)
+            if any(out[i] not in ("O", "I-GOAL") for i in rest) or "指标" in text or _is_label(compact(text)):
+                continue
+        for i in rest:
+            if out[i] != "O" and out[i] != "I-GOAL":
+                break
+            out[i] = "I-GOAL"
+    return out
+
+
+_PERIOD_WORDS = ("实施期", "中长期", "中期", "长期")
+
+
+def annual_goals(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Twin goals (实施期目标 and 年度目标) in one project header: the record holds the annual one, so
+    a goal under another period's label yields to a goal under an annual label (年度, 本年度)."""
+    out = list(tags)
+    cells = _cells(tokens)
+    texts = [_cell_text(tokens, c) for c in cells]
+    goals: list[tuple[bool, list[int]]] = []  # (annual?, the goal's token positions)
+    for k in range(len(cells) - 1):
+        label = _label_text(texts[k])
+        if (label_field(label)[0] or label_suffix_field(label)) != "goal" or out[cells[k + 1][0]] != "B-GOAL":
+            continue
+        before = texts[k - 1] if k else ""
+        printed = before + label if len(before) <= 3 else label  # 本 | 年度绩效目标, 实施期 | 绩效目标
+        annual = "年度" in printed and not any(w in printed for w in _PERIOD_WORDS)
+        period = any(w in printed for w in _PERIOD_WORDS)
+        span = [cells[k + 1][0]]
+        while span[-1] + 1 < len(tokens) and out[span[-1] + 1] == "I-GOAL":
+            span.append(span[-1] + 1)
+        if annual or period:
+            goals.append((annual, span))
+    names = [i for i, t in enumerate(out) if t.endswith("-L3")]
+    for (a_annual, a), (b_annual, b) in zip(goals, goals[1:]):
+        between = bisect.bisect_left(names, b[0]) - bisect.bisect_left(names, a[0])
+        if between == 0 and a_annual != b_annual:  # the same header: no indicator name between them
+            for i in (b if a_annual else a):
+                out[i] = "O"
+    return out
+
+
+def bracketed_subtitles(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A line in brackets of its own right under a table's title ((天津市宝坻区畜禽粪污资源化利用整区推进项目))
+    names the table's project, and a name read later in its header names the fund; a year or a unit
+    note in brackets ((2021年度), (单位：万元)) names nothing."""
+    out = list(tags)
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    order = sorted(rows)
+    titles = _title_words()
+    for before, row in zip(order, order[1:]):
+        text = compact("".join(tokens[i].text for i in rows[row]))
+        m = _ENCLOSED.fullmatch(text)
+        if not m or re.search(r"\d", m.group(1)) or len(m.group(1)) < 4 or _is_label(m.group(1)) \
+                or not any(w in compact("".join(tokens[i].text for i in rows[before])) for w in titles):
+            continue
+        if all(out[i] == "O" for i in rows[row]):
+            out[rows[row][0]] = "B-PNAME"
+            for i in rows[row][1:]:
+                out[i] = "I-PNAME"
+            # a name read further on in the same header (专项名称 | 农业绿色发展专项) is the fund's
+            for i in range(rows[row][-1] + 1, len(tokens)):
+                if _role(out[i]) in ("L1", "L2", "L3"):
+                    break
+                if _role(out[i]) == "PNAME":
+                    out[i] = "O"
+    return out
+
+
+_ENCLOSED = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+@functools.lru_cache(maxsize=1)
+def _title_words() -> tuple[str, ...]:
+    return tuple(content_words()["project_labels"]["title"])
+
+
 def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     """The table grammar's label → value pair in a project header: the cell right after a label
     cell (项目名称 | 雾炮车降尘抑尘服务, 资金总额 | 9000.00, 财政拨款（万元） | 2205, or a label on
@@ -760,7 +854,10 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         if role == "GOAL" and positions.in_header_block("GOAL", value[0]):
             continue  # the model found the goal in this header: a goal is a sentence, which it reads better
         if role == "PNAME" and positions.in_header_block("PNAME", value[0], before=label[0]):
-            continue  # a name printed before the label (a subtitle): the label names a fund (专项名称)
+            for i in value:  # a name printed before the label (a subtitle): the label names a fund (专项名称)
+                if _role(out[i]) == "PNAME":
+                    out[i] = "O"
+            continue
         if role in _BUDGET_TAGS and label_text.strip(":：") in _SUM_WORDS:
             after = cells[k + 2] if k + 2 < len(cells) else None
             if after is not None and tokens[after[0]].row == vrow and amount(tokens[after[0]].text) is not None:
@@ -1259,7 +1356,8 @@ def names_before_budgets(tokens: list[Token], tags: list[str]) -> list[str]:
 
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
-    tags = values_inside_names(tokens, level_rows_read(tokens, labelled_fields(tokens, tags)))
+    tags = annual_goals(tokens, goal_cells(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags))))
+    tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = values_of_open_names(tokens, grid_columns(tokens, whole_cells(tokens, tags)))

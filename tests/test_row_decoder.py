@@ -352,3 +352,37 @@ def test_a_framework_level2_in_a_level1_column_stays_a_level2():
     (p,) = grid_decoded(rows, tags).projects
     assert [(i.level2, i.level3) for i in p.indicators] == [("数量指标", "孵化基地数量"),
                                                              (None, "社会保险补贴发放准确率")]
+
+
+def test_a_bracketed_line_under_the_title_names_the_project_and_the_label_names_the_fund():
+    lines = ["中央预算内投资计划绩效目标表", "(天津市宝坻区畜禽粪污资源化利用整区推进项目)",
+             "专项名称\t农业绿色发展专项", "产出指标\t竣工验收合格率\t100%"]
+    tags = ["O", "O", "O", "O", "B-PNAME", "B-L1", "B-L3", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert p.name == "天津市宝坻区畜禽粪污资源化利用整区推进项目"
+    assert [i.level3 for i in p.indicators] == ["竣工验收合格率"]
+    # a year in brackets under the title names nothing
+    lines[1] = "(2021年度)"
+    (p,) = decoded(lines, tags).projects
+    assert p.name == "农业绿色发展专项"
+
+
+def test_the_annual_goal_is_kept_whole_and_the_other_periods_goal_yields():
+    lines = ["项目名称 | 雾炮车降尘抑尘服务 |", "实施期 | 绩效目标 |",
+             "通过采购雾炮车服务,服务周期2023.07-2024.01,空气质量优良 |", "本 | 年度绩效目标 |",
+             "本年度采购雾炮车服务,服务周期2023.07-2024.01,空气质量优良 |", "产出指标 | 车辆数 | 10辆 |"]
+    toks = tokenise_lines(lines)
+    pieces = [t.text for t in toks]
+    goal_at = [n for n, t in enumerate(pieces) if t.startswith(("通过", "本年度采购"))]
+    tags = ["O"] * len(toks)
+    tags[1] = "B-PNAME"
+    for n in goal_at:
+        tags[n] = "B-GOAL"  # the model read the goal's head; the splitters cut the dates out of it
+    tags[-3:] = ["B-L1", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert p.goal == "本年度采购雾炮车服务,服务周期2023.07-2024.01,空气质量优良"
+    # a line of glued text running on from the goal into the table keeps the goal as read
+    toks = tokenise_lines(["以办公大楼服务对象满意为目标,打造文明型机关。绩效指标一级指标二级指标2023年",
+                           "产出指标\t车辆数\t10辆"])
+    tags = ["B-GOAL"] + ["O"] * (len(toks) - 4) + ["B-L1", "B-L3", "B-VAL"]
+    assert decode(toks, tags).projects[0].goal == "以办公大楼服务对象满意为目标,打造文明型机关。"
