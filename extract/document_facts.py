@@ -34,7 +34,7 @@ def choose_bureau(candidates: list[str], lines: list[str]) -> str | None:
     6. the page's publisher (来源:, 发布机构: ``publisher_labels``), which may be the finance bureau
        publishing for every unit;
     7. the first tagged cell that is no higher level's unit."""
-    cells = [_line_cells(line) for line in lines if line.strip()]
+    cells = _LineCells([line for line in lines if line.strip()])
     own = _labelled_units(cells, _unit_labels())
     if own:
         return own.most_common(1)[0][0]
@@ -68,6 +68,26 @@ _CELL_BREAK = re.compile(r"[\t|｜]+|\s+")
 
 def _line_cells(line: str) -> list[str]:
     return [c for c in (_plain(x) for x in _CELL_BREAK.split(unicodedata.normalize("NFKC", line))) if c]
+
+
+class _LineCells:
+    """The cells of each line, cut when first asked for: only lines holding a label's first
+    character, and the lines after them, are ever cut."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.cut: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, n: int) -> list[str]:
+        if n not in self.cut:
+            self.cut[n] = _line_cells(self.lines[n])
+        return self.cut[n]
+
+    def may_hold(self, n: int, chars: frozenset[str]) -> bool:
+        return not chars.isdisjoint(self.lines[n])
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,7 +130,7 @@ def _plain(text: str) -> str:
     return compact(unicodedata.normalize("NFKC", text))
 
 
-def _labelled_units(cells: list[list[str]], keys: tuple[str, ...], colon_keys: tuple[str, ...] = (),
+def _labelled_units(cells: _LineCells, keys: tuple[str, ...], colon_keys: tuple[str, ...] = (),
                     higher: set[str] | None = None) -> Counter[str]:
     """How often each unit name follows one of ``keys``: a cell that is the label (the value is the
     next cell, or the next line when the label is alone on its line), ends with it (项目主管部门), or
@@ -120,7 +140,11 @@ def _labelled_units(cells: list[list[str]], keys: tuple[str, ...], colon_keys: t
     votes: Counter[str] = Counter()
     qualifiers = tuple(content_words()["higher_unit_qualifiers"])
     any_label = re.compile("|".join([re.escape(k) for k in keys] + [re.escape(k) + ":" for k in colon_keys]))
-    for n, row in enumerate(cells):
+    first_chars = frozenset(k[0] for k in keys + colon_keys)
+    for n in range(len(cells)):
+        if not cells.may_hold(n, first_chars):
+            continue  # no label can begin in this line: it is not cut into cells
+        row = cells[n]
         if not any_label.search("".join(row[:_CELLS_SEARCHED])):
             continue
         for k, cell in enumerate(row[:_CELLS_SEARCHED]):
@@ -130,7 +154,7 @@ def _labelled_units(cells: list[list[str]], keys: tuple[str, ...], colon_keys: t
                     if k + 1 < len(row):
                         rest = row[k + 1]
                     elif len(row) == 1 and n + 1 < len(cells):
-                        rest = cells[n + 1][0]
+                        rest = next(iter(cells[n + 1]), "")
                 unit = _unit_name(rest[:_NAME_REACH])
                 if unit is None:
                     continue

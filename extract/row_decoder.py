@@ -757,14 +757,17 @@ def annual_goals(tokens: list[Token], tags: list[str]) -> list[str]:
     """Twin goals (实施期目标 and 年度目标) in one project header: the record holds the annual one, so
     a goal under another period's label yields to a goal under an annual label (年度, 本年度)."""
     out = list(tags)
+    if "B-GOAL" not in tags:
+        return out
     cells = _cells(tokens)
-    texts = [_cell_text(tokens, c) for c in cells]
     goals: list[tuple[bool, list[int]]] = []  # (annual?, the goal's token positions)
     for k in range(len(cells) - 1):
-        label = _label_text(texts[k])
-        if (label_field(label)[0] or label_suffix_field(label)) != "goal" or out[cells[k + 1][0]] != "B-GOAL":
+        if out[cells[k + 1][0]] != "B-GOAL":
             continue
-        before = texts[k - 1] if k else ""
+        label = _label_text(_cell_text(tokens, cells[k]))
+        if (label_field(label)[0] or label_suffix_field(label)) != "goal":
+            continue
+        before = _cell_text(tokens, cells[k - 1]) if k else ""
         printed = before + label if len(before) <= 3 else label  # 本 | 年度绩效目标, 实施期 | 绩效目标
         annual = "年度" in printed and not any(w in printed for w in _PERIOD_WORDS)
         period = any(w in printed for w in _PERIOD_WORDS)
