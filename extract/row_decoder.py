@@ -1132,6 +1132,47 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def indicators_alike(tokens: list[Token], tags: list[str]) -> list[str]:
+    """In cells run together, indicators repeat one shape (name, description, target): after an
+    indicator read in that shape, the same number of pieces the model read as nothing, ending in a
+    quantity with a unit or a comparator and opened by no quantity, are the next indicator in the
+    same shape (…验收情况 292% | 重.要设备维修维保验收合格率 | 反映设备设施维保质量情况 | 95%)."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}  # cut rows are read by their columns instead
+    i = 0
+    while i < len(out):
+        if out[i] != "B-L3" or tokens[i].row in delimited:
+            i += 1
+            continue
+        shape, j = [], i  # the roles of the pieces from the name to its value, one per piece
+        while j < len(out) and tokens[j].row == tokens[i].row:
+            role = _role(out[j])
+            if out[j].startswith("I-"):
+                j += 1
+                continue
+            shape.append(role)
+            j += 1
+            if role == "VAL" or len(shape) > 3:
+                break
+        if len(shape) < 2 or shape[-1] != "VAL" or any(r not in ("O", "DESC") for r in shape[1:-1]):
+            i += 1
+            continue
+        while j < len(out) and out[j - 1].endswith("VAL") and out[j].startswith("I-"):
+            j += 1
+        k = j + len(shape)
+        nxt = list(range(j, k))
+        if k <= len(out) and all(out[n] == "O" and tokens[n].sep == "glue" and tokens[n].row == tokens[i].row
+                                 for n in nxt) \
+                and _quantity_with_unit_or_comparator(tokens[nxt[-1]].text) \
+                and parse_quantity(compact(tokens[nxt[0]].text)) is None and not _level_like(tokens[nxt[0]].text):
+            for n, role in zip(nxt, shape):
+                out[n] = f"B-{role}" if role != "O" else "O"
+            i = j
+            continue
+        i += 1
+    return out
+
+
 def values_continued_by_words(tokens: list[Token], tags: list[str]) -> list[str]:
     """A target opening its cell and continued in the same cell by words (37个基层医疗机构): the
     words are the target's, even where the model read them as a name. A cell is one field; only a
@@ -1363,7 +1404,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
-    tags = values_of_open_names(tokens, grid_columns(tokens, whole_cells(tokens, tags)))
+    tags = indicators_alike(tokens, values_of_open_names(tokens, grid_columns(tokens, whole_cells(tokens, tags))))
     tags = level_columns(tokens, values_continued_by_words(tokens, tags))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)

@@ -386,3 +386,19 @@ def test_the_annual_goal_is_kept_whole_and_the_other_periods_goal_yields():
                            "产出指标\t车辆数\t10辆"])
     tags = ["B-GOAL"] + ["O"] * (len(toks) - 4) + ["B-L1", "B-L3", "B-VAL"]
     assert decode(toks, tags).projects[0].goal == "以办公大楼服务对象满意为目标,打造文明型机关。"
+
+
+def test_indicators_run_together_repeat_the_shape_of_the_one_before():
+    # OCR'd cells run together: name, description, target; the model read the last indicator as nothing
+    line = ("经常性大型设备更新验收合格率反映大型设备更新验收情况292%"
+            "重要设备维修维保验收合格率反映设备设施维保质量情况95%")
+    toks = tokenise_lines(["项目名称 甲项目", line])
+    assert [t.sep for t in toks[2:]] == ["row", "glue", "glue", "glue", "glue", "glue"], [t.text for t in toks]
+    tags = ["O", "B-PNAME", "B-L3", "O", "B-VAL", "O", "O", "O"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds] == [("经常性大型设备更新验收合格率", "292%"),
+                                                   ("重要设备维修维保验收合格率", "95%")]
+    # in a row cut into columns the same pieces are left to the column rules
+    toks = tokenise_lines(["项目名称 甲项目", line.replace("情况", "情况\t").replace("%", "%\t")])
+    tags = ["O", "B-PNAME"] + ["B-L3", "O", "B-VAL"] + ["O"] * (len(toks) - 5)
+    assert len(decode(toks, tags).projects[0].indicators) == 1
