@@ -1134,9 +1134,10 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
 
 def indicators_alike(tokens: list[Token], tags: list[str]) -> list[str]:
     """In cells run together, indicators repeat one shape (name, description, target): after an
-    indicator read in that shape, the same number of pieces the model read as nothing, ending in a
-    quantity with a unit or a comparator and opened by no quantity, are the next indicator in the
-    same shape (…验收情况 292% | 重.要设备维修维保验收合格率 | 反映设备设施维保质量情况 | 95%)."""
+    indicator read in that shape (a name and its target alone are too common a pair to repeat on),
+    the same number of pieces the model read as nothing, ending in a quantity with a unit or a
+    comparator and opened by no quantity, are the next indicator in the same shape
+    (…验收情况 292% | 重.要设备维修维保验收合格率 | 反映设备设施维保质量情况 | 95%)."""
     out = list(tags)
     delimited = {t.row for t in tokens if t.sep in _CUT}  # cut rows are read by their columns instead
     i = 0
@@ -1154,7 +1155,7 @@ def indicators_alike(tokens: list[Token], tags: list[str]) -> list[str]:
             j += 1
             if role == "VAL" or len(shape) > 3:
                 break
-        if len(shape) < 2 or shape[-1] != "VAL" or any(r not in ("O", "DESC") for r in shape[1:-1]):
+        if len(shape) < 3 or shape[-1] != "VAL" or any(r not in ("O", "DESC") for r in shape[1:-1]):
             i += 1
             continue
         while j < len(out) and out[j - 1].endswith("VAL") and out[j].startswith("I-"):
