@@ -1132,6 +1132,25 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A self-evaluation run together prints the target and the actual result alike when the target
+    was met (成本控制 | 不超过预算 | 不超过预算): in glued text, a piece printed twice in a row after
+    a name-like piece, all three read as nothing or as a name, are name, target and actual result."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    for i in range(1, len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if b.sep != "glue" or a.sep != "glue" or a.row in delimited or a.row != b.row or a.row != tokens[i - 1].row:
+            continue
+        if compact(a.text) != compact(b.text) or len(compact(a.text)) < 2 or _level_like(tokens[i - 1].text) \
+                or any(out[k] not in ("O", "B-L3") for k in (i - 1, i, i + 1)):
+            continue
+        if parse_quantity(compact(tokens[i - 1].text)) is not None:
+            continue  # a number before them is no name
+        out[i - 1], out[i], out[i + 1] = "B-L3", "B-VAL", "B-ACT"
+    return out
+
+
 def indicators_alike(tokens: list[Token], tags: list[str]) -> list[str]:
     """In cells run together, indicators repeat one shape (name, description, target): after an
     indicator read in that shape (a name and its target alone are too common a pair to repeat on),
@@ -1405,7 +1424,8 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
-    tags = indicators_alike(tokens, values_of_open_names(tokens, grid_columns(tokens, whole_cells(tokens, tags))))
+    tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, whole_cells(tokens, tags))))
+    tags = indicators_alike(tokens, tags)
     tags = level_columns(tokens, values_continued_by_words(tokens, tags))
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)

@@ -182,6 +182,14 @@ def glue_cuts(text: str) -> tuple[int, ...]:
             cuts.add(m.start())
     for m in pats["weight_group"].finditer(text):
         cuts.update(i for i in m.span() if 0 < i < len(text))
+    # a phrase printed twice before a number or the end (成本控制不超过预算不超过预算10): a self-evaluation's
+    # target and actual result run together after the name; printed three times, the first closes
+    # the name (保证财政建设补助专款专用 | 专款专用 | 专款专用)
+    for m in _REPEATED.finditer(text) if len(text) <= _REPEAT_REACH else ():
+        step = len(m.group("y"))
+        if not inside_word(m.start()):
+            first = m.start() + (step if m.end() - m.start() >= 3 * step else 0)
+            cuts.update(range(first, m.end() + 1, step))
     # a name marker also opens a cell that starts inside the piece (产出指标1.雾炮车射程: the level
     # cell, 1., the name)
     for c in sorted(c for c in cuts if 0 < c < len(text)):
@@ -191,6 +199,8 @@ def glue_cuts(text: str) -> tuple[int, ...]:
     return tuple(sorted(c for c in cuts if 0 < c < len(text)))
 
 
+_REPEATED = re.compile(r"(?P<y>[\u4e00-\u9fff]{2,12})(?P=y){1,2}(?![\u4e00-\u9fff])")  # target, actual (name)
+_REPEAT_REACH = 20_000  # a page of glued text; a longer line is not searched for repeats (seconds on a megabyte)
 _PUNCTUATION_ONLY = re.compile(r"^[^\w≥≤><=＝＞＜≧≦⩾⩽%‰]+$")
 
 

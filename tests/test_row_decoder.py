@@ -402,3 +402,11 @@ def test_indicators_run_together_repeat_the_shape_of_the_one_before():
     toks = tokenise_lines(["项目名称 甲项目", line.replace("情况", "情况\t").replace("%", "%\t")])
     tags = ["O", "B-PNAME"] + ["B-L3", "O", "B-VAL"] + ["O"] * (len(toks) - 5)
     assert len(decode(toks, tags).projects[0].indicators) == 1
+
+
+def test_a_target_and_actual_printed_alike_after_a_name_are_read_so():
+    toks = tokenise_lines(["项目名称 甲项目", "数量指标成本控制不超过预算不超过预算10"])
+    assert [t.text for t in toks[2:]] == ["数量指标", "成本控制", "不超过预算", "不超过预算", "10"]
+    tags = ["O", "B-PNAME", "B-L2", "O", "O", "O", "O"]
+    (ind,) = decode(toks, tags).projects[0].indicators
+    assert (ind.level2, ind.level3, ind.value, ind.actual) == ("数量指标", "成本控制", "不超过预算", "不超过预算")

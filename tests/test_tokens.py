@@ -123,3 +123,10 @@ def test_lines_under_the_limit_are_cut_as_without_it():
     rows = [SourceRow([SourceCell(line, f"line {n}")]) for n, line in enumerate(lines, 1)]
     flags = []
     assert tokenise_rows(rows, flags, max_cells=4) == tokenise_rows(rows, max_cells=10_000) and not flags
+
+
+def test_a_phrase_printed_again_and_again_is_target_and_actual_run_together():
+    text = "数量指标成本控制不超过预算不超过预算10质量指标保证财政建设补助专款专用专款专用专款专用10"
+    assert cut_glued(text) == ["数量指标", "成本控制", "不超过预算", "不超过预算", "10", "质量指标",
+                               "保证财政建设补助专款专用", "专款专用", "专款专用", "10"]
+    assert cut_glued("社会保险补贴发放准确率") == ["社会保险补贴发放准确率"]
