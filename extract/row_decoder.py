@@ -165,13 +165,20 @@ class _Decoder:
         self.budget_text: dict[str, str] = {}  # the budget cells of the header as printed (BT → 4,130.10)
         self.project_budget_text: dict[str, str] = {}
         self.printed: dict[int, str] = {}  # id(project) → its budget cells as printed
+        self.header_row: dict[int, int] = {}  # id(project) → the line of its first indicator, when its header is on it
 
     def stray(self) -> bool:
         """The open project's names were stray cells of a project header block: the document
-        prints column headers, this project opened before one, and no name sits under a level."""
+        prints column headers, this project opened before one, and no name sits under a level. A
+        project whose header is printed on the row of an indicator and its value (a summary table's
+        row: code | name | budget | name | value …) is a table's row, not stray cells."""
         project = self.project
-        return (project is not None and self.has_headers and not self.opened_under_header
-                and not any(_level_like(i.level1) or _level_like(i.level2) for i in project.indicators))
+        if project is None or not self.has_headers or self.opened_under_header:
+            return False
+        line = self.header_row.get(id(project))
+        if line is not None and any(i.span and i.span[0] == line and i.value for i in project.indicators):
+            return False
+        return not any(_level_like(i.level1) or _level_like(i.level2) for i in project.indicators)
 
     def restart_project(self) -> None:
         """Stray name-like cells before a table's column header were no table: the header fields
@@ -260,6 +267,8 @@ class _Decoder:
                 budget_total=h.get("BT"), budget_fiscal=h.get("BF"), budget_other=h.get("BO"),  # type: ignore[arg-type]
                 goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
             self.project.span = (int(h.get("_line", line)), line)  # type: ignore[call-overload]
+            if h.get("_line") == line:
+                self.header_row[id(self.project)] = line
             self.out.projects.append(self.project)
             self.opened_under_header = self.under_header
             named = {"PNAME": self.project.name} if self.project.name else {}
@@ -1018,8 +1027,15 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
     """An indicator name the model read with no value after it takes the first quantity after it
     that the model read as nothing (≥92%, 2280次 — a comparator or a unit, never a bare number,
     which may be a weight), before the next name or level: in cells run together the value can
-    stand after a description (大楼安检巡察次数 反映大楼保卫巡检情况 200次)."""
+    stand after a description (大楼安检巡察次数 反映大楼保卫巡检情况 200次). A name whose value the model
+    read further on (中期指标值 | 年度指标值: ≥4家 | ≥2家, the second read) has its value: the quantity
+    before it is another column's."""
     out = list(tags)
+    # for every position: whether the model read a value after it before the next name, level or header field
+    value_ahead = [False] * (len(tags) + 1)
+    for i in range(len(tags) - 1, -1, -1):
+        role = _role(tags[i])
+        value_ahead[i] = role == "VAL" or (role not in _CLOSES_INDICATOR and value_ahead[i + 1])
     open_name = False
     for i, (tok, tag) in enumerate(zip(tokens, tags)):
         role = _role(tag)
@@ -1028,7 +1044,7 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
         elif role == "VAL":
             open_name = False
         elif open_name and tag == "O" and (i + 1 >= len(tokens) or not tags[i + 1].startswith("I-")) \
-                and _quantity_with_unit_or_comparator(tok.text):
+                and not value_ahead[i + 1] and _quantity_with_unit_or_comparator(tok.text):
             out[i] = "B-VAL"
             open_name = False
     return out

@@ -302,3 +302,21 @@ def test_quantities_run_together_in_one_value_are_target_then_actual():
     # one quantity printed in pieces stays one value
     out = decoded(["合格率\t≥\t95\t%"], ["B-L3", "B-VAL", "I-VAL", "I-VAL"])
     assert out.projects[0].indicators[0].value == "≥95%"
+
+
+def test_a_name_whose_value_is_read_further_on_takes_no_earlier_quantity():
+    # 中期指标值 | 年度指标值: the model read the annual value; the midterm one before it is another column's
+    out = decoded(["一级指标\t二级指标\t三级指标\t中期指标值\t年度指标值", "产出指标\t数量指标\t举报机构数量\t≥4家\t≥2家"],
+                  ["O"] * 5 + ["B-L1", "B-L2", "B-L3", "O", "B-VAL"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value) == ("举报机构数量", "≥2家")
+    assert not ind.flags  # no second value
+
+
+def test_summary_rows_whose_levels_are_not_read_are_projects_not_stray_cells():
+    # one header over several projects, one per row (code | name | budget | name | value), no level read
+    out = decoded(["项目名称  预算数  三级指标  指标值", "甲项目  30  人数  10人", "合格率  95%", "乙项目  5  次数  2次"],
+                  ["O"] * 4 + ["B-PNAME", "B-BT", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-PNAME", "B-BT", "B-L3", "B-VAL"])
+    assert [(p.name, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("甲项目", ["人数", "合格率"]), ("乙项目", ["次数"])]
+    assert "not_a_table" not in [f.code for f in out.flags]
