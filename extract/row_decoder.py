@@ -26,7 +26,7 @@ from perfkg.extract.target_values import (
     parse_target_value,
 )
 from perfkg.extract.text_normalise import compact
-from perfkg.extract.tokens import Token, content_words
+from perfkg.extract.tokens import Token, content_words, display_width
 from perfkg.extract.vocabulary import (
     clean_label,
     framework,
@@ -95,6 +95,8 @@ def clean_level(text: str) -> str:
     """A printed level name: no whitespace, no (必填) suffix, no weight (50分) after it, no bracket
     left over from a heading cut in two (【产出指标-数量指标】 -> 产出指标, 数量指标)."""
     t = _WEIGHT_SUFFIX.sub("", clean_label(text))
+    if not t:
+        return t  # (nothing left: no bracket to look at)
     if t[:1] in _OPENERS and not any(c in t for c in _CLOSERS):
         t = t[1:]
     if t[-1:] in _CLOSERS and not any(c in t for c in _OPENERS):
@@ -128,6 +130,7 @@ class _Open:
     last_line: int = 0
 
 
+_WRAP_LINES = 3  # lines a project header's wrapped name or goal may go on below it
 _INDICATOR_ROLES = frozenset({"L3", "VAL", "OP", "UNIT", "ACT", "WT", "PTS", "DESC"})
 _ROLE_NAMES = {"OP": "comparator", "UNIT": "unit", "ACT": "actual-result", "WT": "weight", "PTS": "points",
                "DESC": "description", "VAL": "value"}
@@ -165,13 +168,20 @@ class _Decoder:
         self.budget_text: dict[str, str] = {}  # the budget cells of the header as printed (BT → 4,130.10)
         self.project_budget_text: dict[str, str] = {}
         self.printed: dict[int, str] = {}  # id(project) → its budget cells as printed
+        self.header_row: dict[int, int] = {}  # id(project) → the line of its first indicator, when its header is on it
 
     def stray(self) -> bool:
         """The open project's names were stray cells of a project header block: the document
-        prints column headers, this project opened before one, and no name sits under a level."""
+        prints column headers, this project opened before one, and no name sits under a level. A
+        project whose header is printed on the row of an indicator and its value (a summary table's
+        row: code | name | budget | name | value …) is a table's row, not stray cells."""
         project = self.project
-        return (project is not None and self.has_headers and not self.opened_under_header
-                and not any(_level_like(i.level1) or _level_like(i.level2) for i in project.indicators))
+        if project is None or not self.has_headers or self.opened_under_header:
+            return False
+        line = self.header_row.get(id(project))
+        if line is not None and any(i.span and i.span[0] == line and i.value for i in project.indicators):
+            return False
+        return not any(_level_like(i.level1) or _level_like(i.level2) for i in project.indicators)
 
     def restart_project(self) -> None:
         """Stray name-like cells before a table's column header were no table: the header fields
@@ -261,6 +271,8 @@ class _Decoder:
                 budget_total=h.get("BT"), budget_fiscal=h.get("BF"), budget_other=h.get("BO"),  # type: ignore[arg-type]
                 goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
             self.project.span = (int(h.get("_line", line)), line)  # type: ignore[call-overload]
+            if h.get("_line") == line:
+                self.header_row[id(self.project)] = line
             self.out.projects.append(self.project)
             self.opened_under_header = self.under_header
             named = {"PNAME": self.project.name} if self.project.name else {}
@@ -390,12 +402,25 @@ class _Decoder:
             if role in self.header:
                 self.header[role] = f"{self.header[role]}{text}"
                 return True
-            target = self.project if self.project is not None and self.open is None else None
+            # the project opened by the header the cell belongs to: no indicator read yet, or the cell is on
+            # the lines of its first rows (a summary's row: name | budget | name | value, the name wrapped)
+            project = self.project
+            near = project is not None and project.span is not None and seg.lines[0] - project.span[0] <= _WRAP_LINES
+            target = project if project is not None and (self.open is None or near) else None
             attr = "name" if role == "PNAME" else "goal"
             if target is not None and getattr(target, attr):
                 setattr(target, attr, getattr(target, attr) + text)
                 return True
             return False
+        if role in ("L1", "L2"):  # a level name wrapped in its cell (经济成本指 / 标)
+            attr = "level1" if role == "L1" else "level2"
+            before = getattr(self, attr)
+            if before is None:
+                return False
+            setattr(self, attr, clean_level(before + text))
+            if self.open is not None and getattr(self.open.indicator, attr) == before:
+                setattr(self.open.indicator, attr, getattr(self, attr))
+            return True
         if self.open is None:
             return False
         o, ind = self.open, self.open.indicator
@@ -837,6 +862,12 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         row_cells[tokens[c[0]].row] = row_cells.get(tokens[c[0]].row, 0) + 1
     labelled_names: list[list[int]] = []
     texts = [_cell_text(tokens, c) for c in cells]
+    column_headers = header_rows(tokens)
+
+    def _same_line(k: int) -> bool:
+        """Cell k and the next are in one row of cells, or both alone on their lines (one cell per line)."""
+        a, b = tokens[cells[k][0]].row, tokens[cells[k + 1][0]].row
+        return a == b or row_cells[a] == row_cells[b] == 1
     positions = _TagPositions(tags)
     for k in range(len(cells) - 1):
         label, value = cells[k], cells[k + 1]
@@ -850,10 +881,13 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         if role is None:
             continue
         text = texts[k + 1]
-        if not _label_value_fits(role, text) or (k and _is_label(texts[k - 1])):
-            continue  # (a label after a label: a row of column headers, not a label and its value)
+        if not _label_value_fits(role, text) or (k and _is_label(texts[k - 1]) and _same_line(k - 1)) \
+                or lrow in column_headers:
+            continue  # (a label after a label, or in a row of column headers: not a label and its value)
         if exact is None and role in _BUDGET_TAGS and _role(tags[value[0]]) in _BUDGET_TAGS:
             continue  # a label known only by its ending (年度本级预算金额) leaves the model's budget role
+        if exact is None and _role(tags[label[0]]) == "L3":
+            continue  # a name that only ends like a label (市级配套资金总额 | 15, a weight): the model's name
         if role == "GOAL" and positions.in_header_block("GOAL", value[0]):
             continue  # the model found the goal in this header: a goal is a sentence, which it reads better
         if role == "PNAME" and positions.in_header_block("PNAME", value[0], before=label[0]):
@@ -871,11 +905,14 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
             labelled_names.append(value)
     named = {i for value in labelled_names for i in value}
     for value in labelled_names:
-        for i in range(value[-1] + 1, len(tokens)):
+        clearing = False  # inside a later name (B-PNAME and its I-PNAME); an I-PNAME after other cells is
+        for i in range(value[-1] + 1, len(tokens)):  # the rest of the labelled name wrapped onto the next line
             if out[i].endswith("-L3") or i in named:
                 break
-            if out[i].endswith("-PNAME"):
-                out[i] = "O"
+            if out[i] == "B-PNAME" or (clearing and out[i] == "I-PNAME"):
+                out[i], clearing = "O", True
+            else:
+                clearing = False
     return out
 
 
@@ -1115,8 +1152,15 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
     """An indicator name the model read with no value after it takes the first quantity after it
     that the model read as nothing (≥92%, 2280次 — a comparator or a unit, never a bare number,
     which may be a weight), before the next name or level: in cells run together the value can
-    stand after a description (大楼安检巡察次数 反映大楼保卫巡检情况 200次)."""
+    stand after a description (大楼安检巡察次数 反映大楼保卫巡检情况 200次). A name whose value the model
+    read further on (中期指标值 | 年度指标值: ≥4家 | ≥2家, the second read) has its value: the quantity
+    before it is another column's."""
     out = list(tags)
+    # for every position: whether the model read a value after it before the next name, level or header field
+    value_ahead = [False] * (len(tags) + 1)
+    for i in range(len(tags) - 1, -1, -1):
+        role = _role(tags[i])
+        value_ahead[i] = role == "VAL" or (role not in _CLOSES_INDICATOR and value_ahead[i + 1])
     open_name = False
     for i, (tok, tag) in enumerate(zip(tokens, tags)):
         role = _role(tag)
@@ -1125,7 +1169,7 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
         elif role == "VAL":
             open_name = False
         elif open_name and tag == "O" and (i + 1 >= len(tokens) or not tags[i + 1].startswith("I-")) \
-                and _quantity_with_unit_or_comparator(tok.text):
+                and not value_ahead[i + 1] and _quantity_with_unit_or_comparator(tok.text):
             start = _sentence_start(tokens, tags, i)
             out[start:i + 1] = ["B-VAL", *(["I-VAL"] * (i - start))]
             open_name = False
@@ -1418,15 +1462,128 @@ def names_before_budgets(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
-def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
-    """Projects and indicators from a document's tokens and their tags."""
-    tags = annual_goals(tokens, goal_cells(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags))))
+_SPACE_CUT = frozenset({"row", "sp1", "sp2", "glue"})
+_FULL_SLACK = 2  # display columns a wrapped piece may fall short of its column's width (a wide character)
+
+
+def _layout_rows(tokens: list[Token]) -> list[list[list[int]]]:
+    """The rows of text lines cut by spaces, each as its layout cells (a cell opens at the line's start or
+    after two spaces or more; single spaces and glue cuts stay inside it): token indices. A row cut by
+    pipes, tabs or a grid is an empty list (it breaks the layout)."""
+    rows: list[list[list[int]]] = []
+    last_row = None
+    for i, t in enumerate(tokens):
+        if t.row != last_row:
+            rows.append([])
+            last_row = t.row
+        if t.sep not in _SPACE_CUT:
+            rows[-1] = []
+            last_row = t.row
+            continue
+        if rows[-1] == [] and t.sep != "row" and i and tokens[i - 1].row == t.row:
+            continue  # a row already broken by a delimiter
+        if t.sep in ("row", "sp2") or not rows[-1]:
+            rows[-1].append([i])
+        else:
+            rows[-1][-1].append(i)
+    return rows
+
+
+def _new_cell(tokens: list[Token], tags: list[str], cell: list[int], anchor_role: str) -> bool:
+    """A cell that opens a row of its own rather than going on with the cell above: a quantity (a target
+    with its number: 29631名, ≥189场), a target the model read under a cell that is none, a label, a
+    column header, a level name or a page number."""
+    text = _cell_text(tokens, cell)
+    q = parse_quantity(text)
+    return (q is not None and q[1] is not None) or (tags[cell[0]] == "B-VAL" and anchor_role != "VAL") \
+        or _is_label(text) or standard_level1(text) is not None or standard_level2(text) is not None \
+        or _FURNITURE.match(text) is not None
+
+
+def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Space-aligned columns (a PDF printed with its layout) wrap a long cell onto the next lines at its
+    column's offset: a line whose cells all start where cells of the row above start, cells that filled
+    their column's width (so they went on), and that holds fewer cells than that row, is the rest of
+    those cells. Each piece takes the role of the cell it continues (I-L3 after a name, I-GOAL after a
+    goal; nothing after a cell read as nothing, such as a second name column), whatever the model
+    read it as. Only rows of two cells or more open columns."""
+    out = list(tags)
+    rows = _layout_rows(tokens)
+
+    def extent(cell: list[int]) -> tuple[int, int]:
+        """(offset, display width) of a layout cell (its pieces, one space between those a space cut)."""
+        return tokens[cell[0]].offset, sum(display_width(tokens[i].text) + (tokens[i].sep == "sp1") for i in cell)
+
+    # the widest cell starting at each offset, over the rows of each run of consecutive layout rows
+    width: dict[tuple[int, int], int] = {}
+    gaps: dict[int, int] = {}  # the narrowest space between two cells of a row, in each run
+    starts: dict[tuple[int, int], int] = {}  # cells starting at each offset: a column when several rows do
+    run, prev_row = 0, None
+    runs: list[int] = []
+    for row in rows:
+        t = tokens[row[0][0]] if row else None
+        if t is None or prev_row is None or t.row != prev_row + 1 or t.blank_before:
+            run += 1
+        prev_row = t.row if t is not None else None
+        runs.append(run)
+        spans = [extent(cell) for cell in row]
+        for (off, w), (after, _) in zip(spans, spans[1:]):
+            gaps[run] = min(gaps.get(run, after), after - off - w)
+        for off, w in spans:
+            width[(run, off)] = max(width.get((run, off), 0), w)
+            starts[(run, off)] = starts.get((run, off), 0) + 1
+    # offset → (role of the cell there, its width if it filled its column (so it may go on), else 0)
+    anchors: dict[int, tuple[str, int]] = {}
+    anchor_cells = 0
+    last_run = None
+    for row, run in zip(rows, runs):
+        if run != last_run or not row:
+            anchors, anchor_cells, last_run = {}, 0, run
+            if not row:
+                continue
+        cells = [(extent(c), c) for c in row]
+        # a piece of a wrapped cell is no wider than the piece before it (the column's width)
+        continued = (anchors and len(cells) < anchor_cells
+                     and all(anchors.get(off, ("", 0))[1] and 0 < w <= anchors[off][1] + _FULL_SLACK
+                             for (off, w), _ in cells)
+                     and not any(_new_cell(tokens, out, cell, anchors[off][0]) for (off, _), cell in cells))
+        if continued:
+            for (off, w), cell in cells:
+                role = anchors[off][0]
+                for i in cell:
+                    out[i] = f"I-{role}" if role != "O" else "O"
+                anchors[off] = (role, w if w >= width[(run, off)] - _FULL_SLACK else 0)
+            continue
+        anchors = {}
+        if len(cells) >= 2:
+            for k, ((off, w), cell) in enumerate(cells):
+                last = out[cell[-1]]
+                # a cell fills its column when it is about as wide as the column's widest cell, or when it
+                # reaches as near the next column as the closest cells of the table do
+                next_off = cells[k + 1][0][0] if k + 1 < len(cells) else None
+                full = w >= 6 and (w >= width[(run, off)] - _FULL_SLACK or (
+                    next_off is not None and starts[(run, next_off)] >= 3
+                    and next_off - off - w <= gaps.get(run, 0) + _FULL_SLACK))
+                anchors[off] = (_role(last) if last != "O" else "O", w if full else 0)
+        anchor_cells = len(cells)
+    return out
+
+
+def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
+    """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
+    tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
+    tags = annual_goals(tokens, goal_cells(tokens, tags))
     tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, whole_cells(tokens, tags))))
-    tags = indicators_alike(tokens, tags)
-    tags = level_columns(tokens, values_continued_by_words(tokens, tags))
+    tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
+    return tags
+
+
+def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
+    """Projects and indicators from a document's tokens and their tags."""
+    tags = grammar_tags(tokens, tags)
     decoder = _Decoder(money_unit(tokens))
     headers = header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)

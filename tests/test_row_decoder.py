@@ -410,3 +410,82 @@ def test_a_target_and_actual_printed_alike_after_a_name_are_read_so():
     tags = ["O", "B-PNAME", "B-L2", "O", "O", "O", "O"]
     (ind,) = decode(toks, tags).projects[0].indicators
     assert (ind.level2, ind.level3, ind.value, ind.actual) == ("数量指标", "成本控制", "不超过预算", "不超过预算")
+
+
+def test_a_name_whose_value_is_read_further_on_takes_no_earlier_quantity():
+    # 中期指标值 | 年度指标值: the model read the annual value; the midterm one before it is another column's
+    out = decoded(["一级指标\t二级指标\t三级指标\t中期指标值\t年度指标值",
+                   "产出指标\t数量指标\t举报机构数量\t≥4家\t≥2家"],
+                  ["O"] * 5 + ["B-L1", "B-L2", "B-L3", "O", "B-VAL"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value) == ("举报机构数量", "≥2家")
+    assert not ind.flags  # no second value
+
+
+def test_summary_rows_whose_levels_are_not_read_are_projects_not_stray_cells():
+    # one header over several projects, one per row (code | name | budget | name | value), no level read
+    out = decoded(["项目名称  预算数  三级指标  指标值", "甲项目  30  人数  10人", "合格率  95%",
+                   "乙项目  5  次数  2次"],
+                  ["O"] * 4 + ["B-PNAME", "B-BT", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-PNAME", "B-BT", "B-L3", "B-VAL"])
+    assert [(p.name, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("甲项目", ["人数", "合格率"]), ("乙项目", ["次数"])]
+    assert "not_a_table" not in [f.code for f in out.flags]
+
+
+def test_a_cell_wrapped_in_its_column_of_a_space_aligned_table_is_one_cell():
+    # a PDF printed with its layout: long cells go on in their column on the next lines
+    lines = ["项目名称    2025年度特困人员",
+             "            供养专项资金",
+             "一级指标    三级指标          指标值",
+             "产出指标    老年人代缴人数    ≥46831人",
+             "            参保人住院费用实  ≥52%",
+             "            际报销比例",
+             "            补助标准符合率    100%"]
+    # the model read the rest of the name and the rest of the second name as names of their own
+    tags = ["O", "B-PNAME", "I-PNAME", "B-L3", "O", "O", "O",
+            "B-L1", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3", "B-L3", "B-VAL"]
+    out = decoded(lines, tags)
+    (p,) = out.projects
+    assert p.name == "2025年度特困人员供养专项资金"
+    assert [(i.level3, i.value) for i in p.indicators] == [
+        ("老年人代缴人数", "≥46831人"), ("参保人住院费用实际报销比例", "≥52%"), ("补助标准符合率", "100%")]
+
+
+def test_a_merged_row_under_a_full_cell_is_a_row_of_its_own_not_its_continuation():
+    lines = ["二级指标    三级指标                  指标值",
+             "数量指标    生活垃圾收运宣传资料发放  不少于3396张",
+             "            生活垃圾收运覆盖人数      29631名"]
+    out = decoded(lines, ["O"] * 3 + ["B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"])
+    assert [(i.level3, i.value) for i in out.projects[0].indicators] == [
+        ("生活垃圾收运宣传资料发放", "不少于3396张"), ("生活垃圾收运覆盖人数", "29631名")]
+
+
+def test_a_label_and_its_value_are_read_after_a_title_but_not_in_a_row_of_column_headers():
+    # the title before the label is a label word too (绩效目标申报表): it is on another line
+    out = decoded(["绩效目标申报表", "专项名称  殡葬服务采购项目  项目编码  949470752093", "三级指标  指标值",
+                   "人数  10人"],
+                  ["O", "O", "O", "O", "B-PCODE", "O", "O", "B-L3", "B-VAL"])
+    assert out.projects[0].name == "殡葬服务采购项目"
+    # a row of column headers (项目名称 年度预算 … 指标值) holds no label's value
+    out = decoded(["项目名称 年度预算 三级指标 指标值", "甲项目  30  人数  10人"],
+                  ["O"] * 4 + ["B-PNAME", "B-BT", "B-L3", "B-VAL"])
+    assert out.projects[0].name == "甲项目"
+    # a name that only ends like a label (…资金总额) followed by its weight stays a name
+    out = decoded(["一级指标\t三级指标\t权重\t指标值", "成本指标\t市级配套资金总额\t15\t≤758万元"],
+                  ["O"] * 4 + ["B-L1", "B-L3", "I-L3", "B-WT", "B-VAL"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value, ind.score) == ("市级配套资金总额", "≤758万元", 15.0)
+
+
+def test_a_level_name_wrapped_in_its_column_joins_its_level_and_an_empty_level_cleans_to_nothing():
+    from perfkg.extract.row_decoder import clean_level
+
+    lines = ["一级指标    二级指标      三级指标          指标值",
+             "成本指标    经济成本指    “补充医疗保障     ≤6万元",
+             "            标            基金”成本",
+             "                          离休人员总成本    21.04万元"]
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "I-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-L3", "B-VAL"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level2, i.level3, i.value) for i in inds] == [
+        ("经济成本指标", "“补充医疗保障基金”成本", "≤6万元"), ("经济成本指标", "离休人员总成本", "21.04万元")]
+    assert clean_level("") == "" and clean_level("（必填）") == ""
