@@ -447,6 +447,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", action="store_true")
     ap.add_argument("--cross-validate", type=int, metavar="K", default=0,
                     help="do not write the model: print the K-fold cross-validated scores of the seeds and the dev set")
+    ap.add_argument("--dev-folds", type=int, metavar="K", default=0,
+                    help="do not write the model: print the dev set read by K models, each fitted without one "
+                         "fold of the dev documents (the seeds always fitted on; README, Quality)")
     ap.add_argument("--select", type=int, metavar="K", default=0,
                     help="choose the regularisation by K-fold cross-validation on the dev set (writes "
                          "extract/data/content_model_params.json), then refit")
@@ -454,11 +457,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.select:
         chosen = select_regularisation(args.select, min(args.synth_docs, 300), args.real_weight)
         print(f"chose c1={chosen['c1']} c2={chosen['c2']}")
-    if args.cross_validate:
+    if args.cross_validate or args.dev_folds:
         from perfkg.extract.evaluation import evaluate
         from perfkg.extract.evaluation_report import format_report
 
-        golds, preds = cross_validate(args.cross_validate, args.synth_docs, args.real_weight)
+        golds, preds = cross_validate(args.cross_validate or args.dev_folds, args.synth_docs, args.real_weight,
+                                      dev_only=bool(args.dev_folds))
         print(format_report(evaluate(golds, preds), verbose=False))
         return 0
     pairs = [p for p in seed_and_dev_pairs() if not any(h in p[0].name for h in args.holdout)]
