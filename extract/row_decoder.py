@@ -863,6 +863,10 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     labelled_names: list[list[int]] = []
     texts = [_cell_text(tokens, c) for c in cells]
     column_headers = header_rows(tokens)
+    label_rows: dict[int, int] = {}  # how many label cells each row holds
+    for c, text in zip(cells, texts):
+        if _is_label(text):
+            label_rows[tokens[c[0]].row] = label_rows.get(tokens[c[0]].row, 0) + 1
 
     def _same_line(k: int) -> bool:
         """Cell k and the next are in one row of cells, or both alone on their lines (one cell per line)."""
@@ -881,9 +885,11 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         if role is None:
             continue
         text = texts[k + 1]
-        if not _label_value_fits(role, text) or (k and _is_label(texts[k - 1]) and _same_line(k - 1)) \
-                or lrow in column_headers:
-            continue  # (a label after a label, or in a row of column headers: not a label and its value)
+        if not _label_value_fits(role, text) or lrow in column_headers or (k and _is_label(texts[k - 1]) and (
+                _same_line(k - 1) or label_rows.get(tokens[cells[k - 1][0]].row, 0) >= 2)):
+            # a label after a label, in a row of column headers or right under a row of labels (项目 |
+            # 预算数 | 项目 | 预算数 above 一、财政拨款 | 6,640.20: a table of budget lines): no label's value
+            continue
         if exact is None and role in _BUDGET_TAGS and _role(tags[value[0]]) in _BUDGET_TAGS:
             continue  # a label known only by its ending (年度本级预算金额) leaves the model's budget role
         if exact is None and _role(tags[label[0]]) == "L3":

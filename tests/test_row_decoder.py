@@ -489,3 +489,15 @@ def test_a_level_name_wrapped_in_its_column_joins_its_level_and_an_empty_level_c
     assert [(i.level2, i.level3, i.value) for i in inds] == [
         ("经济成本指标", "“补充医疗保障基金”成本", "≤6万元"), ("经济成本指标", "离休人员总成本", "21.04万元")]
     assert clean_level("") == "" and clean_level("（必填）") == ""
+
+
+def test_budget_lines_under_a_row_of_labels_are_no_project_header():
+    # a department's income table (项目 | 预算数 | 项目 | 预算数, then 一、财政拨款 | 6,640.20) before the
+    # project's own table: its amounts are no label's value
+    lines = ["项目\t预算数\t项目\t预算数", "一、财政拨款\t6,640.20\t一、一般公共服务支出\t",
+             "项目名称\t\t城乡居民医保配套", "其中:财政拨款:\t3216万元", "产出指标\t参保人数\t≥1万人"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * len(toks)
+    tags[-3:] = ["B-L1", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert (p.name, p.budget_fiscal) == ("城乡居民医保配套", 3216.0)
