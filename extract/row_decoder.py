@@ -1421,15 +1421,20 @@ def _none_words() -> frozenset[str]:
 
 # What the rest of a grid cell opened by a name may have been read as: nothing, or a header field
 # the splitters cut out of the name (城乡居民医疗保险 | 70 | 岁及以上老年人代缴 read 70 as the budget).
-_NAME_REST = {"PNAME": frozenset({"O", "PCODE", "BT", "BF", "BO"}), "L3": frozenset({"O"})}
+_NAME_REST = {"PNAME": frozenset({"O", "PCODE", "BT", "BF", "BO"}), "L3": frozenset({"O"}), "L2": frozenset({"O"}),
+              "L1": frozenset({"O"})}
+_LEVEL_AND_NAME = frozenset({"L1", "L2", "L3"})  # in a row cut by pipes or tabs too, a cell is one level or name
 
 
 def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
     """A grid cell is one field: in a container's table, the pieces the splitters cut out of a cell whose
     first piece is a project name (or an indicator name) and that were read as nothing else (or, in a
-    project-name cell, as a header field) belong to that name (奖励金标准 | 1, 冀财社〔2023〕208 | 号提前下达 …)."""
+    project-name cell, as a header field) belong to that name (奖励金标准 | 1, 冀财社〔2023〕208 | 号提前下达 …);
+    so in a row cut by pipes or tabs do those of a level or indicator name (城市道路以克论净量化 | 考核,
+    服务对象满意度指标 | 等)."""
     out = list(tags)
     grid_rows = {t.row for t in tokens if t.sep == "cell"}
+    delimited = {t.row for t in tokens if t.sep in _CUT}
     i = 0
     while i < len(tokens):
         t = tokens[i]
@@ -1437,7 +1442,8 @@ def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
         while j < len(tokens) and tokens[j].row == t.row and tokens[j].cell == t.cell:
             j += 1
         role = _role(out[i])
-        rest = _NAME_REST.get(role) if out[i].startswith("B-") and t.row in grid_rows else None
+        rest = _NAME_REST.get(role) if out[i].startswith("B-") and (
+            t.row in grid_rows or (t.row in delimited and role in _LEVEL_AND_NAME)) else None
         if rest is not None and j - i > 1 and all(_role(out[k]) in rest or out[k] == f"I-{role}"
                                                   for k in range(i + 1, j)):
             for k in range(i + 1, j):

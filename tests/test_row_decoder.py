@@ -501,3 +501,11 @@ def test_budget_lines_under_a_row_of_labels_are_no_project_header():
     tags[-3:] = ["B-L1", "B-L3", "B-VAL"]
     (p,) = decode(toks, tags).projects
     assert (p.name, p.budget_fiscal) == ("城乡居民医保配套", 3216.0)
+
+
+def test_a_pipe_cell_opened_by_a_name_or_level_is_one_name_or_level():
+    lines = ["时效指标 | 城市道路以克论净量化考核 | 1次/月 |"]
+    toks = tokenise_lines(lines)
+    assert [t.text for t in toks] == ["时效指标", "城市道路以克论净量化", "考核", "1次/月"]
+    (ind,) = decode(toks, ["B-L2", "B-L3", "O", "B-VAL"]).projects[0].indicators
+    assert (ind.level2, ind.level3, ind.value) == ("时效指标", "城市道路以克论净量化考核", "1次/月")
