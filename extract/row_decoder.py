@@ -673,9 +673,20 @@ _CUT = frozenset({"pipe", "tab", "cell"})  # separators that delimit cells
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
 
 
+_CELLS_OF: list = [None, None]  # the last token list asked about and its cells (the passes ask in turn)
+
+
 def _cells(tokens: list[Token]) -> list[list[int]]:
     """Token indices of every cell, in reading order: in a row cut by delimiters (pipes, tabs, a
-    grid) a cell is one cell index; in a row cut by spaces, one run of tokens between spaces."""
+    grid) a cell is one cell index; in a row cut by spaces, one run of tokens between spaces.
+    Found once per token list (tokens are never changed; the passes change tags)."""
+    if _CELLS_OF[0] is tokens:
+        return _CELLS_OF[1]
+    _CELLS_OF[0], _CELLS_OF[1] = tokens, _cut_cells(tokens)
+    return _CELLS_OF[1]
+
+
+def _cut_cells(tokens: list[Token]) -> list[list[int]]:
     delimited = {t.row for t in tokens if t.sep in _CUT}
     out: list[list[int]] = []
     row: int | None = None  # the cell being collected
