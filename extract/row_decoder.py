@@ -1455,6 +1455,8 @@ def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
         role = _role(out[i])
         rest = _NAME_REST.get(role) if out[i].startswith("B-") and (
             t.row in grid_rows or (t.row in delimited and role in _LEVEL_AND_NAME)) else None
+        if rest is not None and role in ("L1", "L2") and any(re.search(r"\d", tokens[k].text) for k in range(i + 1, j)):
+            rest = None  # a level's weight (产出指标 | （50分）) is a field of its own, not part of the name
         if rest is not None and j - i > 1 and all(_role(out[k]) in rest or out[k] == f"I-{role}"
                                                   for k in range(i + 1, j)):
             for k in range(i + 1, j):
