@@ -1,0 +1,183 @@
+"""``--endpoint URL``: loading into and querying a SPARQL 1.1 store on the network, here Oxigraph's own server
+(the ``oxigraph`` package) on loopback. The store it holds is the on-disk Oxigraph store's, graph for graph,
+and every named query gives the same rows through it."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perfkg.kg.cli import cli
+from perfkg.kg.endpoint_store import EndpointError, EndpointStore
+from perfkg.kg.query_library import list_queries, run_query
+from perfkg.kg.store import CATALOGUE_GRAPH, OxigraphStore, shared_graphs
+
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "documents"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, env=env)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, process: subprocess.Popen, seconds: float = 20) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        assert process.poll() is None, "the server stopped"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    """A fresh Oxigraph server (in memory) on a free loopback port; its base URL."""
+    servers = []
+
+    def start(*flags: str) -> str:
+        port = free_port()
+        process = subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}", *flags],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        servers.append(process)
+        wait_for(port, process)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for process in servers:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the same run time in both stores
+
+
+@pytest.fixture
+def disk_store(tmp_path):
+    result = run("load", SEEDS, "--store", tmp_path / "ox", "-j", "2")
+    assert result.exit_code == 0, result.output
+    return OxigraphStore(tmp_path / "ox", read_only=True)
+
+
+def graphs_of(store) -> dict[str, set]:
+    """Every graph perfkg wrote, as sets of triples (the catalogue without its load times)."""
+    names = store.graph_names()
+    ds = store.dataset(names, shared=False)
+    out = {}
+    for name in names:
+        triples = set(ds.graph(name))
+        if name == str(CATALOGUE_GRAPH):
+            triples = {t for t in triples if not str(t[1]).endswith("loadedAt")}
+        out[name] = triples
+    return out
+
+
+def test_load_through_the_endpoint_gives_the_disk_stores_graphs_and_query_rows(oxigraph_server, disk_store, tmp_path):
+    url = oxigraph_server() + "/query"
+    result = run("load", SEEDS, "--endpoint", url, "-j", "2")
+    assert result.exit_code == 0, result.output
+    assert "5 loaded, 0 replaced, 0 unchanged" in result.output and "5 documents in the store" in result.output
+    remote = EndpointStore(url)
+    assert remote.gsp_url is None and remote.documents() == disk_store.documents()
+    assert graphs_of(remote) == graphs_of(disk_store)
+    for query in list_queries():
+        assert Counter(run_query(query, remote).rows) == Counter(run_query(query, disk_store).rows), query.name
+    assert remote._union == "oxigraph"  # found out: the server's union-default-graph parameter
+    listed = EndpointStore(url, union="list")  # the standard way: every graph as default-graph-uri
+    for query in list_queries():
+        assert Counter(run_query(query, listed).rows) == Counter(run_query(query, disk_store).rows), query.name
+    # the commands that read a store read the endpoint
+    for args in (("query", "satisfaction_targets", "--param", "bureau_name=漳州", "--format", "csv"),
+                 ("compare", "政策知晓率", "--format", "csv")):
+        both = [run(*args, flag, where) for flag, where in (("--endpoint", url), ("--store", disk_store.path))]
+        assert both[0].exit_code == both[1].exit_code == 0, both[0].output
+        assert sorted(both[0].stdout.splitlines()) == sorted(both[1].stdout.splitlines())
+        assert len(both[0].stdout.splitlines()) > 3
+    for flag, where, out in (("--endpoint", url, "e.csv"), ("--store", disk_store.path, "s.csv")):
+        assert run("export", flag, where, "--table", tmp_path / out).exit_code == 0
+    assert sorted((tmp_path / "e.csv").read_text("utf-8").splitlines()) == \
+        sorted((tmp_path / "s.csv").read_text("utf-8").splitlines())
+    assert run("export", "--endpoint", url, "-o", tmp_path / "e.nq").exit_code == 0
+    assert run("export", "--store", disk_store.path, "-o", tmp_path / "s.nq").exit_code == 0
+    assert sorted((tmp_path / "e.nq").read_text("utf-8").splitlines()) == \
+        sorted((tmp_path / "s.nq").read_text("utf-8").splitlines())
+    assert run("viz", "--endpoint", url, "--bureau", "漳州市医疗保障局", "-o", tmp_path / "v.html").exit_code == 0
+
+
+def test_reload_skips_unchanged_files_and_replaces_a_changed_ones_graph(oxigraph_server, tmp_path):
+    url = oxigraph_server("--union-default-graph") + "/query"  # a server whose default graph is the union
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SEED_FILES[0], docs / "a.txt")
+    shutil.copy(SEED_FILES[1], docs / "b.txt")
+    assert "2 loaded, 0 replaced, 0 unchanged" in run("load", docs, "--endpoint", url).output
+    assert "0 loaded, 0 replaced, 2 unchanged" in run("load", docs, "--endpoint", url).output
+    store = EndpointStore(url)
+    before = store.documents()
+    shutil.copy(SEED_FILES[2], docs / "a.txt")
+    again = run("load", docs, "--endpoint", url)
+    assert again.exit_code == 0 and "0 loaded, 1 replaced, 1 unchanged" in again.output, again.output
+    after = store.documents()
+    key_a, key_b = str((docs / "a.txt").resolve()), str((docs / "b.txt").resolve())
+    assert after[key_b] == before[key_b] and after[key_a].graph != before[key_a].graph
+    names = store.graph_names()
+    assert before[key_a].graph not in names and after[key_a].graph in names
+    gone = f"ASK {{ GRAPH <{before[key_a].graph}> {{ ?s ?p ?o }} }}"
+    assert store.raw_query(gone, union=False) is not None and not bool(store.raw_query(gone, union=False))
+    assert EndpointStore(url)._probe_union() == "store"
+    assert {str(n) for n in shared_graphs()} <= set(names)
+
+
+def test_a_store_that_refuses_gsp_is_written_by_sparql_update_and_one_that_refuses_updates_by_gsp(
+        oxigraph_server, disk_store):
+    base = oxigraph_server()
+    # no Graph Store Protocol at this URL (404): SPARQL Update writes the graphs
+    by_update = EndpointStore(base + "/query", gsp_url=base + "/no-gsp-here")
+    result = by_update.load(SEEDS, jobs=2)
+    assert (result.loaded, result.errors) == (5, []) and "SPARQL Update" in by_update.describe()
+    assert graphs_of(by_update) == graphs_of(disk_store)
+    # no SPARQL Update (404): GSP writes the graphs, the catalogue read and written back whole
+    other = oxigraph_server()
+    by_gsp = EndpointStore(other + "/query", update_url=other + "/no-update-here")
+    result = by_gsp.load(SEED_FILES[:3], jobs=2)
+    assert (result.loaded, result.errors) == (3, []) and by_gsp.describe().endswith(f"GSP {other}/store)")
+    result = by_gsp.load(SEEDS, jobs=2)
+    assert (result.loaded, result.skipped, result.documents) == (2, 3, 5)
+    assert graphs_of(by_gsp) == graphs_of(disk_store)
+
+
+def test_an_endpoint_that_is_not_there_is_one_error_line_naming_it(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}/query"
+    for args in (("load", SEED_FILES[0], "--endpoint", url), ("query", "concepts", "--endpoint", url)):
+        result = run(*args)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.output.strip().splitlines()[-1] == f"error: {url}: cannot connect (connection refused)"
+    with pytest.raises(EndpointError, match="not an http"):
+        EndpointStore("ftp://example.org/sparql")
+    assert run("load", SEED_FILES[0], "--store", tmp_path / "x", "--endpoint", url).exit_code == 2
+
+
+def test_a_server_error_is_one_line_with_the_servers_first_line(oxigraph_server):
+    url = oxigraph_server() + "/query"
+    with pytest.raises(EndpointError) as caught:
+        EndpointStore(url).query("SELECT ?x WHERE { ?x ?y }")
+    message = str(caught.value)
+    assert message.startswith(f"{url}: the query was refused: HTTP 400 Bad Request: ") and "\n" not in message
