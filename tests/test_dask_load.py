@@ -63,4 +63,5 @@ def test_a_scheduler_that_is_not_there_is_one_error_line(tmp_path):
             result = run("load", SEEDS / "000_5f7560c24654454f.txt", "--store", tmp_path / "s", "--scheduler",
                      "tcp://127.0.0.1:1")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.output.strip().splitlines()[-1].startswith("error: tcp://127.0.0.1:1: cannot reach the Dask scheduler")
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("error: tcp://127.0.0.1:1: cannot reach the Dask scheduler")
