@@ -154,8 +154,8 @@ class EndpointStore(SparqlStore):
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             if (response.status_code == 401 and self._credentials is not None
-                    and response.headers.get("WWW-Authenticate", "").lower().startswith("digest")
                     and not isinstance(self.session.auth, requests.auth.HTTPDigestAuth)):
+                # basic refused: the same credentials by digest (Virtuoso's /sparql-auth asks for it)
                 self.session.auth = requests.auth.HTTPDigestAuth(*self._credentials)
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.Timeout:
@@ -166,6 +166,9 @@ class EndpointStore(SparqlStore):
 
     def _fail(self, response: Any, what: str) -> EndpointError:
         said = _first_line(response.text)
+        if response.status_code == 401:
+            said = (said + "; " if said else "") + (f"check the credentials in {AUTH_ENV}" if self._credentials
+                                                    else f"set {AUTH_ENV}=user:password")
         return EndpointError(f"{response.url.split('?')[0]}: {what} refused: HTTP {response.status_code} "
                              f"{response.reason}" + (f": {said}" if said else ""))
 
