@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from perfkg.extract.file_names import shown
 from perfkg.kg.load_job import LoadOutcome, _error, load_task
@@ -67,28 +68,47 @@ def dask_outcomes(scheduler: str, todo: list[tuple[Path, str, str]], started: da
         threads = max(1, sum(client.nthreads().values()))
         items = iter(todo)
         paths = {}
+        unread: list[LoadOutcome] = []  # files that could not be read here, reported as they come
 
-        def submit(item: tuple[Path, str, str]):
+        def submit(item: tuple[Path, str, str]) -> Any:
             path, key, sha = item
             side = path.with_name(path.name + SIDECAR_SUFFIX)
-            future = client.submit(remote_task, path.name, shown(path), path.read_bytes(),
-                                   side.read_bytes() if side.is_file() else None, key, sha, started, url, licence,
-                                   engine, pure=False)
+            try:
+                data, sidecar = path.read_bytes(), (side.read_bytes() if side.is_file() else None)
+            except OSError as exc:
+                unread.append(_error(path, f"{shown(path)}: cannot read: {exc.strerror or exc}"))
+                return None
+            future = client.submit(remote_task, path.name, shown(path), data, sidecar, key, sha, started, url,
+                                   licence, engine, pure=False)
             paths[future.key] = path
             return future
 
-        running = as_completed([submit(item) for item in islice(items, IN_FLIGHT_PER_THREAD * threads)],
-                               loop=client.loop)
-        for future in running:
+        window = IN_FLIGHT_PER_THREAD * threads
+        running = as_completed([], loop=client.loop)
+
+        def top_up() -> None:  # files submitted until the window is full or none are left
+            for item in islice(items, max(0, window - len(paths))):
+                future = submit(item)
+                if future is not None:
+                    running.add(future)
+                if len(paths) >= window:
+                    return
+
+        top_up()
+        while unread or paths:
+            yield from unread
+            unread.clear()
+            if not paths:
+                top_up()
+                continue
+            future = next(running)
             path = paths.pop(future.key)
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 (a task that failed or lost its worker is its document's error)
                 outcome = _error(path, f"{shown(path)}: failed on the Dask cluster ({type(exc).__name__}: {exc})")
             future.release()
-            following = next(items, None)
-            if following is not None:
-                running.add(submit(following))
+            top_up()
             yield outcome
     finally:
         client.close()

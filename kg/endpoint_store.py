@@ -146,6 +146,7 @@ class EndpointStore(SparqlStore):
         self._gsp_refused: str | None = None  # why GSP is not used (then SPARQL Update is)
         self._update_refused: str | None = None
         self._union = None if union == "auto" else union
+        self._listed: list[str] | None = None  # the graphs of the "list" dataset, until a write changes them
 
     # -- HTTP ----------------------------------------------------------------------------------------
 
@@ -180,7 +181,9 @@ class EndpointStore(SparqlStore):
         if mode == "oxigraph":
             return {"union-default-graph": ""}, []
         if mode == "list":
-            names = self.graph_names()
+            if self._listed is None:
+                self._listed = self.graph_names()
+            names = self._listed
             return {}, [("default-graph-uri", g) for g in names] + [("named-graph-uri", g) for g in names]
         return {}, []
 
@@ -305,6 +308,7 @@ class EndpointStore(SparqlStore):
     # -- writing -------------------------------------------------------------------------------------
 
     def _update(self, text: str) -> None:
+        self._listed = None
         response = self._request("POST", self.update_url, data=text.encode("utf-8"),
                                  headers={"Content-Type": "application/sparql-update; charset=utf-8"})
         if response.status_code >= 400:
@@ -312,6 +316,7 @@ class EndpointStore(SparqlStore):
 
     def put_graph(self, graph: str, ntriples: str) -> None:
         """Replace a graph's triples (N-Triples text): GSP PUT, or SPARQL Update where GSP is refused."""
+        self._listed = None
         if self._gsp_refused is None:
             refusals = []
             for url in ([self.gsp_url] if self._gsp_ok else self.gsp_urls):

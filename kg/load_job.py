@@ -1,9 +1,12 @@
-"""The load job behind ``perfkg load``: documents → validated document graphs → an on-disk Oxigraph store.
+"""The load job behind ``perfkg load``: documents → validated document graphs → a store (an on-disk Oxigraph
+store, or a SPARQL 1.1 store on the network: ``kg.endpoint_store``).
 
 Work in proportion to the corpus: each document is extracted, built into its own graph and validated
 against the shapes (with the shared framework, concept and unit graphs beside it) in the worker process
-that extracted it; the worker hands back the graph as N-Quads text, and the parent appends it to a batch
-file that Oxigraph's bulk loader reads. No process ever holds the union of the documents in rdflib.
+that extracted it (a local worker process, or a Dask worker: ``kg.dask_load``; the same ``load_task``);
+the worker hands back the graph as N-Quads text, and the parent gives it to the store's writer
+(``begin_load``): for Oxigraph a batch file its bulk loader reads, for an endpoint one Graph Store
+Protocol PUT per document graph. No process ever holds the union of the documents in rdflib.
 
 Identity: a document is its file's resolved path and its content (SHA-256), never its bare file name,
 so two ``budget.txt`` in different folders both stay. A file whose path is in the store's catalogue
