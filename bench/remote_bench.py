@@ -128,8 +128,11 @@ def main() -> None:
                                                     v + "/none", "-j", "2"], auth, servers[-1])
         from distributed import LocalCluster
 
+        t = time.monotonic()
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                           silence_logs=50) as cluster:
+            rows["Dask LocalCluster start (2 workers)"] = {"wall_s": round(time.monotonic() - t, 2), "cpu_s": 0.0,
+                                                           "summary": cluster.scheduler_address}
             rows["Dask LocalCluster, 2 workers (cold)"] = load([str(docs), "--store", str(scratch / "dask1"),
                                                                "--scheduler", cluster.scheduler_address])
             rows["Dask LocalCluster, 2 workers (warm)"] = load([str(docs), "--store", str(scratch / "dask2"),

@@ -194,12 +194,19 @@ class EndpointStore(SparqlStore):
             return "store"  # nothing loaded yet: nothing to make a union of (not kept: a load may follow)
         if self._ask(probe):
             mode = "store"
-        elif self._ask(probe, {"union-default-graph": ""}):
+        elif self._ask_or_false(probe, {"union-default-graph": ""}):
             mode = "oxigraph"
         else:
             mode = "list"
         self._union = mode
         return mode
+
+    def _ask_or_false(self, text: str, params: dict[str, str]) -> bool:
+        """An ASK with a parameter the server may not know (and refuse: then False)."""
+        try:
+            return self._ask(text, params)
+        except EndpointError:
+            return False
 
     def _ask(self, text: str, params: dict[str, str] | None = None) -> bool:
         return bool(self._post_query(text, _SELECT_MEDIA, params or {}, [], parse=True))
