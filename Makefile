@@ -66,10 +66,11 @@ test: setup browser virtuoso lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile  # the two cores of CI: one test file per worker
 
 # BENCH_FLAGS=--large adds the 10,000-document store (about half an hour) and the ratio to 1,000
-bench: setup browser
+bench: setup browser virtuoso
 	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/container_speed.py
 	$(BIN)/python bench/store_bench.py $(BENCH_FLAGS)
+	$(BIN)/python bench/remote_bench.py
 
 # Refit the content model (extract/data/content_model.crfsuite) from the seeds, the dev set and
 # generated documents; a few minutes on one core.
