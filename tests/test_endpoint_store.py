@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,9 @@ from click.testing import CliRunner
 
 from perfkg.kg.cli import cli
 from perfkg.kg.endpoint_store import EndpointError, EndpointStore
-from perfkg.kg.query_library import list_queries, run_query
-from perfkg.kg.store import CATALOGUE_GRAPH, OxigraphStore, shared_graphs
+from perfkg.kg.query_library import list_queries
+from perfkg.kg.store import OxigraphStore, shared_graphs
+from store_compare import FIXED_TIME, free_port, graphs_of, part_of, rows_of
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "documents"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -26,12 +26,6 @@ OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 def run(*args, env=None):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, env=env)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(port: int, process: subprocess.Popen, seconds: float = 20) -> None:
@@ -65,9 +59,6 @@ def oxigraph_server(tmp_path):
         process.wait(timeout=10)
 
 
-FIXED_TIME = "1767225600"  # the same run time in every store
-
-
 @pytest.fixture(autouse=True)
 def _fixed_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_TIME)
@@ -81,24 +72,6 @@ def disk_store(tmp_path_factory):
         result = run("load", SEEDS, "--store", where, "-j", "2")
     assert result.exit_code == 0, result.output
     return OxigraphStore(where, read_only=True)
-
-
-def rows_of(query, store) -> Counter:
-    """A query's rows as a multiset of typed values (True is not 1, 1 is not 1.0)."""
-    return Counter(tuple((type(v).__name__, v) for v in row) for row in run_query(query, store).rows)
-
-
-def graphs_of(store) -> dict[str, set]:
-    """Every graph perfkg wrote, as sets of triples (the catalogue without its load times)."""
-    names = store.graph_names()
-    ds = store.dataset(names, shared=False)
-    out = {}
-    for name in names:
-        triples = set(ds.graph(name))
-        if name == str(CATALOGUE_GRAPH):
-            triples = {t for t in triples if not str(t[1]).endswith("loadedAt")}
-        out[name] = triples
-    return out
 
 
 def test_load_through_the_endpoint_gives_the_disk_stores_graphs_and_query_rows(oxigraph_server, disk_store, tmp_path):
@@ -155,13 +128,6 @@ def test_reload_skips_unchanged_files_and_replaces_a_changed_ones_graph(oxigraph
     assert store.raw_query(gone, union=False) is not None and not bool(store.raw_query(gone, union=False))
     assert EndpointStore(url)._probe_union() == "store"
     assert {str(n) for n in shared_graphs()} <= set(names)
-
-
-def part_of(graphs: dict[str, set], whole: dict[str, set]) -> bool:
-    """Every graph is the whole store's, the catalogue a part of its catalogue."""
-    catalogue = str(CATALOGUE_GRAPH)
-    return (graphs[catalogue] <= whole[catalogue]
-            and all(triples == whole[name] for name, triples in graphs.items() if name != catalogue))
 
 
 def test_a_store_that_refuses_gsp_is_written_by_sparql_update_and_one_that_refuses_updates_by_gsp(

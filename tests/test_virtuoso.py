@@ -18,7 +18,7 @@ from perfkg.kg.cli import cli
 from perfkg.kg.endpoint_store import EndpointStore
 from perfkg.kg.query_library import list_queries
 from perfkg.kg.store import OxigraphStore
-from test_endpoint_store import FIXED_TIME, free_port, graphs_of, rows_of
+from store_compare import FIXED_TIME, free_port, graphs_of, rows_of
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "documents"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
