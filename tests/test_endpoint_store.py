@@ -128,6 +128,8 @@ def test_reload_skips_unchanged_files_and_replaces_a_changed_ones_graph(oxigraph
     assert store.raw_query(gone, union=False) is not None and not bool(store.raw_query(gone, union=False))
     assert EndpointStore(url)._probe_union() == "store"
     assert {str(n) for n in shared_graphs()} <= set(names)
+    store.remove_graph(after[key_b].graph)  # a graph and its catalogue entry dropped
+    assert list(store.documents()) == [key_a] and after[key_b].graph not in store.graph_names()
 
 
 def test_a_store_that_refuses_gsp_is_written_by_sparql_update_and_one_that_refuses_updates_by_gsp(
@@ -166,3 +168,53 @@ def test_a_server_error_is_one_line_with_the_servers_first_line(oxigraph_server)
         EndpointStore(url).query("SELECT ?x WHERE { ?x ?y }")
     message = str(caught.value)
     assert message.startswith(f"{url}: the query was refused: HTTP 400 Bad Request: ") and "\n" not in message
+
+
+def test_basic_authentication_comes_from_the_environment(monkeypatch):
+    """A stub endpoint that answers only requests carrying user:secret by HTTP basic authentication."""
+    import base64
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (the http.server name)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
+            seen.append(self.headers.get("Authorization"))
+            if self.headers.get("Authorization") != "Basic " + base64.b64encode(b"user:secret").decode("ascii"):
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+                self.end_headers()
+                return
+            answer = {"head": {}, "boolean": False} if "ASK" in body else \
+                {"head": {"vars": ["x"]}, "results": {"bindings": []}}
+            data = json.dumps(answer).encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/query"
+    try:
+        refused = run("query", "concepts", "--endpoint", url)
+        assert refused.exit_code == 1
+        assert refused.output.strip().splitlines()[-1].endswith("HTTP 401 Unauthorized: set PERFKG_ENDPOINT_AUTH="
+                                                               "user:password")
+        monkeypatch.setenv("PERFKG_ENDPOINT_AUTH", "user:secret")
+        answered = run("query", "concepts", "--endpoint", url)
+        assert answered.exit_code == 0 and "0 rows" in answered.output, answered.output
+        monkeypatch.setenv("PERFKG_ENDPOINT_AUTH", "user:wrong")
+        wrong = run("query", "concepts", "--endpoint", url)
+        assert wrong.exit_code == 1 and wrong.output.strip().endswith("check the credentials in PERFKG_ENDPOINT_AUTH")
+        assert "secret" not in refused.output + wrong.output
+    finally:
+        server.shutdown()
+        server.server_close()
