@@ -1,6 +1,7 @@
-"""Where graphs live: the ``GraphStore`` interface, an rdflib in-memory store and a pyoxigraph on-disk store.
+"""Where graphs live: the ``GraphStore`` interface, an rdflib in-memory store, a pyoxigraph on-disk store and (in
+``kg/endpoint_store.py``) a SPARQL 1.1 store on the network.
 
-Both keep one named graph per source document; ``add_document`` replaces that graph whole.
+All keep one named graph per source document; ``add_document`` replaces that graph whole.
 ``query`` runs SPARQL SELECT over the union of all graphs and gives rows of plain strings
 (lexical forms, None for unbound), so callers do not depend on either library's term types.
 
