@@ -102,13 +102,17 @@ def _first_line(text: str) -> str:
     return ""
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of N-Triples or N-Quads text, each with its newline: split at newlines only (a literal may hold
+    U+2028 or U+0085 as it is, which ``str.splitlines`` would cut at)."""
+    return [line + "\n" for line in text.split("\n") if line.strip()]
+
+
 def _ntriples(nquads: str, graph: str) -> str:
     """N-Quads lines of one graph as N-Triples lines (the graph term dropped)."""
     tail = f" <{graph}> .\n"
     out = []
-    for line in nquads.splitlines(keepends=True):
-        if not line.endswith("\n"):
-            line += "\n"
+    for line in _lines(nquads):
         if line.endswith(tail):
             out.append(line[: -len(tail)] + " .\n")
         elif line.strip():
@@ -337,7 +341,7 @@ class EndpointStore(SparqlStore):
                     raise self._fail(response, f"writing graph <{graph}> was")
                 refusals.append(str(self._fail(response, "GSP")))
             self._gsp_refused = "; ".join(refusals)
-        lines = ntriples.splitlines(keepends=True)
+        lines = _lines(ntriples)
         head = f"DROP SILENT GRAPH <{graph}>"
         if "_:" in ntriples:  # blank nodes: one request, so each keeps its identity
             chunks = [lines]
@@ -395,7 +399,7 @@ class EndpointStore(SparqlStore):
                     values = " ".join(f"<{g}>" for g in removed)
                     parts.append(f"DELETE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?g ?p ?o }} }} WHERE {{ VALUES ?g "
                                  f"{{ {values} }} GRAPH <{CATALOGUE_GRAPH}> {{ ?g ?p ?o }} }}")
-                lines = added.splitlines(keepends=True)
+                lines = _lines(added)
                 for i in range(0, len(lines), UPDATE_TRIPLES):
                     parts.append(f"INSERT DATA {{ GRAPH <{CATALOGUE_GRAPH}> {{\n{''.join(lines[i:i + UPDATE_TRIPLES])}"
                                  "} }")
@@ -436,7 +440,7 @@ class EndpointStore(SparqlStore):
         reloaded: list[str] = []
         entries = []
         for name, graph in shared_graphs().items():
-            data = "".join(sorted(nquads(graph, name).splitlines(keepends=True)))
+            data = "".join(sorted(_lines(nquads(graph, name))))
             digest = hashlib.sha256(data.encode("utf-8")).hexdigest()
             if stored.get(str(name)) == digest:
                 continue
