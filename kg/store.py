@@ -114,7 +114,7 @@ def shared_graphs() -> dict[URIRef, Graph]:
 def nquads(graph: Graph, name: URIRef | str) -> str:
     """A graph's triples as N-Quads lines in graph ``name`` (N-Triples lines with the graph before the dot)."""
     tail = f" <{name}> .\n"
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")  # not splitlines: U+2028
     return "".join(line[:-2] + tail for line in lines if line.endswith(" ."))
 
 

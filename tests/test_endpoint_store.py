@@ -218,3 +218,17 @@ def test_basic_authentication_comes_from_the_environment(monkeypatch):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_literal_with_a_line_separator_stays_one_triple():
+    from rdflib import Graph, Literal, URIRef
+
+    from perfkg.kg.endpoint_store import _ntriples
+    from perfkg.kg.store import nquads
+
+    g = Graph()
+    g.add((URIRef("http://example.org/a"), URIRef("http://example.org/b"), Literal("x\u2028y\x85z")))
+    quads = nquads(g, "http://example.org/g")
+    assert quads == '<http://example.org/a> <http://example.org/b> "x\u2028y\x85z" <http://example.org/g> .\n'
+    assert _ntriples(quads, "http://example.org/g") == \
+        '<http://example.org/a> <http://example.org/b> "x\u2028y\x85z" .\n'
