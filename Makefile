@@ -11,7 +11,7 @@ DEMO_CONCEPT := service-recipient-satisfaction
 CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-background-networking \
   --disable-component-update --disable-sync --no-first-run --hide-scrollbars
 
-.PHONY: setup browser demo lint test bench model clean
+.PHONY: setup browser virtuoso demo lint test bench model clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ browser:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qiE 'wqy|cjk'; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-wqy-microhei; }
+
+# tests/test_virtuoso.py loads into and queries Virtuoso (Debian's virtuoso-opensource; the tests start their own
+# throwaway database on loopback, so the package's service is never started). CI runs as root; elsewhere sudo.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; }
 
 # No root and no chromium needed: without chromium the screenshot is skipped, saying how to get it.
 demo: setup
@@ -55,14 +62,15 @@ lint: setup
 	  --cache-dir $(CURDIR)/.mypy_cache -p perfkg
 
 # The linters first: they take seconds and name the line, before the suite's minutes.
-test: setup browser lint
+test: setup browser virtuoso lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile  # the two cores of CI: one test file per worker
 
 # BENCH_FLAGS=--large adds the 10,000-document store (about half an hour) and the ratio to 1,000
-bench: setup browser
+bench: setup browser virtuoso
 	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/container_speed.py
 	$(BIN)/python bench/store_bench.py $(BENCH_FLAGS)
+	$(BIN)/python bench/remote_bench.py
 
 # Refit the content model (extract/data/content_model.crfsuite) from the seeds, the dev set and
 # generated documents; a few minutes on one core.

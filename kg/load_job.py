@@ -1,9 +1,12 @@
-"""The load job behind ``perfkg load``: documents → validated document graphs → an on-disk Oxigraph store.
+"""The load job behind ``perfkg load``: documents → validated document graphs → a store (an on-disk Oxigraph
+store, or a SPARQL 1.1 store on the network: ``kg.endpoint_store``).
 
 Work in proportion to the corpus: each document is extracted, built into its own graph and validated
 against the shapes (with the shared framework, concept and unit graphs beside it) in the worker process
-that extracted it; the worker hands back the graph as N-Quads text, and the parent appends it to a batch
-file that Oxigraph's bulk loader reads. No process ever holds the union of the documents in rdflib.
+that extracted it (a local worker process, or a Dask worker: ``kg.dask_load``; the same ``load_task``);
+the worker hands back the graph as N-Quads text, and the parent gives it to the store's writer
+(``begin_load``): for Oxigraph a batch file its bulk loader reads, for an endpoint one Graph Store
+Protocol PUT per document graph. No process ever holds the union of the documents in rdflib.
 
 Identity: a document is its file's resolved path and its content (SHA-256), never its bare file name,
 so two ``budget.txt`` in different folders both stay. A file whose path is in the store's catalogue
@@ -16,7 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +31,7 @@ from perfkg.extract.pipeline import expand_paths, extract_one
 from perfkg.kg import graph_build
 from perfkg.kg.iris import PKG
 from perfkg.kg.provenance import build_time, document_provenance
-from perfkg.kg.store import OxigraphStore, file_sha256, shared_graphs
+from perfkg.kg.store import OxigraphStore, SparqlStore, file_sha256, shared_graphs
 from perfkg.kg.validate import Context
 
 BATCH_BYTES = 64 * 2**20  # N-Quads text gathered before one bulk load: few large loads, bounded memory
@@ -153,14 +156,13 @@ def _error(path: Path, message: str) -> LoadOutcome:
     return LoadOutcome(path, "", "", error=message)
 
 
-def load_paths(store: OxigraphStore, paths: list[Path], jobs: int = 1, source_url: str | None = None,
+def load_paths(store: SparqlStore, paths: list[Path], jobs: int = 1, source_url: str | None = None,
                licence: str | None = None, progress: Callable[[int, int], None] | None = None,
-               validation: str = "compiled") -> LoadResult:
-    """Load documents (files or folders) into the store; see the module docstring for what is skipped,
-    replaced and reported. ``progress(done, total)`` is called after each document read; ``validation``
-    names the validator (``compiled`` or ``shacl``, see ``kg.validate``)."""
-    from perfkg.extract.workers import run_isolated
-
+               validation: str = "compiled", scheduler: str | None = None) -> LoadResult:
+    """Load documents (files or folders) into the store (Oxigraph on disk, or an endpoint); see the module
+    docstring for what is skipped, replaced and reported. ``progress(done, total)`` is called after each
+    document read; ``validation`` names the validator (``compiled`` or ``shacl``, see ``kg.validate``);
+    ``scheduler`` a Dask scheduler to run the documents on (``kg.dask_load``) instead of ``jobs`` processes."""
     result = LoadResult()
     files = expand_paths(paths, result.errors)
     store.ensure_shared_graphs()
@@ -186,29 +188,26 @@ def load_paths(store: OxigraphStore, paths: list[Path], jobs: int = 1, source_ur
         result.documents = len(store.documents())
         return result
 
-    _prepare(validation)
     started = build_time()
-    by_path = {path: (key, sha) for path, key, sha in todo}
-    task = functools.partial(_run_task, by_path=by_path, started=started, url=source_url, licence=licence,
-                             engine=validation)
-    batch = _Batch(store)
+    batch = store.begin_load()
     try:
         done = 0
-        for outcome in run_isolated([p for p, _, _ in todo], task, _error, jobs):
+        for outcome in outcomes(todo, started, source_url, licence, validation, jobs, scheduler):
             done += 1
             if progress is not None:
                 progress(done, len(todo))
             if outcome.error:
                 result.errors.append(shown(outcome.error))
                 continue
+            assert outcome.graph is not None  # set whenever there is no error
             previous = stored.get(outcome.key)
             if previous is not None:
-                store.remove_graph(previous.graph)
                 result.replaced += 1
             else:
                 result.loaded += 1
-            store.remove_graph(outcome.graph)  # a graph of the same identity left by an interrupted load
-            batch.add(outcome.nquads + store.catalogue_nquads(outcome.graph, outcome.key, outcome.sha256, started))
+            batch.add(outcome.graph, outcome.nquads,
+                      store.catalogue_nquads(outcome.graph, outcome.key, outcome.sha256, started),
+                      previous.graph if previous is not None else None)
             result.triples += outcome.triples
             result.projects += outcome.projects
             result.indicators += outcome.indicators
@@ -224,6 +223,23 @@ def load_paths(store: OxigraphStore, paths: list[Path], jobs: int = 1, source_ur
     return result
 
 
+def outcomes(todo: list[tuple[Path, str, str]], started: datetime, url: str | None, licence: str | None,
+             engine: str, jobs: int, scheduler: str | None = None) -> Iterator[LoadOutcome]:
+    """``load_task`` of each (path, key, sha256): in ``jobs`` local worker processes within the per-document
+    limits (``extract.workers``), or on the Dask cluster of ``scheduler``; as they finish."""
+    if scheduler is not None:
+        from perfkg.kg.dask_load import dask_outcomes
+
+        yield from dask_outcomes(scheduler, todo, started, url, licence, engine)
+        return
+    from perfkg.extract.workers import run_isolated
+
+    _prepare(engine)
+    by_path = {path: (key, sha) for path, key, sha in todo}
+    task = functools.partial(_run_task, by_path=by_path, started=started, url=url, licence=licence, engine=engine)
+    yield from run_isolated([p for p, _, _ in todo], task, _error, jobs)
+
+
 def _run_task(path: Path, by_path: dict, started: datetime, url: str | None, licence: str | None,
               engine: str = "compiled") -> LoadOutcome:
     key, sha = by_path[path]
@@ -231,7 +247,8 @@ def _run_task(path: Path, by_path: dict, started: datetime, url: str | None, lic
 
 
 class _Batch:
-    """N-Quads text gathered in a temporary file and bulk-loaded when it is large, and at the end."""
+    """N-Quads text gathered in a temporary file and bulk-loaded into an Oxigraph store when it is large, and at
+    the end (the Oxigraph store's ``begin_load``)."""
 
     def __init__(self, store: OxigraphStore):
         self.store = store
@@ -241,7 +258,13 @@ class _Batch:
         self.size = 0
         self.loaded = False  # whether anything reached the store
 
-    def add(self, text: str) -> None:
+    def add(self, graph: str, nquads: str, catalogue: str, old_graph: str | None = None) -> None:
+        """A document's graph (N-Quads) and its catalogue entry, replacing ``old_graph`` (the graph of the file's
+        earlier content) and a graph of the same identity left by an interrupted load."""
+        if old_graph is not None:
+            self.store.remove_graph(old_graph)
+        self.store.remove_graph(graph)
+        text = nquads + catalogue
         self.file.write(text)
         self.size += len(text)
         if self.size >= BATCH_BYTES:

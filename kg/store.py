@@ -1,6 +1,7 @@
-"""Where graphs live: the ``GraphStore`` interface, an rdflib in-memory store and a pyoxigraph on-disk store.
+"""Where graphs live: the ``GraphStore`` interface, an rdflib in-memory store, a pyoxigraph on-disk store and (in
+``kg/endpoint_store.py``) a SPARQL 1.1 store on the network.
 
-Both keep one named graph per source document; ``add_document`` replaces that graph whole.
+All keep one named graph per source document; ``add_document`` replaces that graph whole.
 ``query`` runs SPARQL SELECT over the union of all graphs and gives rows of plain strings
 (lexical forms, None for unbound), so callers do not depend on either library's term types.
 
@@ -15,9 +16,9 @@ The union default graph of Oxigraph keeps a triple once per graph that states it
 them): a bureau named by two documents has its label twice. The named queries count and list
 distinct nodes for that reason (see README, "The store").
 
-Seam, not built: a remote SPARQL 1.1 endpoint store would implement the same methods with
-``DROP SILENT GRAPH <g>; INSERT DATA { GRAPH <g> { … } }`` for ``add_document`` and the
-endpoint's query URL for ``query``.
+``SparqlStore`` is what both stores of the query library share (queries, the catalogue, views, export,
+``load``); ``OxigraphStore`` is it over pyoxigraph, ``kg.endpoint_store.EndpointStore`` over any SPARQL 1.1
+store on the network (the Graph Store HTTP Protocol to write, SPARQL Update as the fallback).
 """
 from __future__ import annotations
 
@@ -113,7 +114,7 @@ def shared_graphs() -> dict[URIRef, Graph]:
 def nquads(graph: Graph, name: URIRef | str) -> str:
     """A graph's triples as N-Quads lines in graph ``name`` (N-Triples lines with the graph before the dot)."""
     tail = f" <{name}> .\n"
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")  # not splitlines: U+2028
     return "".join(line[:-2] + tail for line in lines if line.endswith(" ."))
 
 
@@ -125,7 +126,176 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-class OxigraphStore:
+class SparqlStore:
+    """What a store of the query library does on top of a few primitives (``raw_query``, ``select``,
+    ``dataset``, ``graph_names``, ``remove_graph``, ``ensure_shared_graphs``, ``begin_load``, ``_quads``):
+    the catalogue, queries in rdflib terms, views, export and ``load``."""
+
+    def raw_query(self, sparql: str) -> Any:  # pragma: no cover - each store's own
+        """The store's answer over the union default graph: pyoxigraph ``QuerySolutions``, ``QueryBoolean`` or an
+        iterable of triples."""
+        raise NotImplementedError
+
+    def select(self, sparql: str, union: bool = True) -> Any:  # pragma: no cover - each store's own
+        raise NotImplementedError
+
+    def dataset(self, graphs: Iterable[str] | None = None, shared: bool = True) -> Dataset:  # pragma: no cover
+        raise NotImplementedError
+
+    def graph_names(self) -> list[str]:  # pragma: no cover - each store's own
+        raise NotImplementedError
+
+    def remove_graph(self, graph: str) -> None:  # pragma: no cover - each store's own
+        raise NotImplementedError
+
+    def ensure_shared_graphs(self) -> list[str]:  # pragma: no cover - each store's own
+        raise NotImplementedError
+
+    def begin_load(self) -> Any:  # pragma: no cover - each store's own
+        """A writer for ``load_job``: ``add(graph, nquads, catalogue_nquads, old_graph)``, ``flush()``, ``close()``
+        and ``loaded`` (whether anything reached the store)."""
+        raise NotImplementedError
+
+    def _quads(self) -> Iterator[Any]:  # pragma: no cover - each store's own
+        """Every pyoxigraph quad of the store but the catalogue's, streamed."""
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        pass
+
+    def optimize(self) -> None:
+        pass
+
+    def documents(self) -> dict[str, StoredDocument]:
+        """The loaded document graphs by the resolved path of their file."""
+        text = (f"SELECT ?g ?path ?sha WHERE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?g <{STORED_PATH}> ?path ; "
+                f"<{STORED_SHA256}> ?sha }} }}")
+        return {s["path"].value: StoredDocument(s["g"].value, s["path"].value, s["sha"].value)
+                for s in self.select(text, union=False)}
+
+    @staticmethod
+    def catalogue_nquads(graph: str, path: str, sha256: str, loaded: datetime | None = None) -> str:
+        """The catalogue entry of one document graph, as N-Quads."""
+        loaded = loaded or datetime.now(timezone.utc).replace(microsecond=0)
+        lit = Literal(path).n3()
+        return (f"<{graph}> <{STORED_PATH}> {lit} <{CATALOGUE_GRAPH}> .\n"
+                f'<{graph}> <{STORED_SHA256}> "{sha256}" <{CATALOGUE_GRAPH}> .\n'
+                f'<{graph}> <{LOADED_AT}> "{loaded.isoformat()}"^^<{XSD.dateTime}> <{CATALOGUE_GRAPH}> .\n')
+
+    def remove_document(self, doc: DocumentRecord | str) -> None:
+        self.remove_graph(str(iris.graph_iri(doc)))
+
+    # -- queries -----------------------------------------------------------------------------------
+
+    def query(self, sparql: str) -> list[Row]:
+        query_guard.refuse_remote(sparql, "query")  # pyoxigraph would answer SERVICE over HTTP
+        solutions = self.select(sparql)
+        names = [v.value for v in solutions.variables]
+        return [tuple(None if s[n] is None else s[n].value for n in names) for s in solutions]
+
+    def execute(self, sparql: str, max_rows: int | None = None) -> StoreResult:
+        """Any query form, rows as rdflib terms; SELECT stops after ``max_rows`` rows when given.
+        (Parameters are written into the text as VALUES by the query library: ``query_library.inlined``.)"""
+        import pyoxigraph as ox
+
+        answer = self.raw_query(sparql)
+        if isinstance(answer, ox.QueryBoolean):
+            return StoreResult("ASK", ["ask"], ask=bool(answer))
+        if not isinstance(answer, ox.QuerySolutions):
+            kind = "DESCRIBE" if _form(sparql) == "DESCRIBE" else "CONSTRUCT"
+            return StoreResult(kind, triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+                                              for t in answer])
+        names = [v.value for v in answer.variables]
+        rows: list[tuple[Any, ...]] = []
+        truncated = False
+        for solution in answer:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(tuple(to_rdflib(solution[n]) for n in names))
+        return StoreResult("SELECT", names, rows, truncated=truncated)
+
+    # -- views, load and export (every store alike) ---------------------------------------------------
+
+    def view_dataset(self, kind: str, key: str | Sequence[str]) -> Dataset:
+        """The documents a view of ``kind`` (bureau, project, concept) named by ``key`` draws, with the shared
+        graphs: a bureau's or a project's documents, or those linking the concept or a narrower one. A key
+        that names nothing raises the views' own ViewSelectionError, listing what the store holds."""
+        from perfkg.kg.query_library import QueryUsageError, resolve_concept
+        from perfkg.kg.view_facts import ViewSelectionError, _pick
+
+        if not isinstance(key, str):  # several bureaus on one page: the union of their documents
+            merged = Dataset()
+            for one in key:
+                for graph in self.view_dataset(kind, one).graphs():
+                    target = merged.graph(graph.identifier)
+                    for triple in graph:
+                        target.add(triple)
+            return merged
+        key = key.strip()
+        if kind == "concept":
+            try:
+                iri = resolve_concept(self, key)
+            except QueryUsageError as err:
+                raise ViewSelectionError(str(err)) from None
+            text = (f"SELECT DISTINCT ?g WHERE {{ ?c <http://www.w3.org/2004/02/skos/core#broader>* <{iri}> . "
+                    f"GRAPH ?g {{ ?i <{iris.PKG.concept}> ?c }} }}")
+            return self.dataset([s["g"].value for s in self.select(text, union=False)])
+        cls = {"bureau": iris.PKG.Bureau, "project": iris.PKG.Project}.get(kind)
+        if cls is None:
+            raise ValueError(f"unknown view {kind!r}; choose one of bureau, project, concept")
+        term = sparql_term(Literal(key))
+        text = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?x a <{cls}> ; <{iris.RDFS.label}> ?l }} "
+                f"FILTER(STR(?x) = {term} || STR(?l) = {term}) }}")
+        graphs = [s["g"].value for s in self.select(text, union=False)]
+        if not graphs:  # the views' message, with the names the store has
+            names = f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{cls}> ; <{iris.RDFS.label}> ?l }} LIMIT 1000"
+            _pick(kind, key, [(s["x"].value, s["l"].value) for s in self.raw_query(names)])
+        return self.dataset(graphs)
+
+    def load(self, paths: Iterable[str | Path] | str | Path, jobs: int = 1, source_url: str | None = None,
+             licence: str | None = None, progress: Any = None, validation: str = "compiled",
+             scheduler: str | None = None) -> Any:
+        """Extract, build, validate and load documents (files or folders); a ``kg.load_job.LoadResult``.
+        ``validation``: ``compiled`` (the shapes translated into direct checks) or ``shacl`` (pyshacl);
+        ``scheduler``: a Dask scheduler's address (``tcp://host:8786``) to run the documents on its cluster
+        instead of ``jobs`` local worker processes."""
+        from perfkg.kg.load_job import load_paths
+
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        return load_paths(self, [Path(p) for p in paths], jobs, source_url, licence, progress, validation,
+                          scheduler=scheduler)
+
+    def serialise(self, fmt: str = "ttl") -> str:
+        ds = self.dataset()
+        return graph_io.serialise(ds, fmt)
+
+    def export(self, path: Path, fmt: str | None = None) -> tuple[str, int]:
+        """Write the store (without its catalogue) to a file, streaming: N-Quads and TriG keep the named
+        graphs, JSON-LD keep the named graphs, N-Triples and Turtle the union (a triple stated by several documents
+        is written once per document; readers merge them). Returns
+        (format, statements written)."""
+        import pyoxigraph as ox
+
+        fmt = fmt or graph_io.format_for(path)
+        quads = self._quads()
+        counted = _Counter()
+        target = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
+                  "nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}[fmt]
+        items: Iterator = counted.through(quads if fmt in ("nq", "trig", "jsonld") else (q.triple for q in quads))
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            prefixes = {k: str(v) for k, v in iris.PREFIXES.items()} if fmt in ("ttl", "trig") else None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ox.serialize(items, str(tmp), target, prefixes=prefixes)
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return fmt, counted.n
+
+
+class OxigraphStore(SparqlStore):
     """A pyoxigraph store, on disk when given a directory (it persists between runs), else in memory.
 
     ``read_only`` opens an existing store for reading alone, which several processes may do at
@@ -167,9 +337,6 @@ class OxigraphStore:
         self.store.flush()
         return str(graph_id)
 
-    def remove_document(self, doc: DocumentRecord | str) -> None:
-        self.remove_graph(str(iris.graph_iri(doc)))
-
     def remove_graph(self, graph: str) -> None:
         """Drop a document graph and what the catalogue says of it."""
         name = self._ox.NamedNode(graph)
@@ -204,22 +371,6 @@ class OxigraphStore:
             self.store.flush()
         return reloaded
 
-    def documents(self) -> dict[str, StoredDocument]:
-        """The loaded document graphs by the resolved path of their file."""
-        text = (f"SELECT ?g ?path ?sha WHERE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?g <{STORED_PATH}> ?path ; "
-                f"<{STORED_SHA256}> ?sha }} }}")
-        return {s["path"].value: StoredDocument(s["g"].value, s["path"].value, s["sha"].value)
-                for s in self.select(text, union=False)}
-
-    @staticmethod
-    def catalogue_nquads(graph: str, path: str, sha256: str, loaded: datetime | None = None) -> str:
-        """The catalogue entry of one document graph, as N-Quads."""
-        loaded = loaded or datetime.now(timezone.utc).replace(microsecond=0)
-        lit = Literal(path).n3()
-        return (f"<{graph}> <{STORED_PATH}> {lit} <{CATALOGUE_GRAPH}> .\n"
-                f'<{graph}> <{STORED_SHA256}> "{sha256}" <{CATALOGUE_GRAPH}> .\n'
-                f'<{graph}> <{LOADED_AT}> "{loaded.isoformat()}"^^<{XSD.dateTime}> <{CATALOGUE_GRAPH}> .\n')
-
     def bulk_load_nquads(self, path: Path) -> None:
         """Load an N-Quads file with Oxigraph's bulk loader (no transaction, no copy in memory)."""
         self.store.bulk_load(path=str(path), format=self._ox.RdfFormat.N_QUADS)
@@ -236,13 +387,12 @@ class OxigraphStore:
     def optimize(self) -> None:
         self.store.optimize()
 
-    # -- queries -----------------------------------------------------------------------------------
+    def begin_load(self) -> Any:
+        from perfkg.kg.load_job import _Batch
 
-    def query(self, sparql: str) -> list[Row]:
-        query_guard.refuse_remote(sparql, "query")  # pyoxigraph would answer SERVICE over HTTP
-        solutions = self.select(sparql)
-        names = [v.value for v in solutions.variables]
-        return [tuple(None if s[n] is None else s[n].value for n in names) for s in solutions]
+        return _Batch(self)
+
+    # -- queries -----------------------------------------------------------------------------------
 
     def raw_query(self, sparql: str) -> Any:
         """pyoxigraph's own answer (solutions, boolean or triples) over the union default graph."""
@@ -255,26 +405,6 @@ class OxigraphStore:
         if not isinstance(answer, self._ox.QuerySolutions):
             raise ValueError(f"not a SELECT query: {sparql[:80]}")
         return answer
-
-    def execute(self, sparql: str, max_rows: int | None = None) -> StoreResult:
-        """Any query form, rows as rdflib terms; SELECT stops after ``max_rows`` rows when given.
-        (Parameters are written into the text as VALUES by the query library: ``query_library.inlined``.)"""
-        answer = self.raw_query(sparql)
-        if isinstance(answer, self._ox.QueryBoolean):
-            return StoreResult("ASK", ["ask"], ask=bool(answer))
-        if isinstance(answer, self._ox.QueryTriples):
-            kind = "DESCRIBE" if _form(sparql) == "DESCRIBE" else "CONSTRUCT"
-            return StoreResult(kind, triples=[(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                                              for t in answer])
-        names = [v.value for v in answer.variables]
-        rows: list[tuple[Any, ...]] = []
-        truncated = False
-        for solution in answer:
-            if max_rows is not None and len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append(tuple(to_rdflib(solution[n]) for n in names))
-        return StoreResult("SELECT", names, rows, truncated=truncated)
 
     # -- reading parts back into rdflib --------------------------------------------------------------
 
@@ -295,78 +425,9 @@ class OxigraphStore:
             ds.graph(URIRef(name)).parse(data=data.decode("utf-8"), format="nt")
         return ds
 
-    def view_dataset(self, kind: str, key: str | Sequence[str]) -> Dataset:
-        """The documents a view of ``kind`` (bureau, project, concept) named by ``key`` draws, with the shared
-        graphs: a bureau's or a project's documents, or those linking the concept or a narrower one. A key
-        that names nothing raises the views' own ViewSelectionError, listing what the store holds."""
-        from perfkg.kg.query_library import QueryUsageError, resolve_concept
-        from perfkg.kg.view_facts import ViewSelectionError, _pick
-
-        if not isinstance(key, str):  # several bureaus on one page: the union of their documents
-            merged = Dataset()
-            for one in key:
-                for graph in self.view_dataset(kind, one).graphs():
-                    target = merged.graph(graph.identifier)
-                    for triple in graph:
-                        target.add(triple)
-            return merged
-        key = key.strip()
-        if kind == "concept":
-            try:
-                iri = resolve_concept(self, key)
-            except QueryUsageError as err:
-                raise ViewSelectionError(str(err)) from None
-            text = (f"SELECT DISTINCT ?g WHERE {{ ?c <http://www.w3.org/2004/02/skos/core#broader>* <{iri}> . "
-                    f"GRAPH ?g {{ ?i <{iris.PKG.concept}> ?c }} }}")
-            return self.dataset([s["g"].value for s in self.select(text, union=False)])
-        cls = {"bureau": iris.PKG.Bureau, "project": iris.PKG.Project}.get(kind)
-        if cls is None:
-            raise ValueError(f"unknown view {kind!r}; choose one of bureau, project, concept")
-        term = sparql_term(Literal(key))
-        text = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?x a <{cls}> ; <{iris.RDFS.label}> ?l }} "
-                f"FILTER(STR(?x) = {term} || STR(?l) = {term}) }}")
-        graphs = [s["g"].value for s in self.select(text, union=False)]
-        if not graphs:  # the views' message, with the names the store has
-            names = f"SELECT DISTINCT ?x ?l WHERE {{ ?x a <{cls}> ; <{iris.RDFS.label}> ?l }} LIMIT 1000"
-            _pick(kind, key, [(s["x"].value, s["l"].value) for s in self.raw_query(names)])
-        return self.dataset(graphs)
-
-    def load(self, paths: Iterable[str | Path] | str | Path, jobs: int = 1, source_url: str | None = None,
-             licence: str | None = None, progress: Any = None, validation: str = "compiled") -> Any:
-        """Extract, build, validate and load documents (files or folders); a ``kg.load_job.LoadResult``.
-        ``validation``: ``compiled`` (the shapes translated into direct checks) or ``shacl`` (pyshacl)."""
-        from perfkg.kg.load_job import load_paths
-
-        if isinstance(paths, (str, Path)):
-            paths = [paths]
-        return load_paths(self, [Path(p) for p in paths], jobs, source_url, licence, progress, validation)
-
-    def serialise(self, fmt: str = "ttl") -> str:
-        ds = self.dataset()
-        return graph_io.serialise(ds, fmt)
-
-    def export(self, path: Path, fmt: str | None = None) -> tuple[str, int]:
-        """Write the store (without its catalogue) to a file, streaming: N-Quads and TriG keep the named
-        graphs, JSON-LD keep the named graphs, N-Triples and Turtle the union (a triple stated by several documents
-        is written once per document; readers merge them). Returns
-        (format, statements written)."""
-        fmt = fmt or graph_io.format_for(path)
-        ox = self._ox
-        catalogue = ox.NamedNode(str(CATALOGUE_GRAPH))
-        quads = (q for q in self.store.quads_for_pattern(None, None, None) if q.graph_name != catalogue)
-        counted = _Counter()
-        target = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
-                  "nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}[fmt]
-        items: Iterator = counted.through(quads if fmt in ("nq", "trig", "jsonld") else (q.triple for q in quads))
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            prefixes = {k: str(v) for k, v in iris.PREFIXES.items()} if fmt in ("ttl", "trig") else None
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ox.serialize(items, str(tmp), target, prefixes=prefixes)
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return fmt, counted.n
+    def _quads(self) -> Iterator[Any]:
+        catalogue = self._ox.NamedNode(str(CATALOGUE_GRAPH))
+        return (q for q in self.store.quads_for_pattern(None, None, None) if q.graph_name != catalogue)
 
 
 class _Counter:
@@ -430,8 +491,9 @@ def sparql_term(term: Any) -> str:
 
 
 def is_store(data: Any) -> bool:
-    """True for a store the query library runs on through ``execute`` (Oxigraph), not an rdflib graph."""
-    return isinstance(data, OxigraphStore)
+    """True for a store the query library runs on through ``execute`` (Oxigraph, an endpoint), not an rdflib
+    graph."""
+    return isinstance(data, SparqlStore)
 
 
 def open_store(kind: str = "memory", path: Path | None = None) -> GraphStore:

@@ -21,9 +21,9 @@ if TYPE_CHECKING:  # imported lazily below: `import perfkg` stays quick
     from perfkg.extract.evaluation import Evaluation
     from perfkg.extract.records import DocumentRecord
     from perfkg.kg.query_library import QueryRows
-    from perfkg.kg.store import OxigraphStore
+    from perfkg.kg.store import SparqlStore
 
-    Data: TypeAlias = "Dataset | Graph | OxigraphStore | str | Path"
+    Data: TypeAlias = "Dataset | Graph | SparqlStore | str | Path"
 
 
 class ExtractionError(PerfkgError):
@@ -66,16 +66,22 @@ def build(records: Iterable[DocumentRecord]) -> Dataset:
     return build_dataset(list(records))
 
 
-def open_store(path: str | Path, read_only: bool = False) -> OxigraphStore:
+def open_store(path: str | Path, read_only: bool = False, **endpoint: Any) -> SparqlStore:
     """The Oxigraph store in folder ``path`` (created when absent): ``.load(paths)`` extracts, builds, validates
     and loads documents into it (as ``perfkg load``), and ``query``, ``compare`` and ``view`` take it in place
-    of a dataset. ``read_only`` opens a store another process may read at the same time."""
+    of a dataset. ``read_only`` opens a store another process may read at the same time. An ``http(s)://`` URL
+    is a SPARQL 1.1 store on the network (as ``--endpoint``; ``update_url=``, ``gsp_url=``, ``union=`` as
+    ``kg.endpoint_store.EndpointStore`` takes them)."""
     from perfkg.kg.store import OxigraphStore
 
+    if isinstance(path, str) and path.startswith(("http://", "https://")):
+        from perfkg.kg.endpoint_store import EndpointStore
+
+        return EndpointStore(path, **endpoint)
     return OxigraphStore(Path(path), read_only=read_only)
 
 
-def _graph(data: Data) -> Dataset | Graph | OxigraphStore:
+def _graph(data: Data) -> Dataset | Graph | SparqlStore:
     if isinstance(data, (str, Path)):
         from perfkg.kg.graph_io import load_dataset
 

@@ -36,7 +36,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("--project", help="View of a project (label or IRI).")
 @click.option("--concept", help="View of a concept (label, slug or IRI).")
 @click.option("--max-nodes", type=click.IntRange(min=2), default=DEFAULT_MAX_NODES, show_default=True)
-def export_command(data: Path | None, store: Path | None, graph_file: Path | None, graph_format: str | None,
+def export_command(data: Path | None, store: Path | None, endpoint: str | None, graph_file: Path | None,
+                   graph_format: str | None,
                    table_file: Path | None, fmt: str | None, excel: bool, raw: bool,
                    graphml_file: Path | None, gexf_file: Path | None, bureau: str | None, project: str | None,
                    concept: str | None, max_nodes: int) -> None:
@@ -56,7 +57,7 @@ def export_command(data: Path | None, store: Path | None, graph_file: Path | Non
             graph_format = graph_format_for(graph_file)
         except GraphFileError as exc:
             raise click.UsageError(str(exc)) from None
-    ds = open_source(data, store)
+    ds = open_source(data, store, endpoint)
     try:
         if graph_file is not None:
             if is_store(ds):

@@ -67,8 +67,9 @@ def queries_command() -> None:
 @_OUTPUT
 @_RAW
 @_EXCEL
-def query_command(query_name: str, params: tuple[str, ...], data: Path | None, store: Path | None, fmt: str | None,
-                  allow_service: bool, output: Path | None, raw: bool, excel: bool) -> None:
+def query_command(query_name: str, params: tuple[str, ...], data: Path | None, store: Path | None,
+                  endpoint: str | None, fmt: str | None, allow_service: bool, output: Path | None, raw: bool,
+                  excel: bool) -> None:
     """Run a named query (see perfkg queries) or a .rq file (a header is optional) over a graph file or a store.
 
     SELECT results as rows; ASK prints true or false; CONSTRUCT and DESCRIBE print Turtle (JSON-LD
@@ -79,7 +80,7 @@ def query_command(query_name: str, params: tuple[str, ...], data: Path | None, s
     values = _parse_params(params)
     try:
         query = load_query(query_name)
-        source = open_source(data, store)
+        source = open_source(data, store, endpoint)
         result = run_query(query, source, values, allow_service=allow_service)
     except QueryUsageError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -105,11 +106,11 @@ def query_command(query_name: str, params: tuple[str, ...], data: Path | None, s
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the comparison page: a chart of the normalised targets of every bureau on one axis, "
                    "the table below, offline.")
-def compare_command(concept: str, data: Path | None, store: Path | None, fmt: str | None, raw: bool, excel: bool,
-                    html_file: Path | None) -> None:
+def compare_command(concept: str, data: Path | None, store: Path | None, endpoint: str | None, fmt: str | None,
+                    raw: bool, excel: bool, html_file: Path | None) -> None:
     """Targets of one concept (slug or label, e.g. policy-awareness-rate or 政策知晓率) by bureau and project."""
     fmt = fmt or "table"
-    ds = open_source(data, store)
+    ds = open_source(data, store, endpoint)
     try:
         comparison = compare_concept(ds, concept)
         if html_file is not None:

@@ -22,7 +22,8 @@ from perfkg.kg.store import is_store
               help="Above this many nodes, indicators are folded into count nodes.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write.")
-def viz_command(data: Path | None, store: Path | None, bureau: tuple[str, ...], project: str | None,
+def viz_command(data: Path | None, store: Path | None, endpoint: str | None, bureau: tuple[str, ...],
+                project: str | None,
                 concept: str | None,
                 max_nodes: int, output: Path) -> None:
     """Write an interactive HTML view (works offline) of a bureau, a project or a concept, from a graph file or
@@ -36,12 +37,12 @@ def viz_command(data: Path | None, store: Path | None, bureau: tuple[str, ...], 
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --bureau, --project or --concept")
     kind, key = chosen[0]
-    source = open_source(data, store)
+    source = open_source(data, store, endpoint)
     try:
         dataset = source.view_dataset(kind, key) if is_store(source) else source
         view = build_view(dataset, kind, key, max_nodes)
     except ViewSelectionError as err:
-        raise click.BadParameter(f"{where(data, store)}: {err}", param_hint=f"--{kind}") from None
+        raise click.BadParameter(f"{where(data, store, endpoint)}: {err}", param_hint=f"--{kind}") from None
     try:
         write_view(view, output)
     except OSError as err:
