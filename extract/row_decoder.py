@@ -1327,6 +1327,46 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_TWIN_ROLES = frozenset({"L1", "L2", "L3", "VAL", "OP", "UNIT", "ACT", "WT", "PTS", "DESC"})
+_HEADER_FIELD_ROLES = frozenset({"PNAME", "PCODE", "BT", "BF", "BO", "GOAL"})
+
+
+def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Twin indicator groups side by side under a row naming them (中长期指标 | 年度指标, either order):
+    the table's indicators are the annual group's; the cells under the midterm group (its levels, names
+    and targets) are read as nothing (kept as the table's unplaced cells), up to the next project header.
+    A group spans from its name's cell (pipes, tabs, a grid) or display offset (space-aligned text) to
+    the other group's."""
+    words = content_words().get("twin_groups", {})
+    midterm, annual = frozenset(words.get("midterm", ())), frozenset(words.get("annual", ()))
+    out = list(tags)
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    span: tuple[bool, int, float] | None = None  # (by cell, start, end) of the midterm group
+    for row in sorted(rows):
+        idx = rows[row]
+        by_cell = any(tokens[i].sep in _CUT for i in idx)
+        where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
+        mid = [where[i] for i in idx if compact(tokens[i].text) in midterm]
+        ann = [where[i] for i in idx if compact(tokens[i].text) in annual]
+        if len(mid) == 1 and len(ann) == 1:
+            start, other = mid[0], ann[0]
+            span = (by_cell, start, other if other > start else float("inf"))
+            continue
+        if span is None:
+            continue
+        if any(_role(out[i]) in _HEADER_FIELD_ROLES for i in idx):
+            span = None  # the next project's header: its table is its own
+            continue
+        if by_cell != span[0]:
+            continue
+        for i in idx:
+            if span[1] <= where[i] < span[2] and _role(out[i]) in _TWIN_ROLES:
+                out[i] = "O"
+    return out
+
+
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, tags))
@@ -1334,7 +1374,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = values_of_open_names(tokens, whole_cells(tokens, grid_columns(tokens, tags)))
-    return tags
+    return twin_groups(tokens, tags)
 
 
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:

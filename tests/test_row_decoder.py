@@ -381,3 +381,16 @@ def test_a_level_name_wrapped_in_its_column_joins_its_level_and_an_empty_level_c
     assert [(i.level2, i.level3, i.value) for i in inds] == [
         ("经济成本指标", "“补充医疗保障基金”成本", "≤6万元"), ("经济成本指标", "离休人员总成本", "21.04万元")]
     assert clean_level("") == "" and clean_level("（必填）") == ""
+
+
+def test_twin_groups_are_read_as_the_annual_group_the_midterm_cells_as_nothing():
+    lines = ["\t\t中长期指标\t\t年度指标", "一级指标\t二级指标\t三级指标\t指标值\t三级指标\t指标值",
+             "产出指标\t数量指标\t累计补助人数\t144人\t补助人数\t72人", "\t\t参保率\t100%\t参保率\t100%",
+             "项目名称\t乙项目", "一级指标\t三级指标\t指标值", "产出指标\t次数\t2次"]
+    tags = ["O", "O"] + ["O"] * 6 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3",
+                                     "B-VAL"] + ["O", "B-PNAME"] + ["O"] * 3 + ["B-L1", "B-L3", "B-VAL"]
+    first, second = decoded(lines, tags).projects
+    assert [(i.level1, i.level2, i.level3, i.value) for i in first.indicators] == [
+        ("产出指标", "数量指标", "补助人数", "72人"), ("产出指标", "数量指标", "参保率", "100%")]
+    assert "累计补助人数" in " ".join(f.text or "" for f in first.flags)  # kept, not lost
+    assert [(i.level3, i.value) for i in second.indicators] == [("次数", "2次")]  # the next table is its own

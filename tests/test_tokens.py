@@ -123,3 +123,12 @@ def test_lines_under_the_limit_are_cut_as_without_it():
     rows = [SourceRow([SourceCell(line, f"line {n}")]) for n, line in enumerate(lines, 1)]
     flags = []
     assert tokenise_rows(rows, flags, max_cells=4) == tokenise_rows(rows, max_cells=10_000) and not flags
+
+
+def test_a_document_of_bare_pipes_keeps_the_empty_first_cell_of_a_merged_row():
+    bare = ["一级指标 | 二级指标 | 三级指标 | 指标值", "产出指标 | 数量指标 | 人数 | 10人", " |  | 合格率 | ≥95%"]
+    assert [(t.cell, t.text) for t in tokenise_lines(bare)[-2:]] == [(2, "合格率"), (3, "≥95%")]
+    # outer pipes: the empty text before the first pipe is outside the table
+    outer = ["| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 人数 | 10人 |",
+             "|  |  | 合格率 | ≥95% |"]
+    assert [(t.cell, t.text) for t in tokenise_lines(outer)[-2:]] == [(2, "合格率"), (3, "≥95%")]
