@@ -1367,14 +1367,103 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_PART_ROLES = frozenset({"O", "VAL", "OP", "UNIT"})
+
+
+def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A target printed in columns of its own (计算符号 | 度量单位 | 目标值, in any order) read by the column
+    header: in an indicator row of cut cells (pipes, tabs, a grid) whose name stands under the header's
+    name column, a comparator under the comparator column (or 指标性质) is the comparator, a unit under the
+    unit column the unit, a number or a qualitative target under the value column the value, whatever
+    the model read them as among those parts (大于等于 | % | 94)."""
+    out = list(tags)
+    rows: dict[int, dict[int, list[int]]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, {}).setdefault(t.cell, []).append(i)
+    heads = sorted(header_rows(tokens))
+    for h, next_h in zip(heads, [*heads[1:], None]):
+        columns = {c: header_role(_cell_text(tokens, idx)) for c, idx in rows[h].items()}
+        if not {"op", "unit"} & set(columns.values()) or "level3" not in columns.values():
+            continue
+        name_col = next(c for c, role in columns.items() if role == "level3")
+        for r in sorted(rows):
+            if r <= h or (next_h is not None and r >= next_h):
+                continue
+            cells = rows[r]
+            if not any(tokens[i].sep in _CUT for idx in cells.values() for i in idx):
+                continue
+            if not any(_role(out[i]) == "L3" for i in cells.get(name_col, [])):
+                continue  # not a row of this table's grammar (a shifted row, the next project's header)
+            for c, idx in cells.items():
+                role, text = columns.get(c), _cell_text(tokens, idx)
+                if role is None or not {_role(out[i]) for i in idx} <= _PART_ROLES:
+                    continue
+                if role in ("op", "value_type") and comparator_op(text) is not None and amount(text) is None:
+                    _mark(out, idx, "OP")
+                elif role == "unit" and text and len(text) <= 8 and not re.search(r"\d", text):
+                    _mark(out, idx, "UNIT")
+                elif role in ("value", "num") and (amount(text) is not None or looks_like_value(text)
+                                                   or text in qualitative_values()):
+                    _mark(out, idx, "VAL")
+    return out
+
+
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, tags))
     tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
-    tags = values_of_open_names(tokens, whole_cells(tokens, grid_columns(tokens, tags)))
+    tags = values_of_open_names(tokens, whole_cells(tokens, grid_columns(tokens, split_value_columns(tokens, tags))))
     return twin_groups(tokens, tags)
+
+
+def _twin_order(tokens: list[Token]) -> bool | None:
+    """Whether a document of twin indicator groups printed without columns (the group names on lines of
+    their own) prints the midterm group first; None when it has no such groups (or they name columns of
+    a row, which :func:`twin_groups` reads)."""
+    words = content_words().get("twin_groups", {})
+    midterm, annual = frozenset(words.get("midterm", ())), frozenset(words.get("annual", ()))
+    first_mid = first_ann = None
+    for i, t in enumerate(tokens):
+        text = compact(t.text)
+        if text in midterm:
+            first_mid = i if first_mid is None else first_mid
+            if any(compact(u.text) in annual for u in tokens[max(0, i - 40):i + 40] if u.row == t.row):
+                return None  # a row naming both groups: columns
+        elif text in annual and first_ann is None:
+            first_ann = i
+    if first_mid is None or first_ann is None:
+        return None
+    return first_mid < first_ann
+
+
+def twin_pairs(projects: list[Project], midterm_first: bool | None) -> None:
+    """In a document of twin indicator groups whose columns could not be told apart (one cell per line),
+    each indicator is printed twice, in the midterm group and in the annual one (the midterm name the same,
+    or with 累计, 实施期 … before it): of two neighbours so printed, the annual one is the indicator; the
+    midterm one is kept as a flag on the project."""
+    if midterm_first is None:
+        return
+    for project in projects:
+        kept: list[Indicator] = []
+        inds = project.indicators
+        k = 0
+        while k < len(inds):
+            if k + 1 < len(inds):
+                a, b = compact(inds[k].level3), compact(inds[k + 1].level3)
+                mid, ann = (a, b) if midterm_first else (b, a)
+                if ann and mid.endswith(ann) and len(mid) - len(ann) <= 4:
+                    gone = inds[k] if midterm_first else inds[k + 1]
+                    kept.append(inds[k + 1] if midterm_first else inds[k])
+                    project.flags.append(Flag("unplaced_cells", "a midterm-group indicator of twin groups, not "
+                                              "read as an indicator", gone.span[0] if gone.span else None,
+                                              " ".join(x for x in (gone.level3, gone.value) if x)))
+                    k += 2
+                    continue
+            kept.append(inds[k])
+            k += 1
+        project.indicators = kept
 
 
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
@@ -1419,6 +1508,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     decoder.flag_unplaced()
     out = decoder.out
     inherit_header_fields(out.projects)
+    twin_pairs(out.projects, _twin_order(tokens))
     kept = [p for p in out.projects if _is_table(p)]
     for p in out.projects:
         if not _is_table(p):

@@ -394,3 +394,21 @@ def test_twin_groups_are_read_as_the_annual_group_the_midterm_cells_as_nothing()
         ("产出指标", "数量指标", "补助人数", "72人"), ("产出指标", "数量指标", "参保率", "100%")]
     assert "累计补助人数" in " ".join(f.text or "" for f in first.flags)  # kept, not lost
     assert [(i.level3, i.value) for i in second.indicators] == [("次数", "2次")]  # the next table is its own
+
+
+def test_comparator_unit_and_number_columns_are_read_by_their_column_header():
+    lines = ["一级指标\t二级指标\t三级指标\t符号\t度量单位\t目标值", "产出指标\t质量指标\t完成率\t大于等于\t%\t94",
+             "\t\t服务质量\t\t\t达标"]
+    out = decoded(lines, ["O"] * 6 + ["B-L1", "B-L2", "B-L3", "O", "B-UNIT", "O", "B-L3", "O"])
+    first, second = out.projects[0].indicators
+    assert (first.level3, first.op, first.num, first.unit) == ("完成率", ">=", 94.0, "%")
+    assert (second.level3, second.value) == ("服务质量", "达标")
+
+
+def test_twin_groups_printed_one_cell_per_line_keep_the_annual_indicator_of_each_pair():
+    lines = ["中长期指标", "年度指标", "一级指标", "三级指标", "指标值", "三级指标", "指标值",
+             "产出指标", "累计补助人数", "144人", "补助人数", "72人", "参保率", "100%", "参保率", "98%"]
+    tags = ["O"] * 7 + ["B-L1", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in p.indicators] == [("补助人数", "72人"), ("参保率", "98%")]
+    assert "累计补助人数 144人" in [f.text for f in p.flags]
