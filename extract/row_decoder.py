@@ -1372,26 +1372,42 @@ _PART_ROLES = frozenset({"O", "VAL", "OP", "UNIT"})
 
 def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     """A target printed in columns of its own (计算符号 | 度量单位 | 目标值, in any order) read by the column
-    header: in an indicator row of cut cells (pipes, tabs, a grid) whose name stands under the header's
-    name column, a comparator under the comparator column (or 指标性质) is the comparator, a unit under the
-    unit column the unit, a number or a qualitative target under the value column the value, whatever
-    the model read them as among those parts (大于等于 | % | 94)."""
+    header: in an indicator row of cut cells (pipes, tabs, a grid; or space-aligned, by display offset)
+    whose name stands under the header's name column, a comparator under the comparator column (or
+    指标性质) is the comparator, a unit under the unit column the unit, a number or a qualitative target
+    under the value column the value, whatever the model read them as among those parts (大于等于 | % | 94)."""
     out = list(tags)
-    rows: dict[int, dict[int, list[int]]] = {}
+    rows: dict[int, dict[int, list[int]]] = {}  # row → cell → tokens (rows cut into cells)
     for i, t in enumerate(tokens):
         rows.setdefault(t.row, {}).setdefault(t.cell, []).append(i)
+    # rows cut by spaces: their layout cells by display offset (a space-aligned table's columns)
+    spaced = {tokens[layout[0][0]].row: {tokens[c[0]].offset: c for c in layout}
+              for layout in _layout_rows(tokens) if layout}
     heads = sorted(header_rows(tokens))
     for h, next_h in zip(heads, [*heads[1:], None]):
-        columns = {c: header_role(_cell_text(tokens, idx)) for c, idx in rows[h].items()}
+        by_offset = h in spaced
+        head = spaced[h] if by_offset else rows[h]
+        columns = {c: header_role(_cell_text(tokens, idx)) for c, idx in head.items()}
         if not {"op", "unit"} & set(columns.values()) or "level3" not in columns.values():
             continue
         name_col = next(c for c, role in columns.items() if role == "level3")
+        starts = sorted(columns)
         for r in sorted(rows):
             if r <= h or (next_h is not None and r >= next_h):
                 continue
-            cells = rows[r]
-            if not any(tokens[i].sep in _CUT for idx in cells.values() for i in idx):
-                continue
+            if by_offset:
+                if r not in spaced:
+                    continue
+                # a cell stands in the header column that starts at or just before it
+                cells = {}
+                for off, idx in spaced[r].items():
+                    at = bisect.bisect_right(starts, off + 1)
+                    if at:
+                        cells.setdefault(starts[at - 1], []).extend(idx)
+            else:
+                cells = rows[r]
+                if not any(tokens[i].sep in _CUT for idx in cells.values() for i in idx):
+                    continue
             if not any(_role(out[i]) == "L3" for i in cells.get(name_col, [])):
                 continue  # not a row of this table's grammar (a shifted row, the next project's header)
             for c, idx in cells.items():

@@ -412,3 +412,7 @@ def test_twin_groups_printed_one_cell_per_line_keep_the_annual_indicator_of_each
     (p,) = decoded(lines, tags).projects
     assert [(i.level3, i.value) for i in p.indicators] == [("补助人数", "72人"), ("参保率", "98%")]
     assert "累计补助人数 144人" in [f.text for f in p.flags]
+    # the same columns aligned by spaces (a PDF printed with its layout): cells by display offset
+    lines = ["三级指标    符号      度量单位  目标值", "完成率      大于等于  %         94"]
+    (ind,) = decoded(lines, ["O"] * 4 + ["B-L3", "O", "B-UNIT", "O"]).projects[0].indicators
+    assert (ind.level3, ind.op, ind.num, ind.unit) == ("完成率", ">=", 94.0, "%")
