@@ -1399,7 +1399,7 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                 if r not in spaced:
                     continue
                 # a cell stands in the header column that starts at or just before it
-                cells = {}
+                cells: dict[int, list[int]] = {}
                 for off, idx in spaced[r].items():
                     at = bisect.bisect_right(starts, off + 1)
                     if at:
