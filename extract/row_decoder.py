@@ -1344,6 +1344,7 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
     for i, t in enumerate(tokens):
         rows.setdefault(t.row, []).append(i)
     span: tuple[bool, int, float] | None = None  # (by cell, start, end) of the midterm group
+    ann_start = 0  # where the annual group starts
     for row in sorted(rows):
         idx = rows[row]
         by_cell = any(tokens[i].sep in _CUT for i in idx)
@@ -1351,8 +1352,8 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
         mid = [where[i] for i in idx if compact(tokens[i].text) in midterm]
         ann = [where[i] for i in idx if compact(tokens[i].text) in annual]
         if len(mid) == 1 and len(ann) == 1:
-            start, other = mid[0], ann[0]
-            span = (by_cell, start, other if other > start else float("inf"))
+            start, ann_start = mid[0], ann[0]
+            span = (by_cell, start, ann_start if ann_start > start else float("inf"))
             continue
         if span is None:
             continue
@@ -1361,6 +1362,19 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
             continue
         if by_cell != span[0]:
             continue
+        if by_cell:
+            # the groups have the same columns: a cell the model read in the midterm group tells what the
+            # annual group's cell at the same place is, where the model read that one as nothing
+            shift = ann_start - span[1]
+            cells: dict[int, list[int]] = {}
+            for i in idx:
+                cells.setdefault(tokens[i].cell, []).append(i)
+            for c, ids in cells.items():
+                roles = {_role(out[i]) for i in ids} - {"O"}
+                twin = cells.get(c + shift)
+                if span[1] <= c < span[2] and len(roles) == 1 and roles <= _TWIN_ROLES and twin \
+                        and all(out[i] == "O" for i in twin):
+                    _mark(out, twin, roles.pop())
         for i in idx:
             if span[1] <= where[i] < span[2] and _role(out[i]) in _TWIN_ROLES:
                 out[i] = "O"

@@ -416,3 +416,8 @@ def test_twin_groups_printed_one_cell_per_line_keep_the_annual_indicator_of_each
     lines = ["三级指标    符号      度量单位  目标值", "完成率      大于等于  %         94"]
     (ind,) = decoded(lines, ["O"] * 4 + ["B-L3", "O", "B-UNIT", "O"]).projects[0].indicators
     assert (ind.level3, ind.op, ind.num, ind.unit) == ("完成率", ">=", 94.0, "%")
+    # the model read the midterm group's cells and not the annual ones: those are read as the midterm ones were
+    lines = ["\t\t中长期指标\t\t年度指标", "一级指标\t二级指标\t三级指标\t指标值\t三级指标\t指标值",
+             "产出指标\t数量指标\t累计补助人数\t144人\t补助人数\t72人"]
+    out = decoded(lines, ["O"] * 8 + ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "O"])
+    assert [(i.level3, i.value) for i in out.projects[0].indicators] == [("补助人数", "72人")]
