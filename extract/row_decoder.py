@@ -1438,13 +1438,51 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_VALUE_UNIT_WORDS = frozenset({"百分比"})  # units printed as a word (≥ | 95 | 百分比)
+
+
+def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A target printed as its parts in cells of their own with no columns to say so (one cell per line:
+    name, then ≥, 个, 195 in any order): right after an indicator name the model read with no value, a run
+    of up to three cells each a comparator alone, a unit alone or a bare number, with a number and a
+    comparator or a unit among them (one of each at most), is the name's comparator, unit and value."""
+    out = list(tags)
+    units = frozenset(content_words()["units"]) | _VALUE_UNIT_WORDS
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if out[i] != "B-L3":
+            i += 1
+            continue
+        j = i + 1
+        while j < n and out[j] == "I-L3":
+            j += 1
+        parts: dict[str, int] = {}
+        k = j
+        while k < n and k < j + 3 and _role(out[k]) in _PART_ROLES and tokens[k].sep != "glue":
+            text = compact(tokens[k].text)
+            kind = ("OP" if comparator_op(text) is not None and not re.search(r"\d", text)
+                    else "UNIT" if text in units else "VAL" if _AMOUNT.match(text) else None)
+            if kind is None or kind in parts:
+                break
+            parts[kind] = k
+            k += 1
+        already = any(_role(out[m]) == "VAL" for m in range(k, min(n, k + 1)))
+        if "VAL" in parts and len(parts) >= 2 and not already:
+            for kind, m in parts.items():
+                out[m] = f"B-{kind}"
+        i = max(j, k)
+    return out
+
+
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, tags))
     tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
-    tags = values_of_open_names(tokens, whole_cells(tokens, grid_columns(tokens, split_value_columns(tokens, tags))))
+    tags = grid_columns(tokens, value_parts_after_names(tokens, split_value_columns(tokens, tags)))
+    tags = values_of_open_names(tokens, whole_cells(tokens, tags))
     return twin_groups(tokens, tags)
 
 

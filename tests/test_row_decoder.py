@@ -421,3 +421,12 @@ def test_twin_groups_printed_one_cell_per_line_keep_the_annual_indicator_of_each
              "产出指标\t数量指标\t累计补助人数\t144人\t补助人数\t72人"]
     out = decoded(lines, ["O"] * 8 + ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "O"])
     assert [(i.level3, i.value) for i in out.projects[0].indicators] == [("补助人数", "72人")]
+
+
+def test_a_target_printed_as_its_parts_one_cell_per_line_after_its_name_is_one_value():
+    lines = ["新增点位", "所", "大于等于", "195", "覆盖率", "百分比", "＝", "100", "人数", "10", "自评得分"]
+    tags = ["B-L3", "B-UNIT", "O", "O", "B-L3", "O", "O", "O", "B-L3", "O", "O"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level3, i.op, i.num, i.unit) for i in inds[:2]] == [("新增点位", ">=", 195.0, "所"),
+                                                                   ("覆盖率", "=", 100.0, "%")]
+    assert inds[2].value is None  # a bare number alone after a name may be a weight: not taken
