@@ -560,14 +560,37 @@ def money_unit(tokens: list[Token]) -> float:
     # the unit line is printed above the tables: the first tokens, and of them at most 400,000
     # characters (a document of a few lines of a million characters each is not searched whole)
     text = "".join(t.text for t in tokens[:4000])[:400_000]
-    if _UNIT_YUAN.search(text) and not _UNIT_WAN_YUAN.search(text):
+    if _UNIT_YUAN.search(text) and not _UNIT_WAN_YUAN.search(text) and _yuan_label(tokens[:4000]):
         return 1e-4
     return 1.0
+
+
+def _yuan_label(tokens: list[Token]) -> bool:
+    """Whether 元 is printed as the money unit: a unit line (单位：元), or (元) after a budget label or a
+    column header (项目资金（元）, 预算数（元）), not after an indicator's name (市级财政补助标准(元))."""
+    rows: dict[int, list[str]] = {}
+    for t in tokens:
+        rows.setdefault(t.row, []).append(t.text)
+    if any(_UNIT_LINE_YUAN.search(compact("".join(texts))) for texts in rows.values()):
+        return True
+    for k, t in enumerate(tokens):
+        text = compact(t.text)
+        m = _YUAN_AFTER.search(text)
+        if m:
+            before = text[:m.start()] or (compact(tokens[k - 1].text) if k and tokens[k - 1].row == t.row else "")
+            if before and (_is_label(before) or before.endswith(_MONEY_WORDS)):
+                return True
+    return False
+
+
+_MONEY_WORDS = ("资金", "金额", "预算", "预算数", "经费", "拨款")  # what a budget label ends with (项目资金（元）)
 
 
 # (金额)单位：元, (元): only whether the text has one matters, so the optional 金额 is not searched for
 _UNIT_YUAN = re.compile(r"单位[:：]?元|[（(]元[）)]")
 _UNIT_WAN_YUAN = re.compile(r"单位[:：]?万元")
+_UNIT_LINE_YUAN = re.compile(r"单位[:：]?元")
+_YUAN_AFTER = re.compile(r"[（(]元[）)]$")
 
 
 def header_rows(tokens: list[Token]) -> set[int]:
