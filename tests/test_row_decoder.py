@@ -440,9 +440,3 @@ def test_yuan_is_the_money_unit_after_a_budget_label_not_after_an_indicator_name
     assert money_unit(tokenise_lines(["金额单位：元"])) == 1e-4
     assert money_unit(tokenise_lines(["项目名称\t年度预算", "市级财政补助标准(元)\t≥778元/人"])) == 1.0
 
-
-def test_a_summary_header_printed_one_cell_per_line_names_no_project():
-    # 项目名称 then 年度预算 (a budget column), one per line: a header, not a label and its value
-    lines = ["项目名称", "年度预算", "三级指标", "指标值", "高标准农田建设经费", "1000", "补助对象数", "286人"]
-    out = decoded(lines, ["O"] * 4 + ["B-PNAME", "B-BT", "B-L3", "B-VAL"])
-    assert [(p.name, p.budget_total) for p in out.projects] == [("高标准农田建设经费", 1000.0)]
