@@ -1549,7 +1549,9 @@ def twin_pairs(projects: list[Project], midterm_first: bool | None) -> None:
                     kept.append(inds[k + 1] if midterm_first else inds[k])
                     project.flags.append(Flag("unplaced_cells", "a midterm-group indicator of twin groups, not "
                                               "read as an indicator", gone.span[0] if gone.span else None,
-                                              " ".join(x for x in (gone.level3, gone.value) if x)))
+                                              " ".join(x for x in (gone.level3, gone.value, gone.actual,
+                                                                   gone.description, gone.basis,
+                                                                   *(f.text for f in gone.flags)) if x)))
                     k += 2
                     continue
             kept.append(inds[k])
