@@ -561,14 +561,37 @@ def money_unit(tokens: list[Token]) -> float:
     # the unit line is printed above the tables: the first tokens, and of them at most 400,000
     # characters (a document of a few lines of a million characters each is not searched whole)
     text = "".join(t.text for t in tokens[:4000])[:400_000]
-    if _UNIT_YUAN.search(text) and not _UNIT_WAN_YUAN.search(text):
+    if _UNIT_YUAN.search(text) and not _UNIT_WAN_YUAN.search(text) and _yuan_label(tokens[:4000]):
         return 1e-4
     return 1.0
+
+
+def _yuan_label(tokens: list[Token]) -> bool:
+    """Whether 元 is printed as the money unit: a unit line (单位：元), or (元) after a budget label or a
+    column header (项目资金（元）, 预算数（元）), not after an indicator's name (市级财政补助标准(元))."""
+    rows: dict[int, list[str]] = {}
+    for t in tokens:
+        rows.setdefault(t.row, []).append(t.text)
+    if any(_UNIT_LINE_YUAN.search(compact("".join(texts))) for texts in rows.values()):
+        return True
+    for k, t in enumerate(tokens):
+        text = compact(t.text)
+        m = _YUAN_AFTER.search(text)
+        if m:
+            before = text[:m.start()] or (compact(tokens[k - 1].text) if k and tokens[k - 1].row == t.row else "")
+            if before and (_is_label(before) or before.endswith(_MONEY_WORDS)):
+                return True
+    return False
+
+
+_MONEY_WORDS = ("资金", "金额", "预算", "预算数", "经费", "拨款")  # what a budget label ends with (项目资金（元）)
 
 
 # (金额)单位：元, (元): only whether the text has one matters, so the optional 金额 is not searched for
 _UNIT_YUAN = re.compile(r"单位[:：]?元|[（(]元[）)]")
 _UNIT_WAN_YUAN = re.compile(r"单位[:：]?万元")
+_UNIT_LINE_YUAN = re.compile(r"单位[:：]?元")
+_YUAN_AFTER = re.compile(r"[（(]元[）)]$")
 
 
 def header_rows(tokens: list[Token]) -> set[int]:
@@ -1594,6 +1617,154 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_TWIN_ROLES = frozenset({"L1", "L2", "L3", "VAL", "OP", "UNIT", "ACT", "WT", "PTS", "DESC"})
+_HEADER_FIELD_ROLES = frozenset({"PNAME", "PCODE", "BT", "BF", "BO", "GOAL"})
+
+
+def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Twin indicator groups side by side under a row naming them (中长期指标 | 年度指标, either order):
+    the table's indicators are the annual group's; the cells under the midterm group (its levels, names
+    and targets) are read as nothing (kept as the table's unplaced cells), up to the next project header.
+    A group spans from its name's cell (pipes, tabs, a grid) or display offset (space-aligned text) to
+    the other group's."""
+    words = content_words().get("twin_groups", {})
+    midterm, annual = frozenset(words.get("midterm", ())), frozenset(words.get("annual", ()))
+    out = list(tags)
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    span: tuple[bool, int, float] | None = None  # (by cell, start, end) of the midterm group
+    ann_start = 0  # where the annual group starts
+    for row in sorted(rows):
+        idx = rows[row]
+        by_cell = any(tokens[i].sep in _CUT for i in idx)
+        where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
+        mid = [where[i] for i in idx if compact(tokens[i].text) in midterm]
+        ann = [where[i] for i in idx if compact(tokens[i].text) in annual]
+        if len(mid) == 1 and len(ann) == 1:
+            start, ann_start = mid[0], ann[0]
+            span = (by_cell, start, ann_start if ann_start > start else float("inf"))
+            continue
+        if span is None:
+            continue
+        if any(_role(out[i]) in _HEADER_FIELD_ROLES for i in idx):
+            span = None  # the next project's header: its table is its own
+            continue
+        if by_cell != span[0]:
+            continue
+        if by_cell:
+            # the groups have the same columns: a cell the model read in the midterm group tells what the
+            # annual group's cell at the same place is, where the model read that one as nothing
+            shift = ann_start - span[1]
+            cells: dict[int, list[int]] = {}
+            for i in idx:
+                cells.setdefault(tokens[i].cell, []).append(i)
+            for c, ids in cells.items():
+                roles = {_role(out[i]) for i in ids} - {"O"}
+                twin = cells.get(c + shift)
+                if span[1] <= c < span[2] and len(roles) == 1 and roles <= _TWIN_ROLES and twin \
+                        and all(out[i] == "O" for i in twin):
+                    _mark(out, twin, roles.pop())
+        for i in idx:
+            if span[1] <= where[i] < span[2] and _role(out[i]) in _TWIN_ROLES:
+                out[i] = "O"
+    return out
+
+
+_PART_ROLES = frozenset({"O", "VAL", "OP", "UNIT"})
+
+
+def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A target printed in columns of its own (计算符号 | 度量单位 | 目标值, in any order) read by the column
+    header: in an indicator row of cut cells (pipes, tabs, a grid; or space-aligned, by display offset)
+    whose name stands under the header's name column, a comparator under the comparator column (or
+    指标性质) is the comparator, a unit under the unit column the unit, a number or a qualitative target
+    under the value column the value, whatever the model read them as among those parts (大于等于 | % | 94)."""
+    out = list(tags)
+    rows: dict[int, dict[int, list[int]]] = {}  # row → cell → tokens (rows cut into cells)
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, {}).setdefault(t.cell, []).append(i)
+    # rows cut by spaces: their layout cells by display offset (a space-aligned table's columns)
+    spaced = {tokens[layout[0][0]].row: {tokens[c[0]].offset: c for c in layout}
+              for layout in _layout_rows(tokens) if layout}
+    heads = sorted(header_rows(tokens))
+    for h, next_h in zip(heads, [*heads[1:], None]):
+        by_offset = h in spaced
+        head = spaced[h] if by_offset else rows[h]
+        columns = {c: header_role(_cell_text(tokens, idx)) for c, idx in head.items()}
+        if not {"op", "unit"} & set(columns.values()) or "level3" not in columns.values():
+            continue
+        name_col = next(c for c, role in columns.items() if role == "level3")
+        starts = sorted(columns)
+        for r in sorted(rows):
+            if r <= h or (next_h is not None and r >= next_h):
+                continue
+            if by_offset:
+                if r not in spaced:
+                    continue
+                # a cell stands in the header column that starts at or just before it
+                cells: dict[int, list[int]] = {}
+                for off, idx in spaced[r].items():
+                    at = bisect.bisect_right(starts, off + 1)
+                    if at:
+                        cells.setdefault(starts[at - 1], []).extend(idx)
+            else:
+                cells = rows[r]
+                if not any(tokens[i].sep in _CUT for idx in cells.values() for i in idx):
+                    continue
+            if not any(_role(out[i]) == "L3" for i in cells.get(name_col, [])):
+                continue  # not a row of this table's grammar (a shifted row, the next project's header)
+            for c, idx in cells.items():
+                role, text = columns.get(c), _cell_text(tokens, idx)
+                if role is None or not {_role(out[i]) for i in idx} <= _PART_ROLES:
+                    continue
+                if role in ("op", "value_type") and comparator_op(text) is not None and amount(text) is None:
+                    _mark(out, idx, "OP")
+                elif role == "unit" and text and len(text) <= 8 and not re.search(r"\d", text):
+                    _mark(out, idx, "UNIT")
+                elif role in ("value", "num") and (amount(text) is not None or looks_like_value(text)
+                                                   or text in qualitative_values()):
+                    _mark(out, idx, "VAL")
+    return out
+
+
+_VALUE_UNIT_WORDS = frozenset({"百分比"})  # units printed as a word (≥ | 95 | 百分比)
+
+
+def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A target printed as its parts in cells of their own with no columns to say so (one cell per line:
+    name, then ≥, 个, 195 in any order): right after an indicator name the model read with no value, a run
+    of up to three cells each a comparator alone, a unit alone or a bare number, with a number and a
+    comparator or a unit among them (one of each at most), is the name's comparator, unit and value."""
+    out = list(tags)
+    units = frozenset(content_words()["units"]) | _VALUE_UNIT_WORDS
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if out[i] != "B-L3":
+            i += 1
+            continue
+        j = i + 1
+        while j < n and out[j] == "I-L3":
+            j += 1
+        parts: dict[str, int] = {}
+        k = j
+        while k < n and k < j + 3 and _role(out[k]) in _PART_ROLES and tokens[k].sep != "glue":
+            text = compact(tokens[k].text)
+            kind = ("OP" if comparator_op(text) is not None and not re.search(r"\d", text)
+                    else "UNIT" if text in units else "VAL" if _AMOUNT.match(text) else None)
+            if kind is None or kind in parts:
+                break
+            parts[kind] = k
+            k += 1
+        already = any(_role(out[m]) == "VAL" for m in range(k, min(n, k + 1)))
+        if "VAL" in parts and len(parts) >= 2 and not already:
+            for kind, m in parts.items():
+                out[m] = f"B-{kind}"
+        i = max(j, k)
+    return out
+
+
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
@@ -1601,9 +1772,60 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
-    tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, whole_cells(tokens, tags))))
+    tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
+    tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
-    return tags
+    return twin_groups(tokens, tags)
+
+
+def _twin_order(tokens: list[Token]) -> bool | None:
+    """Whether a document of twin indicator groups printed without columns (the group names on lines of
+    their own) prints the midterm group first; None when it has no such groups (or they name columns of
+    a row, which :func:`twin_groups` reads)."""
+    words = content_words().get("twin_groups", {})
+    midterm, annual = frozenset(words.get("midterm", ())), frozenset(words.get("annual", ()))
+    first_mid = first_ann = None
+    for i, t in enumerate(tokens):
+        text = compact(t.text)
+        if text in midterm:
+            first_mid = i if first_mid is None else first_mid
+            if any(compact(u.text) in annual for u in tokens[max(0, i - 40):i + 40] if u.row == t.row):
+                return None  # a row naming both groups: columns
+        elif text in annual and first_ann is None:
+            first_ann = i
+    if first_mid is None or first_ann is None:
+        return None
+    return first_mid < first_ann
+
+
+def twin_pairs(projects: list[Project], midterm_first: bool | None) -> None:
+    """In a document of twin indicator groups whose columns could not be told apart (one cell per line),
+    each indicator is printed twice, in the midterm group and in the annual one (the midterm name the same,
+    or with 累计, 实施期 … before it): of two neighbours so printed, the annual one is the indicator; the
+    midterm one is kept as a flag on the project."""
+    if midterm_first is None:
+        return
+    for project in projects:
+        kept: list[Indicator] = []
+        inds = project.indicators
+        k = 0
+        while k < len(inds):
+            if k + 1 < len(inds):
+                a, b = compact(inds[k].level3), compact(inds[k + 1].level3)
+                mid, ann = (a, b) if midterm_first else (b, a)
+                if ann and mid.endswith(ann) and len(mid) - len(ann) <= 4:
+                    gone = inds[k] if midterm_first else inds[k + 1]
+                    kept.append(inds[k + 1] if midterm_first else inds[k])
+                    project.flags.append(Flag("unplaced_cells", "a midterm-group indicator of twin groups, not "
+                                              "read as an indicator", gone.span[0] if gone.span else None,
+                                              " ".join(x for x in (gone.level3, gone.value, gone.actual,
+                                                                   gone.description, gone.basis,
+                                                                   *(f.text for f in gone.flags)) if x)))
+                    k += 2
+                    continue
+            kept.append(inds[k])
+            k += 1
+        project.indicators = kept
 
 
 def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
@@ -1648,6 +1870,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     decoder.flag_unplaced()
     out = decoder.out
     inherit_header_fields(out.projects)
+    twin_pairs(out.projects, _twin_order(tokens))
     kept = [p for p in out.projects if _is_table(p)]
     for p in out.projects:
         if not _is_table(p):

@@ -243,11 +243,13 @@ _NOT_SPACES = re.compile(r"[^ \u3000\u00a0]+")
 _FILLER = re.compile(r"^[\s\-—–=_·.…:：|｜?？~～]+$")
 
 
-def _line_cells(line: str) -> tuple[str, list[str]]:
-    """How a line is delimited ('pipe', 'tab' or 'space') and its cells (empty ones kept)."""
+def _line_cells(line: str, bare: bool = False) -> tuple[str, list[str]]:
+    """How a line is delimited ('pipe', 'tab' or 'space') and its cells (empty ones kept). In a document
+    printed with bare pipes (``a | b``, no outer pipes: ``bare``), what comes before a line's first pipe
+    is its first cell, empty or not (`` |  | 合格率 | ≥95%``: two empty cells, then the name)."""
     if len(_PIPES.findall(line)) >= 2 or line.strip().endswith(("|", "｜")):
         cells = _PIPES.split(line)
-        if cells and not cells[0].strip():
+        if cells and not cells[0].strip() and not bare:
             cells = cells[1:]
         if cells and not cells[-1].strip():
             cells = cells[:-1]
@@ -341,6 +343,7 @@ def tokenise_rows(rows: list[SourceRow], flags: list[Flag] | None = None,
     model per line is bounded, and a ``too_many_cells`` flag is appended to ``flags`` when given.
     """
     limit = max(1, max_cells if max_cells is not None else _limits.current().max_line_cells)
+    bare = bare_pipes(rows)
     tokens: list[Token] = []
     blank = 0
     cut_rows = 0
@@ -349,7 +352,7 @@ def tokenise_rows(rows: list[SourceRow], flags: list[Flag] | None = None,
         if row.grid:
             rest = _grid_tokens(row, r, blank, tokens, limit)
         else:
-            rest = _text_tokens(row, r, blank, tokens, limit)
+            rest = _text_tokens(row, r, blank, tokens, limit, bare)
         blank = 0 if len(tokens) > before else blank + 1
         if rest is not None:
             cut_rows += 1
@@ -379,13 +382,31 @@ def _bounded_head(cell: str, room: int) -> int:
     return m.start() if m else len(cell)
 
 
-def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: int) -> str | None:
-    """The tokens of a text line, appended to ``out``; the rest of the line when it was cut at ``limit``."""
+def bare_pipes(rows: list[SourceRow]) -> bool:
+    """Whether a document prints its pipe tables with bare pipes (``a | b``): most of its lines of two
+    pipes or more (and some text) do not both start and end with one."""
+    bare = outer = 0
+    for row in rows:
+        if row.grid or not row.cells:
+            continue
+        text = row.cells[0].text.strip()
+        if len(_PIPES.findall(text)) >= 2 and not _RULE.match(text):
+            if text.startswith(("|", "｜")) and text.endswith(("|", "｜")):
+                outer += 1
+            else:
+                bare += 1
+    return bare > outer
+
+
+def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: int,
+                 bare: bool = False) -> str | None:
+    """The tokens of a text line, appended to ``out``; the rest of the line when it was cut at ``limit``
+    (``bare``: the document's pipes are bare, :func:`bare_pipes`)."""
     cell0 = row.cells[0]
     line = _LOST_SPACES.sub("  ", cell0.text.replace("\r", ""))
     if _RULE.match(line):
         return None
-    kind, cells = _line_cells(line)
+    kind, cells = _line_cells(line, bare)
     delimiter = {"tab": "\t", "pipe": "|"}.get(kind, "")
     state = {"first": True, "empty": 0, "count": 0}  # count: tokens of this line so far
     where = cell0.where

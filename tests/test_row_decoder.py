@@ -509,3 +509,62 @@ def test_a_pipe_cell_opened_by_a_name_or_level_is_one_name_or_level():
     assert [t.text for t in toks] == ["时效指标", "城市道路以克论净量化", "考核", "1次/月"]
     (ind,) = decode(toks, ["B-L2", "B-L3", "O", "B-VAL"]).projects[0].indicators
     assert (ind.level2, ind.level3, ind.value) == ("时效指标", "城市道路以克论净量化考核", "1次/月")
+
+
+def test_twin_groups_are_read_as_the_annual_group_the_midterm_cells_as_nothing():
+    lines = ["\t\t中长期指标\t\t年度指标", "一级指标\t二级指标\t三级指标\t指标值\t三级指标\t指标值",
+             "产出指标\t数量指标\t累计补助人数\t144人\t补助人数\t72人", "\t\t参保率\t100%\t参保率\t100%",
+             "项目名称\t乙项目", "一级指标\t三级指标\t指标值", "产出指标\t次数\t2次"]
+    tags = ["O", "O"] + ["O"] * 6 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3",
+                                     "B-VAL"] + ["O", "B-PNAME"] + ["O"] * 3 + ["B-L1", "B-L3", "B-VAL"]
+    first, second = decoded(lines, tags).projects
+    assert [(i.level1, i.level2, i.level3, i.value) for i in first.indicators] == [
+        ("产出指标", "数量指标", "补助人数", "72人"), ("产出指标", "数量指标", "参保率", "100%")]
+    assert "累计补助人数" in " ".join(f.text or "" for f in first.flags)  # kept, not lost
+    assert [(i.level3, i.value) for i in second.indicators] == [("次数", "2次")]  # the next table is its own
+
+
+def test_comparator_unit_and_number_columns_are_read_by_their_column_header():
+    lines = ["一级指标\t二级指标\t三级指标\t符号\t度量单位\t目标值", "产出指标\t质量指标\t完成率\t大于等于\t%\t94",
+             "\t\t服务质量\t\t\t达标"]
+    out = decoded(lines, ["O"] * 6 + ["B-L1", "B-L2", "B-L3", "O", "B-UNIT", "O", "B-L3", "O"])
+    first, second = out.projects[0].indicators
+    assert (first.level3, first.op, first.num, first.unit) == ("完成率", ">=", 94.0, "%")
+    assert (second.level3, second.value) == ("服务质量", "达标")
+
+
+def test_twin_groups_printed_one_cell_per_line_keep_the_annual_indicator_of_each_pair():
+    lines = ["中长期指标", "年度指标", "一级指标", "三级指标", "指标值", "三级指标", "指标值",
+             "产出指标", "累计补助人数", "144人", "补助人数", "72人", "参保率", "100%", "参保率", "98%"]
+    tags = ["O"] * 7 + ["B-L1", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in p.indicators] == [("补助人数", "72人"), ("参保率", "98%")]
+    assert "累计补助人数 144人" in [f.text for f in p.flags]
+    # the same columns aligned by spaces (a PDF printed with its layout): cells by display offset
+    lines = ["三级指标    符号      度量单位  目标值", "完成率      大于等于  %         94"]
+    (ind,) = decoded(lines, ["O"] * 4 + ["B-L3", "O", "B-UNIT", "O"]).projects[0].indicators
+    assert (ind.level3, ind.op, ind.num, ind.unit) == ("完成率", ">=", 94.0, "%")
+    # the model read the midterm group's cells and not the annual ones: those are read as the midterm ones were
+    lines = ["\t\t中长期指标\t\t年度指标", "一级指标\t二级指标\t三级指标\t指标值\t三级指标\t指标值",
+             "产出指标\t数量指标\t累计补助人数\t144人\t补助人数\t72人"]
+    out = decoded(lines, ["O"] * 8 + ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "O"])
+    assert [(i.level3, i.value) for i in out.projects[0].indicators] == [("补助人数", "72人")]
+
+
+def test_a_target_printed_as_its_parts_one_cell_per_line_after_its_name_is_one_value():
+    lines = ["新增点位", "所", "大于等于", "195", "覆盖率", "百分比", "＝", "100", "人数", "10", "自评得分"]
+    tags = ["B-L3", "B-UNIT", "O", "O", "B-L3", "O", "O", "O", "B-L3", "O", "O"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level3, i.op, i.num, i.unit) for i in inds[:2]] == [("新增点位", ">=", 195.0, "所"),
+                                                                   ("覆盖率", "=", 100.0, "%")]
+    assert inds[2].value is None  # a bare number alone after a name may be a weight: not taken
+
+
+def test_yuan_is_the_money_unit_after_a_budget_label_not_after_an_indicator_name():
+    from perfkg.extract.row_decoder import money_unit
+
+    assert money_unit(tokenise_lines(["项目资金（元）\t年度资金总额\t6370000"])) == 1e-4
+    assert money_unit(tokenise_lines(["预算数（元）\t一级指标"])) == 1e-4
+    assert money_unit(tokenise_lines(["金额单位：元"])) == 1e-4
+    assert money_unit(tokenise_lines(["项目名称\t年度预算", "市级财政补助标准(元)\t≥778元/人"])) == 1.0
+

@@ -130,3 +130,12 @@ def test_a_phrase_printed_again_and_again_is_target_and_actual_run_together():
     assert cut_glued(text) == ["数量指标", "成本控制", "不超过预算", "不超过预算", "10", "质量指标",
                                "保证财政建设补助专款专用", "专款专用", "专款专用", "10"]
     assert cut_glued("社会保险补贴发放准确率") == ["社会保险补贴发放准确率"]
+
+
+def test_a_document_of_bare_pipes_keeps_the_empty_first_cell_of_a_merged_row():
+    bare = ["一级指标 | 二级指标 | 三级指标 | 指标值", "产出指标 | 数量指标 | 人数 | 10人", " |  | 合格率 | ≥95%"]
+    assert [(t.cell, t.text) for t in tokenise_lines(bare)[-2:]] == [(2, "合格率"), (3, "≥95%")]
+    # outer pipes: the empty text before the first pipe is outside the table
+    outer = ["| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 人数 | 10人 |",
+             "|  |  | 合格率 | ≥95% |"]
+    assert [(t.cell, t.text) for t in tokenise_lines(outer)[-2:]] == [(2, "合格率"), (3, "≥95%")]
