@@ -22,7 +22,7 @@ endpoint's query URL for ``query``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -416,7 +416,8 @@ def _boolean(lexical: str) -> bool:
 
 
 # the datatypes of the named queries' cells, converted as rdflib's Literal.toPython converts them
-_PLAIN_DATATYPES = {str(XSD.integer): int, str(XSD.decimal): Decimal, str(XSD.boolean): _boolean}
+_PLAIN_DATATYPES: dict[str, Callable[[str], Any]] = {str(XSD.integer): int, str(XSD.decimal): Decimal,
+                                                    str(XSD.boolean): _boolean}
 
 
 def to_plain(term: Any) -> Any:
