@@ -14,7 +14,8 @@ Prints, in one run:
   * ``perfkg build`` (the whole corpus as one rdflib dataset, validated as one graph) against ``perfkg
     load`` on the same small corpus (``--build-docs``, 100 by default: build grows faster than linearly);
   * Oxigraph's bulk loader alone: the store's N-Quads loaded into a fresh store, triples/s;
-  * p50/p95 CPU time of every named query on the store (Oxigraph), and on the small corpus on rdflib
+  * p50/p95 CPU time of every named query on the store (Oxigraph; with ``--large`` also on the 10-times
+    store, with the growth of p95 and the queries over 200 ms there), and on the small corpus on rdflib
     against Oxigraph, with the ratio;
   * the endpoint (``perfkg serve``, 2 workers) under 8 concurrent clients: queries/s and p50/p95 latency.
 
@@ -222,6 +223,7 @@ def main() -> None:
     parser.add_argument("--build-docs", type=int, default=100, help="corpus of the build vs load comparison")
     parser.add_argument("--split-docs", type=int, default=50, help="documents of the per-document split")
     parser.add_argument("--query-runs", type=int, default=10, help="runs of each query on Oxigraph")
+    parser.add_argument("--large-query-runs", type=int, default=5, help="runs of each query on the --large store")
     parser.add_argument("--rdflib-runs", type=int, default=3, help="runs of each query on rdflib")
     parser.add_argument("--per-client", type=int, default=14, help="requests each endpoint client sends")
     parser.add_argument("--seed", type=int, default=11)
@@ -286,20 +288,37 @@ def main() -> None:
         ox = OxigraphStore(main_store, read_only=True)
         report["queries_store"] = time_queries(ox, args.query_runs)
         del ox
+        large = report["queries_large"] = {}
+        if len(sizes) == 2:
+            ox = OxigraphStore(scratch / f"store_{sizes[1]}", read_only=True)
+            large.update(time_queries(ox, args.large_query_runs))
+            del ox
         small_ox = OxigraphStore(scratch / "store_build", read_only=True)
         small_rdflib = small_ox.dataset()
         report["queries_small"] = {"oxigraph": time_queries(small_ox, args.query_runs),
                                    "rdflib": time_queries(small_rdflib, args.rdflib_runs)}
         del small_ox, small_rdflib
-        print(f"\n{'query':26} {'store of ' + str(sizes[0]) + ' (Oxigraph)':>24}   "
+        wide = f"{'store of ' + str(sizes[-1]) + ' (Oxigraph)':>26} {'÷':>6}   " if large else ""
+        print(f"\n{'query':26} {'store of ' + str(sizes[0]) + ' (Oxigraph)':>24}   {wide}"
               f"{str(args.build_docs) + ' documents: rdflib':>22} {'Oxigraph':>16} {'ratio':>7}")
-        print(f"{'':26} {'p50':>10} {'p95':>10} {'rows':>6}   {'p50':>10} {'p95':>10} {'p50':>8} {'p95':>7} {'p50':>7}")
+        wide = f"{'p50':>10} {'p95':>10} {'rows':>7} {'p95':>4}   " if large else ""
+        print(f"{'':26} {'p50':>10} {'p95':>10} {'rows':>6}   {wide}"
+              f"{'p50':>10} {'p95':>10} {'p50':>8} {'p95':>7} {'p50':>7}")
         for name, s in report["queries_store"].items():
             r, o = report["queries_small"]["rdflib"][name], report["queries_small"]["oxigraph"][name]
             ratio = r["p50_s"] / o["p50_s"] if o["p50_s"] > 0 else float("inf")
-            print(f"{name:26} {fmt_s(s['p50_s']):>10} {fmt_s(s['p95_s']):>10} {s['rows']:>6}   "
+            wide = ""
+            if large:  # the 10-times store, and how its p95 grew (×10 is linear)
+                g = large[name]
+                grew = g["p95_s"] / s["p95_s"] if s["p95_s"] > 0 else float("inf")
+                wide = f"{fmt_s(g['p50_s']):>10} {fmt_s(g['p95_s']):>10} {g['rows']:>7} ×{grew:>3.0f}   "
+            print(f"{name:26} {fmt_s(s['p50_s']):>10} {fmt_s(s['p95_s']):>10} {s['rows']:>6}   {wide}"
                   f"{fmt_s(r['p50_s']):>10} {fmt_s(r['p95_s']):>10} {fmt_s(o['p50_s']):>8} {fmt_s(o['p95_s']):>7} "
                   f"×{ratio:>6.0f}")
+        if large:
+            over = [name for name, g in large.items() if g["p95_s"] > 0.2]
+            print(f"named queries with p95 over 200 ms on the {sizes[-1]}-document store: {len(over)} of "
+                  f"{len(large)}{': ' + ', '.join(over) if over else ''}")
 
         report["endpoint"] = endpoint(main_store, args.per_client)
         e = report["endpoint"]

@@ -4,14 +4,16 @@
 is the graph-build enricher that writes, into a document's named graph, what the concept linker
 says about each of its indicators: ``pkg:concept`` (what is measured) and ``pkg:about`` (the
 population, object or service: the object facet), a ``pkg:ConceptLink`` node (concept, confidence,
-evidence) per link of either, ``pkg:population`` and ``pkg:measureType``.
+evidence) per link of either, ``pkg:underConcept`` (each linked concept and every broader one: a shortcut
+for the named queries), ``pkg:population`` and ``pkg:measureType``.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF as _RDF, XSD as _XSD
+from rdflib.namespace import RDF as _RDF, SKOS, XSD as _XSD
 from rdflib.term import Node
 
 from perfkg import ontology
@@ -31,6 +33,30 @@ CONCEPT_PREFIX = "pkc"
 def concept_scheme_graph() -> Graph:
     """The indicator concept scheme (ontology/concepts.ttl) as a graph."""
     return Graph().parse(data=ontology.path("concepts.ttl").read_text(encoding="utf-8"), format="turtle")
+
+
+@functools.lru_cache(maxsize=None)
+def broader_or_self(iri: str) -> tuple[URIRef, ...]:
+    """A concept of the scheme and every concept it is narrower than (skos:broader*), itself first."""
+    broader = _broader_map()
+    out: list[URIRef] = []
+    todo = [URIRef(iri)]
+    while todo:
+        concept = todo.pop(0)
+        if concept not in out:
+            out.append(concept)
+            todo += broader.get(concept, [])
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _broader_map() -> dict[URIRef, list[URIRef]]:
+    out: dict[URIRef, list[URIRef]] = {}
+    for s, o in concept_scheme_graph().subject_objects(SKOS.broader):
+        out.setdefault(URIRef(s), []).append(URIRef(o))  # type: ignore[arg-type]
+    for parents in out.values():
+        parents.sort()
+    return out
 
 
 def add_concept_scheme(ds: Dataset) -> None:
@@ -76,6 +102,10 @@ def link_document(ds: Dataset, record: DocumentRecord) -> None:
                 g.add((node, PKG.linkedConcept, URIRef(link.iri)))
                 g.add((node, PKG.confidence, Literal(f"{link.confidence:.3f}", datatype=XSD.decimal)))
                 g.add((node, PKG.evidence, Literal(link.evidence)))
+                # a shortcut for the named queries: the linked concept and every broader one, so "indicators
+                # under a concept" is one look-up instead of skos:broader* from every link
+                for concept in broader_or_self(link.iri):
+                    g.add((indicator, PKG.underConcept, concept))
             for population in tags.populations:
                 g.add((indicator, PKG.population, Literal(population)))
             if tags.measure_type:

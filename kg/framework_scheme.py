@@ -10,10 +10,11 @@ printed name kept as a hiddenLabel for search, so labels are unique in the schem
 """
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from perfkg.extract.vocabulary import framework
@@ -69,6 +70,13 @@ def _concept(g: Graph, c, name: str, variants: list[str], label: str | None = No
         g.add((c, SKOS.hiddenLabel, Literal(name, lang="zh")))
     for v in variants:
         g.add((c, SKOS.altLabel, Literal(v, lang="zh")))
+
+
+@functools.lru_cache(maxsize=1)
+def dimensions() -> dict[URIRef, URIRef]:
+    """Each framework concept's ``pkg:dimension`` (the level-1 concept it measures), read from the scheme's
+    graph; the builder writes it on every indicator as ``pkg:measuresDimension``."""
+    return {URIRef(s): URIRef(o) for s, o in framework_graph().subject_objects(PKG.dimension)}  # type: ignore[arg-type]
 
 
 def framework_turtle() -> str:

@@ -24,7 +24,7 @@ from rdflib.term import Node
 from perfkg.extract.records import DocumentRecord, Flag, Indicator, Project
 from perfkg.extract.vocabulary import standard_level1, standard_level2
 from perfkg.kg import concept_graph, divisions, iris, unit_graph, units
-from perfkg.kg.framework_scheme import framework_graph
+from perfkg.kg.framework_scheme import dimensions, framework_graph
 from perfkg.kg.iris import PKG as _PKG, Terms
 from perfkg.kg.provenance import DocumentProvenance, add_provenance
 
@@ -350,16 +350,23 @@ class _DocumentWriter:
         self.add(i, PKG.sourceDocument, self.doc)
         self.add(i, PROV.wasDerivedFrom, self.doc)
         self._span(i, ind.span)
+        framework_concepts = []
         if ind.level1 is not None:
             self.add(i, PKG.level1Label, _text(ind.level1))
             std = standard_level1(ind.level1)
             if std:
-                self.add(i, PKG.level1, iris.framework_concept_iri(1, std))
+                framework_concepts.append(iris.framework_concept_iri(1, std))
+                self.add(i, PKG.level1, framework_concepts[-1])
         if ind.level2 is not None:
             self.add(i, PKG.level2Label, _text(ind.level2))
             std = standard_level2(ind.level2)
             if std:
-                self.add(i, PKG.level2, iris.framework_concept_iri(2, std))
+                framework_concepts.append(iris.framework_concept_iri(2, std))
+                self.add(i, PKG.level2, framework_concepts[-1])
+        # a shortcut for the named queries (a fact of this document alone, so the build stays linear): the
+        # level-1 dimensions the indicator measures (pkg:level1 / pkg:level2, then the framework's pkg:dimension)
+        for framework_concept in framework_concepts:
+            self.add(i, PKG.measuresDimension, dimensions()[framework_concept])
         if ind.description is not None:
             self.add(i, PKG.description, _text(ind.description))
         if ind.basis is not None:

@@ -29,6 +29,7 @@ from rdflib import Dataset, Graph
 from perfkg.extract.file_names import shown
 from perfkg.extract.pipeline import expand_paths, extract_one
 from perfkg.kg import graph_build
+from perfkg.kg.concept_linker import CONCEPT_NS
 from perfkg.kg.iris import PKG
 from perfkg.kg.provenance import build_time, document_provenance
 from perfkg.kg.store import OxigraphStore, SparqlStore, file_sha256, shared_graphs
@@ -86,6 +87,12 @@ def _prepare(engine: str = "compiled") -> None:
         validate.shapes_graph()
         # the concept linker (spaCy, jieba's dictionary: seconds) made once, before the workers fork
         default_linker().tag("服务对象满意度", "满意度指标", "服务对象满意度指标", "≥90%", 90.0, "%")
+        # the tables behind the shortcut triples (the concept scheme's skos:broader, the framework's dimensions)
+        from perfkg.kg.concept_graph import broader_or_self
+        from perfkg.kg.framework_scheme import dimensions
+
+        broader_or_self(CONCEPT_NS + "satisfaction")
+        dimensions()
     validate.compiled_shapes()  # compiled once, before forking (its warnings said once)
     if engine == "shacl" or validate.compiled_shapes().unsupported or validate.compiled_shapes().global_reason:
         import pyshacl  # noqa: F401  (a second to import: once, before forking)

@@ -326,7 +326,7 @@ def run_query(query: NamedQuery, data: Any, values: dict[str, str] | None = None
         text = inlined(query, values, data)
         query_guard.refuse_remote(text, query.source, allow_service)
         try:
-            answer = data.execute(text, max_rows=max_rows)
+            answer = data.execute(text, max_rows=max_rows, plain=True)
         except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"{query.source}: {type(exc).__name__}: {exc}") from None
         if answer.type == "ASK":
@@ -339,7 +339,7 @@ def run_query(query: NamedQuery, data: Any, values: dict[str, str] | None = None
                 g.add(triple)
             return QueryRows(("subject", "predicate", "object"),
                              tuple(tuple(str(t) for t in triple) for triple in sorted(g)), graph=g)
-        rows = tuple(tuple(_plain(v) for v in row) for row in answer.rows)
+        rows = tuple(answer.rows)  # plain values already (store.to_plain)
         hints = match_hints(query, values, data) if not rows else ()
         return QueryRows(tuple(answer.vars), rows, hints)
     graph = data

@@ -159,3 +159,31 @@ def test_the_python_api_opens_loads_and_queries_a_store(tmp_path):
     bureau = perfkg.query("project_budgets", store)["bureau"].iloc[0]
     assert perfkg.view(store, "bureau", bureau).number_of_nodes() > 5
     assert run_query(load_query("shared_concepts"), store, {"min_bureaus": "3"}).rows == ()
+
+
+def test_plain_rows_of_the_store_are_the_values_of_its_rdflib_terms():
+    """``to_plain`` (the query library's rows from a store) gives what ``_plain(to_rdflib(term))`` gives, type
+    included, for every kind of term a query returns, ill-typed literals too."""
+    import pyoxigraph as ox
+
+    from perfkg.kg.query_library import _plain
+    from perfkg.kg.store import to_plain, to_rdflib
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    terms = [None, ox.NamedNode("https://w3id.org/perfkg/id/x"), ox.BlankNode("b0"), ox.Literal("临沂"),
+             ox.Literal("临沂市医疗保障局", language="zh"), ox.Literal("15", datatype=ox.NamedNode(xsd + "integer")),
+             ox.Literal("-3", datatype=ox.NamedNode(xsd + "integer")),
+             ox.Literal("32160000.0", datatype=ox.NamedNode(xsd + "decimal")),
+             ox.Literal("0.95", datatype=ox.NamedNode(xsd + "decimal")),
+             ox.Literal("90", datatype=ox.NamedNode(xsd + "decimal")),
+             ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean")),
+             ox.Literal("false", datatype=ox.NamedNode(xsd + "boolean")),
+             ox.Literal("1.5E0", datatype=ox.NamedNode(xsd + "double")),
+             ox.Literal("2026-12-01T00:00:00Z", datatype=ox.NamedNode(xsd + "dateTime")),
+             ox.Literal("x", datatype=ox.NamedNode("https://example.org/datatype")),
+             ox.Literal("abc", datatype=ox.NamedNode(xsd + "integer")),
+             ox.Literal("abc", datatype=ox.NamedNode(xsd + "decimal")),
+             ox.Literal("yes", datatype=ox.NamedNode(xsd + "boolean"))]
+    for term in terms:
+        expected, got = _plain(to_rdflib(term)), to_plain(term)
+        assert (type(got), got) == (type(expected), expected), term
