@@ -44,7 +44,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from rdflib import Dataset, URIRef
 
-from perfkg.kg import iris
 from perfkg.kg.store import CATALOGUE_GRAPH, CONTENT_DIGEST, STORED_PATH, SparqlStore, StoreError, _form, shared_graphs
 
 AUTH_ENV = "PERFKG_ENDPOINT_AUTH"
@@ -287,20 +286,12 @@ class EndpointStore(SparqlStore):
         text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
         return (q.triple for q in self._parse_graph(self._post_query(text, _GRAPH_MEDIA, {}, [])))
 
-    def dataset(self, graphs: Iterable[str] | None = None, shared: bool = True) -> Dataset:
-        ds = Dataset(default_union=True)
-        for prefix, ns in iris.PREFIXES.items():
-            ds.bind(prefix, ns)
-        names = list(graphs) if graphs is not None else [g for g in self.graph_names() if g != str(CATALOGUE_GRAPH)]
-        if shared:
-            names += [str(n) for n in shared_graphs() if str(n) not in names]
-        for name in names:
-            from perfkg.kg.store import to_rdflib
+    def _add_graph(self, ds: Dataset, name: str) -> None:
+        from perfkg.kg.store import to_rdflib
 
-            target = ds.graph(URIRef(name))
-            for t in self._graph_triples(name):
-                target.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return ds
+        target = ds.graph(URIRef(name))
+        for t in self._graph_triples(name):
+            target.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
 
     def _quads(self) -> Iterator[Any]:
         import pyoxigraph as ox

@@ -141,7 +141,8 @@ class SparqlStore:
     def select(self, sparql: str, union: bool = True) -> Any:  # pragma: no cover - each store's own
         raise NotImplementedError
 
-    def dataset(self, graphs: Iterable[str] | None = None, shared: bool = True) -> Dataset:  # pragma: no cover
+    def _add_graph(self, ds: Dataset, name: str) -> None:  # pragma: no cover - each store's own
+        """Put the store's named graph ``name`` into ``ds`` (nothing where the store has no such graph)."""
         raise NotImplementedError
 
     def graph_names(self) -> list[str]:  # pragma: no cover - each store's own
@@ -220,6 +221,19 @@ class SparqlStore:
         return StoreResult("SELECT", names, rows, truncated=truncated)
 
     # -- views, load and export (every store alike) ---------------------------------------------------
+
+    def dataset(self, graphs: Iterable[str] | None = None, shared: bool = True) -> Dataset:
+        """The given named graphs (all when None) and, with ``shared``, the shared graphs, as an rdflib Dataset
+        (for the views, which walk an rdflib graph: a view reads only the documents it draws)."""
+        ds = Dataset(default_union=True)
+        for prefix, ns in iris.PREFIXES.items():
+            ds.bind(prefix, ns)
+        names = list(graphs) if graphs is not None else [g for g in self.graph_names() if g != str(CATALOGUE_GRAPH)]
+        if shared:
+            names += [str(n) for n in shared_graphs() if str(n) not in names]
+        for name in names:
+            self._add_graph(ds, name)
+        return ds
 
     def view_dataset(self, kind: str, key: str | Sequence[str]) -> Dataset:
         """The documents a view of ``kind`` (bureau, project, concept) named by ``key`` draws, with the shared
@@ -412,22 +426,12 @@ class OxigraphStore(SparqlStore):
 
     # -- reading parts back into rdflib --------------------------------------------------------------
 
-    def dataset(self, graphs: Iterable[str] | None = None, shared: bool = True) -> Dataset:
-        """The given named graphs (all when None) and, with ``shared``, the shared graphs, as an rdflib Dataset
-        (for the views, which walk an rdflib graph: a view reads only the documents it draws)."""
-        ds = Dataset(default_union=True)
-        for prefix, ns in iris.PREFIXES.items():
-            ds.bind(prefix, ns)
-        names = list(graphs) if graphs is not None else [g for g in self.graph_names() if g != str(CATALOGUE_GRAPH)]
-        if shared:
-            names += [str(n) for n in shared_graphs() if str(n) not in names]
-        for name in names:
-            node = self._ox.NamedNode(name)
-            if not self.store.contains_named_graph(node):
-                continue
-            data = self.store.dump(format=self._ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
-            ds.graph(URIRef(name)).parse(data=data.decode("utf-8"), format="nt")
-        return ds
+    def _add_graph(self, ds: Dataset, name: str) -> None:
+        node = self._ox.NamedNode(name)
+        if not self.store.contains_named_graph(node):
+            return
+        data = self.store.dump(format=self._ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+        ds.graph(URIRef(name)).parse(data=data.decode("utf-8"), format="nt")
 
     def _quads(self) -> Iterator[Any]:
         catalogue = self._ox.NamedNode(str(CATALOGUE_GRAPH))
