@@ -24,15 +24,18 @@ _COMPARATORS: list[tuple[str, str]] = [
     ("大于等于", ">="), ("至少", ">="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="),
     ("不多于", "<="), ("小于等于", "<="), ("大于", ">"), ("小于", "<"), ("等于", "="),
     (">", ">"), ("<", "<"), ("=", "="), ("═", "="),
+    # an approximate figure (约5.5万人次) is a target like a bare number
+    ("大约", "="), ("约为", "="), ("约", "="),
 ]
 # Bounds written after the quantity (90%以上, 5天以内), longest first.
 _BOUND_SUFFIXES: list[tuple[str, str]] = [
     ("及以上", ">="), ("或以上", ">="), ("以上", ">="), ("及以下", "<="), ("或以下", "<="), ("以下", "<="),
     ("以内", "<="),
 ]
-# A unit is a short run of letters, CJK and '/', never sentence text: at most 6 characters.
+# A unit is a short run of letters, CJK and '/', never sentence text: at most 6 characters. A dot
+# between two words of a compound unit (户/人.月, 元/人.每天) is part of it; a final one is not.
 _NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-_UNIT = r"(?P<unit>(?:[%‰℃]|[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff/·²³]{0,5}|/[A-Za-z\u4e00-\u9fff/]{1,5})?)"
+_UNIT = r"(?P<unit>(?:[%‰℃]|[A-Za-z\u4e00-\u9fff](?:[A-Za-z\u4e00-\u9fff/·²³]|\.(?=[\u4e00-\u9fff])){0,5}|/[A-Za-z\u4e00-\u9fff/]{1,5})?)"
 _QUANTITY = re.compile(rf"^{_NUMBER}{_UNIT}$")
 # Words that make a "number + word" cell a sentence or a date rather than a quantity.
 _NOT_UNITS = ("月底", "月前", "日前", "年底", "以前", "之前", "以内", "以上", "以下", "左右")
