@@ -35,7 +35,8 @@ _BOUND_SUFFIXES: list[tuple[str, str]] = [
 # A unit is a short run of letters, CJK and '/', never sentence text: at most 6 characters. A dot
 # between two words of a compound unit (户/人.月, 元/人.每天) is part of it; a final one is not.
 _NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-_UNIT = r"(?P<unit>(?:[%‰℃]|[A-Za-z\u4e00-\u9fff](?:[A-Za-z\u4e00-\u9fff/·²³]|\.(?=[\u4e00-\u9fff])){0,5}|/[A-Za-z\u4e00-\u9fff/]{1,5})?)"
+_UNIT_WORD = r"[A-Za-z\u4e00-\u9fff](?:[A-Za-z\u4e00-\u9fff/·²³]|\.(?=[\u4e00-\u9fff])){0,5}"
+_UNIT = rf"(?P<unit>(?:[%‰℃]|{_UNIT_WORD}|/[A-Za-z\u4e00-\u9fff/]{{1,5}})?)"
 _QUANTITY = re.compile(rf"^{_NUMBER}{_UNIT}$")
 # Words that make a "number + word" cell a sentence or a date rather than a quantity.
 _NOT_UNITS = ("月底", "月前", "日前", "年底", "以前", "之前", "以内", "以上", "以下", "左右")

@@ -135,6 +135,9 @@ def display_width(text: str) -> int:
 # ---------------------------------------------------------------- run-together cuts
 
 
+_NOT_ETC = ("等于", "等级", "等同", "等次")
+
+
 @functools.lru_cache(maxsize=65536)
 def glue_cuts(text: str) -> tuple[int, ...]:
     """Positions inside ``text`` where two cells printed without a separator meet."""
@@ -147,6 +150,8 @@ def glue_cuts(text: str) -> tuple[int, ...]:
     last_end = 0
     for start, end in matches:
         if start >= last_end:
+            # 服务对象满意度指标等: "etc." closes the word it follows (not 等于 / 等级 opening the next cell)
+            end += text.startswith("等", end) and not text.startswith(_NOT_ETC, end)
             cuts.update((start, end))
             covered.append((start, end))
             last_end = end
@@ -205,6 +210,8 @@ _PUNCTUATION_ONLY = re.compile(r"^[^\w≥≤><=＝＞＜≧≦⩾⩽%‰]+$")
 
 
 _CLOSING = re.compile(r"^[)）\]】》」』”]+$")
+# "etc." closing a vocabulary word (服务对象满意度指标等) is part of the cell it closes, not a cell
+_TRAILING_ETC = re.compile(r"^等+$")
 
 
 def cut_glued(text: str) -> list[str]:
@@ -223,6 +230,9 @@ def _cut_glued(text: str) -> tuple[str, ...]:
         if _PUNCTUATION_ONLY.match(piece):
             if out and _CLOSING.match(piece):
                 out[-1] += piece
+            continue
+        if out and _TRAILING_ETC.match(piece):
+            out[-1] += piece
             continue
         if out and piece[0] in ":：":
             out[-1] += piece[0]  # the colon after a label belongs to the label

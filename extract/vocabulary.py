@@ -56,14 +56,20 @@ def _level2_index() -> dict[str, str]:
     return index
 
 
+def _standard(index: dict[str, str], text: str | None) -> str | None:
+    label = clean_label(text)
+    # "etc." after a level name (服务对象满意度指标等) names the same level; records keep it as printed
+    return index.get(label) or (index.get(label.rstrip("等")) if label.endswith("等") else None)
+
+
 def standard_level1(text: str | None) -> str | None:
     """The standard 一级指标 a printed label stands for, or None when it is not one."""
-    return _level1_index().get(clean_label(text))
+    return _standard(_level1_index(), text)
 
 
 def standard_level2(text: str | None) -> str | None:
     """The standard 二级指标 a printed label stands for, or None when it is not one."""
-    return _level2_index().get(clean_label(text))
+    return _standard(_level2_index(), text)
 
 
 def standard_parent(level2: str | None) -> str | None:

@@ -34,6 +34,14 @@ def test_cells_run_together_are_cut_at_level_names_values_and_openers():
         "质量目标", "各类人才对我市人才政策的知晓率", ">=95%", "98%", "103%"]
 
 
+def test_etc_after_a_level_name_stays_in_its_cell_and_names_the_same_level():
+    from perfkg.extract.vocabulary import standard_level2
+
+    assert cut_glued("服务对象满意度指标等学生满意度≧95%") == ["服务对象满意度指标等", "学生满意度", "≧95%"]
+    assert standard_level2("服务对象满意度指标等") == standard_level2("服务对象满意度指标") is not None
+    assert standard_level2("等") is None and standard_level2("学生满意度等") is None
+
+
 def test_full_width_comparators_are_comparators_not_punctuation():
     assert cut_glued("＞") == ["＞"] and cut_glued("＜") == ["＜"]  # a comparator column's cell
     assert cut_glued("接受率＞100%") == ["接受率", "＞100%"]
