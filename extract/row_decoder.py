@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from perfkg.extract.content_model import label_field, label_suffix_field
@@ -841,6 +842,53 @@ def annual_goals(tokens: list[Token], tags: list[str]) -> list[str]:
         if between == 0 and a_annual != b_annual:  # the same header: no indicator name between them
             for i in (b if a_annual else a):
                 out[i] = "O"
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _actual_headers() -> tuple[str, ...]:
+    return tuple(framework()["header_words"]["actual"])
+
+
+def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A self-evaluation prints its goal under two column headers, the expected goal (预期目标) and its
+    completion (实际完成情况): the cells under them pair up, one pair a row, or one cell a line in
+    turn (expected, completion, expected …); the goal is the expected cells, the completion is no
+    goal, and a bare number among them (the goal's weight) neither."""
+    out = list(tags)
+    cells = _cells(tokens)
+    for k in range(len(cells) - 2):
+        label = _label_text(_cell_text(tokens, cells[k]))
+        if label_field(label)[0] != "goal" or not _cell_text(tokens, cells[k + 1]).endswith(_actual_headers()):
+            continue
+        under: list[list[int]] = []
+        for cell in cells[k + 2:]:
+            text = _cell_text(tokens, cell)
+            if any(out[i] not in ("O", "B-GOAL", "I-GOAL", "B-DESC", "I-DESC") for i in cell) or _is_label(text) \
+                    or "指标" in text:  # the indicator table's title or header: the goal rows are over
+                break
+            if amount(text) is None:
+                under.append(cell)
+        if len(under) < 2:
+            continue
+        per_row = Counter(tokens[c[0]].row for c in under)
+        if all(n == 2 for n in per_row.values()):  # a pair a row: the expected goal first
+            expected = [c for n, c in enumerate(under) if n == 0 or tokens[c[0]].row != tokens[under[n - 1][0]].row]
+        elif all(n == 1 for n in per_row.values()) and len(under) % 2 == 0:
+            expected = under[::2]
+        else:
+            continue
+        keep = {i for c in expected for i in c}
+        first = expected[0][0]
+        for c in under:
+            for i in c:
+                out[i] = ("B-GOAL" if i == first else "I-GOAL") if i in keep else "O"
+        for c in cells[k + 2:]:  # the weight between the headers and the goal
+            if c[0] >= under[-1][-1]:
+                break
+            if amount(_cell_text(tokens, c)) is not None:
+                for i in c:
+                    out[i] = "O"
     return out
 
 
@@ -1768,7 +1816,7 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
-    tags = annual_goals(tokens, goal_cells(tokens, tags))
+    tags = expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags)))
     tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))

@@ -568,3 +568,24 @@ def test_yuan_is_the_money_unit_after_a_budget_label_not_after_an_indicator_name
     assert money_unit(tokenise_lines(["金额单位：元"])) == 1e-4
     assert money_unit(tokenise_lines(["项目名称\t年度预算", "市级财政补助标准(元)\t≥778元/人"])) == 1.0
 
+
+
+def test_a_self_evaluation_goal_is_its_expected_cells_not_their_completion_or_weight():
+    from perfkg.extract.row_decoder import expected_goals
+
+    lines = ["预期目标", "目标实际完成情况", "20", "目标1:开展排查整治。", "已完成排查整治。", "目标2:加强培训。",
+             "已完成培训。", "年度绩效指标完成情况"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * len(toks)
+    got = expected_goals(toks, tags)
+    goal = [t.text for t, g in zip(toks, got) if g.endswith("GOAL")]
+    assert goal == ["目标1:开展排查整治。", "目标2:加强培训。"]
+    assert got[[t.text for t in toks].index("20")] == "O"
+    # one row a pair (a pipe table): the first of each row
+    toks = tokenise_lines(["年度总体目标 | 预期目标 | 实际完成情况", "| 完成整治 | 已完成整治 |",
+                           "| 加强培训 | 已培训 |"])
+    got = expected_goals(toks, ["O"] * len(toks))
+    assert [t.text for t, g in zip(toks, got) if g.endswith("GOAL")] == ["完成整治", "加强培训"]
+    # an odd number of cells one a line cannot be paired: the tags stay as they were
+    toks = tokenise_lines(lines[:6] + lines[-1:])
+    assert expected_goals(toks, ["O"] * len(toks)) == ["O"] * len(toks)
