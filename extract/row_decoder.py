@@ -846,8 +846,8 @@ def annual_goals(tokens: list[Token], tags: list[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _actual_headers() -> tuple[str, ...]:
-    return tuple(framework()["header_words"]["actual"])
+def _completion_headers() -> tuple[str, ...]:
+    return tuple(content_words()["goal_completion_headers"])
 
 
 def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -859,8 +859,9 @@ def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
     cells = _cells(tokens)
     for k in range(len(cells) - 2):
         label = _label_text(_cell_text(tokens, cells[k]))
-        if label_field(label)[0] != "goal" or not _cell_text(tokens, cells[k + 1]).endswith(_actual_headers()):
-            continue
+        if not _cell_text(tokens, cells[k + 1]).endswith(_completion_headers()) \
+                or not ((label_field(label)[0] or label_suffix_field(label)) == "goal" or label.endswith("目标")):
+            continue  # the expected goal's header (预期目标, 年初设定目标) before its completion's
         under: list[list[int]] = []
         for cell in cells[k + 2:]:
             text = _cell_text(tokens, cell)
@@ -880,6 +881,9 @@ def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
             continue
         keep = {i for c in expected for i in c}
         first = expected[0][0]
+        for i in cells[k] + cells[k + 1]:  # the headers are no goal
+            if _role(out[i]) == "GOAL":
+                out[i] = "O"
         for c in under:
             for i in c:
                 out[i] = ("B-GOAL" if i == first else "I-GOAL") if i in keep else "O"
@@ -890,6 +894,59 @@ def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
                 for i in c:
                     out[i] = "O"
     return out
+
+
+def umbrella_levels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A level name of the table's own printed first under the column header and over a framework
+    level-1 name (一级指标 … 指标值 | 实施效果指标 | 产出指标 …) is the level 1 over the framework's names,
+    which the decoder then keeps as level 2: the model, never having seen the template, may read it as
+    nothing."""
+    out = list(tags)
+    cells = _cells(tokens)
+    for k in range(1, len(cells) - 1):
+        cell, after = cells[k], cells[k + 1]
+        text = _cell_text(tokens, cell)
+        if any(out[i] != "O" for i in cell) or not text.endswith("指标") or standard_level1(text) \
+                or standard_level2(text) or header_role(text):
+            continue
+        if out[after[0]] == "B-L1" and standard_level1(_cell_text(tokens, after)) \
+                and header_role(_cell_text(tokens, cells[k - 1])):
+            out[cell[0]] = "B-L1"
+            for i in cell[1:]:
+                out[i] = "I-L1"
+    return out
+
+
+def names_between_levels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Two cells left unread by every other pass between a level and an indicator read as a name and its
+    target (产出指标 | 建设项目个数(含续建) | 1 | 竣工验收合格率 | 100%) are an indicator of
+    the same shape: a name, then its target. Not in a document of twin groups, where the unread pair
+    before an annual one is the other period's indicator (left unread on purpose)."""
+    out = list(tags)
+    midterm = frozenset(content_words().get("twin_groups", {}).get("midterm", ()))
+    if any(compact(t.text) in midterm for t in tokens):
+        return out
+    cells = _cells(tokens)
+    for k in range(1, len(cells) - 3):
+        name, value, nxt, nxt_value = cells[k:k + 4]
+        if _role(out[cells[k - 1][-1]]) not in ("L1", "L2") or any(out[i] != "O" for i in name + value):
+            continue
+        if out[nxt[0]] != "B-L3" or any(_role(out[i]) != "L3" for i in nxt) \
+                or any(_role(out[i]) != "VAL" for i in nxt_value):
+            continue
+        name_text, value_text = _cell_text(tokens, name), _cell_text(tokens, value)
+        if not _CJK_TEXT.search(name_text) or parse_quantity(name_text) is not None or _is_label(name_text) \
+                or standard_level1(name_text) or standard_level2(name_text) \
+                or parse_quantity(value_text) is None or _is_label(value_text):
+            continue
+        for cell, role in ((name, "L3"), (value, "VAL")):
+            out[cell[0]] = f"B-{role}"
+            for i in cell[1:]:
+                out[i] = f"I-{role}"
+    return out
+
+
+_CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
 
 
 def bracketed_subtitles(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -1817,13 +1874,13 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
     tags = expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags)))
-    tags = values_inside_names(tokens, level_rows_read(tokens, tags))
+    tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
-    return twin_groups(tokens, tags)
+    return names_between_levels(tokens, twin_groups(tokens, tags))
 
 
 def _twin_order(tokens: list[Token]) -> bool | None:

@@ -136,7 +136,6 @@ def display_width(text: str) -> int:
 
 
 _NOT_ETC = ("等于", "等级", "等同", "等次")
-_ENUMERATOR_END = ":："
 
 
 @functools.lru_cache(maxsize=65536)
@@ -176,8 +175,6 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if before and (before.isdigit() or before in ".,:/-~～至到"):
             continue
         after = text[e] if e < len(text) else ""
-        if after in _ENUMERATOR_END and after and _is_cjk(before):
-            continue  # 目标1:深入开展… : a number before a colon enumerates the word before it
         if e == len(text) and s and _is_cjk(before) and _YEAR.match(m.group()):
             continue  # 医保基金监管专项2023: a bare year closing a name is part of it, not a value
         starts_sign = bool(pats["comparator_sign"].match(m.group()))

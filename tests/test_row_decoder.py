@@ -578,8 +578,8 @@ def test_a_self_evaluation_goal_is_its_expected_cells_not_their_completion_or_we
     toks = tokenise_lines(lines)
     tags = ["O"] * len(toks)
     got = expected_goals(toks, tags)
-    goal = [t.text for t, g in zip(toks, got) if g.endswith("GOAL")]
-    assert goal == ["目标1:开展排查整治。", "目标2:加强培训。"]
+    goal = [(t.text, g) for t, g in zip(toks, got) if g.endswith("GOAL")]
+    assert goal == [("目标", "B-GOAL"), ("1:开展排查整治。", "I-GOAL"), ("目标", "I-GOAL"), ("2:加强培训。", "I-GOAL")]
     assert got[[t.text for t in toks].index("20")] == "O"
     # one row a pair (a pipe table): the first of each row
     toks = tokenise_lines(["年度总体目标 | 预期目标 | 实际完成情况", "| 完成整治 | 已完成整治 |",
@@ -589,3 +589,33 @@ def test_a_self_evaluation_goal_is_its_expected_cells_not_their_completion_or_we
     # an odd number of cells one a line cannot be paired: the tags stay as they were
     toks = tokenise_lines(lines[:6] + lines[-1:])
     assert expected_goals(toks, ["O"] * len(toks)) == ["O"] * len(toks)
+
+
+def test_a_level_of_the_tables_own_over_the_framework_levels_is_level1_and_they_level2():
+    from perfkg.extract.row_decoder import umbrella_levels
+
+    lines = ["一级指标", "二级指标", "三级指标", "指标值", "实施效果指标", "产出指标", "竣工验收合格率", "100%",
+             "效益指标", "综合利用率", "≥90%"]
+    tags = ["O"] * 5 + ["B-L1", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL"]
+    toks = tokenise_lines(lines)
+    got = umbrella_levels(toks, tags)
+    assert got[4] == "B-L1" and got[5:] == tags[5:]
+    (p,) = decode(toks, got).projects
+    assert [(i.level1, i.level2, i.level3) for i in p.indicators] == [
+        ("实施效果指标", "产出指标", "竣工验收合格率"), ("实施效果指标", "效益指标", "综合利用率")]
+    # not under a column header: a stray line ending in 指标 stays what the model read
+    assert umbrella_levels(tokenise_lines(lines[4:]), tags[4:]) == tags[4:]
+
+
+def test_two_unread_cells_before_a_name_and_its_target_are_an_indicator_of_that_shape():
+    from perfkg.extract.row_decoder import names_between_levels
+
+    toks = tokenise_lines(["产出指标", "建设项目个数(含续建)", "1", "竣工验收合格率", "100%"])
+    tags = ["B-L1"] + ["O"] * (len(toks) - 3) + ["B-L3", "B-VAL"]
+    got = names_between_levels(toks, tags)
+    assert [(t.text, g) for t, g in zip(toks, got)][1:3] == [("建设项目个数", "B-L3"), ("(含续建)", "I-L3")]
+    assert got[-3] == "B-VAL"
+    # the second cell no target: nothing is read into them
+    toks = tokenise_lines(["产出指标", "建设项目个数", "说明文字", "竣工验收合格率", "100%"])
+    tags = ["B-L1", "O", "O", "B-L3", "B-VAL"]
+    assert names_between_levels(toks, tags) == tags
