@@ -160,6 +160,10 @@ class _Decoder:
         self.has_headers = False  # the document prints column headers (一级指标 … 指标值)
         self.pending_level: Segment | None = None  # the last level label no indicator has followed yet
         self.umbrella: str | None = None  # a level printed over the framework's level-1 names
+        # indicators whose level 1 came from the framework (their level 2's parent), since the last printed
+        # level 1: a merged level-1 cell prints its name on a middle row of its block, below them
+        self.level1_inferred = False
+        self.inferred_level1: list[Indicator] = []
         self.under_header = False  # a column header came after the last title or project name
         self.opened_under_header = False
         # cells no field takes, with their table (and whether they were read in its project header)
@@ -295,8 +299,20 @@ class _Decoder:
             self.out.flags.append(Flag("level_without_indicator", "a level label with no indicator row under it",
                                        seg.lines[0], seg.text[:80]))
 
+    def printed_level1(self, text: str) -> None:
+        """A level 1 printed under indicators that took theirs from the framework: where it is the same
+        framework level (产出类指标 for 产出指标), it is their merged cell's name, printed on a middle row."""
+        std = standard_level1(text)
+        if std is not None and self.inferred_level1 and all(
+                standard_level1(ind.level1) == std for ind in self.inferred_level1):
+            for ind in self.inferred_level1:
+                ind.level1 = text
+        self.inferred_level1 = []
+        self.level1_inferred = False
+
     def close_project(self) -> None:
         self.umbrella = None
+        self.inferred_level1 = []
         self.level_only_row()
         self.finish_indicator()
         self.project = None
@@ -344,10 +360,13 @@ class _Decoder:
             left = [c for c in self.column_levels if c <= cell]
             if left:
                 level1, level2 = self.column_levels[max(left)], None
+        inferred = self.level1_inferred and level1 == self.level1
         if level1 is None and level2 is not None:
-            level1 = standard_parent(level2)
+            level1, inferred = standard_parent(level2), True
         ind = Indicator(level1=level1, level2=level2, level3=clean_level3(seg.text), span=seg.lines)
         project.indicators.append(ind)
+        if inferred:
+            self.inferred_level1.append(ind)
         project.span = (project.span[0], seg.lines[1]) if project.span else seg.lines
         self.open = _Open(ind, last_line=seg.lines[1])
 
@@ -462,6 +481,7 @@ class _Decoder:
                 self.pending_level = None
                 return
             self.umbrella = None
+            self.printed_level1(text)
             same_row = before is not None and before.role == "L2" and before.tokens[0].row == seg.tokens[0].row
             if not same_row:
                 self.level_only_row()
@@ -477,6 +497,7 @@ class _Decoder:
             if self.level1 is None:
                 std = standard_parent(self.level2)
                 self.level1 = std if std and standard_level1(std) else None
+                self.level1_inferred = self.level1 is not None
         elif role == "L3":
             self.pending_level = None
             self.indicator(seg)

@@ -619,3 +619,17 @@ def test_two_unread_cells_before_a_name_and_its_target_are_an_indicator_of_that_
     toks = tokenise_lines(["产出指标", "建设项目个数", "说明文字", "竣工验收合格率", "100%"])
     tags = ["B-L1", "O", "O", "B-L3", "B-VAL"]
     assert names_between_levels(toks, tags) == tags
+
+
+def test_a_level1_printed_on_a_middle_row_of_its_merged_cell_names_the_rows_above_it():
+    # an xlsx / PDF merged cell prints its text on the middle row: the first row has only its level 2
+    out = decoded(["数量指标\t孵化基地数量\t≥1个", "产出类指标\t补贴发放准确率\t≥95%", "\t见习补贴发放及时率\t≥95%",
+                   "效益类指标\t新增就业人数\t≥39500人"],
+                  ["B-L2", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL"])
+    (p,) = out.projects
+    assert [(i.level1, i.level2) for i in p.indicators] == [
+        ("产出类指标", "数量指标"), ("产出类指标", None), ("产出类指标", None), ("效益类指标", None)]
+    # a printed level 1 of another framework level is the next block's: the rows above keep the framework's
+    out = decoded(["数量指标\t孵化基地数量\t≥1个", "效益类指标\t新增就业人数\t≥39500人"],
+                  ["B-L2", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL"])
+    assert [i.level1 for i in out.projects[0].indicators] == ["产出指标", "效益类指标"]
