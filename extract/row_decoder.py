@@ -1212,13 +1212,17 @@ def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
             text, roles = _cell_text(tokens, row[k]), {_role(out[i]) for i in row[k]}
             if roles <= {"L1", "L2"} and "O" not in roles:
                 levels.append(k)
-            elif roles == {"O"} and (standard_level1(text) or standard_level2(text)) and levels:
+            elif roles == {"O"} and (standard_level1(text) or standard_level2(text)) and (levels or k == 0):
                 levels.append(k)
             else:
                 break
             k += 1
-        if not levels or k + 1 >= len(row) or any(_role(out[i]) == "O" for i in row[levels[0]]):
-            continue  # a row begins with a level the model read, or it is not a row of this grammar
+        if not levels or k + 1 >= len(row):
+            continue
+        if any(_role(out[i]) == "O" for i in row[levels[0]]) and not _framework_pair(
+                [_cell_text(tokens, row[k2]) for k2 in levels]):
+            continue  # a row begins with a level the model read (or a level 1 and its level 2), else it is no row
+        read_first = _role(out[row[levels[0]][0]])
         name_text = _cell_text(tokens, row[k])
         if not all(out[i] == "O" for i in row[k]) or not _label_value_fits("PNAME", name_text) \
                 or looks_like_value(name_text):
@@ -1226,12 +1230,70 @@ def level_rows_read(tokens: list[Token], tags: list[str]) -> list[str]:
         target = _target_cells(tokens, row, k + 1, out)
         if target is None:
             continue
-        if _role(out[row[levels[0]][0]]) == "L1":
+        if read_first == "O":  # the model read none of the pair: the framework names them
+            _mark(out, row[levels[0]], "L1")
+            read_first = "L1"
+        if read_first == "L1":
             for k2 in levels[1:]:  # after the row's first level, the levels printed (or read as level 1) are level 2
                 _mark(out, row[k2], "L2")
         _mark(out, row[k], "L3")
         _mark(out, target, "VAL")
     return out
+
+
+def names_of_lone_values(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A delimited row of a table under way whose target the model read but whose name it did not
+    (生活垃圾运输车辆 | 283辆 under 清扫保洁道路条数 | 485条): the cell before the target, after nothing but
+    level cells, is the name. The row above must be an indicator's (its name read), so a project
+    header's label | value row is never taken for one."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    rows = _rows_of_cells(tokens)
+    for above, row in zip(rows, rows[1:]):
+        if tokens[row[0][0]].row not in delimited or not any(_role(out[i]) == "L3" for c in above for i in c):
+            continue
+        if any(_role(out[i]) in ("L3", "PNAME", "GOAL") for c in row for i in c):
+            continue
+        k = 0
+        while k < len(row) and {_role(out[i]) for i in row[k]} <= {"L1", "L2"} and out[row[k][0]] != "O":
+            k += 1
+        if k + 1 >= len(row) or out[row[k + 1][0]] != "B-VAL" or any(out[i] != "O" for i in row[k]):
+            continue
+        text = _cell_text(tokens, row[k])
+        if _CJK_TEXT.search(text) and parse_quantity(text) is None and not _is_label(text) \
+                and not standard_level1(text) and not standard_level2(text):
+            _mark(out, row[k], "L3")
+    return out
+
+
+def quantities_closing_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A name never runs on into the next delimited cell when that cell is a quantity (其中露天蔬菜 | 20亩 |
+    20亩, the model reading the first 20亩 as more name): the quantity is the target, and the target read
+    after it in the row is the next column's (the actual result where the table has that column)."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    has_actual = any(header_role(t.text) == "actual" for t in tokens)
+    for row in _rows_of_cells(tokens):
+        if tokens[row[0][0]].row not in delimited:
+            continue
+        for k in range(1, len(row)):
+            cell = row[k]
+            if out[cell[0]] != "I-L3" or parse_quantity(_cell_text(tokens, cell)) is None:
+                continue
+            _mark(out, cell, "VAL")
+            later = next((c for c in row[k + 1:] if _role(out[c[0]]) == "VAL"), None)
+            if later is not None and out[later[0]] == "B-VAL":
+                _mark(out, later, "ACT" if has_actual else "VAL")
+                if not has_actual:
+                    out[later[0]] = "O"
+            break
+    return out
+
+
+def _framework_pair(texts: list[str]) -> bool:
+    """Two level names printed as the framework's level 1 and one of its level 2s (产出指标 | 成本指标)."""
+    return len(texts) == 2 and standard_level1(texts[0]) is not None \
+        and standard_parent(texts[1]) == standard_level1(texts[0])
 
 
 def values_inside_names(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -1896,6 +1958,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
     tags = expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags)))
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
+    tags = names_of_lone_values(tokens, quantities_closing_names(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))

@@ -633,3 +633,36 @@ def test_a_level1_printed_on_a_middle_row_of_its_merged_cell_names_the_rows_abov
     out = decoded(["数量指标\t孵化基地数量\t≥1个", "效益类指标\t新增就业人数\t≥39500人"],
                   ["B-L2", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL"])
     assert [i.level1 for i in out.projects[0].indicators] == ["产出指标", "效益类指标"]
+
+
+def test_a_row_printing_a_framework_level1_and_its_level2_reads_on_as_name_and_target():
+    from perfkg.extract.row_decoder import level_rows_read
+
+    toks = tokenise_lines(["产出指标 | 成本指标 | 培训费 | 320 | 人/天 | 3"])
+    got = level_rows_read(toks, ["O"] * len(toks))
+    assert [g for g in got][:4] == ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    # two level names that are no framework pair say nothing about the row
+    toks = tokenise_lines(["效益指标 | 成本指标 | 培训费 | 320 | 人/天 | 3"])
+    assert level_rows_read(toks, ["O"] * len(toks)) == ["O"] * len(toks)
+
+
+def test_a_read_target_under_an_indicator_row_takes_the_cell_before_it_as_its_name():
+    from perfkg.extract.row_decoder import names_of_lone_values
+
+    toks = tokenise_lines(["| 清扫保洁道路条数 | 485条 |", "| 生活垃圾运输车辆 | 283辆 |"])
+    got = names_of_lone_values(toks, ["B-L3", "B-VAL", "O", "B-VAL"])
+    assert got == ["B-L3", "B-VAL", "B-L3", "B-VAL"]
+    # under a project header's row (no indicator name above), a label | amount row is left alone
+    assert names_of_lone_values(toks, ["O", "B-VAL", "O", "B-VAL"]) == ["O", "B-VAL", "O", "B-VAL"]
+
+
+def test_a_quantity_in_the_next_cell_closes_a_name_and_is_its_target():
+    from perfkg.extract.row_decoder import quantities_closing_names
+
+    toks = tokenise_lines(["| 三级指标 | 年度指标值 | 全年实际值 |", "| 其中露天蔬菜 | 20亩 | 18亩 |"])
+    got = quantities_closing_names(toks, ["O", "O", "O", "B-L3", "I-L3", "B-VAL"])
+    assert got[3:] == ["B-L3", "B-VAL", "B-ACT"]
+    # in one cell (a name and its unit in brackets) the model's reading stands
+    toks = tokenise_lines(["| 其中露天蔬菜 20亩 | 18亩 |"])
+    tags = ["B-L3", "I-L3", "B-VAL"] if len(toks) == 3 else ["B-L3", "B-VAL"]
+    assert quantities_closing_names(toks, tags) == tags
