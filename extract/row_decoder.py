@@ -866,6 +866,34 @@ def annual_goals(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def goals_of_goal_labels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A goal read under a label of something else (项目概况, the project's overview) yields to the text
+    under a goal label of the same project header (总体目标) that was read as nothing."""
+    out = list(tags)
+    if "B-GOAL" not in out:
+        return out
+    cells = _cells(tokens)
+    cell_of = {i: n for n, c in enumerate(cells) for i in c}
+    for i in [i for i, t in enumerate(out) if t == "B-GOAL"]:
+        if not i or label_field(_label_text(compact(tokens[i - 1].text)))[0] != "other_label":
+            continue
+        span = [i]
+        while span[-1] + 1 < len(out) and out[span[-1] + 1] == "I-GOAL":
+            span.append(span[-1] + 1)
+        after = cell_of[span[-1]] + 1
+        for j in range(after, min(len(cells) - 1, after + 4)):  # the goal label close after the overview
+            label, value = cells[j], cells[j + 1]
+            if any(out[m] != "O" for m in label + value):
+                break
+            if label_field(_label_text(_cell_text(tokens, label)))[0] == "goal" \
+                    and _label_value_fits("GOAL", _cell_text(tokens, value)):
+                for m in span:
+                    out[m] = "O"
+                _mark(out, value, "GOAL")
+                break
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def _completion_headers() -> tuple[str, ...]:
     return tuple(content_words()["goal_completion_headers"])
@@ -1287,6 +1315,25 @@ def quantities_closing_names(tokens: list[Token], tags: list[str]) -> list[str]:
                 if not has_actual:
                     out[later[0]] = "O"
             break
+    return out
+
+
+def units_after_numbers(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A target read as a bare number whose unit stands in the next cell of its row, read as nothing
+    (检查差旅费 | 470 | 人/天: a 度量单位 column), takes the unit: a unit of the units list, or units of it
+    joined by / (人/天), never another word (定量, a 指标性质 column's)."""
+    out = list(tags)
+    units = frozenset(content_words()["units"])
+    for i in range(len(tokens) - 1):
+        if out[i] != "B-VAL" or out[i + 1] != "O" or tokens[i + 1].row != tokens[i].row:
+            continue
+        q = parse_quantity(tokens[i].text)
+        unit = compact(tokens[i + 1].text)
+        if q is None or q[2] is not None or q[0] != "=" or not unit or unit[0].isdigit():
+            continue
+        with_unit = parse_quantity(f"1{unit}")
+        if with_unit is not None and with_unit[2] == unit and all(p in units for p in re.split(r"[/.·]", unit)):
+            out[i + 1] = "I-VAL"
     return out
 
 
@@ -1956,7 +2003,7 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
-    tags = expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags)))
+    tags = goals_of_goal_labels(tokens, expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags))))
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = names_of_lone_values(tokens, quantities_closing_names(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
@@ -1964,7 +2011,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
-    return names_between_levels(tokens, twin_groups(tokens, tags))
+    return units_after_numbers(tokens, names_between_levels(tokens, twin_groups(tokens, tags)))
 
 
 def _twin_order(tokens: list[Token]) -> bool | None:

@@ -136,6 +136,7 @@ def display_width(text: str) -> int:
 
 
 _NOT_ETC = ("等于", "等级", "等同", "等次")
+_CLOSERS = ")）]】》」』"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -152,6 +153,8 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if start >= last_end:
             # 服务对象满意度指标等: "etc." closes the word it follows (not 等于 / 等级 opening the next cell)
             end += text.startswith("等", end) and not text.startswith(_NOT_ETC, end)
+            while end < len(text) and text[end] in _CLOSERS:  # 【项目概况】:… the bracket closes the word
+                end += 1
             cuts.update((start, end))
             covered.append((start, end))
             last_end = end

@@ -666,3 +666,27 @@ def test_a_quantity_in_the_next_cell_closes_a_name_and_is_its_target():
     toks = tokenise_lines(["| 其中露天蔬菜 20亩 | 18亩 |"])
     tags = ["B-L3", "I-L3", "B-VAL"] if len(toks) == 3 else ["B-L3", "B-VAL"]
     assert quantities_closing_names(toks, tags) == tags
+
+
+def test_a_goal_read_under_the_overview_yields_to_the_goal_labels_text():
+    from perfkg.extract.row_decoder import goals_of_goal_labels
+
+    toks = tokenise_lines(["【项目概况】:该项目为机房租赁服务,租赁周期为36个月。", "【总体目标】",
+                           "保障机房内所有设备设施运转"])
+    texts = [t.text for t in toks]
+    assert texts[0] == "项目概况】:"  # the bracket closes the label; the colon after a label is the label's
+    tags = ["O"] + ["B-GOAL"] + ["I-GOAL"] * (len(toks) - 4) + ["O", "O"]
+    got = goals_of_goal_labels(toks, tags)
+    assert [t.text for t, g in zip(toks, got) if g.endswith("GOAL")] == ["保障机房内所有设备设施运转"]
+    # no goal label after it: the overview stays the goal read
+    toks = tokenise_lines(["【项目概况】:该项目为机房租赁服务。"])
+    tags = ["O", "B-GOAL"]
+    assert goals_of_goal_labels(toks, tags) == tags
+
+
+def test_a_unit_in_the_cell_after_a_bare_number_joins_it_but_another_word_does_not():
+    from perfkg.extract.row_decoder import units_after_numbers
+
+    toks = tokenise_lines(["检查差旅费 | 470 | 人/天 | 2", "培训费 | 320 | 定量 | 场"])
+    got = units_after_numbers(toks, ["B-L3", "B-VAL", "O", "O", "B-L3", "B-VAL", "O", "O"])
+    assert got == ["B-L3", "B-VAL", "I-VAL", "O", "B-L3", "B-VAL", "O", "O"]
