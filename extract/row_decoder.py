@@ -866,6 +866,22 @@ def annual_goals(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def goals_end_at_labels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A goal read on into a later row stops at a row that prints a label or a column header (本年度 |
+    绩效指标 under the goal): that row opens the next part of the table, it continues no sentence."""
+    out = list(tags)
+    for row in _rows_of_cells(tokens):
+        first = row[0][0]
+        if out[first] != "I-GOAL" or (first and tokens[first - 1].row == tokens[first].row):
+            continue
+        if any(_is_label(_cell_text(tokens, c)) for c in row):
+            for c in row:
+                for i in c:
+                    if out[i] == "I-GOAL":
+                        out[i] = "O"
+    return out
+
+
 def goals_of_goal_labels(tokens: list[Token], tags: list[str]) -> list[str]:
     """A goal read under a label of something else (项目概况, the project's overview) yields to the text
     under a goal label of the same project header (总体目标) that was read as nothing."""
@@ -1070,6 +1086,11 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         label_text = _label_text(texts[k])
         exact = label_field(label_text)[0]
         role = _LABELLED_ROLES.get(exact or label_suffix_field(label_text) or "")
+        if role is None and k and row_cells[lrow] == 1 and row_cells[tokens[cells[k - 1][0]].row] == 1 \
+                and not _is_label(texts[k - 1]):
+            # a label wrapped onto lines of its own (年度 / 目标): the two lines are the label
+            exact = label_field(_label_text(texts[k - 1] + texts[k]))[0]
+            role = _LABELLED_ROLES.get(exact or "")
         if role is None:
             continue
         text = texts[k + 1]
@@ -2004,6 +2025,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
     tags = goals_of_goal_labels(tokens, expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags))))
+    tags = goals_end_at_labels(tokens, tags)
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = names_of_lone_values(tokens, quantities_closing_names(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))

@@ -690,3 +690,16 @@ def test_a_unit_in_the_cell_after_a_bare_number_joins_it_but_another_word_does_n
     toks = tokenise_lines(["检查差旅费 | 470 | 人/天 | 2", "培训费 | 320 | 定量 | 场"])
     got = units_after_numbers(toks, ["B-L3", "B-VAL", "O", "O", "B-L3", "B-VAL", "O", "O"])
     assert got == ["B-L3", "B-VAL", "I-VAL", "O", "B-L3", "B-VAL", "O", "O"]
+
+
+def test_a_goal_stops_at_a_row_printing_a_label_and_a_wrapped_label_names_its_value():
+    from perfkg.extract.row_decoder import goals_end_at_labels, labelled_fields
+
+    toks = tokenise_lines(["本年度绩效目标 | 全市空气质量达到优良 |", "本年度 | 绩效指标 |"])
+    tags = ["O", "B-GOAL", "I-GOAL", "O"]
+    assert goals_end_at_labels(toks, tags) == ["O", "B-GOAL", "O", "O"]
+    # a label printed over two lines of its own (年度 / 目标) is one label
+    toks = tokenise_lines(["年度", "目标", "聚焦残疾人康复需求,强化基本康复保障"])
+    assert labelled_fields(toks, ["O", "O", "O"])[2] == "B-GOAL"
+    toks = tokenise_lines(["年度", "计划", "聚焦残疾人康复需求,强化基本康复保障"])
+    assert labelled_fields(toks, ["O", "O", "O"]) == ["O", "O", "O"]
