@@ -695,9 +695,11 @@ def test_a_unit_in_the_cell_after_a_bare_number_joins_it_but_another_word_does_n
 def test_a_goal_stops_at_a_row_printing_a_label_and_a_wrapped_label_names_its_value():
     from perfkg.extract.row_decoder import goals_end_at_labels, labelled_fields
 
-    toks = tokenise_lines(["本年度绩效目标 | 全市空气质量达到优良 |", "本年度 | 绩效指标 |"])
+    toks = tokenise_lines(["年度绩效目标 | 全市空气质量达到优良 |", "本年度 | 绩效指标 |"])
     tags = ["O", "B-GOAL", "I-GOAL", "O"]
     assert goals_end_at_labels(toks, tags) == ["O", "B-GOAL", "O", "O"]
+    toks = tokenise_lines(["年度绩效目标 | 全市空气质量达到优良, |", "| 持续改善 |"])  # prose goes on
+    assert goals_end_at_labels(toks, tags[:3]) == tags[:3]
     # a label printed over two lines of its own (年度 / 目标) is one label
     toks = tokenise_lines(["年度", "目标", "聚焦残疾人康复需求,强化基本康复保障"])
     assert labelled_fields(toks, ["O", "O", "O"])[2] == "B-GOAL"
