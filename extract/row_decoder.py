@@ -1080,17 +1080,24 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     for k in range(len(cells) - 1):
         label, value = cells[k], cells[k + 1]
         lrow, vrow = tokens[label[0]].row, tokens[value[0]].row
+        # a label printed in pieces: wrapped onto two lines of their own (年度 / 目标), or cut at a space
+        # into cells of a row of its own (年度本级 预算金额 over 250万)
+        whole_row = k >= row_cells[lrow] - 1 and all(tokens[cells[j][0]].row == lrow
+                                                    for j in range(k - row_cells[lrow] + 1, k + 1))
+        pieces = None
+        if k and row_cells[lrow] == 1 and row_cells[tokens[cells[k - 1][0]].row] == 1 and not _is_label(texts[k - 1]):
+            pieces = texts[k - 1] + texts[k]
+        elif row_cells[lrow] > 1 and whole_row and lrow != vrow and row_cells[vrow] == 1:
+            pieces = "".join(texts[k - row_cells[lrow] + 1:k + 1])
         # the value beside its label, or both alone on their lines, one after the other
-        if lrow != vrow and (row_cells[lrow] != 1 or row_cells[vrow] != 1):
+        if lrow != vrow and (row_cells[lrow] != 1 or row_cells[vrow] != 1) and pieces is None:
             continue
         label_text = _label_text(texts[k])
         exact = label_field(label_text)[0]
         role = _LABELLED_ROLES.get(exact or label_suffix_field(label_text) or "")
-        if role is None and k and row_cells[lrow] == 1 and row_cells[tokens[cells[k - 1][0]].row] == 1 \
-                and not _is_label(texts[k - 1]):
-            # a label wrapped onto lines of its own (年度 / 目标): the two lines are the label
-            exact = label_field(_label_text(texts[k - 1] + texts[k]))[0]
-            role = _LABELLED_ROLES.get(exact or "")
+        if pieces is not None and (role is None or lrow != vrow and row_cells[lrow] != 1):
+            exact = label_field(_label_text(pieces))[0]
+            role = _LABELLED_ROLES.get(exact or label_suffix_field(_label_text(pieces)) or "")
         if role is None:
             continue
         text = texts[k + 1]

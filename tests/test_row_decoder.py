@@ -705,3 +705,14 @@ def test_a_goal_stops_at_a_row_printing_a_label_and_a_wrapped_label_names_its_va
     assert labelled_fields(toks, ["O", "O", "O"])[2] == "B-GOAL"
     toks = tokenise_lines(["年度", "计划", "聚焦残疾人康复需求,强化基本康复保障"])
     assert labelled_fields(toks, ["O", "O", "O"]) == ["O", "O", "O"]
+
+
+def test_a_label_cut_at_a_space_on_a_row_of_its_own_names_the_value_under_it():
+    from perfkg.extract.row_decoder import labelled_fields
+
+    toks = tokenise_lines(["年度本级 预算金额 |", "250万 |"])
+    assert [t.text for t in toks] == ["年度本级", "预算金额", "250", "万"]
+    assert labelled_fields(toks, ["O"] * 4) == ["O", "O", "B-BT", "I-BT"]
+    # two labels of a row over two cells: not one label's value
+    toks = tokenise_lines(["年度本级 预算金额 |", "250万 300万 |"])
+    assert set(labelled_fields(toks, ["O"] * len(toks))) == {"O"}
