@@ -1365,6 +1365,34 @@ def units_after_numbers(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def level2_between(tokens: list[Token], tags: list[str]) -> list[str]:
+    """In a table whose header names a level-2 column (二级指标), one cell read as nothing between a
+    row's level 1 and its indicator name (满意度指标 | 服务对象 | 群众满意度) is the level 2, printed
+    however the table prints it."""
+    out = list(tags)
+    if not any(header_role(t.text) == "level2" for t in tokens):
+        return out
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    for row in _rows_of_cells(tokens):
+        if tokens[row[0][0]].row not in delimited:
+            continue
+        for k in range(1, len(row) - 1):
+            before, cell, after = row[k - 1], row[k], row[k + 1]
+            if _role(out[before[0]]) != "L1" or any(out[i] != "O" for i in cell) or out[after[0]] != "B-L3":
+                continue
+            text = _cell_text(tokens, cell)
+            if _CJK_TEXT.search(text) and not re.search(r"\d", text) and not _is_label(text) \
+                    and not standard_level1(text) and len(text) <= _longest_level2():
+                _mark(out, cell, "L2")
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _longest_level2() -> int:
+    """The length of the framework's longest level-2 name or variant: a longer cell is no level name."""
+    return max(len(v) for name, entry in framework()["level2"].items() for v in (name, *entry["variants"]))
+
+
 def _framework_pair(texts: list[str]) -> bool:
     """Two level names printed as the framework's level 1 and one of its level 2s (产出指标 | 成本指标)."""
     return len(texts) == 2 and standard_level1(texts[0]) is not None \
@@ -2034,7 +2062,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = goals_of_goal_labels(tokens, expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags))))
     tags = goals_end_at_labels(tokens, tags)
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
-    tags = names_of_lone_values(tokens, quantities_closing_names(tokens, tags))
+    tags = level2_between(tokens, names_of_lone_values(tokens, quantities_closing_names(tokens, tags)))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))

@@ -716,3 +716,18 @@ def test_a_label_cut_at_a_space_on_a_row_of_its_own_names_the_value_under_it():
     # two labels of a row over two cells: not one label's value
     toks = tokenise_lines(["年度本级 预算金额 |", "250万 300万 |"])
     assert set(labelled_fields(toks, ["O"] * len(toks))) == {"O"}
+
+
+def test_one_unread_cell_between_a_level1_and_a_name_is_the_level2_where_the_header_has_that_column():
+    from perfkg.extract.row_decoder import level2_between
+
+    lines = ["一级指标\t二级指标\t三级指标\t指标值", "满意度指标\t服务对象\t群众满意度\t≥75%"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * 4 + ["B-L1", "O", "B-L3", "B-VAL"]
+    assert level2_between(toks, tags)[5] == "B-L2"
+    (p,) = decode(toks, level2_between(toks, tags)).projects
+    assert p.indicators[0].level2 == "服务对象"
+    # no level-2 column in the header: the cell is left as the model read it
+    toks = tokenise_lines(["一级指标\t三级指标\t指标值", lines[1]])
+    tags = ["O"] * 3 + ["B-L1", "O", "B-L3", "B-VAL"]
+    assert level2_between(toks, tags) == tags
