@@ -1393,6 +1393,35 @@ def _longest_level2() -> int:
     return max(len(v) for name, entry in framework()["level2"].items() for v in (name, *entry["variants"]))
 
 
+def wrapped_level_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A framework level name wrapped onto the next lines of its cell (社会效益 | 指 | 标, 可持续影响 | 指标 in a
+    PDF's text) and read as nothing: the pieces that together spell the name are that level, when an
+    indicator name follows them."""
+    out = list(tags)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if out[i] != "O":
+            i += 1
+            continue
+        text, found, role = "", None, "L2"
+        for j in range(i, min(n, i + _WRAP_PIECES)):
+            if out[j] != "O" or tokens[j].row - tokens[i].row > _WRAP_PIECES:
+                break
+            text += compact(tokens[j].text)
+            if j > i and (standard_level2(text) or standard_level1(text)):
+                found, role = j, "L2" if standard_level2(text) else "L1"
+        if found is not None and found + 1 < n and out[found + 1] == "B-L3":
+            _mark(out, list(range(i, found + 1)), role)
+            i = found + 1
+        else:
+            i += 1
+    return out
+
+
+_WRAP_PIECES = 4  # a level name wraps onto two or three lines of a narrow column, a piece each
+
+
 def _framework_pair(texts: list[str]) -> bool:
     """Two level names printed as the framework's level 1 and one of its level 2s (产出指标 | 成本指标)."""
     return len(texts) == 2 and standard_level1(texts[0]) is not None \
@@ -2063,6 +2092,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = goals_end_at_labels(tokens, tags)
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = level2_between(tokens, names_of_lone_values(tokens, quantities_closing_names(tokens, tags)))
+    tags = wrapped_level_names(tokens, tags)
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))

@@ -731,3 +731,16 @@ def test_one_unread_cell_between_a_level1_and_a_name_is_the_level2_where_the_hea
     toks = tokenise_lines(["一级指标\t三级指标\t指标值", lines[1]])
     tags = ["O"] * 3 + ["B-L1", "O", "B-L3", "B-VAL"]
     assert level2_between(toks, tags) == tags
+
+
+def test_a_framework_level_name_wrapped_onto_lines_of_its_own_is_that_level():
+    from perfkg.extract.row_decoder import wrapped_level_names
+
+    toks = tokenise_lines(["效益指标", "社会效益", "指", "标", "维护基金安全运行", "有效"])
+    tags = ["B-L1", "O", "O", "O", "B-L3", "B-VAL"]
+    assert wrapped_level_names(toks, tags) == ["B-L1", "B-L2", "I-L2", "I-L2", "B-L3", "B-VAL"]
+    # pieces that spell no level name, or a level name no indicator follows, stay as read
+    toks = tokenise_lines(["效益指标", "社会效益", "说明", "维护基金安全运行", "有效"])
+    assert wrapped_level_names(toks, ["B-L1", "O", "O", "B-L3", "B-VAL"]) == ["B-L1", "O", "O", "B-L3", "B-VAL"]
+    toks = tokenise_lines(["社会效益", "指标", "有效"])
+    assert wrapped_level_names(toks, ["O", "O", "B-VAL"]) == ["O", "O", "B-VAL"]
