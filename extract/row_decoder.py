@@ -494,7 +494,8 @@ class _Decoder:
                 self.level_only_row()
             self.level2 = clean_level(seg.text)
             self.pending_level = seg
-            if self.level1 is None:
+            if self.level1 is None or self.level1_inferred:
+                # no level 1 printed (a table without that column): each level 2 names its own parent
                 std = standard_parent(self.level2)
                 self.level1 = std if std and standard_level1(std) else None
                 self.level1_inferred = self.level1 is not None

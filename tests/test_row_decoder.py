@@ -744,3 +744,14 @@ def test_a_framework_level_name_wrapped_onto_lines_of_its_own_is_that_level():
     assert wrapped_level_names(toks, ["B-L1", "O", "O", "B-L3", "B-VAL"]) == ["B-L1", "O", "O", "B-L3", "B-VAL"]
     toks = tokenise_lines(["社会效益", "指标", "有效"])
     assert wrapped_level_names(toks, ["O", "O", "B-VAL"]) == ["O", "O", "B-VAL"]
+
+
+def test_without_a_level1_column_each_level2_names_its_own_framework_parent():
+    out = decoded(["数量指标\t补贴完成数量\t≥104套", "经济成本指标\t质量安全支出\t≤4万元",
+                   "生态效益指标\t促进作用\t明显提升"],
+                  ["B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL"])
+    assert [i.level1 for i in out.projects[0].indicators] == ["产出指标", "成本指标", "效益指标"]
+    # a printed level 1 holds for the level 2s under it (older tables print 成本指标 under 产出指标)
+    out = decoded(["产出指标\t数量指标\t补贴完成数量\t≥104套", "\t成本指标\t质量安全支出\t≤4万元"],
+                  ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL"])
+    assert [i.level1 for i in out.projects[0].indicators] == ["产出指标", "产出指标"]
