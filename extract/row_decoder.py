@@ -1423,6 +1423,22 @@ def wrapped_level_names(tokens: list[Token], tags: list[str]) -> list[str]:
 _WRAP_PIECES = 4  # a level name wraps onto two or three lines of a narrow column, a piece each
 
 
+def continuations_inside_cells(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A delimited cell is one field: a piece the model read as the rest of a name (I-L3) inside a cell
+    whose first piece it read as nothing (说明 | 请在此处…绩效指标 | 简要说明原因…), with no name opened before
+    it in the cell, continues no name."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    for cell in _cells(tokens):
+        if len(cell) > 1 and tokens[cell[0]].row in delimited and out[cell[0]] == "O":
+            for i in cell[1:]:
+                if out[i] == "B-L3":
+                    break  # a name opened inside the cell (指标2： | 公益性岗 | 位支出): its rest is its own
+                if out[i] == "I-L3":
+                    out[i] = "O"
+    return out
+
+
 def _framework_pair(texts: list[str]) -> bool:
     """Two level names printed as the framework's level 1 and one of its level 2s (产出指标 | 成本指标)."""
     return len(texts) == 2 and standard_level1(texts[0]) is not None \
@@ -2093,7 +2109,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = goals_end_at_labels(tokens, tags)
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = level2_between(tokens, names_of_lone_values(tokens, quantities_closing_names(tokens, tags)))
-    tags = wrapped_level_names(tokens, tags)
+    tags = continuations_inside_cells(tokens, wrapped_level_names(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))

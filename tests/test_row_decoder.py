@@ -755,3 +755,19 @@ def test_without_a_level1_column_each_level2_names_its_own_framework_parent():
     out = decoded(["产出指标\t数量指标\t补贴完成数量\t≥104套", "\t成本指标\t质量安全支出\t≤4万元"],
                   ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL"])
     assert [i.level1 for i in out.projects[0].indicators] == ["产出指标", "产出指标"]
+
+
+def test_the_rest_of_a_name_inside_a_cell_read_as_nothing_continues_no_name():
+    from perfkg.extract.row_decoder import continuations_inside_cells
+
+    toks = tokenise_lines(["管理制度健全性\t健全", "说明\t请在此处逐一针对完成度较差绩效指标简要说明原因和下一步改进措施"])
+    texts = [t.text for t in toks]
+    tags = ["I-L3" if t.startswith("简要说明") else "O" for t in texts]
+    tags[:2] = ["B-L3", "B-VAL"]
+    got = continuations_inside_cells(toks, tags)
+    assert got[:2] == ["B-L3", "B-VAL"] and set(got[2:]) == {"O"}
+    # a name opened inside the cell after a marker keeps its rest
+    toks = tokenise_lines(["经济成本指标\t指标2：公益性岗 位支出\t≤1万元"])
+    assert [t.text for t in toks] == ["经济成本指标", "指标2：", "公益性岗", "位支出", "≤1万元"]
+    tags = ["B-L2", "O", "B-L3", "I-L3", "B-VAL"]
+    assert continuations_inside_cells(toks, tags) == tags
