@@ -760,7 +760,7 @@ def test_without_a_level1_column_each_level2_names_its_own_framework_parent():
 def test_the_rest_of_a_name_inside_a_cell_read_as_nothing_continues_no_name():
     from perfkg.extract.row_decoder import continuations_inside_cells
 
-    toks = tokenise_lines(["管理制度健全性\t健全", "说明\t请在此处逐一针对完成度较差绩效指标简要说明原因和下一步改进措施"])
+    toks = tokenise_lines(["管理制度健全性\t健全", "说明\t请在此处逐一针对完成度较差绩效指标简要说明原因"])
     texts = [t.text for t in toks]
     tags = ["I-L3" if t.startswith("简要说明") else "O" for t in texts]
     tags[:2] = ["B-L3", "B-VAL"]
