@@ -867,6 +867,61 @@ def annual_goals(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def names_after_name_labels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A project name printed after its label (项目名称 东津院区建设补助, in cells run together as well)
+    is the header's name: a later name the model found in the same header with no label before it
+    (延续性项目, a tick box's option) is no name. Cells are the token pieces here, so a line of glued
+    text is read the same way as a row of cells."""
+    out = list(tags)
+    labelled = False
+    for i, t in enumerate(out):
+        role = _role(t)
+        if role == "L3":
+            labelled = False
+        elif t == "B-PNAME":
+            label = _label_text(compact(tokens[i - 1].text)) if i else ""
+            if label and label_field(label)[0] == "name":
+                labelled = True
+            elif labelled:
+                j = i
+                while j < len(out) and (j == i or out[j] == "I-PNAME"):
+                    out[j] = "O"
+                    j += 1
+    return out
+
+
+def names_whole_lines(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A line that is one cell (one cell per line, its pieces cut only where a number or a word met)
+    holding a project or indicator name and nothing else read is that name whole: the pieces before it
+    are its beginning (黄山市雪亮工程市本级机房租赁 | 2024 | 至2027服务采购项目)."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    for row in _rows_of_cells(tokens):
+        if len(row) != 1 or len(row[0]) < 2 or tokens[row[0][0]].row in delimited:
+            continue
+        cell = row[0]
+        roles = {_role(out[i]) for i in cell} - {"O"}
+        if len(roles) != 1 or not roles <= {"PNAME", "L3"} or out[cell[0]] != "O":
+            continue
+        (role,) = roles
+        if sum(out[i] == f"B-{role}" for i in cell) != 1 or _is_label(_cell_text(tokens, cell)):
+            continue
+        first = next(n for n, i in enumerate(cell) if out[i] == f"B-{role}")
+        if any(out[i] != f"I-{role}" for i in cell[first + 1:]):
+            continue  # the name ends before the line does: the rest is other cells run together
+        if first == len(cell) - 1 and looks_like_value(tokens[cell[first]].text):
+            continue  # a quantity read as a name, after a name read as nothing (quantities_read_as_names)
+        if any(_marker_piece(tokens[i].text) or _is_label(compact(tokens[i].text)) or amount(tokens[i].text) is not None
+               for i in cell[:first]):
+            continue  # 指标1: | 机柜数量, 项目名称 | …: a marker, a label or an amount is no part of a name
+        _mark(out, cell, role)
+    return out
+
+
+def _marker_piece(text: str) -> bool:
+    return bool(re.match(content_words()["marker_pattern"], compact(text)))
+
+
 def goals_end_at_labels(tokens: list[Token], tags: list[str]) -> list[str]:
     """A goal read on into a later row stops at a row that prints a label or a column header (本年度 |
     绩效指标 under the goal): that row opens the next part of the table, it continues no sentence."""
@@ -2106,7 +2161,8 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
     tags = goals_of_goal_labels(tokens, expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags))))
-    tags = goals_end_at_labels(tokens, tags)
+    tags = names_after_name_labels(tokens, goals_end_at_labels(tokens, tags))
+    tags = names_whole_lines(tokens, tags)
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = level2_between(tokens, names_of_lone_values(tokens, quantities_closing_names(tokens, tags)))
     tags = continuations_inside_cells(tokens, wrapped_level_names(tokens, tags))

@@ -771,3 +771,19 @@ def test_the_rest_of_a_name_inside_a_cell_read_as_nothing_continues_no_name():
     assert [t.text for t in toks] == ["经济成本指标", "指标2：", "公益性岗", "位支出", "≤1万元"]
     tags = ["B-L2", "O", "B-L3", "I-L3", "B-VAL"]
     assert continuations_inside_cells(toks, tags) == tags
+
+
+def test_a_name_read_after_its_label_holds_and_a_line_of_one_cell_is_a_name_whole():
+    from perfkg.extract.row_decoder import names_after_name_labels, names_whole_lines
+
+    toks = tokenise_lines(["项目名称东津院区建设补助主管部门襄阳市卫生健康委项目类型1、常年性项目口2、延续性项目"])
+    texts = [t.text for t in toks]
+    tags = ["B-PNAME" if t in ("东津院区建设补助", "延续性项目") else "O" for t in texts]
+    got = names_after_name_labels(toks, tags)
+    assert [t for t, g in zip(texts, got) if g == "B-PNAME"] == ["东津院区建设补助"]
+    # one cell per line: the pieces before the name the model found are its beginning
+    toks = tokenise_lines(["037001", "黄山市雪亮工程市本级机房租赁2024至2027服务采购项目", "1681680"])
+    tags = ["O"] + ["O", "B-PNAME", "I-PNAME"][:len(toks) - 2] + ["B-BT"]
+    got = names_whole_lines(toks, tags)
+    assert [t.text for t, g in zip(toks, got) if g.endswith("PNAME")] == [t.text for t in toks[1:-1]]
+    assert got[1] == "B-PNAME" and got[-1] == "B-BT"
