@@ -25,7 +25,8 @@ def choose_bureau(candidates: list[str], lines: list[str]) -> str | None:
 
     1. a cell labelling the unit itself (单位名称, 预算单位 …: ``unit_labels``);
     2. a cell the content model tagged as the bureau, that reads as a unit's name (…局, …委员会) and
-       follows none of the labels below (a unit column of a summary table);
+       follows none of the labels below (a unit column of a summary table); or the one unit a table
+       lists under the department's code (部门:505_… over 505006 州民族特殊教育学校: ``_coded_subunits``);
     3. a page header naming the unit with a colon (部门: …: ``unit_colon_labels``);
     4. a project header's unit cells (主管部门, 实施单位 …: the ``bureau`` and ``implementer`` labels),
        the unit printed first where two are printed; a label qualified as a higher level's
@@ -48,11 +49,38 @@ def choose_bureau(candidates: list[str], lines: list[str]) -> str | None:
         if (_ORG.fullmatch(t) or _ORG.fullmatch(_UNIT_TAIL.sub("", t))) and _UNIT_TAIL.sub("", t) not in explained \
                 and t not in explained:
             return t
+    coded = _coded_subunits(lines)
+    if len(coded) == 1:
+        return coded.pop()
     for votes in (colon, table):
         if votes:
             return votes.most_common(1)[0][0]  # a tie goes to the unit printed first
     return _cover_unit(lines) or (publisher.most_common(1)[0][0] if publisher else None) or \
         next((c for c in candidates if c not in higher), None)
+
+
+def _coded_subunits(lines: list[str]) -> set[str]:
+    """Units a table lists by a code that extends the code of the department its colon label names
+    (部门:505_湘西州教育和体育局, then 505006州民族特殊教育学校30.00): a document listing one such unit is
+    that unit's, published under its department."""
+    codes = {m.group(1) for line in lines[:_HEADER_LINES] for m in _colon_code_pattern().finditer(line)}
+    units: set[str] = set()
+    for code in codes:
+        row = re.compile(rf"^\s*{code}\d{{2,4}}[\s_|\t]*([\u4e00-\u9fff（）()]{{2,40}}?)(?=[\d\s|\t]|$)")
+        for line in lines:
+            m = row.match(unicodedata.normalize("NFKC", line))
+            if m and _ORG.fullmatch(m.group(1)):
+                units.add(m.group(1))
+    return units
+
+
+@functools.lru_cache(maxsize=1)
+def _colon_code_pattern() -> re.Pattern:
+    keys = "|".join(re.escape(k) for k in _colon_labels())
+    return re.compile(rf"(?:{keys})[:：]\s*(\d{{2,8}})[_\-\s]")
+
+
+_HEADER_LINES = 40  # the page header naming the department stands above the tables
 
 
 _UNIT_TAIL = re.compile(r"(本级|机关|[（(]汇总[）)])$")

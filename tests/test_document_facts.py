@@ -62,7 +62,8 @@ def test_a_unit_the_model_read_from_a_unit_column_wins_over_the_department_heade
     lines = ["部门:505_湘西州教育和体育局金额单位:万元", "单位代码单位(专项)名称资金总额",
              "505006州民族特殊教育学校30.00"]
     assert choose_bureau(["州民族特殊教育学校"], lines) == "州民族特殊教育学校"
-    assert choose_bureau([], lines) == "湘西州教育和体育局"
+    # without the model's reading, the unit's code under the department's says the same
+    assert choose_bureau([], lines) == "州民族特殊教育学校"
 
 
 def test_a_sentence_at_the_top_is_no_title():
@@ -75,3 +76,14 @@ def test_a_sentence_at_the_top_is_no_title():
 
 def test_the_title_names_the_unit_when_no_cell_does():
     assert choose_bureau([], ["漳州市医疗保障局2024年部门预算", "项目名称\t培训项目"]) == "漳州市医疗保障局"
+
+
+def test_the_one_unit_listed_under_the_departments_code_is_the_publisher():
+    lines = ["2023年项目支出绩效目标表公开", "部门:505_湘西州教育和体育局金额单位:万元",
+             "单位代码单位(专项)名称资金总额实施期绩效目标绩效指标", "505006州民族特殊教育学校30.00", "学生伙食费 30.00"]
+    assert choose_bureau([], lines) == "州民族特殊教育学校"
+    # two units under it: the department publishes for both
+    lines.append("505007州第二特殊教育学校12.00")
+    assert choose_bureau([], lines) == "湘西州教育和体育局"
+    # a code that does not extend the department's names no unit of it
+    assert choose_bureau([], lines[:3] + ["712006州民族特殊教育学校30.00"]) == "湘西州教育和体育局"
