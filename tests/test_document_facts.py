@@ -80,7 +80,7 @@ def test_the_title_names_the_unit_when_no_cell_does():
 
 def test_the_one_unit_listed_under_the_departments_code_is_the_publisher():
     lines = ["2023年项目支出绩效目标表公开", "部门:505_湘西州教育和体育局金额单位:万元",
-             "单位代码单位(专项)名称资金总额实施期绩效目标绩效指标", "505006州民族特殊教育学校30.00", "学生伙食费 30.00"]
+             "单位代码单位(专项)名称资金总额", "505006州民族特殊教育学校30.00", "学生伙食费 30.00"]
     assert choose_bureau([], lines) == "州民族特殊教育学校"
     # two units under it: the department publishes for both
     lines.append("505007州第二特殊教育学校12.00")
