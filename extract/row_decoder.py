@@ -1494,6 +1494,29 @@ def continuations_inside_cells(tokens: list[Token], tags: list[str]) -> list[str
     return out
 
 
+def level2_names_read_as_level1(tokens: list[Token], tags: list[str]) -> list[str]:
+    """In a table with a level-2 column, a framework level-2 name that is no level-1 name (可持续影响指标,
+    数量指标) is a level 2 wherever the model read it as a level 1; names of both levels (成本指标), and a
+    name over a level 2 of its own framework level (社会公众或服务对象满意度指标 | 服务对象满意度, a
+    template's level 1), keep the model's reading. Before a level 2 of another framework level
+    (可持续影响指标 | 社会公众或服务对象满意度指标) it is that level 2's sibling."""
+    out = list(tags)
+    if not any(header_role(t.text) == "level2" for t in tokens):
+        return out  # no level-2 column: the table's level-1 cells are what it prints there
+    cells = _cells(tokens)
+    for k, cell in enumerate(cells):
+        if out[cell[0]] != "B-L1" or any(out[i] != "I-L1" for i in cell[1:]):
+            continue
+        text = _cell_text(tokens, cell)
+        after = _cell_text(tokens, cells[k + 1]) if k + 1 < len(cells) else ""
+        if after and _role(out[cells[k + 1][0]]) in ("L1", "L2") \
+                and (standard_parent(after) or standard_level1(after)) in (None, standard_parent(text)):
+            continue  # a level 2 of its own framework level under it: the template prints the name as a level 1
+        if standard_level2(text) and not standard_level1(text):
+            _mark(out, cell, "L2")
+    return out
+
+
 def _framework_pair(texts: list[str]) -> bool:
     """Two level names printed as the framework's level 1 and one of its level 2s (产出指标 | 成本指标)."""
     return len(texts) == 2 and standard_level1(texts[0]) is not None \
@@ -2166,6 +2189,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = level2_between(tokens, names_of_lone_values(tokens, quantities_closing_names(tokens, tags)))
     tags = continuations_inside_cells(tokens, wrapped_level_names(tokens, tags))
+    tags = level2_names_read_as_level1(tokens, tags)
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))

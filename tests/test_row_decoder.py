@@ -787,3 +787,20 @@ def test_a_name_read_after_its_label_holds_and_a_line_of_one_cell_is_a_name_whol
     got = names_whole_lines(toks, tags)
     assert [t.text for t, g in zip(toks, got) if g.endswith("PNAME")] == [t.text for t in toks[1:-1]]
     assert got[1] == "B-PNAME" and got[-1] == "B-BT"
+
+
+def test_a_level2_only_name_read_as_level1_is_a_level2_beside_another_framework_level():
+    from perfkg.extract.row_decoder import level2_names_read_as_level1
+
+    header = ["一级指标 | 二级指标 | 三级指标 | 指标值"]
+    toks = tokenise_lines(header + ["| 可持续影响指标 |", "| 社会公众或服务对象满意度指标 | 市民满意度 | ≥90% |"])
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    assert level2_names_read_as_level1(toks, tags)[4] == "B-L2"
+    # over a level 2 of its own framework level it is the template's level 1
+    toks = tokenise_lines(header + ["| 社会公众或服务对象满意度指标 | 服务对象满意度 | 市民满意度 | ≥90% |"])
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    assert level2_names_read_as_level1(toks, tags) == tags
+    # with no level-2 column, the level-1 column holds it
+    toks = tokenise_lines(["一级指标 | 三级指标 | 指标值", "| 可持续影响指标 | 长效机制 | 完善 |"])
+    tags = ["O"] * 3 + ["B-L1", "B-L3", "B-VAL"]
+    assert level2_names_read_as_level1(toks, tags) == tags
