@@ -1517,6 +1517,28 @@ def level2_names_read_as_level1(tokens: list[Token], tags: list[str]) -> list[st
     return out
 
 
+def level_only_rows(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A row of a table under way that prints only framework level names, read as nothing (效益指标 |
+    经济效益指标 over an empty indicator cell), is a row of levels: the merged level cell it opens holds
+    for the rows under it."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    started = False
+    for row in _rows_of_cells(tokens):
+        started = started or any(_role(out[i]) == "L3" for c in row for i in c)
+        if not started or tokens[row[0][0]].row not in delimited or len(row) > 2:
+            continue
+        if any(out[i] != "O" for c in row for i in c):
+            continue
+        texts = [_cell_text(tokens, c) for c in row]
+        if len(texts) == 2 and _framework_pair(texts):
+            _mark(out, row[0], "L1")
+            _mark(out, row[1], "L2")
+        elif len(texts) == 1 and standard_level1(texts[0]) and not standard_level2(texts[0]):
+            _mark(out, row[0], "L1")
+    return out
+
+
 def _framework_pair(texts: list[str]) -> bool:
     """Two level names printed as the framework's level 1 and one of its level 2s (产出指标 | 成本指标)."""
     return len(texts) == 2 and standard_level1(texts[0]) is not None \
@@ -2189,7 +2211,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = level2_between(tokens, names_of_lone_values(tokens, quantities_closing_names(tokens, tags)))
     tags = continuations_inside_cells(tokens, wrapped_level_names(tokens, tags))
-    tags = level2_names_read_as_level1(tokens, tags)
+    tags = level_only_rows(tokens, level2_names_read_as_level1(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))

@@ -804,3 +804,16 @@ def test_a_level2_only_name_read_as_level1_is_a_level2_beside_another_framework_
     toks = tokenise_lines(["一级指标 | 三级指标 | 指标值", "| 可持续影响指标 | 长效机制 | 完善 |"])
     tags = ["O"] * 3 + ["B-L1", "B-L3", "B-VAL"]
     assert level2_names_read_as_level1(toks, tags) == tags
+
+
+def test_a_row_printing_only_framework_level_names_is_a_row_of_levels():
+    from perfkg.extract.row_decoder import level_only_rows
+
+    toks = tokenise_lines(["| 成本指标 | 经济成本指标 | 人均成本 | ≤70元 |", "| 效益指标 | 经济效益指标 |",
+                           "| 社会效益指标 | 提高全民参保覆盖面 | 按时办结 |"])
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "O", "B-L2", "B-L3", "B-VAL"]
+    got = level_only_rows(toks, tags)
+    assert got[4:6] == ["B-L1", "B-L2"]
+    assert decode(toks, got).projects[0].indicators[1].level1 == "效益指标"
+    # before any indicator (a title, a header) nothing is read as levels
+    assert level_only_rows(toks[4:6], ["O", "O"]) == ["O", "O"]
