@@ -1107,6 +1107,9 @@ def _title_words() -> tuple[str, ...]:
     return tuple(content_words()["project_labels"]["title"])
 
 
+_LABEL_PIECES = 4  # a label cut at spaces is a few pieces; a row of more cells is a row of cells
+
+
 def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     """The table grammar's label → value pair in a project header: the cell right after a label
     cell (项目名称 | 雾炮车降尘抑尘服务, 资金总额 | 9000.00, 财政拨款（万元） | 2205, or a label on
@@ -1138,13 +1141,11 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
         lrow, vrow = tokens[label[0]].row, tokens[value[0]].row
         # a label printed in pieces: wrapped onto two lines of their own (年度 / 目标), or cut at a space
         # into cells of a row of its own (年度本级 预算金额 over 250万)
-        whole_row = k >= row_cells[lrow] - 1 and all(tokens[cells[j][0]].row == lrow
-                                                    for j in range(k - row_cells[lrow] + 1, k + 1))
         pieces = None
         if k and row_cells[lrow] == 1 and row_cells[tokens[cells[k - 1][0]].row] == 1 and not _is_label(texts[k - 1]):
             pieces = texts[k - 1] + texts[k]
-        elif row_cells[lrow] > 1 and whole_row and lrow != vrow and row_cells[vrow] == 1:
-            pieces = "".join(texts[k - row_cells[lrow] + 1:k + 1])
+        elif 1 < row_cells[lrow] <= _LABEL_PIECES and lrow != vrow and row_cells[vrow] == 1:
+            pieces = "".join(texts[k - row_cells[lrow] + 1:k + 1])  # the label cell is its row's last
         # the value beside its label, or both alone on their lines, one after the other
         if lrow != vrow and (row_cells[lrow] != 1 or row_cells[vrow] != 1) and pieces is None:
             continue
@@ -1454,10 +1455,11 @@ def wrapped_level_names(tokens: list[Token], tags: list[str]) -> list[str]:
     PDF's text) and read as nothing: the pieces that together spell the name are that level, when an
     indicator name follows them."""
     out = list(tags)
+    prefixes = _level_name_prefixes()
     n = len(tokens)
     i = 0
     while i < n:
-        if out[i] != "O":
+        if out[i] != "O" or compact(tokens[i].text) not in prefixes:
             i += 1
             continue
         text, found, role = "", None, "L2"
@@ -1465,6 +1467,8 @@ def wrapped_level_names(tokens: list[Token], tags: list[str]) -> list[str]:
             if out[j] != "O" or tokens[j].row - tokens[i].row > _WRAP_PIECES:
                 break
             text += compact(tokens[j].text)
+            if text not in prefixes:
+                break
             if j > i and (standard_level2(text) or standard_level1(text)):
                 found, role = j, "L2" if standard_level2(text) else "L1"
         if found is not None and found + 1 < n and out[found + 1] == "B-L3":
@@ -1473,6 +1477,15 @@ def wrapped_level_names(tokens: list[Token], tags: list[str]) -> list[str]:
         else:
             i += 1
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _level_name_prefixes() -> frozenset[str]:
+    """Every beginning of a framework level name or variant (社会效益 of 社会效益指标), the names included."""
+    fw = framework()
+    names = [*fw["level1"], *(v for vs in fw["level1"].values() for v in vs)]
+    names += [v for name, entry in fw["level2"].items() for v in (name, *entry["variants"])]
+    return frozenset(name[:k] for name in names for k in range(1, len(name) + 1))
 
 
 _WRAP_PIECES = 4  # a level name wraps onto two or three lines of a narrow column, a piece each
