@@ -32,6 +32,7 @@ from perfkg.extract.vocabulary import (
     clean_label,
     framework,
     header_role,
+    level2_parents,
     qualitative_values,
     standard_level1,
     standard_level2,
@@ -164,6 +165,9 @@ class _Decoder:
         # level 1: a merged level-1 cell prints its name on a middle row of its block, below them
         self.level1_inferred = False
         self.inferred_level1: list[Indicator] = []
+        # the printed level 1 a level 2 of another framework level left (时效指标 under 成本指标), until a
+        # printed level 1 says whether that level 2 began a new block (shifted) or belongs to this one
+        self.switched_from: str | None = None
         self.under_header = False  # a column header came after the last title or project name
         self.opened_under_header = False
         # cells no field takes, with their table (and whether they were read in its project header)
@@ -307,11 +311,24 @@ class _Decoder:
                 standard_level1(ind.level1) == std for ind in self.inferred_level1):
             for ind in self.inferred_level1:
                 ind.level1 = text
+        else:
+            self.keep_printed_level1()
         self.inferred_level1 = []
         self.level1_inferred = False
+        self.switched_from = None
+
+    def keep_printed_level1(self) -> None:
+        """A level 2 of another framework level turned out to belong to the printed level 1's block
+        (质量指标 printed under 效益指标): its indicators keep that level 1."""
+        if self.switched_from is not None:
+            for ind in self.inferred_level1:
+                ind.level1 = self.switched_from
+            self.level1, self.level1_inferred = self.switched_from, False
+        self.switched_from = None
 
     def close_project(self) -> None:
         self.umbrella = None
+        self.keep_printed_level1()
         self.inferred_level1 = []
         self.level_only_row()
         self.finish_indicator()
@@ -494,8 +511,19 @@ class _Decoder:
                 self.level_only_row()
             self.level2 = clean_level(seg.text)
             self.pending_level = seg
-            if self.level1 is None or self.level1_inferred:
-                # no level 1 printed (a table without that column): each level 2 names its own parent
+            parents = level2_parents(self.level2)
+            if self.switched_from is not None and standard_level1(self.switched_from) in parents:
+                self.keep_printed_level1()  # the printed level 1's block goes on: the switch was wrong
+            crossed = bool(parents) and not self.level1_inferred and self.level1 is not None \
+                and standard_level1(self.level1) not in (None, *parents)
+            if self.level1 is None or self.level1_inferred or crossed:
+                # no level 1 printed (a table without that column): each level 2 names its own parent; so,
+                # for now, does one of another framework level under a printed level 1 (时效指标 under 成本指标:
+                # a row shifted, its merged level-1 cell printed lower down), until a printed level 1 or the
+                # next level 2 says which (printed_level1, keep_printed_level1)
+                if crossed:
+                    self.switched_from = self.level1
+                    self.inferred_level1 = []
                 std = standard_parent(self.level2)
                 self.level1 = std if std and standard_level1(std) else None
                 self.level1_inferred = self.level1 is not None

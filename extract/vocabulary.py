@@ -80,6 +80,16 @@ def standard_parent(level2: str | None) -> str | None:
     return framework()["level2"][std]["parent"]
 
 
+def level2_parents(level2: str | None) -> frozenset[str]:
+    """The level-1 names a level-2 name is printed under: its framework parent, and the parents of
+    templates before the framework (``older_parents``: satisfaction under 效益指标)."""
+    std = standard_level2(level2)
+    if std is None:
+        return frozenset()
+    entry = framework()["level2"][std]
+    return frozenset([entry["parent"], *entry.get("older_parents", ())])
+
+
 def is_level_label(text: str | None) -> bool:
     """True for a cell that is a level-1 or level-2 name rather than an indicator."""
     return standard_level1(text) is not None or standard_level2(text) is not None

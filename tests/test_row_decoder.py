@@ -817,3 +817,16 @@ def test_a_row_printing_only_framework_level_names_is_a_row_of_levels():
     assert decode(toks, got).projects[0].indicators[1].level1 == "效益指标"
     # before any indicator (a title, a header) nothing is read as levels
     assert level_only_rows(toks[4:6], ["O", "O"]) == ["O", "O"]
+
+
+def test_a_level2_of_another_framework_level_under_a_printed_level1_waits_for_the_next_level():
+    # seed 001: 时效指标 in a shifted row under 成本指标, the merged 产出指标 printed on the row below
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    out = decoded(["成本指标\t经济成本指标\t配套资金保障率\t≥100%", "\t\t时效指标\t即时结算率\t100%",
+                   "产出指标\t数量指标\t参保人数\t≥380万人"], tags)
+    assert [i.level1 for i in out.projects[0].indicators] == ["成本指标", "产出指标", "产出指标"]
+    # dev x01: 质量指标 printed inside the 效益指标 block, which goes on with 生态效益指标
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL"]
+    out = decoded(["效益指标\t经济效益指标\t就业人数\t1500", "\t质量指标\t养老保险覆盖面\t不低于上年度水平",
+                   "\t生态效益指标\t绿化率\t≥30%"], tags)
+    assert [i.level1 for i in out.projects[0].indicators] == ["效益指标"] * 3
