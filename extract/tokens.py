@@ -28,7 +28,7 @@ import ahocorasick
 from perfkg.extract import limits as _limits
 from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceRow
-from perfkg.extract.vocabulary import framework
+from perfkg.extract.vocabulary import framework, qualitative_values
 
 # What separates a token from the one before it, from strongest to weakest.
 SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
@@ -110,6 +110,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "marker": re.compile(cw["marker_pattern"]),
         "marker_at": re.compile(cw["marker_pattern"].removeprefix("^")),  # match(text, pos): a marker at pos
         "opener": re.compile("|".join(re.escape(w) for w in cw["description_openers"])),
+        "basis": re.compile("|".join(re.escape(w) for w in sorted(cw["basis_words"], key=len, reverse=True))),
         "trailing_group": re.compile(r"[（(][^（()）]{1,30}[）)]$"),
         "weight_group": re.compile(r"[（(]\d+(?:\.\d+)?分[）)]"),
     }
@@ -180,6 +181,19 @@ def glue_cuts(text: str) -> tuple[int, ...]:
     for m in pats["opener"].finditer(text):
         if m.start() and _is_cjk(text[m.start() - 1]) and not inside_word(m.start()):
             cuts.add(m.start())
+        if not m.start() or m.start() in cuts:
+            # a description is one sentence: what follows its full stop is the next cell (the next row's
+            # name, 用于反映培训规模。参保人员检查户数)
+            stop = text.find("。", m.end())
+            if 0 < stop < len(text) - 1:
+                cuts.add(stop + 1)
+    # the standard a value is set by (计划标准 …) between the value and the scoring rule or description;
+    # at the end of a piece it may close a value (符合行业标准), so it is cut out only when text follows
+    for m in pats["basis"].finditer(text):
+        s, e = m.span()
+        if e < len(text) and not inside_word(s) and not inside_word(e - 1):
+            cuts.update((s, e))
+            covered.append((s, e))
     for m in pats["weight_group"].finditer(text):
         cuts.update(i for i in m.span() if 0 < i < len(text))
     # a phrase printed twice before a number or the end (成本控制不超过预算不超过预算10): a self-evaluation's
@@ -190,6 +204,8 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if not inside_word(m.start()):
             first = m.start() + (step if m.end() - m.start() >= 3 * step else 0)
             cuts.update(range(first, m.end() + 1, step))
+    if len(cuts) >= _RUN_OF_CELLS:
+        _cut_closing_qualities(text, cuts, covered)
     # a name marker also opens a cell that starts inside the piece (产出指标1.雾炮车射程: the level
     # cell, 1., the name)
     for c in sorted(c for c in cuts if 0 < c < len(text)):
@@ -197,6 +213,41 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if m and m.end() < len(text):
             cuts.add(m.end())
     return tuple(sorted(c for c in cuts if 0 < c < len(text)))
+
+
+_RUN_OF_CELLS = 3  # cuts in a piece that make it a run of cells (a table row or more) printed together
+
+
+@functools.lru_cache(maxsize=1)
+def _project_label_set() -> frozenset[str]:
+    return frozenset(w for keys in content_words()["project_labels"].values() for w in keys)
+
+
+@functools.lru_cache(maxsize=1)
+def _qualities_by_length() -> tuple[str, ...]:
+    """Qualitative target words long enough not to end a name by chance (稳步提升, 符合要求), longest first."""
+    return tuple(sorted((w for w in qualitative_values() if len(w) >= _QUALITY_MIN), key=len, reverse=True))
+
+
+_QUALITY_MIN = 2  # 有效, 及时, 合格 close names too often (资金拨付及时) to be cut off one
+
+
+def _cut_closing_qualities(text: str, cuts: set[int], covered: list[tuple[int, int]]) -> None:
+    """In a run of cells, a piece that ends in a qualitative target (医疗救助对生态环境的促进作用稳步提升)
+    is a name and its value run together: the value is cut off. Only in a run of cells: in a delimited
+    cell the words may close the name itself, and after a project label (项目名称) the piece is a
+    project's name (办公大楼运行保障)."""
+    bounds = sorted({0, len(text), *cuts})
+    labels = _project_label_set()
+    for before, a, b in zip([0, *bounds], bounds, bounds[1:]):
+        piece = text[a:b]
+        if text[before:a].rstrip(":：") in labels:
+            continue
+        for word in _qualities_by_length():
+            if piece.endswith(word) and len(piece) - len(word) >= 4 and _is_cjk(piece[-len(word) - 1]) \
+                    and not any(s < b - len(word) < e for s, e in covered):
+                cuts.add(b - len(word))
+                break
 
 
 _REPEATED = re.compile(r"(?P<y>[\u4e00-\u9fff]{2,12})(?P=y){1,2}(?![\u4e00-\u9fff])")  # target, actual (name)

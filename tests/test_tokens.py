@@ -139,3 +139,22 @@ def test_a_document_of_bare_pipes_keeps_the_empty_first_cell_of_a_merged_row():
     outer = ["| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 人数 | 10人 |",
              "|  |  | 合格率 | ≥95% |"]
     assert [(t.cell, t.text) for t in tokenise_lines(outer)[-2:]] == [(2, "合格率"), (3, "≥95%")]
+
+
+def test_a_row_run_together_is_cut_at_its_basis_its_description_s_full_stop_and_its_qualitative_value():
+    text = ("质量指标定点医药机构规范程度达标计划标准完成得满分"
+            "反映定点医药机构规范程度的完成情况。参保人员办结时限不超过23天")
+    assert cut_glued(text) == ["质量指标", "定点医药机构规范程度", "达标", "计划标准", "完成得满分",
+                               "反映定点医药机构规范程度的完成情况。", "参保人员办结时限", "不超过23天"]
+    text = "生态效益指标医疗救助对生态环境的促进作用稳步提升10考察医疗救助成效。组织培训场次＝18场次"
+    assert cut_glued(text) == [
+        "生态效益指标", "医疗救助对生态环境的促进作用", "稳步提升", "10", "考察医疗救助成效。",
+        "组织培训场次", "＝18场次"]
+
+
+def test_words_that_close_a_cell_of_their_own_are_not_cut_off_it():
+    assert cut_glued("符合行业标准") == ["符合行业标准"]  # a basis word ending a value is the value's
+    assert cut_glued("资金拨付及时") == ["资金拨付及时"]  # a qualitative word closing a lone cell: a name
+    # after a project label, the piece is the project's name, whatever word closes it
+    cells = cut_glued("项目名称办公大楼运行保障项目类别本级数量指标培训人数100人")
+    assert cells[:2] == ["项目名称", "办公大楼运行保障"]
