@@ -100,12 +100,15 @@ def _patterns() -> dict[str, re.Pattern]:
     unit = "|".join(re.escape(u) for u in units)
     suffix = "|".join(re.escape(s) for s in sorted(cw["value_suffixes"], key=len, reverse=True))
     number = r"\d+(?:,\d{3})*(?:\.\d+)?"
-    comparator = (r"(?:[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|不低于|不少于|不超过|不高于|不大于|不小于|大于等于|小于等于|大于|小于"
-                  r"|达到)")
+    bound = r"[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|不低于|不少于|不超过|不高于|不大于|不小于|大于等于|小于等于|大于|小于"
+    comparator = rf"(?:{bound}|达到)"
     date = r"\d{4}年度?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前|底|以前|之前|末)?"
     return {
         # A quantity: optional comparator, a date or a number with an optional unit, optional 以上.
         "quantity": re.compile(rf"{comparator}?\s?(?:{date}|{number}(?:{unit})?)(?:{suffix})?"),
+        # a comparator closing a piece: its number was printed after a space (新增点位大于等于 185件); not
+        # 达到, which closes sentences wrapped before their number (满意度达到 / 95%以上)
+        "closing_comparator": re.compile(rf"(?:{bound})$"),
         "comparator_sign": re.compile(r"[≥≤><＝＞＜≧≦⩾⩽]"),
         "marker": re.compile(cw["marker_pattern"]),
         "marker_at": re.compile(cw["marker_pattern"].removeprefix("^")),  # match(text, pos): a marker at pos
@@ -178,6 +181,9 @@ def glue_cuts(text: str) -> tuple[int, ...]:
             cuts.add(s)
         if e < len(text) and (_is_cjk(after) or after in "(（") and not after.isdigit():
             cuts.add(e)
+    m = pats["closing_comparator"].search(text)
+    if m and m.start() and _is_cjk(text[m.start() - 1]) and not inside_word(m.start()):
+        cuts.add(m.start())
     for m in pats["opener"].finditer(text):
         if m.start() and _is_cjk(text[m.start() - 1]) and not inside_word(m.start()):
             cuts.add(m.start())
@@ -229,6 +235,12 @@ def _qualities_by_length() -> tuple[str, ...]:
     return tuple(sorted((w for w in qualitative_values() if len(w) >= _QUALITY_MIN), key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=1)
+def _long_qualities() -> tuple[str, ...]:
+    return tuple(w for w in _qualities_by_length() if len(w) >= _INNER_QUALITY_MIN)
+
+
+_INNER_QUALITY_MIN = 4
 _QUALITY_MIN = 2  # 有效, 及时, 合格 close names too often (资金拨付及时) to be cut off one
 
 
@@ -247,6 +259,14 @@ def _cut_closing_qualities(text: str, cuts: set[int], covered: list[tuple[int, i
             if piece.endswith(word) and len(piece) - len(word) >= 4 and _is_cjk(piece[-len(word) - 1]) \
                     and not any(s < b - len(word) < e for s, e in covered):
                 cuts.add(b - len(word))
+                break
+        # a long one between two names (交通安全设施长效机制长期发挥交通安全设施可持续发展): a name, its
+        # value and the next name; short words stand inside names too (资金使用合规率)
+        for word in _long_qualities():
+            at = piece.find(word, 4)
+            if at > 0 and len(piece) - at - len(word) >= 4 and _is_cjk(piece[at - 1]) \
+                    and _is_cjk(piece[at + len(word)]):
+                cuts.update((a + at, a + at + len(word)))
                 break
 
 

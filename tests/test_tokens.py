@@ -158,3 +158,15 @@ def test_words_that_close_a_cell_of_their_own_are_not_cut_off_it():
     # after a project label, the piece is the project's name, whatever word closes it
     cells = cut_glued("项目名称办公大楼运行保障项目类别本级数量指标培训人数100人")
     assert cells[:2] == ["项目名称", "办公大楼运行保障"]
+
+
+def test_a_long_qualitative_value_between_two_names_is_a_cell_of_its_own():
+    text = "数量指标交通安全设施长效机制长期发挥交通安全设施可持续发展反映情况。合格率90%"
+    assert cut_glued(text) == ["数量指标", "交通安全设施长效机制", "长期发挥", "交通安全设施可持续发展", "反映情况。",
+                               "合格率", "90%"]
+
+
+def test_a_comparator_closing_a_piece_is_cut_off_the_name_before_it():
+    assert cut_glued("新增传染病防控点位大于等于") == ["新增传染病防控点位", "大于等于"]
+    assert cut_glued("维修按期完成率＝") == ["维修按期完成率", "＝"]
+    assert cut_glued("群众获得感不断增强，村民满意度达到") == ["群众获得感不断增强，村民满意度达到"]
