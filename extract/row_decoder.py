@@ -1148,6 +1148,65 @@ def quantities_read_as_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def names_and_values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
+    """In cells run together after an indicator the model read (…反映参保人员检查户数。| 参保人员宣传资料
+    发放 | ≧16292张), a name-like piece the model read as nothing, glued to a target it read as nothing
+    (a quantity with a unit or a comparator), is the next indicator's name and its target: the model
+    loses its way in a long run of glued cells, the grammar of a row does not. Only right after a
+    description (the last cell of the indicator before): elsewhere a piece and a quantity may be
+    another column's text (a formula, a description without an opener)."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}  # cut rows are read by their columns instead
+    seen_name = False
+    for i in range(len(tokens) - 1):
+        role = _role(tags[i])
+        if role == "L3":
+            seen_name = True
+        elif role in ("L1", "PNAME"):
+            seen_name = False  # a new table: its first indicator is the model's to find
+        closed = i > 0 and (_role(out[i - 1]) == "DESC" or tokens[i - 1].text.endswith("。"))
+        if not seen_name or not closed or tags[i] != "O" or tags[i + 1] != "O" or tokens[i + 1].sep != "glue" \
+                or tokens[i].row in delimited or tokens[i + 1].row != tokens[i].row \
+                or (i + 2 < len(tokens) and tags[i + 2].startswith("I-")):
+            continue
+        name = compact(tokens[i].text)
+        if _quantity_with_unit_or_comparator(tokens[i + 1].text) and _label_value_fits("PNAME", name) \
+                and not looks_like_value(name) and not _level_like(name) and parse_quantity(name) is None:
+            out[i], out[i + 1] = "B-L3", "B-VAL"
+    return out
+
+
+_TRAILING_QUANTITY = re.compile(r"\d[\d,.]*\D*$")
+
+
+def _same_quantity(a: str, b: str) -> bool:
+    """Two printed quantities of the same number and unit (the comparator aside)."""
+    qa, qb = parse_quantity(compact(a)), parse_quantity(compact(b))
+    return qa is not None and qb is not None and qa[1] is not None and qa[1:] == qb[1:]
+
+
+def targets_printed_in_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A self-evaluation's name may print its own target (医疗收入达到5亿元 | 5亿元 | 6.47亿元, 每年财政补助
+    1000万元 | 1000万元 | 1000万元): in glued text, a quantity after a name that the target after it repeats
+    closes the name: after words (达到5亿元), or bare when the actual result repeats it too."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    for i in range(len(tokens) - 2):
+        if _role(out[i]) != "L3" or out[i + 1].startswith("I-") or tokens[i].row in delimited \
+                or any(tokens[k].sep != "glue" or tokens[k].row != tokens[i].row for k in (i + 1, i + 2)):
+            continue
+        piece, target = compact(tokens[i + 1].text), tokens[i + 2].text
+        tail = _TRAILING_QUANTITY.search(piece)
+        if tail is None or not _same_quantity(tail.group(), target):
+            continue
+        if tail.start() > 0 and parse_quantity(piece) is None and out[i + 2] in ("B-VAL", "O"):
+            out[i + 1], out[i + 2] = "I-L3", "B-VAL"  # 达到5亿元: words and the target, in the name
+        elif tail.start() == 0 and i + 3 < len(tokens) and tokens[i + 3].sep == "glue" \
+                and tokens[i + 3].row == tokens[i].row and _same_quantity(piece, tokens[i + 3].text):
+            out[i + 1], out[i + 2], out[i + 3] = "I-L3", "B-VAL", "B-ACT"
+    return out
+
+
 def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
     """A value is one quantity: where the model read quantities run together as one value
     (>=500人 | 1700人 | 340%, target, actual and rate of a self-evaluation), the value ends at the
@@ -1219,7 +1278,8 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
 def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
     """A self-evaluation run together prints the target and the actual result alike when the target
     was met (成本控制 | 不超过预算 | 不超过预算): in glued text, a piece printed twice in a row after
-    a name-like piece, all three read as nothing or as a name, are name, target and actual result."""
+    a name-like piece, all three read as nothing or as a name (the first repeat perhaps as the target), are
+    name, target and actual result."""
     out = list(tags)
     delimited = {t.row for t in tokens if t.sep in _CUT}
     for i in range(1, len(tokens) - 1):
@@ -1227,7 +1287,7 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
         if b.sep != "glue" or a.sep != "glue" or a.row in delimited or a.row != b.row or a.row != tokens[i - 1].row:
             continue
         if compact(a.text) != compact(b.text) or len(compact(a.text)) < 2 or _level_like(tokens[i - 1].text) \
-                or any(out[k] not in ("O", "B-L3") for k in (i - 1, i, i + 1)):
+                or any(out[k] not in ("O", "B-L3") for k in (i - 1, i + 1)) or out[i] not in ("O", "B-L3", "B-VAL"):
             continue
         if parse_quantity(compact(tokens[i - 1].text)) is not None:
             continue  # a number before them is no name
@@ -1774,6 +1834,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
+    tags = targets_printed_in_names(tokens, names_and_values_run_together(tokens, tags))
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
     return twin_groups(tokens, tags)
 

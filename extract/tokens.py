@@ -28,7 +28,7 @@ import ahocorasick
 from perfkg.extract import limits as _limits
 from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceRow
-from perfkg.extract.vocabulary import framework, qualitative_values
+from perfkg.extract.vocabulary import framework, header_role, qualitative_values
 
 # What separates a token from the one before it, from strongest to weakest.
 SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
@@ -113,6 +113,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "marker": re.compile(cw["marker_pattern"]),
         "marker_at": re.compile(cw["marker_pattern"].removeprefix("^")),  # match(text, pos): a marker at pos
         "opener": re.compile("|".join(re.escape(w) for w in cw["description_openers"])),
+        "score_rule": re.compile(cw["score_rule_pattern"]),
         "basis": re.compile("|".join(re.escape(w) for w in sorted(cw["basis_words"], key=len, reverse=True))),
         "trailing_group": re.compile(r"[（(][^（()）]{1,30}[）)]$"),
         "weight_group": re.compile(r"[（(]\d+(?:\.\d+)?分[）)]"),
@@ -166,6 +167,19 @@ def glue_cuts(text: str) -> tuple[int, ...]:
     if m and m.start() >= 2:
         cuts.add(m.start())
         covered.append((m.start(), m.end()))
+    # the standard a value is set by (计划标准 …) between the value and the scoring rule or description;
+    # at the end of a piece it may close a value (符合行业标准), so it is cut out only when text follows
+    for m in pats["basis"].finditer(text):
+        s, e = m.span()
+        if e < len(text) and not inside_word(s) and not inside_word(e - 1):
+            cuts.update((s, e))
+            covered.append((s, e))
+    # a scoring rule (完成得10分，未完成酌情扣分) is one cell: the numbers in it are no values
+    for m in pats["score_rule"].finditer(text):
+        s, e = m.span()
+        if not inside_word(s):
+            cuts.update((s, e))
+            covered.append((s, e))
     for m in pats["quantity"].finditer(text):
         s, e = m.span()
         if not any(ch.isdigit() for ch in m.group()) or inside_word(s) or inside_word(e):
@@ -193,13 +207,6 @@ def glue_cuts(text: str) -> tuple[int, ...]:
             stop = text.find("。", m.end())
             if 0 < stop < len(text) - 1:
                 cuts.add(stop + 1)
-    # the standard a value is set by (计划标准 …) between the value and the scoring rule or description;
-    # at the end of a piece it may close a value (符合行业标准), so it is cut out only when text follows
-    for m in pats["basis"].finditer(text):
-        s, e = m.span()
-        if e < len(text) and not inside_word(s) and not inside_word(e - 1):
-            cuts.update((s, e))
-            covered.append((s, e))
     for m in pats["weight_group"].finditer(text):
         cuts.update(i for i in m.span() if 0 < i < len(text))
     # a phrase printed twice before a number or the end (成本控制不超过预算不超过预算10): a self-evaluation's
@@ -342,7 +349,7 @@ def _space_pieces(cell: str) -> list[tuple[str, str, int]]:
         gap = start - end
         pieces.append((m.group(), "sp2" if gap >= 2 or (gap == 1 and cell[end] == "\u3000") else "sp1", start))
         end = m.end()
-    return _join_split_words(_join_letter_spacing(pieces))
+    return _join_split_words(_join_letter_spacing(_join_glued_letter_spacing(pieces)))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -372,6 +379,49 @@ def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str
                 continue
         out.append(piece)
     return out
+
+
+def _join_glued_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """A word printed letter-spaced in cells run together (…办结时限。成 本 指 标经济成本…): its first
+    and last characters are glued to the cells around it, so only a run of single characters is left
+    between them. Where a vocabulary word spans the run from the piece before into the piece after,
+    the three pieces are one (the run-together cuts then cut the word out of it). A piece that is a
+    word or a header of its own is a cell: 三级指标 | 目标值 are two headers, not 指标目标值."""
+    out: list[tuple[str, str, int]] = []
+    k = 0
+    while k < len(pieces):
+        if not out or pieces[k][1] != "sp1" or not _is_cjk(out[-1][0][-1]):
+            out.append(pieces[k])
+            k += 1
+            continue
+        nxt = k  # the piece after the run of single characters (the run may be empty: 效 益经济效益指标)
+        while nxt < len(pieces) and len(pieces[nxt][0]) == 1 and _is_cjk(pieces[nxt][0]) and pieces[nxt][1] == "sp1":
+            nxt += 1
+        if nxt < len(pieces) and pieces[nxt][1] == "sp1" and _is_cjk(pieces[nxt][0][0]) \
+                and not _whole_word(out[-1][0]) and not _whole_word(pieces[nxt][0]):
+            tail, head = out[-1][0][-_SPACED_REACH:], pieces[nxt][0][:_SPACED_REACH]
+            joined = tail + "".join(p[0] for p in pieces[k:nxt]) + head
+            inner = len(joined) - len(head)
+            # the word crosses into the piece after; with fewer than two single characters between (产出 指标)
+            # the piece before must be glued text ending in the word's head, not the head alone (三级 指标值内容)
+            glued_before = len(out[-1][0]) > len(tail) or nxt - k >= 2
+            if any(end - len(w) + 1 < len(tail) and end >= inner and (glued_before or end - len(w) + 1 > 0)
+                   for end, w in _automaton().iter(joined)):
+                out[-1] = (out[-1][0] + joined[len(tail):] + pieces[nxt][0][len(head):], out[-1][1], out[-1][2])
+                k = nxt + 1
+                continue
+        out.append(pieces[k])
+        k += 1
+    return out
+
+
+def _whole_word(piece: str) -> bool:
+    """A piece that is a vocabulary word or a column header of its own (三级指标 | 目标值): a cell, not the
+    glued end of a letter-spaced word."""
+    return piece in _vocabulary_set() or header_role(piece) is not None
+
+
+_SPACED_REACH = 4  # characters of a letter-spaced word glued to the cell before or after it
 
 
 def _join_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:

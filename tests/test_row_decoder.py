@@ -568,3 +568,34 @@ def test_yuan_is_the_money_unit_after_a_budget_label_not_after_an_indicator_name
     assert money_unit(tokenise_lines(["金额单位：元"])) == 1e-4
     assert money_unit(tokenise_lines(["项目名称\t年度预算", "市级财政补助标准(元)\t≥778元/人"])) == 1.0
 
+
+
+def test_a_name_and_target_glued_after_a_description_are_the_next_indicator():
+    line = "数量指标检查户数>=5712户次反映检查户数。宣传资料发放≧16292张反映宣传资料发放情况。"
+    toks = tokenise_lines(["项目名称 甲项目", line])
+    assert [t.text for t in toks[2:]] == ["数量指标", "检查户数", ">=5712户次", "反映检查户数。", "宣传资料发放",
+                                          "≧16292张", "反映宣传资料发放情况。"]
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "B-DESC", "O", "O", "B-DESC"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds] == [("检查户数", ">=5712户次"), ("宣传资料发放", "≧16292张")]
+    # not after a cell other than a description: the pair may be another column's text
+    toks = tokenise_lines(["项目名称 甲项目", "数量指标检查户数>=5712户次宣传资料发放≧16292张"])
+    assert [t.text for t in toks[2:]] == ["数量指标", "检查户数", ">=5712户次", "宣传资料发放", "≧16292张"]
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "O", "O"]
+    assert len(decode(toks, tags).projects[0].indicators) == 1
+
+
+def test_a_target_printed_in_a_self_evaluation_s_name_stays_in_the_name():
+    line = "经济效益医疗收入达到5亿元5亿元6.47亿元成本每年补助1000万元1000万元1000万元10"
+    toks = tokenise_lines(["项目名称 甲项目", line])
+    assert [t.text for t in toks[2:]] == ["经济效益", "医疗收入", "达到5亿元", "5亿元", "6.47亿元",
+                                          "成本每年补助", "1000万元", "1000万元", "1000万元", "10"]
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "O", "B-VAL", "B-ACT", "B-L3", "B-VAL", "B-ACT", "I-ACT", "B-WT"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level3, i.value, i.actual) for i in inds] == [("医疗收入达到5亿元", "5亿元", "6.47亿元"),
+                                                             ("成本每年补助1000万元", "1000万元", "1000万元")]
+    # two quantities alike after a bare name are its target and actual result
+    toks = tokenise_lines(["项目名称 甲项目", "数量指标完成率100%100%反映完成情况。"])
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "B-ACT", "B-DESC"]
+    (ind,) = decode(toks, tags).projects[0].indicators
+    assert (ind.level3, ind.value, ind.actual) == ("完成率", "100%", "100%")

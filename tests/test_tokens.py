@@ -170,3 +170,23 @@ def test_a_comparator_closing_a_piece_is_cut_off_the_name_before_it():
     assert cut_glued("新增传染病防控点位大于等于") == ["新增传染病防控点位", "大于等于"]
     assert cut_glued("维修按期完成率＝") == ["维修按期完成率", "＝"]
     assert cut_glued("群众获得感不断增强，村民满意度达到") == ["群众获得感不断增强，村民满意度达到"]
+
+
+def test_a_letter_spaced_level_name_glued_to_the_cells_around_it_is_one_word():
+    line = "考察办结时限。成 本 指 标经济成本补助标准≤2367元指标说明预 期 产 出 指 标数量目标开展活动次数"
+    assert [t.text for t in tokenise_lines([line])] == [
+        "考察办结时限。", "成本指标", "经济成本", "补助标准", "≤2367元", "指标说明", "预期产出指标", "数量目标",
+        "开展活动次数"]
+
+    def cells(text):
+        return [t.text for t in tokenise_lines([text])]
+    # a header of its own next to another is two cells, though 指标目标值 is a header too
+    assert cells("一级 二级指标 三级指标 目标值") == ["一级", "二级指标", "三级指标", "目标值"]
+    assert cells("一级 二级 三级 指标值内容") == ["一级", "二级", "三级", "指标值内容"]
+
+
+def test_a_scoring_rule_is_one_cell_and_its_numbers_are_no_values():
+    text = "补助标准≤2367元/平方米行业标准达到目标值得满分，每降低1%扣1分用于反映补助标准。"
+    assert cut_glued(text) == ["补助标准", "≤2367元/平方米", "行业标准", "达到目标值得满分，每降低1%扣1分",
+                               "用于反映补助标准。"]
+    assert cut_glued("活动次数≥47场完成得10分，未完成酌情扣分") == ["活动次数", "≥47场", "完成得10分，未完成酌情扣分"]
