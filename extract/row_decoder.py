@@ -1731,6 +1731,49 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def twin_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """One group of names with two value columns (中期指标值 | 年度指标值, either order): the target is the
+    annual column's. Where the model read the midterm column's cell as a value, it is read as nothing,
+    and the annual column's cell, where the model read that as nothing, is the value; up to the next
+    project header. A column is a cell index (pipes, tabs, a grid) or the nearest header's display offset."""
+    words = content_words().get("twin_groups", {})
+    midterm, annual = frozenset(words.get("midterm_value", ())), frozenset(words.get("annual_value", ()))
+    out = list(tags)
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    columns: tuple[bool, int, int, list[int]] | None = None  # by cell, midterm's place, annual's, header places
+    for row in sorted(rows):
+        idx = rows[row]
+        by_cell = any(tokens[i].sep in _CUT for i in idx)
+        where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
+        mid = [where[i] for i in idx if compact(tokens[i].text) in midterm]
+        ann = [where[i] for i in idx if compact(tokens[i].text) in annual]
+        if len(mid) == 1 and len(ann) == 1:
+            columns = (by_cell, mid[0], ann[0], sorted(where.values()))
+            continue
+        if columns is None:
+            continue
+        if any(_role(out[i]) in _HEADER_FIELD_ROLES for i in idx):
+            columns = None  # the next project's header: its table is its own
+            continue
+        if by_cell != columns[0]:
+            continue
+        places = columns[3]
+        column = {i: where[i] if by_cell else min(places, key=lambda p: abs(p - where[i])) for i in idx}
+        in_mid = [i for i in idx if column[i] == columns[1]]
+        in_ann = [i for i in idx if column[i] == columns[2]]
+        if not in_mid or not in_ann or not any(_role(out[i]) == "VAL" for i in in_mid):
+            continue
+        if all(out[i] == "O" for i in in_ann):
+            _mark(out, in_ann, "VAL")
+        if any(_role(out[i]) == "VAL" for i in in_ann):
+            for i in in_mid:
+                if _role(out[i]) == "VAL":
+                    out[i] = "O"
+    return out
+
+
 _PART_ROLES = frozenset({"O", "VAL", "OP", "UNIT"})
 
 
@@ -1836,7 +1879,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = targets_printed_in_names(tokens, names_and_values_run_together(tokens, tags))
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
-    return twin_groups(tokens, tags)
+    return twin_value_columns(tokens, twin_groups(tokens, tags))
 
 
 def _twin_order(tokens: list[Token]) -> bool | None:

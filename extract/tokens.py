@@ -76,6 +76,8 @@ def split_vocabulary() -> tuple[str, ...]:
     words.update(cw["split_words"])
     for keys in cw["project_labels"].values():
         words.update(keys)
+    for group in ("midterm_value", "annual_value"):  # 实施期目标值 is one header, not 实施期目标 and 值
+        words.update(cw["twin_groups"].get(group, ()))
     return tuple(sorted(w for w in words if len(w) >= 4))
 
 

@@ -599,3 +599,15 @@ def test_a_target_printed_in_a_self_evaluation_s_name_stays_in_the_name():
     tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "B-ACT", "B-DESC"]
     (ind,) = decode(toks, tags).projects[0].indicators
     assert (ind.level3, ind.value, ind.actual) == ("完成率", "100%", "100%")
+
+
+def test_of_twin_value_columns_the_annual_one_is_the_target():
+    lines = ["一级指标\t二级指标\t三级指标\t中长期指标值\t年度指标值",
+             "产出指标\t成本指标\t供养成本\t6387元\t2129元", "产出指标\t数量指标\t完成数量\t≧1745台\t≧349台"]
+    tags = ["O"] * 5 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-VAL"] + ["B-L1", "B-L2", "B-L3", "B-VAL", "O"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds] == [("供养成本", "2129元"), ("完成数量", "≧349台")]
+    # annual first: the same
+    lines = ["三级指标\t年度目标值\t实施期目标值", "完成数量\t≧349台\t≧1745台"]
+    (ind,) = decoded(lines, ["O"] * 3 + ["B-L3", "B-VAL", "B-VAL"]).projects[0].indicators
+    assert ind.value == "≧349台" and not ind.flags
