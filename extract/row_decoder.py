@@ -1570,6 +1570,43 @@ def names_before_budgets(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def names_before_levels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A summary table prints a project per row before its first indicator's levels (公益性岗位专项 | 55 |
+    按照相关政策要求… | 产出指标 | 数量指标 | …): a name that opens a row before a level cell of the same row
+    is no indicator's (an indicator's levels come before its name) but the project's, the bare number
+    after it its budget and the text after that its goal, whatever the model took them for. Only where
+    the row opens with that one name, number and text, not in cells run together (a table on one line)."""
+    out = list(tags)
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and tokens[j].row == tokens[i].row:
+            j += 1
+        cells: list[list[int]] = []  # the row's cells up to its first level cell
+        for k in range(i, j):
+            if _role(out[k]) in ("L1", "L2") and out[k].startswith("B-"):
+                break
+            if out[k].startswith("I-") and cells:
+                cells[-1].append(k)
+            else:
+                cells.append([k])
+        else:
+            cells = []  # no level cell in the row
+        roles = [_role(out[c[0]]) for c in cells]
+        budget = compact(tokens[cells[1][0]].text) if len(cells) >= 2 else ""
+        q = parse_quantity(budget)
+        bare_number = q is not None and q[0] == "=" and q[2] is None and amount(budget) is not None
+        if len(cells) in (2, 3) and roles[0] == "L3" and roles[1] in ("VAL", "O") and len(cells[1]) == 1 \
+                and bare_number and all(tokens[c[0]].sep != "glue" for c in cells[1:]) \
+                and (len(cells) == 2 or roles[2] in ("DESC", "GOAL", "O")):
+            _mark(out, cells[0], "PNAME")
+            _mark(out, cells[1], "BT")
+            if len(cells) == 3:
+                _mark(out, cells[2], "GOAL")
+        i = j
+    return out
+
+
 _SPACE_CUT = frozenset({"row", "sp1", "sp2", "glue"})
 _FULL_SLACK = 2  # display columns a wrapped piece may fall short of its column's width (a wide character)
 
@@ -1875,6 +1912,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_inside_names(tokens, level_rows_read(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
+    tags = names_before_levels(tokens, tags)
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = targets_printed_in_names(tokens, names_and_values_run_together(tokens, tags))

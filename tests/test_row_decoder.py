@@ -611,3 +611,18 @@ def test_of_twin_value_columns_the_annual_one_is_the_target():
     lines = ["三级指标\t年度目标值\t实施期目标值", "完成数量\t≧349台\t≧1745台"]
     (ind,) = decoded(lines, ["O"] * 3 + ["B-L3", "B-VAL", "B-VAL"]).projects[0].indicators
     assert ind.value == "≧349台" and not ind.flags
+
+
+def test_a_name_opening_a_row_before_its_levels_is_a_project_of_a_summary_table():
+    lines = ["项目名称 | 资金 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标值",
+             "| 公益性岗位专项 | 55 | 做好公益性岗位工作。 | 产出指标 | 数量指标 | 检查户数 | 不少于3297家 |",
+             "|  |  |  |  |  | 培训场次 | ＝69期 |"]
+    tags = ["O"] * 7 + ["B-L3", "B-VAL", "B-DESC", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert (p.name, p.budget_total, p.goal) == ("公益性岗位专项", 55.0, "做好公益性岗位工作。")
+    assert [(i.level1, i.level3, i.value) for i in p.indicators] == [("产出指标", "检查户数", "不少于3297家"),
+                                                                     ("产出指标", "培训场次", "＝69期")]
+    # a name and a quantity with its unit before a level: no budget, left as the model read them
+    tags = ["O"] * 7 + ["B-L3", "B-VAL", "B-DESC", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    lines[1] = lines[1].replace("| 55 |", "| 55人 |")
+    assert decoded(lines, tags).projects[0].name != "公益性岗位专项"
