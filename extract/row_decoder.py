@@ -1148,13 +1148,20 @@ def quantities_read_as_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_CLOSES_ROW = frozenset({"DESC", "VAL", "ACT", "WT", "PTS"})  # the cells an indicator's row may end in
+
+
+def _is_cjk_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def names_and_values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
     """In cells run together after an indicator the model read (…反映参保人员检查户数。| 参保人员宣传资料
     发放 | ≧16292张), a name-like piece the model read as nothing, glued to a target it read as nothing
     (a quantity with a unit or a comparator), is the next indicator's name and its target: the model
-    loses its way in a long run of glued cells, the grammar of a row does not. Only right after a
-    description (the last cell of the indicator before): elsewhere a piece and a quantity may be
-    another column's text (a formula, a description without an opener)."""
+    loses its way in a long run of glued cells, the grammar of a row does not. Only right after a cell
+    an indicator's row ends in (its description, target, actual result or weight) and for a piece
+    opened by a character (10分,每减少 | 1% is a scoring rule's)."""
     out = list(tags)
     delimited = {t.row for t in tokens if t.sep in _CUT}  # cut rows are read by their columns instead
     seen_name = False
@@ -1164,13 +1171,14 @@ def names_and_values_run_together(tokens: list[Token], tags: list[str]) -> list[
             seen_name = True
         elif role in ("L1", "PNAME"):
             seen_name = False  # a new table: its first indicator is the model's to find
-        closed = i > 0 and (_role(out[i - 1]) == "DESC" or tokens[i - 1].text.endswith("。"))
+        closed = i > 0 and (_role(out[i - 1]) in _CLOSES_ROW or tokens[i - 1].text.endswith("。"))
         if not seen_name or not closed or tags[i] != "O" or tags[i + 1] != "O" or tokens[i + 1].sep != "glue" \
                 or tokens[i].row in delimited or tokens[i + 1].row != tokens[i].row \
                 or (i + 2 < len(tokens) and tags[i + 2].startswith("I-")):
             continue
         name = compact(tokens[i].text)
         if _quantity_with_unit_or_comparator(tokens[i + 1].text) and _label_value_fits("PNAME", name) \
+                and _is_cjk_char(name[0]) \
                 and not looks_like_value(name) and not _level_like(name) and parse_quantity(name) is None:
             out[i], out[i + 1] = "B-L3", "B-VAL"
     return out

@@ -578,9 +578,17 @@ def test_a_name_and_target_glued_after_a_description_are_the_next_indicator():
     tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "B-DESC", "O", "O", "B-DESC"]
     inds = decode(toks, tags).projects[0].indicators
     assert [(i.level3, i.value) for i in inds] == [("检查户数", ">=5712户次"), ("宣传资料发放", "≧16292张")]
-    # not after a cell other than a description: the pair may be another column's text
+    # right after the target before it too (no description column)
     toks = tokenise_lines(["项目名称 甲项目", "数量指标检查户数>=5712户次宣传资料发放≧16292张"])
     assert [t.text for t in toks[2:]] == ["数量指标", "检查户数", ">=5712户次", "宣传资料发放", "≧16292张"]
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "O", "O"]
+    assert len(decode(toks, tags).projects[0].indicators) == 2
+    # not after a cell read as nothing (another column's), nor for a piece opened by a number (a scoring rule's)
+    toks = tokenise_lines(["项目名称 甲项目", "数量指标检查户数>=5712户次计划标准宣传资料发放≧16292张"])
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "O", "O", "O"]
+    assert len(toks) == len(tags) and len(decode(toks, tags).projects[0].indicators) == 1
+    toks = tokenise_lines(["项目名称 甲项目", "数量指标检查户数>=5712户次10分,每减少1%"])
+    assert [t.text for t in toks[5:]] == ["10分,每减少", "1%"]
     tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "O", "O"]
     assert len(decode(toks, tags).projects[0].indicators) == 1
 
