@@ -250,6 +250,7 @@ def _long_qualities() -> tuple[str, ...]:
 
 
 _INNER_QUALITY_MIN = 4
+_CLOSING_QUALITIES = 2  # qualitative words cut off the end of one piece: a target, then an actual result
 _QUALITY_MIN = 2  # 有效, 及时, 合格 close names too often (资金拨付及时) to be cut off one
 
 
@@ -264,19 +265,23 @@ def _cut_closing_qualities(text: str, cuts: set[int], covered: list[tuple[int, i
         piece = text[a:b]
         if text[before:a].rstrip(":：") in labels:
             continue
-        for word in _qualities_by_length():
-            if piece.endswith(word) and len(piece) - len(word) >= 4 and _is_cjk(piece[-len(word) - 1]) \
-                    and not any(s < b - len(word) < e for s, e in covered):
-                cuts.add(b - len(word))
+        end = b  # a target and an actual result may both close it (环境改善有所提升已完成)
+        for _ in range(_CLOSING_QUALITIES):
+            word = next((w for w in _qualities_by_length() if text.endswith(w, a, end) and end - a - len(w) >= 4
+                         and _is_cjk(text[end - len(w) - 1]) and not any(s < end - len(w) < e for s, e in covered)),
+                        None)
+            if word is None:
                 break
+            end -= len(word)
+            cuts.add(end)
         # a long one between two names (交通安全设施长效机制长期发挥交通安全设施可持续发展): a name, its
         # value and the next name; short words stand inside names too (资金使用合规率)
         for word in _long_qualities():
             at = piece.find(word, 4)
-            if at > 0 and len(piece) - at - len(word) >= 4 and _is_cjk(piece[at - 1]) \
-                    and _is_cjk(piece[at + len(word)]):
-                cuts.update((a + at, a + at + len(word)))
-                break
+            while at > 0 and len(piece) - at - len(word) >= 4:
+                if _is_cjk(piece[at - 1]) and _is_cjk(piece[at + len(word)]):
+                    cuts.update((a + at, a + at + len(word)))
+                at = piece.find(word, at + len(word) + 4)
 
 
 _REPEATED = re.compile(r"(?P<y>[\u4e00-\u9fff]{2,12})(?P=y){1,2}(?![\u4e00-\u9fff])")  # target, actual (name)

@@ -190,3 +190,10 @@ def test_a_scoring_rule_is_one_cell_and_its_numbers_are_no_values():
     assert cut_glued(text) == ["补助标准", "≤2367元/平方米", "行业标准", "达到目标值得满分，每降低1%扣1分",
                                "用于反映补助标准。"]
     assert cut_glued("活动次数≥47场完成得10分，未完成酌情扣分") == ["活动次数", "≥47场", "完成得10分，未完成酌情扣分"]
+
+
+def test_a_target_and_an_actual_result_closing_a_piece_are_both_cut_off_and_every_long_value_inside():
+    text = ("数量指标农村人居环境整治环境改善有所提升已完成反映情况。"
+            "质量指标视频监控系统发放及时性按期完成视频监控系统完成时间年底前")
+    assert cut_glued(text) == ["数量指标", "农村人居环境整治环境改善", "有所提升", "已完成", "反映情况。", "质量指标",
+                               "视频监控系统发放及时性", "按期完成", "视频监控系统完成时间", "年底前"]
