@@ -1171,7 +1171,8 @@ def names_and_values_run_together(tokens: list[Token], tags: list[str]) -> list[
             seen_name = True
         elif role in ("L1", "PNAME"):
             seen_name = False  # a new table: its first indicator is the model's to find
-        closed = i > 0 and (_role(out[i - 1]) in _CLOSES_ROW or tokens[i - 1].text.endswith("。"))
+        closed = i > 0 and tokens[i].sep == "glue" and tokens[i - 1].row == tokens[i].row \
+            and (_role(out[i - 1]) in _CLOSES_ROW or tokens[i - 1].text.endswith("。"))
         if not seen_name or not closed or tags[i] != "O" or tags[i + 1] != "O" or tokens[i + 1].sep != "glue" \
                 or tokens[i].row in delimited or tokens[i + 1].row != tokens[i].row \
                 or (i + 2 < len(tokens) and tags[i + 2].startswith("I-")):

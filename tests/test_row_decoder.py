@@ -587,6 +587,11 @@ def test_a_name_and_target_glued_after_a_description_are_the_next_indicator():
     toks = tokenise_lines(["项目名称 甲项目", "数量指标检查户数>=5712户次计划标准宣传资料发放≧16292张"])
     tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "O", "O", "O"]
     assert len(toks) == len(tags) and len(decode(toks, tags).projects[0].indicators) == 1
+    # nor for a cell that opens its own line (one cell per line): a scoring rule after the target's line
+    toks = tokenise_lines(["项目名称 甲项目", "检查户数", ">=5712户次", "依照国家标准得10分,"])
+    assert [t.text for t in toks[4:]] == ["依照国家标准得", "10分,"]
+    tags = ["O", "B-PNAME", "B-L3", "B-VAL", "O", "O"]
+    assert len(decode(toks, tags).projects[0].indicators) == 1
     toks = tokenise_lines(["项目名称 甲项目", "数量指标检查户数>=5712户次10分,每减少1%"])
     assert [t.text for t in toks[5:]] == ["10分,每减少", "1%"]
     tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "O", "O"]
