@@ -1626,6 +1626,44 @@ def quantities_read_as_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_CLOSES_ROW = frozenset({"DESC", "VAL", "ACT", "WT", "PTS"})  # the cells an indicator's row may end in
+
+
+def _is_cjk_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+_TRAILING_QUANTITY = re.compile(r"\d[\d,.]*\D*$")
+
+
+def _same_quantity(a: str, b: str) -> bool:
+    """Two printed quantities of the same number and unit (the comparator aside)."""
+    qa, qb = parse_quantity(compact(a)), parse_quantity(compact(b))
+    return qa is not None and qb is not None and qa[1] is not None and qa[1:] == qb[1:]
+
+
+def targets_printed_in_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A self-evaluation's name may print its own target (医疗收入达到5亿元 | 5亿元 | 6.47亿元, 每年财政补助
+    1000万元 | 1000万元 | 1000万元): in glued text, a quantity after a name that the target after it repeats
+    closes the name: after words (达到5亿元), or bare when the actual result repeats it too."""
+    out = list(tags)
+    delimited = {t.row for t in tokens if t.sep in _CUT}
+    for i in range(len(tokens) - 2):
+        if _role(out[i]) != "L3" or out[i + 1].startswith("I-") or tokens[i].row in delimited \
+                or any(tokens[k].sep != "glue" or tokens[k].row != tokens[i].row for k in (i + 1, i + 2)):
+            continue
+        piece, target = compact(tokens[i + 1].text), tokens[i + 2].text
+        tail = _TRAILING_QUANTITY.search(piece)
+        if tail is None or not _same_quantity(tail.group(), target):
+            continue
+        if tail.start() > 0 and parse_quantity(piece) is None and out[i + 2] in ("B-VAL", "O"):
+            out[i + 1], out[i + 2] = "I-L3", "B-VAL"  # 达到5亿元: words and the target, in the name
+        elif tail.start() == 0 and i + 3 < len(tokens) and tokens[i + 3].sep == "glue" \
+                and tokens[i + 3].row == tokens[i].row and _same_quantity(piece, tokens[i + 3].text):
+            out[i + 1], out[i + 2], out[i + 3] = "I-L3", "B-VAL", "B-ACT"
+    return out
+
+
 def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
     """A value is one quantity: where the model read quantities run together as one value
     (>=500人 | 1700人 | 340%, target, actual and rate of a self-evaluation), the value ends at the
@@ -1697,7 +1735,8 @@ def values_of_open_names(tokens: list[Token], tags: list[str]) -> list[str]:
 def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
     """A self-evaluation run together prints the target and the actual result alike when the target
     was met (成本控制 | 不超过预算 | 不超过预算): in glued text, a piece printed twice in a row after
-    a name-like piece, all three read as nothing or as a name, are name, target and actual result."""
+    a name-like piece, all three read as nothing or as a name (the first repeat perhaps as the target), are
+    name, target and actual result."""
     out = list(tags)
     delimited = {t.row for t in tokens if t.sep in _CUT}
     for i in range(1, len(tokens) - 1):
@@ -1705,7 +1744,7 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
         if b.sep != "glue" or a.sep != "glue" or a.row in delimited or a.row != b.row or a.row != tokens[i - 1].row:
             continue
         if compact(a.text) != compact(b.text) or len(compact(a.text)) < 2 or _level_like(tokens[i - 1].text) \
-                or any(out[k] not in ("O", "B-L3") for k in (i - 1, i, i + 1)):
+                or any(out[k] not in ("O", "B-L3") for k in (i - 1, i + 1)) or out[i] not in ("O", "B-L3", "B-VAL"):
             continue
         if parse_quantity(compact(tokens[i - 1].text)) is not None:
             continue  # a number before them is no name
@@ -1988,6 +2027,43 @@ def names_before_budgets(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def names_before_levels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A summary table prints a project per row before its first indicator's levels (公益性岗位专项 | 55 |
+    按照相关政策要求… | 产出指标 | 数量指标 | …): a name that opens a row before a level cell of the same row
+    is no indicator's (an indicator's levels come before its name) but the project's, the bare number
+    after it its budget and the text after that its goal, whatever the model took them for. Only where
+    the row opens with that one name, number and text, not in cells run together (a table on one line)."""
+    out = list(tags)
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and tokens[j].row == tokens[i].row:
+            j += 1
+        cells: list[list[int]] = []  # the row's cells up to its first level cell
+        for k in range(i, j):
+            if _role(out[k]) in ("L1", "L2") and out[k].startswith("B-"):
+                break
+            if out[k].startswith("I-") and cells:
+                cells[-1].append(k)
+            else:
+                cells.append([k])
+        else:
+            cells = []  # no level cell in the row
+        roles = [_role(out[c[0]]) for c in cells]
+        budget = compact(tokens[cells[1][0]].text) if len(cells) >= 2 else ""
+        q = parse_quantity(budget)
+        bare_number = q is not None and q[0] == "=" and q[2] is None and amount(budget) is not None
+        if len(cells) in (2, 3) and roles[0] == "L3" and roles[1] in ("VAL", "O") and len(cells[1]) == 1 \
+                and bare_number and all(tokens[c[0]].sep != "glue" for c in cells[1:]) \
+                and (len(cells) == 2 or roles[2] in ("DESC", "GOAL", "O")):
+            _mark(out, cells[0], "PNAME")
+            _mark(out, cells[1], "BT")
+            if len(cells) == 3:
+                _mark(out, cells[2], "GOAL")
+        i = j
+    return out
+
+
 _SPACE_CUT = frozenset({"row", "sp1", "sp2", "glue"})
 _FULL_SLACK = 2  # display columns a wrapped piece may fall short of its column's width (a wide character)
 
@@ -2149,6 +2225,49 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def twin_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """One group of names with two value columns (中期指标值 | 年度指标值, either order): the target is the
+    annual column's. Where the model read the midterm column's cell as a value, it is read as nothing,
+    and the annual column's cell, where the model read that as nothing, is the value; up to the next
+    project header. A column is a cell index (pipes, tabs, a grid) or the nearest header's display offset."""
+    words = content_words().get("twin_groups", {})
+    midterm, annual = frozenset(words.get("midterm_value", ())), frozenset(words.get("annual_value", ()))
+    out = list(tags)
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    columns: tuple[bool, int, int, list[int]] | None = None  # by cell, midterm's place, annual's, header places
+    for row in sorted(rows):
+        idx = rows[row]
+        by_cell = any(tokens[i].sep in _CUT for i in idx)
+        where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
+        mid = [where[i] for i in idx if compact(tokens[i].text) in midterm]
+        ann = [where[i] for i in idx if compact(tokens[i].text) in annual]
+        if len(mid) == 1 and len(ann) == 1:
+            columns = (by_cell, mid[0], ann[0], sorted(where.values()))
+            continue
+        if columns is None:
+            continue
+        if any(_role(out[i]) in _HEADER_FIELD_ROLES for i in idx):
+            columns = None  # the next project's header: its table is its own
+            continue
+        if by_cell != columns[0]:
+            continue
+        places = columns[3]
+        column = {i: where[i] if by_cell else min(places, key=lambda p: abs(p - where[i])) for i in idx}
+        in_mid = [i for i in idx if column[i] == columns[1]]
+        in_ann = [i for i in idx if column[i] == columns[2]]
+        if not in_mid or not in_ann or not any(_role(out[i]) == "VAL" for i in in_mid):
+            continue
+        if all(out[i] == "O" for i in in_ann):
+            _mark(out, in_ann, "VAL")
+        if any(_role(out[i]) == "VAL" for i in in_ann):
+            for i in in_mid:
+                if _role(out[i]) == "VAL":
+                    out[i] = "O"
+    return out
+
+
 _PART_ROLES = frozenset({"O", "VAL", "OP", "UNIT"})
 
 
@@ -2255,10 +2374,13 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = level_only_rows(tokens, level2_names_read_as_level1(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
+    tags = names_before_levels(tokens, tags)
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
+    tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
-    return units_after_numbers(tokens, names_between_levels(tokens, twin_groups(tokens, tags)))
+    tags = names_between_levels(tokens, twin_value_columns(tokens, twin_groups(tokens, tags)))
+    return units_after_numbers(tokens, tags)
 
 
 def _twin_order(tokens: list[Token]) -> bool | None:

@@ -28,7 +28,7 @@ import ahocorasick
 from perfkg.extract import limits as _limits
 from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceRow
-from perfkg.extract.vocabulary import framework
+from perfkg.extract.vocabulary import framework, header_role, qualitative_values
 
 # What separates a token from the one before it, from strongest to weakest.
 SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
@@ -76,6 +76,8 @@ def split_vocabulary() -> tuple[str, ...]:
     words.update(cw["split_words"])
     for keys in cw["project_labels"].values():
         words.update(keys)
+    for group in ("midterm_value", "annual_value"):  # 实施期目标值 is one header, not 实施期目标 and 值
+        words.update(cw["twin_groups"].get(group, ()))
     return tuple(sorted(w for w in words if len(w) >= 4))
 
 
@@ -100,16 +102,21 @@ def _patterns() -> dict[str, re.Pattern]:
     unit = "|".join(re.escape(u) for u in units)
     suffix = "|".join(re.escape(s) for s in sorted(cw["value_suffixes"], key=len, reverse=True))
     number = r"\d+(?:,\d{3})*(?:\.\d+)?"
-    comparator = (r"(?:[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|不低于|不少于|不超过|不高于|不大于|不小于|大于等于|小于等于|大于|小于"
-                  r"|达到)")
+    bound = r"[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|不低于|不少于|不超过|不高于|不大于|不小于|大于等于|小于等于|大于|小于"
+    comparator = rf"(?:{bound}|达到)"
     date = r"\d{4}年度?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前|底|以前|之前|末)?"
     return {
         # A quantity: optional comparator, a date or a number with an optional unit, optional 以上.
         "quantity": re.compile(rf"{comparator}?\s?(?:{date}|{number}(?:{unit})?)(?:{suffix})?"),
+        # a comparator closing a piece: its number was printed after a space (新增点位大于等于 185件); not
+        # 达到, which closes sentences wrapped before their number (满意度达到 / 95%以上)
+        "closing_comparator": re.compile(rf"(?:{bound})$"),
         "comparator_sign": re.compile(r"[≥≤><＝＞＜≧≦⩾⩽]"),
         "marker": re.compile(cw["marker_pattern"]),
         "marker_at": re.compile(cw["marker_pattern"].removeprefix("^")),  # match(text, pos): a marker at pos
         "opener": re.compile("|".join(re.escape(w) for w in cw["description_openers"])),
+        "score_rule": re.compile(cw["score_rule_pattern"]),
+        "basis": re.compile("|".join(re.escape(w) for w in sorted(cw["basis_words"], key=len, reverse=True))),
         "trailing_group": re.compile(r"[（(][^（()）]{1,30}[）)]$"),
         "weight_group": re.compile(r"[（(]\d+(?:\.\d+)?分[）)]"),
     }
@@ -170,6 +177,19 @@ def glue_cuts(text: str) -> tuple[int, ...]:
     if m and m.start() >= 2:
         cuts.add(m.start())
         covered.append((m.start(), m.end()))
+    # the standard a value is set by (计划标准 …) between the value and the scoring rule or description;
+    # at the end of a piece it may close a value (符合行业标准), so it is cut out only when text follows
+    for m in pats["basis"].finditer(text):
+        s, e = m.span()
+        if e < len(text) and not inside_word(s) and not inside_word(e - 1):
+            cuts.update((s, e))
+            covered.append((s, e))
+    # a scoring rule (完成得10分，未完成酌情扣分) is one cell: the numbers in it are no values
+    for m in pats["score_rule"].finditer(text):
+        s, e = m.span()
+        if not inside_word(s):
+            cuts.update((s, e))
+            covered.append((s, e))
     for m in pats["quantity"].finditer(text):
         s, e = m.span()
         if not any(ch.isdigit() for ch in m.group()) or inside_word(s) or inside_word(e):
@@ -185,9 +205,18 @@ def glue_cuts(text: str) -> tuple[int, ...]:
             cuts.add(s)
         if e < len(text) and (_is_cjk(after) or after in "(（") and not after.isdigit():
             cuts.add(e)
+    m = pats["closing_comparator"].search(text)
+    if m and m.start() and _is_cjk(text[m.start() - 1]) and not inside_word(m.start()):
+        cuts.add(m.start())
     for m in pats["opener"].finditer(text):
         if m.start() and _is_cjk(text[m.start() - 1]) and not inside_word(m.start()):
             cuts.add(m.start())
+        if not m.start() or m.start() in cuts:
+            # a description is one sentence: what follows its full stop is the next cell (the next row's
+            # name, 用于反映培训规模。参保人员检查户数)
+            stop = text.find("。", m.end())
+            if 0 < stop < len(text) - 1:
+                cuts.add(stop + 1)
     for m in pats["weight_group"].finditer(text):
         cuts.update(i for i in m.span() if 0 < i < len(text))
     # a phrase printed twice before a number or the end (成本控制不超过预算不超过预算10): a self-evaluation's
@@ -198,6 +227,8 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if not inside_word(m.start()):
             first = m.start() + (step if m.end() - m.start() >= 3 * step else 0)
             cuts.update(range(first, m.end() + 1, step))
+    if len(cuts) >= _RUN_OF_CELLS:
+        _cut_closing_qualities(text, cuts, covered)
     # a name marker also opens a cell that starts inside the piece (产出指标1.雾炮车射程: the level
     # cell, 1., the name)
     for c in sorted(c for c in cuts if 0 < c < len(text)):
@@ -205,6 +236,60 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if m and m.end() < len(text):
             cuts.add(m.end())
     return tuple(sorted(c for c in cuts if 0 < c < len(text)))
+
+
+_RUN_OF_CELLS = 3  # cuts in a piece that make it a run of cells (a table row or more) printed together
+
+
+@functools.lru_cache(maxsize=1)
+def _project_label_set() -> frozenset[str]:
+    return frozenset(w for keys in content_words()["project_labels"].values() for w in keys)
+
+
+@functools.lru_cache(maxsize=1)
+def _qualities_by_length() -> tuple[str, ...]:
+    """Qualitative target words long enough not to end a name by chance (稳步提升, 符合要求), longest first."""
+    return tuple(sorted((w for w in qualitative_values() if len(w) >= _QUALITY_MIN), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _long_qualities() -> tuple[str, ...]:
+    return tuple(w for w in _qualities_by_length() if len(w) >= _INNER_QUALITY_MIN)
+
+
+_INNER_QUALITY_MIN = 4
+_CLOSING_QUALITIES = 2  # qualitative words cut off the end of one piece: a target, then an actual result
+_QUALITY_MIN = 2  # 有效, 及时, 合格 close names too often (资金拨付及时) to be cut off one
+
+
+def _cut_closing_qualities(text: str, cuts: set[int], covered: list[tuple[int, int]]) -> None:
+    """In a run of cells, a piece that ends in a qualitative target (医疗救助对生态环境的促进作用稳步提升)
+    is a name and its value run together: the value is cut off. Only in a run of cells: in a delimited
+    cell the words may close the name itself, and after a project label (项目名称) the piece is a
+    project's name (办公大楼运行保障)."""
+    bounds = sorted({0, len(text), *cuts})
+    labels = _project_label_set()
+    for before, a, b in zip([0, *bounds], bounds, bounds[1:]):
+        piece = text[a:b]
+        if text[before:a].rstrip(":：") in labels:
+            continue
+        end = b  # a target and an actual result may both close it (环境改善有所提升已完成)
+        for _ in range(_CLOSING_QUALITIES):
+            word = next((w for w in _qualities_by_length() if text.endswith(w, a, end) and end - a - len(w) >= 4
+                         and _is_cjk(text[end - len(w) - 1]) and not any(s < end - len(w) < e for s, e in covered)),
+                        None)
+            if word is None:
+                break
+            end -= len(word)
+            cuts.add(end)
+        # a long one between two names (交通安全设施长效机制长期发挥交通安全设施可持续发展): a name, its
+        # value and the next name; short words stand inside names too (资金使用合规率)
+        for word in _long_qualities():
+            at = piece.find(word, 4)
+            while at > 0 and len(piece) - at - len(word) >= 4:
+                if _is_cjk(piece[at - 1]) and _is_cjk(piece[at + len(word)]):
+                    cuts.update((a + at, a + at + len(word)))
+                at = piece.find(word, at + len(word) + 4)
 
 
 _REPEATED = re.compile(r"(?P<y>[\u4e00-\u9fff]{2,12})(?P=y){1,2}(?![\u4e00-\u9fff])")  # target, actual (name)
@@ -284,7 +369,7 @@ def _space_pieces(cell: str) -> list[tuple[str, str, int]]:
         gap = start - end
         pieces.append((m.group(), "sp2" if gap >= 2 or (gap == 1 and cell[end] == "\u3000") else "sp1", start))
         end = m.end()
-    return _join_split_words(_join_letter_spacing(pieces))
+    return _join_split_words(_join_letter_spacing(_join_glued_letter_spacing(pieces)))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -314,6 +399,49 @@ def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str
                 continue
         out.append(piece)
     return out
+
+
+def _join_glued_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """A word printed letter-spaced in cells run together (…办结时限。成 本 指 标经济成本…): its first
+    and last characters are glued to the cells around it, so only a run of single characters is left
+    between them. Where a vocabulary word spans the run from the piece before into the piece after,
+    the three pieces are one (the run-together cuts then cut the word out of it). A piece that is a
+    word or a header of its own is a cell: 三级指标 | 目标值 are two headers, not 指标目标值."""
+    out: list[tuple[str, str, int]] = []
+    k = 0
+    while k < len(pieces):
+        if not out or pieces[k][1] != "sp1" or not _is_cjk(out[-1][0][-1]):
+            out.append(pieces[k])
+            k += 1
+            continue
+        nxt = k  # the piece after the run of single characters (the run may be empty: 效 益经济效益指标)
+        while nxt < len(pieces) and len(pieces[nxt][0]) == 1 and _is_cjk(pieces[nxt][0]) and pieces[nxt][1] == "sp1":
+            nxt += 1
+        if nxt < len(pieces) and pieces[nxt][1] == "sp1" and _is_cjk(pieces[nxt][0][0]) \
+                and not _whole_word(out[-1][0]) and not _whole_word(pieces[nxt][0]):
+            tail, head = out[-1][0][-_SPACED_REACH:], pieces[nxt][0][:_SPACED_REACH]
+            joined = tail + "".join(p[0] for p in pieces[k:nxt]) + head
+            inner = len(joined) - len(head)
+            # the word crosses into the piece after; with fewer than two single characters between (产出 指标)
+            # the piece before must be glued text ending in the word's head, not the head alone (三级 指标值内容)
+            glued_before = len(out[-1][0]) > len(tail) or nxt - k >= 2
+            if any(end - len(w) + 1 < len(tail) and end >= inner and (glued_before or end - len(w) + 1 > 0)
+                   for end, w in _automaton().iter(joined)):
+                out[-1] = (out[-1][0] + joined[len(tail):] + pieces[nxt][0][len(head):], out[-1][1], out[-1][2])
+                k = nxt + 1
+                continue
+        out.append(pieces[k])
+        k += 1
+    return out
+
+
+def _whole_word(piece: str) -> bool:
+    """A piece that is a vocabulary word or a column header of its own (三级指标 | 目标值): a cell, not the
+    glued end of a letter-spaced word."""
+    return piece in _vocabulary_set() or header_role(piece) is not None
+
+
+_SPACED_REACH = 4  # characters of a letter-spaced word glued to the cell before or after it
 
 
 def _join_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:

@@ -38,8 +38,8 @@ def test_indicator_f1_over_the_dev_set(evaluation):
 
 
 # a09 is an OCR'd self-evaluation whose cells ran together with no separator and whose header is
-# garbled ("度效标80> 年绩目1分级标"): the reader's known gap.
-GAPS = {"a09": 0.0}
+# garbled ("度效标80> 年绩目1分级标"): the reader's known gap (0.80 fitted since the run-together cuts).
+GAPS = {"a09": 0.75}
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.stem[:3])

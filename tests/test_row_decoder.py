@@ -830,3 +830,46 @@ def test_a_level2_of_another_framework_level_under_a_printed_level1_waits_for_th
     out = decoded(["效益指标\t经济效益指标\t就业人数\t1500", "\t质量指标\t养老保险覆盖面\t不低于上年度水平",
                    "\t生态效益指标\t绿化率\t≥30%"], tags)
     assert [i.level1 for i in out.projects[0].indicators] == ["效益指标"] * 3
+
+
+def test_a_target_printed_in_a_self_evaluation_s_name_stays_in_the_name():
+    line = "经济效益医疗收入达到5亿元5亿元6.47亿元成本每年补助1000万元1000万元1000万元10"
+    toks = tokenise_lines(["项目名称 甲项目", line])
+    assert [t.text for t in toks[2:]] == ["经济效益", "医疗收入", "达到5亿元", "5亿元", "6.47亿元",
+                                          "成本每年补助", "1000万元", "1000万元", "1000万元", "10"]
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "O", "B-VAL", "B-ACT", "B-L3", "B-VAL", "B-ACT", "I-ACT", "B-WT"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level3, i.value, i.actual) for i in inds] == [("医疗收入达到5亿元", "5亿元", "6.47亿元"),
+                                                             ("成本每年补助1000万元", "1000万元", "1000万元")]
+    # two quantities alike after a bare name are its target and actual result
+    toks = tokenise_lines(["项目名称 甲项目", "数量指标完成率100%100%反映完成情况。"])
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "B-ACT", "B-DESC"]
+    (ind,) = decode(toks, tags).projects[0].indicators
+    assert (ind.level3, ind.value, ind.actual) == ("完成率", "100%", "100%")
+
+
+def test_of_twin_value_columns_the_annual_one_is_the_target():
+    lines = ["一级指标\t二级指标\t三级指标\t中长期指标值\t年度指标值",
+             "产出指标\t成本指标\t供养成本\t6387元\t2129元", "产出指标\t数量指标\t完成数量\t≧1745台\t≧349台"]
+    tags = ["O"] * 5 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-VAL"] + ["B-L1", "B-L2", "B-L3", "B-VAL", "O"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds] == [("供养成本", "2129元"), ("完成数量", "≧349台")]
+    # annual first: the same
+    lines = ["三级指标\t年度目标值\t实施期目标值", "完成数量\t≧349台\t≧1745台"]
+    (ind,) = decoded(lines, ["O"] * 3 + ["B-L3", "B-VAL", "B-VAL"]).projects[0].indicators
+    assert ind.value == "≧349台" and not ind.flags
+
+
+def test_a_name_opening_a_row_before_its_levels_is_a_project_of_a_summary_table():
+    lines = ["项目名称 | 资金 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标值",
+             "| 公益性岗位专项 | 55 | 做好公益性岗位工作。 | 产出指标 | 数量指标 | 检查户数 | 不少于3297家 |",
+             "|  |  |  |  |  | 培训场次 | ＝69期 |"]
+    tags = ["O"] * 7 + ["B-L3", "B-VAL", "B-DESC", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert (p.name, p.budget_total, p.goal) == ("公益性岗位专项", 55.0, "做好公益性岗位工作。")
+    assert [(i.level1, i.level3, i.value) for i in p.indicators] == [("产出指标", "检查户数", "不少于3297家"),
+                                                                     ("产出指标", "培训场次", "＝69期")]
+    # a name and a quantity with its unit before a level: no budget, left as the model read them
+    tags = ["O"] * 7 + ["B-L3", "B-VAL", "B-DESC", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    lines[1] = lines[1].replace("| 55 |", "| 55人 |")
+    assert decoded(lines, tags).projects[0].name != "公益性岗位专项"

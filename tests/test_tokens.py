@@ -147,3 +147,61 @@ def test_a_document_of_bare_pipes_keeps_the_empty_first_cell_of_a_merged_row():
     outer = ["| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 人数 | 10人 |",
              "|  |  | 合格率 | ≥95% |"]
     assert [(t.cell, t.text) for t in tokenise_lines(outer)[-2:]] == [(2, "合格率"), (3, "≥95%")]
+
+
+def test_a_row_run_together_is_cut_at_its_basis_its_description_s_full_stop_and_its_qualitative_value():
+    text = ("质量指标定点医药机构规范程度达标计划标准完成得满分"
+            "反映定点医药机构规范程度的完成情况。参保人员办结时限不超过23天")
+    assert cut_glued(text) == ["质量指标", "定点医药机构规范程度", "达标", "计划标准", "完成得满分",
+                               "反映定点医药机构规范程度的完成情况。", "参保人员办结时限", "不超过23天"]
+    text = "生态效益指标医疗救助对生态环境的促进作用稳步提升10考察医疗救助成效。组织培训场次＝18场次"
+    assert cut_glued(text) == [
+        "生态效益指标", "医疗救助对生态环境的促进作用", "稳步提升", "10", "考察医疗救助成效。",
+        "组织培训场次", "＝18场次"]
+
+
+def test_words_that_close_a_cell_of_their_own_are_not_cut_off_it():
+    assert cut_glued("符合行业标准") == ["符合行业标准"]  # a basis word ending a value is the value's
+    assert cut_glued("资金拨付及时") == ["资金拨付及时"]  # a qualitative word closing a lone cell: a name
+    # after a project label, the piece is the project's name, whatever word closes it
+    cells = cut_glued("项目名称办公大楼运行保障项目类别本级数量指标培训人数100人")
+    assert cells[:2] == ["项目名称", "办公大楼运行保障"]
+
+
+def test_a_long_qualitative_value_between_two_names_is_a_cell_of_its_own():
+    text = "数量指标交通安全设施长效机制长期发挥交通安全设施可持续发展反映情况。合格率90%"
+    assert cut_glued(text) == ["数量指标", "交通安全设施长效机制", "长期发挥", "交通安全设施可持续发展", "反映情况。",
+                               "合格率", "90%"]
+
+
+def test_a_comparator_closing_a_piece_is_cut_off_the_name_before_it():
+    assert cut_glued("新增传染病防控点位大于等于") == ["新增传染病防控点位", "大于等于"]
+    assert cut_glued("维修按期完成率＝") == ["维修按期完成率", "＝"]
+    assert cut_glued("群众获得感不断增强，村民满意度达到") == ["群众获得感不断增强，村民满意度达到"]
+
+
+def test_a_letter_spaced_level_name_glued_to_the_cells_around_it_is_one_word():
+    line = "考察办结时限。成 本 指 标经济成本补助标准≤2367元指标说明预 期 产 出 指 标数量目标开展活动次数"
+    assert [t.text for t in tokenise_lines([line])] == [
+        "考察办结时限。", "成本指标", "经济成本", "补助标准", "≤2367元", "指标说明", "预期产出指标", "数量目标",
+        "开展活动次数"]
+
+    def cells(text):
+        return [t.text for t in tokenise_lines([text])]
+    # a header of its own next to another is two cells, though 指标目标值 is a header too
+    assert cells("一级 二级指标 三级指标 目标值") == ["一级", "二级指标", "三级指标", "目标值"]
+    assert cells("一级 二级 三级 指标值内容") == ["一级", "二级", "三级", "指标值内容"]
+
+
+def test_a_scoring_rule_is_one_cell_and_its_numbers_are_no_values():
+    text = "补助标准≤2367元/平方米行业标准达到目标值得满分，每降低1%扣1分用于反映补助标准。"
+    assert cut_glued(text) == ["补助标准", "≤2367元/平方米", "行业标准", "达到目标值得满分，每降低1%扣1分",
+                               "用于反映补助标准。"]
+    assert cut_glued("活动次数≥47场完成得10分，未完成酌情扣分") == ["活动次数", "≥47场", "完成得10分，未完成酌情扣分"]
+
+
+def test_a_target_and_an_actual_result_closing_a_piece_are_both_cut_off_and_every_long_value_inside():
+    text = ("数量指标农村人居环境整治环境改善有所提升已完成反映情况。"
+            "质量指标视频监控系统发放及时性按期完成视频监控系统完成时间年底前")
+    assert cut_glued(text) == ["数量指标", "农村人居环境整治环境改善", "有所提升", "已完成", "反映情况。", "质量指标",
+                               "视频监控系统发放及时性", "按期完成", "视频监控系统完成时间", "年底前"]
