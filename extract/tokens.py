@@ -380,7 +380,8 @@ def _piece_parts(piece: str) -> tuple[bool, bool, tuple[str, ...]]:
 
 
 def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
-    """``服务对象满意度 指标``: two pieces a single space apart that make one vocabulary word are one."""
+    """``服务对象满意度 指标``: two pieces a single space apart that make one vocabulary word are one; so
+    are a 指标 / 目标 and its number (指标 1：…)."""
     if not any(p[1] == "sp1" for p in pieces[1:]):
         return pieces  # only a piece one space after another can be joined to it
     words = _vocabulary_set()
@@ -394,11 +395,16 @@ def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str
                     out[-2:] = [(word, out[-2][1], out[-2][2])]
                     continue
             word = out[-1][0] + piece[0]
-            if word in words:
+            if word in words or (out[-1][0] in _NUMBERED_WORDS and _NUMBERING.match(piece[0])):
+                # 指标 1：城乡居民参保: a name's number printed a space after its word is one marker
                 out[-1] = (word, out[-1][1], out[-1][2])
                 continue
         out.append(piece)
     return out
+
+
+_NUMBERED_WORDS = frozenset({"指标", "目标"})
+_NUMBERING = re.compile(r"^\d{1,2}[:：.、]")
 
 
 def _join_glued_letter_spacing(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:

@@ -205,3 +205,8 @@ def test_a_target_and_an_actual_result_closing_a_piece_are_both_cut_off_and_ever
             "质量指标视频监控系统发放及时性按期完成视频监控系统完成时间年底前")
     assert cut_glued(text) == ["数量指标", "农村人居环境整治环境改善", "有所提升", "已完成", "反映情况。", "质量指标",
                                "视频监控系统发放及时性", "按期完成", "视频监控系统完成时间", "年底前"]
+
+
+def test_a_names_number_printed_a_space_after_its_word_is_one_marker():
+    assert texts(["指标 1：城乡居民参保人数"]) == ["指标1：", "城乡居民参保人数"]
+    assert texts(["指标 就业人数"]) == ["指标", "就业人数"]  # no number: two cells
