@@ -16,6 +16,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from importlib import resources
 from typing import NamedTuple
 
@@ -251,6 +252,17 @@ def _text_features(text: str) -> _TextFeatures:
                          "qty" in shape or "qual" in shape, "hdr" in shape, "label" in shape)
 
 
+def _encode(strings: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(x.encode() for x in strings)
+
+
+@functools.lru_cache(maxsize=65536)
+def _encoded_text_features(text: str) -> _TextFeatures:
+    """:func:`_text_features` with its feature strings in UTF-8 (what the tagger is given)."""
+    own = _text_features(text)
+    return own._replace(shape=_encode(own.shape), near=tuple(map(_encode, own.near)), width=own.width.encode())
+
+
 @functools.lru_cache(maxsize=65536)
 def _header_cell_role(text: str) -> str | None:
     """What a header cell names: an indicator column (level1, value …) or a project field (p:name …)."""
@@ -316,6 +328,11 @@ def _column_features(roles: tuple[str, str, str, str]) -> tuple[str, str, str, s
     return f"colL={left}", f"colR={right}", f"colO={by_offset}", f"colC={by_cell}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _encoded_column_features(roles: tuple[str, str, str, str]) -> tuple[bytes, ...]:
+    return _encode(_column_features(roles))
+
+
 # A grid cell is cut as surely as a tab-separated one: the model sees both alike.
 _SEP_FEATURE = {"cell": "tab"}
 
@@ -325,6 +342,11 @@ def _sep_features(sep: str) -> tuple[str, ...]:
     """A separator's features: the token's own (sep=…), then as a neighbour at distance -2, -1, 1, 2."""
     name = _SEP_FEATURE.get(sep, sep)
     return (f"sep={name}", *(f"{d}:sep={name}" for d in _NEAR))
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_sep_features(sep: str) -> tuple[bytes, ...]:
+    return _encode(_sep_features(sep))
 
 
 def _document_style(tokens: list[Token]) -> str:
@@ -350,12 +372,10 @@ def _bucketed(table: tuple[str, ...], counts: list[int]) -> list[str]:
     return [table[n] if n < last else table[last] for n in counts]
 
 
-def _rows_since(tokens: list[Token], flags: list[bool], prefix: str) -> list[str]:
-    """``prefix`` + the rows between each token and the last flagged token before it (bucketed; 'none'
-    if there is none)."""
-    table = _bucket_table(prefix, (0, 2, 10, 40))
+def _rows_since(tokens: list[Token], flags: list[bool], table: tuple, none: str | bytes) -> list:
+    """The bucket in ``table`` (:data:`_SINCE` with a prefix) of the rows between each token and the last
+    flagged token before it; ``none`` if there is none."""
     last_entry = len(table) - 1
-    none = f"{prefix}none"
     out, last = [], None
     for t, f in zip(tokens, flags):
         if last is None:
@@ -368,63 +388,101 @@ def _rows_since(tokens: list[Token], flags: list[bool], prefix: str) -> list[str
     return out
 
 
-def _region_context(tokens: list[Token], texts: list[_TextFeatures]) -> tuple[list[str], ...]:
+class _Form(NamedTuple):
+    """The feature strings a token's list is made of, in one form: text (what the features are, for
+    training and the checks) or UTF-8 (what the tagger is given: python-crfsuite encodes every text it
+    is given, a quarter of its time). The same lists either way, string for string."""
+
+    bias: str | bytes
+    rowend: str | bytes
+    edge: tuple  # _EDGE
+    unit_no: tuple  # the bucket tables, as _UNIT_NO …
+    units: tuple
+    blank: tuple
+    empty: tuple
+    nlvl: tuple
+    nqty: tuple
+    nhdr: tuple
+    since: dict[str, tuple[tuple, str | bytes]]  # prefix → (its bucket table, its 'none' string)
+    style: Callable[[str], str | bytes]
+    text_features: Callable[[str], _TextFeatures]
+    column_features: Callable[[tuple[str, str, str, str]], tuple]
+    sep_features: Callable[[str], tuple]
+
+
+_SINCE_PREFIXES = ("shdr=", "slvl=", "slab=")
+_TEXT = _Form("bias", "rowend", _EDGE, _UNIT_NO, _UNITS, _BLANK, _EMPTY, _NLVL, _NQTY, _NHDR,
+              {p: (_bucket_table(p, (0, 2, 10, 40)), f"{p}none") for p in _SINCE_PREFIXES},
+              lambda style: f"style={style}", _text_features, _column_features, _sep_features)
+_UTF8 = _Form(b"bias", b"rowend", _encode(_EDGE), *map(_encode, (_UNIT_NO, _UNITS, _BLANK, _EMPTY, _NLVL, _NQTY,
+                                                                   _NHDR)),
+              {p: (_encode(_bucket_table(p, (0, 2, 10, 40))), f"{p}none".encode()) for p in _SINCE_PREFIXES},
+              lambda style: f"style={style}".encode(), _encoded_text_features, _encoded_column_features,
+              _encoded_sep_features)
+
+
+def _region_context(tokens: list[Token], texts: list[_TextFeatures], form: _Form = _TEXT) -> tuple[list, ...]:
     """Where each token stands: among level names and values (a table), or far from any (prose, other
     tables), as counts and buckets: each token's six region feature strings, by kind."""
     level = [x.level for x in texts]
     hdr = [x.header for x in texts]
-    return (_bucketed(_NLVL, _density(level, 30)), _bucketed(_NQTY, _density([x.quantity for x in texts], 15)),
-            _bucketed(_NHDR, _density(hdr, 60)),
-            _rows_since(tokens, hdr, "shdr="), _rows_since(tokens, level, "slvl="),
-            _rows_since(tokens, [x.label for x in texts], "slab="))
+    since = form.since
+    return (_bucketed(form.nlvl, _density(level, 30)), _bucketed(form.nqty, _density([x.quantity for x in texts], 15)),
+            _bucketed(form.nhdr, _density(hdr, 60)),
+            _rows_since(tokens, hdr, *since["shdr="]), _rows_since(tokens, level, *since["slvl="]),
+            _rows_since(tokens, [x.label for x in texts], *since["slab="]))
 
 
 class _Context:
     """What the features of a token need from the whole document, computed once per document; the
-    feature lists themselves (some fifty strings per token) are made only for the chunk being tagged."""
+    feature lists themselves (some fifty strings per token) are made only for the chunk being tagged,
+    in the form asked for (text, or UTF-8 for the tagger)."""
 
-    def __init__(self, tokens: list[Token]):
+    def __init__(self, tokens: list[Token], form: _Form = _TEXT):
         self.tokens = tokens
-        self.texts = [_text_features(t.text) for t in tokens]
-        self.regions = _region_context(tokens, self.texts)
+        self.form = form
+        self.texts = list(map(form.text_features, [t.text for t in tokens]))
+        self.regions = _region_context(tokens, self.texts, form)
         self.columns = _column_roles(tokens)
-        self.style = f"style={_document_style(tokens)}"
+        self.style = form.style(_document_style(tokens))
         self.rows_units: dict[int, int] = Counter(t.row for t in tokens if t.sep != "glue")
 
-    def features(self, start: int, end: int) -> list[list[str]]:
+    def features(self, start: int, end: int) -> list[list]:
         """The CRF's feature strings of tokens[start:end]; ``start`` is the first token of a row."""
-        tokens, texts, style, rows_units = self.tokens, self.texts, self.style, self.rows_units
+        tokens, texts, style, rows_units, form = self.tokens, self.texts, self.style, self.rows_units, self.form
         nlvl, nqty, nhdr, shdr, slvl, slab = self.regions
         columns = self.columns
+        bias, rowend, edge, unit_table, units_table, blank_table, empty_table = form[:7]
+        column_features = form.column_features
         n = len(tokens)
-        seps = [_sep_features(tokens[j].sep) for j in range(max(0, start - 2), min(n, end + 2))]
+        seps = list(map(form.sep_features, [tokens[j].sep for j in range(max(0, start - 2), min(n, end + 2))]))
         base = max(0, start - 2)  # seps[j - base] is token j's
-        feats: list[list[str]] = []
+        feats: list[list] = []
         unit_no = 0
         for i in range(start, end):
             t = tokens[i]
             sep = t.sep
             unit_no = 0 if sep == "row" else unit_no + (sep != "glue")
             own = texts[i]
-            head = ("bias", seps[i - base][0], style, _pick(_UNIT_NO, unit_no), _pick(_UNITS, rows_units[t.row]),
-                    _pick(_BLANK, t.blank_before), _pick(_EMPTY, t.empty_before), own.width)
+            head = (bias, seps[i - base][0], style, _pick(unit_table, unit_no), _pick(units_table, rows_units[t.row]),
+                    _pick(blank_table, t.blank_before), _pick(empty_table, t.empty_before), own.width)
             if 2 <= i < n - 2:  # four neighbours (all but the first and last two tokens): one list display
                 f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
-                     *_column_features(columns[i]),
+                     *column_features(columns[i]),
                      *texts[i - 2].near[0], seps[i - 2 - base][1], *texts[i - 1].near[1], seps[i - 1 - base][2],
                      *texts[i + 1].near[2], seps[i + 1 - base][3], *texts[i + 2].near[3], seps[i + 2 - base][4]]
             else:
                 f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
-                     *_column_features(columns[i])]
+                     *column_features(columns[i])]
                 for k, d in enumerate(_NEAR):
                     j = i + d
                     if 0 <= j < n:
                         f += texts[j].near[k]
                         f.append(seps[j - base][k + 1])
                     else:
-                        f.append(_EDGE[k])
+                        f.append(edge[k])
             if i + 1 < n and tokens[i + 1].row != t.row:
-                f.append("rowend")
+                f.append(rowend)
             feats.append(f)
         return feats
 
@@ -488,7 +546,7 @@ def tag_tokens(tokens: list[Token]) -> list[str]:
     """The most likely BIO tag of every token (``B-L3``, ``I-VAL``, ``O`` …)."""
     if not tokens:
         return []
-    context = _Context(tokens)
+    context = _Context(tokens, _UTF8)
     tags: list[str] = []
     for start, end in _chunks(tokens, CHUNK_TOKENS):
         tags += _tagger().tag(context.features(start, end))
