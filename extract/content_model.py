@@ -453,6 +453,10 @@ class _Context:
         nlvl, nqty, nhdr, shdr, slvl, slab = self.regions
         columns = self.columns
         bias, rowend, edge, unit_table, units_table, blank_table, empty_table = form[:7]
+        # the buckets of the counts below (never negative) picked inline: a call a count is a tenth of the time
+        last_unit, last_blank, last_empty = len(unit_table) - 1, len(blank_table) - 1, len(empty_table) - 1
+        row_units = {row: _pick(units_table, count) for row, count in rows_units.items()}
+        no_units = _pick(units_table, 0)  # (a row of glued pieces only, as no splitter makes)
         column_features = form.column_features
         n = len(tokens)
         seps = list(map(form.sep_features, [tokens[j].sep for j in range(max(0, start - 2), min(n, end + 2))]))
@@ -464,8 +468,10 @@ class _Context:
             sep = t.sep
             unit_no = 0 if sep == "row" else unit_no + (sep != "glue")
             own = texts[i]
-            head = (bias, seps[i - base][0], style, _pick(unit_table, unit_no), _pick(units_table, rows_units[t.row]),
-                    _pick(blank_table, t.blank_before), _pick(empty_table, t.empty_before), own.width)
+            blank, empty = t.blank_before, t.empty_before
+            head = (bias, seps[i - base][0], style, unit_table[unit_no if unit_no < last_unit else last_unit],
+                    row_units.get(t.row, no_units), blank_table[blank if blank < last_blank else last_blank],
+                    empty_table[empty if empty < last_empty else last_empty], own.width)
             if 2 <= i < n - 2:  # four neighbours (all but the first and last two tokens): one list display
                 f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
                      *column_features(columns[i]),

@@ -46,12 +46,14 @@ class Segment:
     tokens: list[Token]
     continued: bool = False  # opened by an I- tag after other cells: the rest of a wrapped cell
 
-    @property
+    # (worked out when first asked for: the decoder asks again and again; a segment's tokens are all
+    # in it by then, :func:`segments` being done with it)
+    @functools.cached_property
     def text(self) -> str:
         """The segment's text as printed, whitespace removed between and inside tokens."""
         return compact("".join(t.text for t in self.tokens))
 
-    @property
+    @functools.cached_property
     def lines(self) -> tuple[int, int]:
         return self.tokens[0].row + 1, self.tokens[-1].row + 1
 
@@ -495,7 +497,9 @@ class _Decoder:
             if not (self.title and seg.text in self.title):  # the title's own cells name the table
                 # before a table: its cells if they share its first row (ensure_project); rows before are not
                 if self.header_cells and self.header_cells[-1].lines[1] < seg.lines[0]:
-                    self.header_cells = [s for s in self.header_cells if s.lines[1] >= seg.lines[0]]
+                    # none of them shares its row: segments come in reading order, so the last lines
+                    # of those before never exceed the last one's
+                    self.header_cells = []
                 self.header_cells.append(seg)
             return
         if project is not None and project.indicators and not is_furniture(seg.text):
@@ -791,6 +795,15 @@ def _is_label(text: str) -> bool:
     return label_field(_MONEY_UNIT.sub("", text))[0] is not None or header_role(text) is not None
 
 
+def _cell_texts(tokens: list[Token]) -> list[str]:
+    """The text (:func:`_cell_text`) of every cell (:func:`_cells`), once per token list."""
+    return _of_tokens(tokens, _texts_of_cells)
+
+
+def _texts_of_cells(tokens: list[Token]) -> list[str]:
+    return [_cell_text(tokens, c) for c in _cells(tokens)]
+
+
 def _cell_text(tokens: list[Token], cell: list[int]) -> str:
     return compact(tokens[cell[0]].text if len(cell) == 1 else "".join(tokens[i].text for i in cell))
 
@@ -930,7 +943,7 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     for c in cells:
         row_cells[tokens[c[0]].row] = row_cells.get(tokens[c[0]].row, 0) + 1
     labelled_names: list[list[int]] = []
-    texts = [_cell_text(tokens, c) for c in cells]
+    texts = _cell_texts(tokens)
     column_headers = _header_rows(tokens)
     label_rows: dict[int, int] = {}  # how many label cells each row holds
     for c, text in zip(cells, texts):
@@ -1368,6 +1381,7 @@ def inherit_header_fields(projects: list[Project]) -> None:
 _PROJECT_ROLES = frozenset({*_HEADER_ROLES, "GOAL", "BUR"})
 
 
+@functools.lru_cache(maxsize=1024)  # (a few dozen tags, asked about tens of thousands of times a document)
 def _role(tag: str) -> str:
     return tag.split("-", 1)[-1]
 
