@@ -18,10 +18,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pycrfsuite
 
+from perfkg.extract.crf_tagger import CrfWeights, ModelFormatError
 from perfkg.extract.target_values import looks_like_value, parse_quantity
 from perfkg.extract.tokens import Token, content_words, display_width
 from perfkg.extract.vocabulary import header_role, qualitative_values, standard_level1, standard_level2, standard_parent
@@ -221,9 +222,9 @@ def token_shape(text: str) -> tuple[str, ...]:
 class _TextFeatures(NamedTuple):
     """What the features need of one token text, made once per distinct text (:func:`_text_features`)."""
 
-    shape: tuple[str, ...]  # token_shape
-    near: tuple[tuple[str, ...], ...]  # the shape as a neighbour at distance -2, -1, 1, 2 (_near_shape)
-    width: str  # the w= feature
+    shape: tuple  # token_shape (as text; in the tagger's form, its attribute rows)
+    near: tuple[tuple, ...]  # the shape as a neighbour at distance -2, -1, 1, 2 (_near_shape)
+    width: Any  # the w= feature
     level: bool  # a level name (lvl1 or lvl2), for the region counts
     quantity: bool  # a quantity or a qualitative value
     header: bool
@@ -250,17 +251,6 @@ def _text_features(text: str) -> _TextFeatures:
     return _TextFeatures(shape, (far_before, before, after, far_after),
                          _pick(_WIDTH, display_width(text)), "lvl1" in shape or "lvl2" in shape,
                          "qty" in shape or "qual" in shape, "hdr" in shape, "label" in shape)
-
-
-def _encode(strings: tuple[str, ...]) -> tuple[bytes, ...]:
-    return tuple(x.encode() for x in strings)
-
-
-@functools.lru_cache(maxsize=65536)
-def _encoded_text_features(text: str) -> _TextFeatures:
-    """:func:`_text_features` with its feature strings in UTF-8 (what the tagger is given)."""
-    own = _text_features(text)
-    return own._replace(shape=_encode(own.shape), near=tuple(map(_encode, own.near)), width=own.width.encode())
 
 
 @functools.lru_cache(maxsize=65536)
@@ -328,11 +318,6 @@ def _column_features(roles: tuple[str, str, str, str]) -> tuple[str, str, str, s
     return f"colL={left}", f"colR={right}", f"colO={by_offset}", f"colC={by_cell}"
 
 
-@functools.lru_cache(maxsize=4096)
-def _encoded_column_features(roles: tuple[str, str, str, str]) -> tuple[bytes, ...]:
-    return _encode(_column_features(roles))
-
-
 # A grid cell is cut as surely as a tab-separated one: the model sees both alike.
 _SEP_FEATURE = {"cell": "tab"}
 
@@ -342,11 +327,6 @@ def _sep_features(sep: str) -> tuple[str, ...]:
     """A separator's features: the token's own (sep=…), then as a neighbour at distance -2, -1, 1, 2."""
     name = _SEP_FEATURE.get(sep, sep)
     return (f"sep={name}", *(f"{d}:sep={name}" for d in _NEAR))
-
-
-@functools.lru_cache(maxsize=64)
-def _encoded_sep_features(sep: str) -> tuple[bytes, ...]:
-    return _encode(_sep_features(sep))
 
 
 def _document_style(tokens: list[Token]) -> str:
@@ -390,11 +370,11 @@ def _rows_since(tokens: list[Token], flags: list[bool], table: tuple, none: str 
 
 class _Form(NamedTuple):
     """The feature strings a token's list is made of, in one form: text (what the features are, for
-    training and the checks) or UTF-8 (what the tagger is given: python-crfsuite encodes every text it
-    is given, a quarter of its time). The same lists either way, string for string."""
+    training, python-crfsuite and the checks) or the model's attribute rows as bytes (what the numpy
+    tagger adds up: :func:`_id_form`). The same lists either way, piece for piece in the same order."""
 
-    bias: str | bytes
-    rowend: str | bytes
+    bias: Any
+    rowend: Any
     edge: tuple  # _EDGE
     unit_no: tuple  # the bucket tables, as _UNIT_NO …
     units: tuple
@@ -403,8 +383,8 @@ class _Form(NamedTuple):
     nlvl: tuple
     nqty: tuple
     nhdr: tuple
-    since: dict[str, tuple[tuple, str | bytes]]  # prefix → (its bucket table, its 'none' string)
-    style: Callable[[str], str | bytes]
+    since: dict[str, tuple[tuple, Any]]  # prefix → (its bucket table, its 'none' string)
+    style: Callable[[str], Any]
     text_features: Callable[[str], _TextFeatures]
     column_features: Callable[[tuple[str, str, str, str]], tuple]
     sep_features: Callable[[str], tuple]
@@ -414,13 +394,6 @@ _SINCE_PREFIXES = ("shdr=", "slvl=", "slab=")
 _TEXT = _Form("bias", "rowend", _EDGE, _UNIT_NO, _UNITS, _BLANK, _EMPTY, _NLVL, _NQTY, _NHDR,
               {p: (_bucket_table(p, (0, 2, 10, 40)), f"{p}none") for p in _SINCE_PREFIXES},
               lambda style: f"style={style}", _text_features, _column_features, _sep_features)
-_UTF8 = _Form(b"bias", b"rowend", _encode(_EDGE), *map(_encode, (_UNIT_NO, _UNITS, _BLANK, _EMPTY, _NLVL, _NQTY,
-                                                                   _NHDR)),
-              {p: (_encode(_bucket_table(p, (0, 2, 10, 40))), f"{p}none".encode()) for p in _SINCE_PREFIXES},
-              lambda style: f"style={style}".encode(), _encoded_text_features, _encoded_column_features,
-              _encoded_sep_features)
-
-
 def _region_context(tokens: list[Token], texts: list[_TextFeatures], form: _Form = _TEXT) -> tuple[list, ...]:
     """Where each token stands: among level names and values (a table), or far from any (prose, other
     tables), as counts and buckets: each token's six region feature strings, by kind."""
@@ -523,6 +496,8 @@ def use_model(path: str | None) -> None:
     """Tag with the model file at ``path`` from now on (None: the packaged model); for cross-validation."""
     _model_override[:] = [path] if path else []
     _tagger.cache_clear()
+    _weights.cache_clear()
+    _id_form.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -535,6 +510,47 @@ def _tagger() -> pycrfsuite.Tagger:
     with resources.as_file(path) as p:
         tagger.open(str(p))
     return tagger
+
+
+@functools.lru_cache(maxsize=1)
+def _weights() -> CrfWeights | None:
+    """The model's weights for the numpy tagger (:mod:`crf_tagger`); None when its file is not in the
+    crfsuite format that reader knows (then python-crfsuite tags)."""
+    try:
+        if _model_override:
+            return CrfWeights.read(_model_override[0])
+        with resources.as_file(resources.files("perfkg.extract").joinpath(MODEL_FILE)) as p:
+            return CrfWeights.read(p)
+    except ModelFormatError:
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _id_form() -> _Form:
+    """The feature strings as the model's attribute numbers (:meth:`CrfWeights.attribute`, a few bytes
+    each), what the numpy tagger adds up; a text's features found once per distinct text, as one string
+    of bytes (so a token's list holds some twenty pieces, not sixty strings)."""
+    weights = _weights()
+    assert weights is not None
+    number = weights.attribute
+
+    def each(strings: tuple[str, ...]) -> tuple[bytes, ...]:
+        return tuple(map(number, strings))
+
+    def joined(strings: tuple[str, ...]) -> tuple[bytes]:
+        return (b"".join(map(number, strings)),)
+
+    @functools.lru_cache(maxsize=65536)
+    def text_features(text: str) -> _TextFeatures:
+        own = _text_features(text)
+        return own._replace(shape=joined(own.shape), near=tuple(map(joined, own.near)), width=number(own.width))
+
+    since = {p: (each(table), number(none)) for p, (table, none) in _TEXT.since.items()}
+    return _Form(number("bias"), number("rowend"), each(_EDGE), each(_UNIT_NO), each(_UNITS), each(_BLANK),
+                 each(_EMPTY), each(_NLVL), each(_NQTY), each(_NHDR), since,
+                 lambda style: number(f"style={style}"), text_features,
+                 functools.lru_cache(maxsize=4096)(lambda roles: joined(_column_features(roles))),
+                 functools.lru_cache(maxsize=64)(lambda sep: each(_sep_features(sep))))
 
 
 def model_summary() -> str:
@@ -552,8 +568,15 @@ def tag_tokens(tokens: list[Token]) -> list[str]:
     """The most likely BIO tag of every token (``B-L3``, ``I-VAL``, ``O`` …)."""
     if not tokens:
         return []
-    context = _Context(tokens, _UTF8)
-    tags: list[str] = []
+    weights = _weights()
+    if weights is None:
+        context = _Context(tokens)
+        tags: list[str] = []
+        for start, end in _chunks(tokens, CHUNK_TOKENS):
+            tags += _tagger().tag(context.features(start, end))
+        return tags
+    context = _Context(tokens, _id_form())
+    tags = []
     for start, end in _chunks(tokens, CHUNK_TOKENS):
-        tags += _tagger().tag(context.features(start, end))
+        tags += weights.tag(context.features(start, end))
     return tags
