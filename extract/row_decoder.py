@@ -70,6 +70,10 @@ def segments(tokens: list[Token], tags: list[str]) -> list[Segment]:
             out[-1].tokens.append(tok)
         else:
             out.append(Segment(role, [tok], continued=kind == "I"))
+    for seg in out:  # their text and lines, which the decoder asks for: at once (cached_property locks)
+        run = seg.tokens
+        seg.__dict__["lines"] = run[0].row + 1, run[-1].row + 1
+        seg.__dict__["text"] = compact(run[0].text if len(run) == 1 else "".join(t.text for t in run))
     return out
 
 
