@@ -248,9 +248,13 @@ def _text_features(text: str) -> _TextFeatures:
     near = list(map(_as_neighbour, shape))
     _, before, after, _ = zip(*near)  # a shape always has its len=, cjk=, dig= … features: never empty
     far_before, _, _, far_after = zip(*(n for s, n in zip(shape, near) if not s.startswith("c")))
-    return _TextFeatures(shape, (far_before, before, after, far_after),
-                         _pick(_WIDTH, display_width(text)), "lvl1" in shape or "lvl2" in shape,
-                         "qty" in shape or "qual" in shape, "hdr" in shape, "label" in shape)
+    return _TextFeatures(shape, (far_before, before, after, far_after), _pick(_WIDTH, display_width(text)),
+                         *_shape_kinds(shape))
+
+
+def _shape_kinds(shape: tuple[str, ...]) -> tuple[bool, bool, bool, bool]:
+    """What the region counts read of a shape (_TextFeatures.level, .quantity, .header, .label)."""
+    return "lvl1" in shape or "lvl2" in shape, "qty" in shape or "qual" in shape, "hdr" in shape, "label" in shape
 
 
 @functools.lru_cache(maxsize=65536)
@@ -541,9 +545,20 @@ def _id_form() -> _Form:
         return (b"".join(map(number, strings)),)
 
     @functools.lru_cache(maxsize=65536)
+    def feature_rows(feature: str) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+        """A text feature's row, then its rows as a neighbour's at distance -2, -1, 1, 2 (shared by every text)."""
+        return (number(feature), *map(number, _as_neighbour(feature)))
+
+    @functools.lru_cache(maxsize=65536)
     def text_features(text: str) -> _TextFeatures:
-        own = _text_features(text)
-        return own._replace(shape=joined(own.shape), near=tuple(map(joined, own.near)), width=number(own.width))
+        # as _text_features: the near features -1 and 1 of all of the shape, -2 and 2 of all but c…
+        shape = token_shape(text)
+        rows = list(map(feature_rows, shape))
+        far = [r for f, r in zip(shape, rows) if not f.startswith("c")]
+        near = ((b"".join([r[1] for r in far]),), (b"".join([r[2] for r in rows]),),
+                (b"".join([r[3] for r in rows]),), (b"".join([r[4] for r in far]),))
+        return _TextFeatures((b"".join([r[0] for r in rows]),), near, number(_pick(_WIDTH, display_width(text))),
+                             *_shape_kinds(shape))
 
     since = {p: (each(table), number(none)) for p, (table, none) in _TEXT.since.items()}
     return _Form(number("bias"), number("rowend"), each(_EDGE), each(_UNIT_NO), each(_UNITS), each(_BLANK),
