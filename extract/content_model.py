@@ -547,7 +547,8 @@ def _id_form() -> _Form:
     @functools.lru_cache(maxsize=65536)
     def feature_rows(feature: str) -> tuple[bytes, bytes, bytes, bytes, bytes]:
         """A text feature's row, then its rows as a neighbour's at distance -2, -1, 1, 2 (shared by every text)."""
-        return (number(feature), *map(number, _as_neighbour(feature)))
+        far_before, before, after, far_after = _as_neighbour(feature)
+        return number(feature), number(far_before), number(before), number(after), number(far_after)
 
     @functools.lru_cache(maxsize=65536)
     def text_features(text: str) -> _TextFeatures:
