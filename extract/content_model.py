@@ -7,7 +7,7 @@ labelled tokens of the seeds, the dev set and generated documents by
 ``python -m perfkg.extract.content_training`` (``make model``), stored in
 ``extract/data/content_model.crfsuite``. The tags are BIO over the roles in :data:`ROLES`. A document is
 tagged by :mod:`perfkg.extract.crf_tagger` (crfsuite's Viterbi in numpy over that file's weights: the same
-tags, some times faster than python-crfsuite's string handling), or by python-crfsuite where it cannot read it.
+tags, faster than python-crfsuite with its strings), or by python-crfsuite where it cannot read it.
 """
 from __future__ import annotations
 

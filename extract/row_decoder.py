@@ -1575,6 +1575,17 @@ def _layout_rows(tokens: list[Token]) -> list[list[list[int]]]:
     return _of_tokens(tokens, _layout_cells)
 
 
+def _layout_extents(tokens: list[Token]) -> list[list[tuple[int, int]]]:
+    """(offset, display width) of every layout cell of :func:`_layout_rows` (its pieces, one space between
+    those a space cut), once per token list."""
+    return _of_tokens(tokens, _extents_of_layout_cells)
+
+
+def _extents_of_layout_cells(tokens: list[Token]) -> list[list[tuple[int, int]]]:
+    return [[(tokens[cell[0]].offset, sum(display_width(tokens[i].text) + (tokens[i].sep == "sp1") for i in cell))
+             for cell in row] for row in _layout_rows(tokens)]
+
+
 def _layout_cells(tokens: list[Token]) -> list[list[list[int]]]:
     rows: list[list[list[int]]] = []
     last_row = None
@@ -1615,10 +1626,7 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     read it as. Only rows of two cells or more open columns."""
     out = list(tags)
     rows = _layout_rows(tokens)
-
-    def extent(cell: list[int]) -> tuple[int, int]:
-        """(offset, display width) of a layout cell (its pieces, one space between those a space cut)."""
-        return tokens[cell[0]].offset, sum(display_width(tokens[i].text) + (tokens[i].sep == "sp1") for i in cell)
+    extents = _layout_extents(tokens)
 
     # the widest cell starting at each offset, over the rows of each run of consecutive layout rows
     width: dict[tuple[int, int], int] = {}
@@ -1626,13 +1634,12 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     starts: dict[tuple[int, int], int] = {}  # cells starting at each offset: a column when several rows do
     run, prev_row = 0, None
     runs: list[int] = []
-    for row in rows:
+    for row, spans in zip(rows, extents):
         t = tokens[row[0][0]] if row else None
         if t is None or prev_row is None or t.row != prev_row + 1 or t.blank_before:
             run += 1
         prev_row = t.row if t is not None else None
         runs.append(run)
-        spans = [extent(cell) for cell in row]
         for (off, w), (after, _) in zip(spans, spans[1:]):
             gaps[run] = min(gaps.get(run, after), after - off - w)
         for off, w in spans:
@@ -1642,12 +1649,12 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     anchors: dict[int, tuple[str, int]] = {}
     anchor_cells = 0
     last_run = None
-    for row, run in zip(rows, runs):
+    for row, spans, run in zip(rows, extents, runs):
         if run != last_run or not row:
             anchors, anchor_cells, last_run = {}, 0, run
             if not row:
                 continue
-        cells = [(extent(c), c) for c in row]
+        cells = list(zip(spans, row))
         # a piece of a wrapped cell is no wider than the piece before it (the column's width)
         continued = (anchors and len(cells) < anchor_cells
                      and all(anchors.get(off, ("", 0))[1] and 0 < w <= anchors[off][1] + _FULL_SLACK
