@@ -448,25 +448,24 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
 
     def cell_tokens(c: int, cell: str, base: int, head: int) -> str | bool:
         """Tokens of cell[:head]: the rest of the line when the limit was reached, else whether all fit."""
+        first, empty, count = state["first"], state["empty"], state["count"]  # (kept in locals: a call a piece)
         for k, (piece, space_sep, pos, width, closing, filler, parts) in enumerate(_cell_pieces(cell[:head])):
-            if closing and out and not state["first"]:
+            if closing and out and not first:
                 out[-1] = replace(out[-1], text=out[-1].text + piece)  # "( ≥**个 )": the bracket closes the cell before
                 continue
             if filler:
                 continue
             sep = space_sep if k else (kind if kind != "space" else space_sep)
             col = base + width
-            if state["count"] + len(parts) > limit:  # past the limit: the rest of the line is one more token
+            if count + len(parts) > limit:  # past the limit: the rest of the line is one more token
+                state["first"], state["empty"], state["count"] = first, empty, count
                 return rest_token(c, cell[pos:], sep, col)
-            if parts:
-                first, empty = state["first"], state["empty"]
-                for j, part in enumerate(parts):
-                    out.append(Token(part, r, where, "row" if first else (sep if j == 0 else "glue"),
-                                     c, col, blank if first else 0, empty))
-                    first, empty = False, 0
-                state["first"] = False
-                state["empty"] = 0
-                state["count"] += len(parts)
+            for j, part in enumerate(parts):
+                out.append(Token(part, r, where, "row" if first else (sep if j == 0 else "glue"),
+                                 c, col, blank if first else 0, empty))
+                first, empty = False, 0
+            count += len(parts)
+        state["first"], state["empty"], state["count"] = first, empty, count
         return head == len(cell)
 
     offset = 0
