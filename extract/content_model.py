@@ -5,7 +5,9 @@ Its knowledge is data (the framework vocabulary, the value grammar, header and l
 ``extract/data/``); its weights are estimated: a linear-chain CRF (python-crfsuite) fitted on
 labelled tokens of the seeds, the dev set and generated documents by
 ``python -m perfkg.extract.content_training`` (``make model``), stored in
-``extract/data/content_model.crfsuite``. The tags are BIO over the roles in :data:`ROLES`.
+``extract/data/content_model.crfsuite``. The tags are BIO over the roles in :data:`ROLES`. A document is
+tagged by :mod:`perfkg.extract.crf_tagger` (crfsuite's Viterbi in numpy over that file's weights: the same
+tags, faster than python-crfsuite with its strings), or by python-crfsuite where it cannot read it.
 """
 from __future__ import annotations
 
@@ -16,11 +18,13 @@ import operator
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pycrfsuite
 
+from perfkg.extract.crf_tagger import CrfWeights, ModelFormatError
 from perfkg.extract.target_values import looks_like_value, parse_quantity
 from perfkg.extract.tokens import Token, content_words, display_width
 from perfkg.extract.vocabulary import header_role, qualitative_values, standard_level1, standard_level2, standard_parent
@@ -220,9 +224,9 @@ def token_shape(text: str) -> tuple[str, ...]:
 class _TextFeatures(NamedTuple):
     """What the features need of one token text, made once per distinct text (:func:`_text_features`)."""
 
-    shape: tuple[str, ...]  # token_shape
-    near: tuple[tuple[str, ...], ...]  # the shape as a neighbour at distance -2, -1, 1, 2 (_near_shape)
-    width: str  # the w= feature
+    shape: tuple  # token_shape (as text; in the tagger's form, its attribute rows)
+    near: tuple[tuple, ...]  # the shape as a neighbour at distance -2, -1, 1, 2 (_near_shape)
+    width: Any  # the w= feature
     level: bool  # a level name (lvl1 or lvl2), for the region counts
     quantity: bool  # a quantity or a qualitative value
     header: bool
@@ -246,9 +250,13 @@ def _text_features(text: str) -> _TextFeatures:
     near = list(map(_as_neighbour, shape))
     _, before, after, _ = zip(*near)  # a shape always has its len=, cjk=, dig= … features: never empty
     far_before, _, _, far_after = zip(*(n for s, n in zip(shape, near) if not s.startswith("c")))
-    return _TextFeatures(shape, (far_before, before, after, far_after),
-                         _pick(_WIDTH, display_width(text)), "lvl1" in shape or "lvl2" in shape,
-                         "qty" in shape or "qual" in shape, "hdr" in shape, "label" in shape)
+    return _TextFeatures(shape, (far_before, before, after, far_after), _pick(_WIDTH, display_width(text)),
+                         *_shape_kinds(shape))
+
+
+def _shape_kinds(shape: tuple[str, ...]) -> tuple[bool, bool, bool, bool]:
+    """What the region counts read of a shape (_TextFeatures.level, .quantity, .header, .label)."""
+    return "lvl1" in shape or "lvl2" in shape, "qty" in shape or "qual" in shape, "hdr" in shape, "label" in shape
 
 
 @functools.lru_cache(maxsize=65536)
@@ -350,12 +358,10 @@ def _bucketed(table: tuple[str, ...], counts: list[int]) -> list[str]:
     return [table[n] if n < last else table[last] for n in counts]
 
 
-def _rows_since(tokens: list[Token], flags: list[bool], prefix: str) -> list[str]:
-    """``prefix`` + the rows between each token and the last flagged token before it (bucketed; 'none'
-    if there is none)."""
-    table = _bucket_table(prefix, (0, 2, 10, 40))
+def _rows_since(tokens: list[Token], flags: list[bool], table: tuple, none: str | bytes) -> list:
+    """The bucket in ``table`` (:data:`_SINCE` with a prefix) of the rows between each token and the last
+    flagged token before it; ``none`` if there is none."""
     last_entry = len(table) - 1
-    none = f"{prefix}none"
     out, last = [], None
     for t, f in zip(tokens, flags):
         if last is None:
@@ -368,63 +374,100 @@ def _rows_since(tokens: list[Token], flags: list[bool], prefix: str) -> list[str
     return out
 
 
-def _region_context(tokens: list[Token], texts: list[_TextFeatures]) -> tuple[list[str], ...]:
+class _Form(NamedTuple):
+    """The feature strings a token's list is made of, in one form: text (what the features are, for
+    training, python-crfsuite and the checks) or the model's attribute rows as bytes (what the numpy
+    tagger adds up: :func:`_id_form`). The same lists either way, piece for piece in the same order."""
+
+    bias: Any
+    rowend: Any
+    edge: tuple  # _EDGE
+    unit_no: tuple  # the bucket tables, as _UNIT_NO …
+    units: tuple
+    blank: tuple
+    empty: tuple
+    nlvl: tuple
+    nqty: tuple
+    nhdr: tuple
+    since: dict[str, tuple[tuple, Any]]  # prefix → (its bucket table, its 'none' string)
+    style: Callable[[str], Any]
+    text_features: Callable[[str], _TextFeatures]
+    column_features: Callable[[tuple[str, str, str, str]], tuple]
+    sep_features: Callable[[str], tuple]
+
+
+_SINCE_PREFIXES = ("shdr=", "slvl=", "slab=")
+_TEXT = _Form("bias", "rowend", _EDGE, _UNIT_NO, _UNITS, _BLANK, _EMPTY, _NLVL, _NQTY, _NHDR,
+              {p: (_bucket_table(p, (0, 2, 10, 40)), f"{p}none") for p in _SINCE_PREFIXES},
+              lambda style: f"style={style}", _text_features, _column_features, _sep_features)
+def _region_context(tokens: list[Token], texts: list[_TextFeatures], form: _Form = _TEXT) -> tuple[list, ...]:
     """Where each token stands: among level names and values (a table), or far from any (prose, other
     tables), as counts and buckets: each token's six region feature strings, by kind."""
     level = [x.level for x in texts]
     hdr = [x.header for x in texts]
-    return (_bucketed(_NLVL, _density(level, 30)), _bucketed(_NQTY, _density([x.quantity for x in texts], 15)),
-            _bucketed(_NHDR, _density(hdr, 60)),
-            _rows_since(tokens, hdr, "shdr="), _rows_since(tokens, level, "slvl="),
-            _rows_since(tokens, [x.label for x in texts], "slab="))
+    since = form.since
+    return (_bucketed(form.nlvl, _density(level, 30)), _bucketed(form.nqty, _density([x.quantity for x in texts], 15)),
+            _bucketed(form.nhdr, _density(hdr, 60)),
+            _rows_since(tokens, hdr, *since["shdr="]), _rows_since(tokens, level, *since["slvl="]),
+            _rows_since(tokens, [x.label for x in texts], *since["slab="]))
 
 
 class _Context:
     """What the features of a token need from the whole document, computed once per document; the
-    feature lists themselves (some fifty strings per token) are made only for the chunk being tagged."""
+    feature lists themselves (some fifty strings per token) are made only for the chunk being tagged,
+    in the form asked for (text, or UTF-8 for the tagger)."""
 
-    def __init__(self, tokens: list[Token]):
+    def __init__(self, tokens: list[Token], form: _Form = _TEXT):
         self.tokens = tokens
-        self.texts = [_text_features(t.text) for t in tokens]
-        self.regions = _region_context(tokens, self.texts)
+        self.form = form
+        self.texts = list(map(form.text_features, [t.text for t in tokens]))
+        self.regions = _region_context(tokens, self.texts, form)
         self.columns = _column_roles(tokens)
-        self.style = f"style={_document_style(tokens)}"
+        self.style = form.style(_document_style(tokens))
         self.rows_units: dict[int, int] = Counter(t.row for t in tokens if t.sep != "glue")
 
-    def features(self, start: int, end: int) -> list[list[str]]:
+    def features(self, start: int, end: int) -> list[list]:
         """The CRF's feature strings of tokens[start:end]; ``start`` is the first token of a row."""
-        tokens, texts, style, rows_units = self.tokens, self.texts, self.style, self.rows_units
+        tokens, texts, style, rows_units, form = self.tokens, self.texts, self.style, self.rows_units, self.form
         nlvl, nqty, nhdr, shdr, slvl, slab = self.regions
         columns = self.columns
+        bias, rowend, edge, unit_table, units_table, blank_table, empty_table = form[:7]
+        # the buckets of the counts below (never negative) picked inline: a call a count is a tenth of the time
+        last_unit, last_blank, last_empty = len(unit_table) - 1, len(blank_table) - 1, len(empty_table) - 1
+        row_units = {row: _pick(units_table, count) for row, count in rows_units.items()}
+        no_units = _pick(units_table, 0)  # (a row of glued pieces only, as no splitter makes)
+        column_features = form.column_features
         n = len(tokens)
-        seps = [_sep_features(tokens[j].sep) for j in range(max(0, start - 2), min(n, end + 2))]
+        seps = list(map(form.sep_features, [tokens[j].sep for j in range(max(0, start - 2), min(n, end + 2))]))
         base = max(0, start - 2)  # seps[j - base] is token j's
-        feats: list[list[str]] = []
+        feats: list[list] = []
         unit_no = 0
         for i in range(start, end):
             t = tokens[i]
             sep = t.sep
             unit_no = 0 if sep == "row" else unit_no + (sep != "glue")
             own = texts[i]
-            head = ("bias", seps[i - base][0], style, _pick(_UNIT_NO, unit_no), _pick(_UNITS, rows_units[t.row]),
-                    _pick(_BLANK, t.blank_before), _pick(_EMPTY, t.empty_before), own.width)
+            blank, empty = t.blank_before, t.empty_before
+            head = (bias, seps[i - base][0], style, unit_table[unit_no if unit_no < last_unit else last_unit],
+                    row_units.get(t.row, no_units), blank_table[blank if blank < last_blank else last_blank],
+                    empty_table[empty if empty < last_empty else last_empty], own.width)
             if 2 <= i < n - 2:  # four neighbours (all but the first and last two tokens): one list display
                 f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
-                     *_column_features(columns[i]),
+                     *column_features(columns[i]),
                      *texts[i - 2].near[0], seps[i - 2 - base][1], *texts[i - 1].near[1], seps[i - 1 - base][2],
                      *texts[i + 1].near[2], seps[i + 1 - base][3], *texts[i + 2].near[3], seps[i + 2 - base][4]]
             else:
                 f = [*head, *own.shape, nlvl[i], nqty[i], nhdr[i], shdr[i], slvl[i], slab[i],
-                     *_column_features(columns[i])]
+                     *column_features(columns[i])]
                 for k, d in enumerate(_NEAR):
                     j = i + d
                     if 0 <= j < n:
                         f += texts[j].near[k]
                         f.append(seps[j - base][k + 1])
                     else:
-                        f.append(_EDGE[k])
+                        f.append(edge[k])
             if i + 1 < n and tokens[i + 1].row != t.row:
-                f.append("rowend")
+                f.append(rowend)
             feats.append(f)
         return feats
 
@@ -459,6 +502,8 @@ def use_model(path: str | None) -> None:
     """Tag with the model file at ``path`` from now on (None: the packaged model); for cross-validation."""
     _model_override[:] = [path] if path else []
     _tagger.cache_clear()
+    _weights.cache_clear()
+    _id_form.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -471,6 +516,59 @@ def _tagger() -> pycrfsuite.Tagger:
     with resources.as_file(path) as p:
         tagger.open(str(p))
     return tagger
+
+
+@functools.lru_cache(maxsize=1)
+def _weights() -> CrfWeights | None:
+    """The model's weights for the numpy tagger (:mod:`crf_tagger`); None when its file is not in the
+    crfsuite format that reader knows (then python-crfsuite tags)."""
+    try:
+        if _model_override:
+            return CrfWeights.read(_model_override[0])
+        with resources.as_file(resources.files("perfkg.extract").joinpath(MODEL_FILE)) as p:
+            return CrfWeights.read(p)
+    except ModelFormatError:
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _id_form() -> _Form:
+    """The feature strings as the model's attribute numbers (:meth:`CrfWeights.attribute`, a few bytes
+    each), what the numpy tagger adds up; a text's features found once per distinct text, as one string
+    of bytes (so a token's list holds some twenty pieces, not sixty strings)."""
+    weights = _weights()
+    assert weights is not None
+    number = weights.attribute
+
+    def each(strings: tuple[str, ...]) -> tuple[bytes, ...]:
+        return tuple(map(number, strings))
+
+    def joined(strings: tuple[str, ...]) -> tuple[bytes]:
+        return (b"".join(map(number, strings)),)
+
+    @functools.lru_cache(maxsize=65536)
+    def feature_rows(feature: str) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+        """A text feature's row, then its rows as a neighbour's at distance -2, -1, 1, 2 (shared by every text)."""
+        far_before, before, after, far_after = _as_neighbour(feature)
+        return number(feature), number(far_before), number(before), number(after), number(far_after)
+
+    @functools.lru_cache(maxsize=65536)
+    def text_features(text: str) -> _TextFeatures:
+        # as _text_features: the near features -1 and 1 of all of the shape, -2 and 2 of all but c…
+        shape = token_shape(text)
+        rows = list(map(feature_rows, shape))
+        far = [r for f, r in zip(shape, rows) if not f.startswith("c")]
+        near = ((b"".join([r[1] for r in far]),), (b"".join([r[2] for r in rows]),),
+                (b"".join([r[3] for r in rows]),), (b"".join([r[4] for r in far]),))
+        return _TextFeatures((b"".join([r[0] for r in rows]),), near, number(_pick(_WIDTH, display_width(text))),
+                             *_shape_kinds(shape))
+
+    since = {p: (each(table), number(none)) for p, (table, none) in _TEXT.since.items()}
+    return _Form(number("bias"), number("rowend"), each(_EDGE), each(_UNIT_NO), each(_UNITS), each(_BLANK),
+                 each(_EMPTY), each(_NLVL), each(_NQTY), each(_NHDR), since,
+                 lambda style: number(f"style={style}"), text_features,
+                 functools.lru_cache(maxsize=4096)(lambda roles: joined(_column_features(roles))),
+                 functools.lru_cache(maxsize=64)(lambda sep: each(_sep_features(sep))))
 
 
 def model_summary() -> str:
@@ -488,8 +586,15 @@ def tag_tokens(tokens: list[Token]) -> list[str]:
     """The most likely BIO tag of every token (``B-L3``, ``I-VAL``, ``O`` …)."""
     if not tokens:
         return []
-    context = _Context(tokens)
-    tags: list[str] = []
+    weights = _weights()
+    if weights is None:
+        context = _Context(tokens)
+        tags: list[str] = []
+        for start, end in _chunks(tokens, CHUNK_TOKENS):
+            tags += _tagger().tag(context.features(start, end))
+        return tags
+    context = _Context(tokens, _id_form())
+    tags = []
     for start, end in _chunks(tokens, CHUNK_TOKENS):
-        tags += _tagger().tag(context.features(start, end))
+        tags += weights.tag(context.features(start, end))
     return tags

@@ -94,8 +94,22 @@ _LEADING_CODE = re.compile(r"^[\d_\-\[\]［］]+")
 _CELL_BREAK = re.compile(r"[\t|｜]+|\s+")
 
 
-def _line_cells(line: str) -> list[str]:
-    return [c for c in (_plain(x) for x in _CELL_BREAK.split(unicodedata.normalize("NFKC", line))) if c]
+def _line_cells(line: str) -> tuple[str, ...]:
+    if len(line) <= _LINE_KEPT:
+        return _kept_line_cells(line)
+    return _cut_line(line)
+
+
+_LINE_KEPT = 512  # lines up to this long keep their cells (a header line comes back document after document)
+
+
+@functools.lru_cache(maxsize=16384)
+def _kept_line_cells(line: str) -> tuple[str, ...]:
+    return _cut_line(line)
+
+
+def _cut_line(line: str) -> tuple[str, ...]:
+    return tuple(c for c in (_plain(x) for x in _CELL_BREAK.split(unicodedata.normalize("NFKC", line))) if c)
 
 
 class _LineCells:
@@ -104,12 +118,12 @@ class _LineCells:
 
     def __init__(self, lines: list[str]):
         self.lines = lines
-        self.cut: dict[int, list[str]] = {}
+        self.cut: dict[int, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.lines)
 
-    def __getitem__(self, n: int) -> list[str]:
+    def __getitem__(self, n: int) -> tuple[str, ...]:
         if n not in self.cut:
             self.cut[n] = _line_cells(self.lines[n])
         return self.cut[n]

@@ -15,7 +15,9 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from perfkg.extract.content_model import label_field, label_suffix_field
 from perfkg.extract.records import Flag, Indicator, Project
@@ -46,12 +48,14 @@ class Segment:
     tokens: list[Token]
     continued: bool = False  # opened by an I- tag after other cells: the rest of a wrapped cell
 
-    @property
+    # (worked out when first asked for: the decoder asks again and again; a segment's tokens are all
+    # in it by then, :func:`segments` being done with it)
+    @functools.cached_property
     def text(self) -> str:
         """The segment's text as printed, whitespace removed between and inside tokens."""
         return compact("".join(t.text for t in self.tokens))
 
-    @property
+    @functools.cached_property
     def lines(self) -> tuple[int, int]:
         return self.tokens[0].row + 1, self.tokens[-1].row + 1
 
@@ -68,6 +72,10 @@ def segments(tokens: list[Token], tags: list[str]) -> list[Segment]:
             out[-1].tokens.append(tok)
         else:
             out.append(Segment(role, [tok], continued=kind == "I"))
+    for seg in out:  # their text and lines, which the decoder asks for: at once (cached_property locks)
+        run = seg.tokens
+        seg.__dict__["lines"] = run[0].row + 1, run[-1].row + 1
+        seg.__dict__["text"] = compact(run[0].text if len(run) == 1 else "".join(t.text for t in run))
     return out
 
 
@@ -544,7 +552,9 @@ class _Decoder:
             if not (self.title and seg.text in self.title):  # the title's own cells name the table
                 # before a table: its cells if they share its first row (ensure_project); rows before are not
                 if self.header_cells and self.header_cells[-1].lines[1] < seg.lines[0]:
-                    self.header_cells = [s for s in self.header_cells if s.lines[1] >= seg.lines[0]]
+                    # none of them shares its row: segments come in reading order, so the last lines
+                    # of those before never exceed the last one's
+                    self.header_cells = []
                 self.header_cells.append(seg)
             return
         if project is not None and project.indicators and not is_furniture(seg.text):
@@ -701,10 +711,10 @@ def title_names(tokens: list[Token]) -> dict[int, str]:
     words = set(content_words()["project_labels"]["title"])
     out: dict[int, str] = {}
     before: list[Token] = []
-    for t in tokens:
+    for t, text in zip(tokens, _compact_texts(tokens)):
         if t.sep == "row":
             before = []
-        if compact(t.text) in words:
+        if text in words:
             name = clean_level3("".join(b.text for b in before))
             if len(name) >= 2 and not _GENERIC_TITLE.match(name):
                 out[t.row] = name
@@ -745,19 +755,54 @@ _MONEY_UNIT = re.compile(r"[（(](?:万元|元|万)[）)]$")
 _SUM_WORDS = frozenset({"合计", "总计"})
 _CUT = frozenset({"pipe", "tab", "cell"})  # separators that delimit cells
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
+_T = TypeVar("_T")
 
 
-_CELLS_OF: list = [None, None]  # the last token list asked about and its cells (the passes ask in turn)
+_WORKED_OUT: list = [None, {}]  # the last token list asked about and what was worked out of it (by function)
+
+
+def _of_tokens(tokens: list[Token], work_out: Callable[[list[Token]], _T]) -> _T:
+    """``work_out(tokens)``, found once per token list: the grammar passes ask in turn about the same
+    tokens (tokens are never changed; the passes change tags). The value is shared: never changed."""
+    if _WORKED_OUT[0] is not tokens:
+        _WORKED_OUT[0], _WORKED_OUT[1] = tokens, {}
+    found = _WORKED_OUT[1]
+    if work_out not in found:
+        found[work_out] = work_out(tokens)
+    return found[work_out]
 
 
 def _cells(tokens: list[Token]) -> list[list[int]]:
     """Token indices of every cell, in reading order: in a row cut by delimiters (pipes, tabs, a
     grid) a cell is one cell index; in a row cut by spaces, one run of tokens between spaces.
-    Found once per token list (tokens are never changed; the passes change tags)."""
-    if _CELLS_OF[0] is tokens:
-        return _CELLS_OF[1]
-    _CELLS_OF[0], _CELLS_OF[1] = tokens, _cut_cells(tokens)
-    return _CELLS_OF[1]
+    Found once per token list."""
+    return _of_tokens(tokens, _cut_cells)
+
+
+def _compact_texts(tokens: list[Token]) -> list[str]:
+    """Every token's text compacted (:func:`compact`), once per token list."""
+    return _of_tokens(tokens, _compact_each)
+
+
+def _compact_each(tokens: list[Token]) -> list[str]:
+    return [compact(t.text) for t in tokens]
+
+
+def _token_rows(tokens: list[Token]) -> dict[int, list[int]]:
+    """The token indices of every row, once per token list."""
+    return _of_tokens(tokens, _rows_of_tokens)
+
+
+def _rows_of_tokens(tokens: list[Token]) -> dict[int, list[int]]:
+    rows: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        rows.setdefault(t.row, []).append(i)
+    return rows
+
+
+def _header_rows(tokens: list[Token]) -> set[int]:
+    """:func:`header_rows`, once per token list."""
+    return _of_tokens(tokens, header_rows)
 
 
 def _cut_cells(tokens: list[Token]) -> list[list[int]]:
@@ -803,6 +848,15 @@ def _label_text(text: str) -> str:
 def _is_label(text: str) -> bool:
     """A cell's text (compacted) is a project-header label or a column header."""
     return label_field(_MONEY_UNIT.sub("", text))[0] is not None or header_role(text) is not None
+
+
+def _cell_texts(tokens: list[Token]) -> list[str]:
+    """The text (:func:`_cell_text`) of every cell (:func:`_cells`), once per token list."""
+    return _of_tokens(tokens, _texts_of_cells)
+
+
+def _texts_of_cells(tokens: list[Token]) -> list[str]:
+    return [_cell_text(tokens, c) for c in _cells(tokens)]
 
 
 def _cell_text(tokens: list[Token], cell: list[int]) -> str:
@@ -1103,9 +1157,7 @@ def bracketed_subtitles(tokens: list[Token], tags: list[str]) -> list[str]:
     names the table's project, and a name read later in its header names the fund; a year or a unit
     note in brackets ((2021年度), (单位：万元)) names nothing."""
     out = list(tags)
-    rows: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        rows.setdefault(t.row, []).append(i)
+    rows = _token_rows(tokens)
     order = sorted(rows)
     titles = _title_words()
     for before, row in zip(order, order[1:]):
@@ -1152,8 +1204,8 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     for c in cells:
         row_cells[tokens[c[0]].row] = row_cells.get(tokens[c[0]].row, 0) + 1
     labelled_names: list[list[int]] = []
-    texts = [_cell_text(tokens, c) for c in cells]
-    column_headers = header_rows(tokens)
+    texts = _cell_texts(tokens)
+    column_headers = _header_rows(tokens)
     label_rows: dict[int, int] = {}  # how many label cells each row holds
     for c, text in zip(cells, texts):
         if _is_label(text):
@@ -1232,14 +1284,12 @@ def summary_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     cell in the same column of another indicator row is that field too. Only columns that hold
     nothing but that field (or nothing) in indicator rows are used; only cut cells (tab, pipe, grid)."""
     out = list(tags)
-    rows: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        rows.setdefault(t.row, []).append(i)
+    rows = _token_rows(tokens)
     # only rows cut into cells (tabs, pipes, a grid): there a cell index is a column
     rows = {r: idx for r, idx in rows.items() if len({tokens[i].cell for i in idx}) >= 3}
     indicator_rows = {r for r, idx in rows.items() if any(tags[i].endswith("-L3") for i in idx)}
     # columns are a table's own: a table runs from one column-header row to the next
-    starts = sorted(header_rows(tokens))
+    starts = sorted(_header_rows(tokens))
     table = {r: bisect.bisect_right(starts, r) for r in indicator_rows}
     column: dict[tuple[int, int], set[str]] = {}
     for r in indicator_rows:
@@ -1275,7 +1325,7 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     by_row: dict[int, list[list[int]]] = {}
     for c in cells:
         by_row.setdefault(tokens[c[0]].row, []).append(c)
-    heads = sorted(header_rows(tokens))
+    heads = sorted(_header_rows(tokens))
     for h, next_h in zip(heads, [*heads[1:], None]):
         columns: list[str | None] = []
         for c in by_row.get(h, []):
@@ -1332,6 +1382,11 @@ def _mark(out: list[str], positions: list[int], role: str) -> None:
 
 
 def _rows_of_cells(tokens: list[Token]) -> list[list[list[int]]]:
+    """The cells (:func:`_cells`) of every row, once per token list."""
+    return _of_tokens(tokens, _cells_by_row)
+
+
+def _cells_by_row(tokens: list[Token]) -> list[list[list[int]]]:
     by_row: dict[int, list[list[int]]] = {}
     for c in _cells(tokens):
         by_row.setdefault(tokens[c[0]].row, []).append(c)
@@ -1847,6 +1902,7 @@ def inherit_header_fields(projects: list[Project]) -> None:
 _PROJECT_ROLES = frozenset({*_HEADER_ROLES, "GOAL", "BUR"})
 
 
+@functools.lru_cache(maxsize=1024)  # (a few dozen tags, asked about tens of thousands of times a document)
 def _role(tag: str) -> str:
     return tag.split("-", 1)[-1]
 
@@ -1861,11 +1917,9 @@ def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     Only grid rows (cells cut by the container, not by the splitters) of the table under a column
     header, up to the next header or the next project's header cells."""
     out = list(tags)
-    rows: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        rows.setdefault(t.row, []).append(i)
+    rows = _token_rows(tokens)
     grid = sorted(r for r, idx in rows.items() if any(tokens[i].sep == "cell" for i in idx))
-    starts = sorted(header_rows(tokens))
+    starts = sorted(_header_rows(tokens))
     tables: dict[int, list[int]] = {}
     closed: set[int] = set()
     for r in grid:
@@ -1941,7 +1995,7 @@ def level_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     a column where it read others as level 1 (产出类指标 above 效益类指标, 满意度类指标 above
     管理类指标) is a level 1, unless the framework names it a level 2 (数量指标)."""
     out = list(tags)
-    starts = sorted(header_rows(tokens))
+    starts = sorted(_header_rows(tokens))
     columns: dict[tuple[int, int], list[int]] = {}
     for i, t in enumerate(tokens):
         if t.sep in ("cell", "row") and tags[i] in ("B-L1", "B-L2") and (i == 0 or tokens[i - 1].row != t.row
@@ -2071,7 +2125,22 @@ _FULL_SLACK = 2  # display columns a wrapped piece may fall short of its column'
 def _layout_rows(tokens: list[Token]) -> list[list[list[int]]]:
     """The rows of text lines cut by spaces, each as its layout cells (a cell opens at the line's start or
     after two spaces or more; single spaces and glue cuts stay inside it): token indices. A row cut by
-    pipes, tabs or a grid is an empty list (it breaks the layout)."""
+    pipes, tabs or a grid is an empty list (it breaks the layout). Once per token list."""
+    return _of_tokens(tokens, _layout_cells)
+
+
+def _layout_extents(tokens: list[Token]) -> list[list[tuple[int, int]]]:
+    """(offset, display width) of every layout cell of :func:`_layout_rows` (its pieces, one space between
+    those a space cut), once per token list."""
+    return _of_tokens(tokens, _extents_of_layout_cells)
+
+
+def _extents_of_layout_cells(tokens: list[Token]) -> list[list[tuple[int, int]]]:
+    return [[(tokens[cell[0]].offset, sum(display_width(tokens[i].text) + (tokens[i].sep == "sp1") for i in cell))
+             for cell in row] for row in _layout_rows(tokens)]
+
+
+def _layout_cells(tokens: list[Token]) -> list[list[list[int]]]:
     rows: list[list[list[int]]] = []
     last_row = None
     for i, t in enumerate(tokens):
@@ -2111,10 +2180,7 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     read it as. Only rows of two cells or more open columns."""
     out = list(tags)
     rows = _layout_rows(tokens)
-
-    def extent(cell: list[int]) -> tuple[int, int]:
-        """(offset, display width) of a layout cell (its pieces, one space between those a space cut)."""
-        return tokens[cell[0]].offset, sum(display_width(tokens[i].text) + (tokens[i].sep == "sp1") for i in cell)
+    extents = _layout_extents(tokens)
 
     # the widest cell starting at each offset, over the rows of each run of consecutive layout rows
     width: dict[tuple[int, int], int] = {}
@@ -2122,13 +2188,12 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     starts: dict[tuple[int, int], int] = {}  # cells starting at each offset: a column when several rows do
     run, prev_row = 0, None
     runs: list[int] = []
-    for row in rows:
+    for row, spans in zip(rows, extents):
         t = tokens[row[0][0]] if row else None
         if t is None or prev_row is None or t.row != prev_row + 1 or t.blank_before:
             run += 1
         prev_row = t.row if t is not None else None
         runs.append(run)
-        spans = [extent(cell) for cell in row]
         for (off, w), (after, _) in zip(spans, spans[1:]):
             gaps[run] = min(gaps.get(run, after), after - off - w)
         for off, w in spans:
@@ -2138,12 +2203,12 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     anchors: dict[int, tuple[str, int]] = {}
     anchor_cells = 0
     last_run = None
-    for row, run in zip(rows, runs):
+    for row, spans, run in zip(rows, extents, runs):
         if run != last_run or not row:
             anchors, anchor_cells, last_run = {}, 0, run
             if not row:
                 continue
-        cells = [(extent(c), c) for c in row]
+        cells = list(zip(spans, row))
         # a piece of a wrapped cell is no wider than the piece before it (the column's width)
         continued = (anchors and len(cells) < anchor_cells
                      and all(anchors.get(off, ("", 0))[1] and 0 < w <= anchors[off][1] + _FULL_SLACK
@@ -2184,17 +2249,18 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
     words = content_words().get("twin_groups", {})
     midterm, annual = frozenset(words.get("midterm", ())), frozenset(words.get("annual", ()))
     out = list(tags)
-    rows: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        rows.setdefault(t.row, []).append(i)
+    texts = _compact_texts(tokens)
+    if midterm.isdisjoint(texts) or annual.isdisjoint(texts):
+        return out  # no row names both groups
+    rows = _token_rows(tokens)
     span: tuple[bool, int, float] | None = None  # (by cell, start, end) of the midterm group
     ann_start = 0  # where the annual group starts
     for row in sorted(rows):
         idx = rows[row]
         by_cell = any(tokens[i].sep in _CUT for i in idx)
         where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
-        mid = [where[i] for i in idx if compact(tokens[i].text) in midterm]
-        ann = [where[i] for i in idx if compact(tokens[i].text) in annual]
+        mid = [where[i] for i in idx if texts[i] in midterm]
+        ann = [where[i] for i in idx if texts[i] in annual]
         if len(mid) == 1 and len(ann) == 1:
             start, ann_start = mid[0], ann[0]
             span = (by_cell, start, ann_start if ann_start > start else float("inf"))
@@ -2284,7 +2350,7 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     # rows cut by spaces: their layout cells by display offset (a space-aligned table's columns)
     spaced = {tokens[layout[0][0]].row: {tokens[c[0]].offset: c for c in layout}
               for layout in _layout_rows(tokens) if layout}
-    heads = sorted(header_rows(tokens))
+    heads = sorted(_header_rows(tokens))
     for h, next_h in zip(heads, [*heads[1:], None]):
         by_offset = h in spaced
         head = spaced[h] if by_offset else rows[h]
@@ -2389,12 +2455,15 @@ def _twin_order(tokens: list[Token]) -> bool | None:
     a row, which :func:`twin_groups` reads)."""
     words = content_words().get("twin_groups", {})
     midterm, annual = frozenset(words.get("midterm", ())), frozenset(words.get("annual", ()))
+    texts = _compact_texts(tokens)
+    if midterm.isdisjoint(texts) or annual.isdisjoint(texts):
+        return None  # (what the search below finds then)
     first_mid = first_ann = None
-    for i, t in enumerate(tokens):
-        text = compact(t.text)
+    for i, (t, text) in enumerate(zip(tokens, texts)):
         if text in midterm:
             first_mid = i if first_mid is None else first_mid
-            if any(compact(u.text) in annual for u in tokens[max(0, i - 40):i + 40] if u.row == t.row):
+            if any(texts[k] in annual for k in range(max(0, i - 40), min(len(tokens), i + 40))
+                   if tokens[k].row == t.row):
                 return None  # a row naming both groups: columns
         elif text in annual and first_ann is None:
             first_ann = i
@@ -2437,7 +2506,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
     tags = grammar_tags(tokens, tags)
     decoder = _Decoder(money_unit(tokens))
-    headers = header_rows(tokens)
+    headers = _header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)
     last_header = None
     level_row = -10

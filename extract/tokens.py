@@ -379,6 +379,32 @@ def _piece_parts(piece: str) -> tuple[bool, bool, tuple[str, ...]]:
     return closing, filler, () if closing or filler else _cut_glued(piece)
 
 
+_PIECES_KEPT = 4096  # cells up to this long keep their pieces (a cell of a line run on for pages is cut anew)
+
+
+def _cell_pieces(cell: str) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
+    """What the splitters make of a text cell's space pieces, all from its text: each piece with its
+    separator, its character offset, the display width of the cell before it and :func:`_piece_parts`."""
+    if len(cell) <= _PIECES_KEPT:
+        return _kept_cell_pieces(cell)
+    return _make_cell_pieces(cell)
+
+
+@functools.lru_cache(maxsize=65536)
+def _kept_cell_pieces(cell: str) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
+    return _make_cell_pieces(cell)
+
+
+def _make_cell_pieces(cell: str) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
+    out = []
+    done, width = 0, 0  # display width of cell[:done], kept as pieces advance (linear in the line)
+    for piece, space_sep, pos in _space_pieces(cell):
+        width += display_width(cell[done:pos])
+        done = pos
+        out.append((piece, space_sep, pos, width, *_piece_parts(piece)))
+    return tuple(out)
+
+
 def _join_split_words(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     """``服务对象满意度 指标``: two pieces a single space apart that make one vocabulary word are one; so
     are a 指标 / 目标 and its number (指标 1：…)."""
@@ -550,7 +576,9 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
     """The tokens of a text line, appended to ``out``; the rest of the line when it was cut at ``limit``
     (``bare``: the document's pipes are bare, :func:`bare_pipes`)."""
     cell0 = row.cells[0]
-    line = _LOST_SPACES.sub("  ", cell0.text.replace("\r", ""))
+    line = cell0.text.replace("\r", "")
+    if "?" in line or "？" in line:
+        line = _LOST_SPACES.sub("  ", line)
     if _RULE.match(line):
         return None
     kind, cells = _line_cells(line, bare)
@@ -567,29 +595,24 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
 
     def cell_tokens(c: int, cell: str, base: int, head: int) -> str | bool:
         """Tokens of cell[:head]: the rest of the line when the limit was reached, else whether all fit."""
-        done, width = 0, 0  # display width of cell[:done], kept as pieces advance (linear in the line)
-        for k, (piece, space_sep, pos) in enumerate(_space_pieces(cell[:head])):
-            width += display_width(cell[done:pos])
-            done = pos
-            closing, filler, parts = _piece_parts(piece)
-            if closing and out and not state["first"]:
+        first, empty, count = state["first"], state["empty"], state["count"]  # (kept in locals: a call a piece)
+        for k, (piece, space_sep, pos, width, closing, filler, parts) in enumerate(_cell_pieces(cell[:head])):
+            if closing and out and not first:
                 out[-1] = replace(out[-1], text=out[-1].text + piece)  # "( ≥**个 )": the bracket closes the cell before
                 continue
             if filler:
                 continue
             sep = space_sep if k else (kind if kind != "space" else space_sep)
             col = base + width
-            if state["count"] + len(parts) > limit:  # past the limit: the rest of the line is one more token
+            if count + len(parts) > limit:  # past the limit: the rest of the line is one more token
+                state["first"], state["empty"], state["count"] = first, empty, count
                 return rest_token(c, cell[pos:], sep, col)
-            if parts:
-                first, empty = state["first"], state["empty"]
-                for j, part in enumerate(parts):
-                    out.append(Token(part, r, where, "row" if first else (sep if j == 0 else "glue"),
-                                     c, col, blank if first else 0, empty))
-                    first, empty = False, 0
-                state["first"] = False
-                state["empty"] = 0
-                state["count"] += len(parts)
+            for j, part in enumerate(parts):
+                out.append(Token(part, r, where, "row" if first else (sep if j == 0 else "glue"),
+                                 c, col, blank if first else 0, empty))
+                first, empty = False, 0
+            count += len(parts)
+        state["first"], state["empty"], state["count"] = first, empty, count
         return head == len(cell)
 
     offset = 0

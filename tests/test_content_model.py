@@ -71,10 +71,35 @@ def test_a_document_longer_than_a_chunk_is_tagged_in_chunks_cut_at_row_starts(mo
     assert len(chunks) > 5 and chunks[0][0] == 0 and chunks[-1][1] == len(tokens)
     assert all(a[1] == b[0] and tokens[b[0]].sep == "row" for a, b in zip(chunks, chunks[1:]))
     seen = []
-    tagger = content_model._tagger()
-    monkeypatch.setattr(content_model, "_tagger", lambda: type("T", (), {"tag": lambda self, x: seen.append(
-        len(x)) or tagger.tag(x)})())
+    weights = content_model._weights()  # the tagger's (crf_tagger.CrfWeights.tag), counting the tokens it is given
+    tag = type(weights).tag
+    monkeypatch.setattr(type(weights), "tag", lambda self, x: seen.append(len(x)) or tag(self, x))
     chunked = tag_tokens(tokens)
     # every chunk's features are those of the whole document (context is read across the cut)
     assert seen == [b - a for a, b in chunks] and len(chunked) == len(tokens)
     assert sum(a == b for a, b in zip(chunked, whole)) >= 0.95 * len(whole)
+
+
+def test_the_numpy_tagger_tags_as_python_crfsuite(tmp_path):
+    """The numpy tagger (crf_tagger) reads the model's weights from its file and adds them up in crfsuite's
+    order: its tags are crfsuite's, token for token, on the seeds and on generated documents; a file it
+    cannot read leaves the tagging to python-crfsuite."""
+    from perfkg.extract.crf_tagger import CrfWeights, ModelFormatError
+    from perfkg.extract.source_model import SourceDocument
+    from perfkg.extract.synth import generate
+    from perfkg.extract.tokens import tokenise_rows
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples" / "documents").glob("*.txt"))]
+    texts += [text for _, text, _ in generate(12, 3)]
+    assert content_model._weights() is not None
+    for n, text in enumerate(texts):
+        tokens = tokenise_rows(SourceDocument.from_text(f"{n}.txt", text).rows)
+        assert tag_tokens(tokens) == content_model._tagger().tag(document_features(tokens))
+    broken = tmp_path / "broken.crfsuite"
+    broken.write_bytes(b"lCRF" + bytes(60))
+    try:
+        CrfWeights.read(broken)
+    except ModelFormatError:
+        pass
+    else:
+        raise AssertionError("a file that is no crfsuite model was read")
