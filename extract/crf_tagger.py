@@ -15,13 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
+from perfkg.errors import PerfkgError
+
 _HEADER = struct.Struct("<4sI4sIIIIIIIII")  # magic, size, type, version, counts, chunk offsets
 _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
 _STATE, _TRANSITION = 0, 1  # feature types: (attribute → label), (label → label)
 ROW = np.dtype("<u4")  # an attribute's row number as the tagger is given it (four bytes each)
 
 
-class ModelFormatError(ValueError):
+class ModelFormatError(PerfkgError, ValueError):
     """The file is not a crfsuite crf1d model this reader knows."""
 
 
