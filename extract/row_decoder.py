@@ -1060,10 +1060,13 @@ def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
     goal, and a bare number among them (the goal's weight) neither."""
     out = list(tags)
     cells = _cells(tokens)
+    completion = _completion_headers()
     for k in range(len(cells) - 2):
+        if not tokens[cells[k + 1][-1]].text.endswith(completion) \
+                or not _cell_text(tokens, cells[k + 1]).endswith(completion):
+            continue
         label = _label_text(_cell_text(tokens, cells[k]))
-        if not _cell_text(tokens, cells[k + 1]).endswith(_completion_headers()) \
-                or not ((label_field(label)[0] or label_suffix_field(label)) == "goal" or label.endswith("目标")):
+        if not ((label_field(label)[0] or label_suffix_field(label)) == "goal" or label.endswith("目标")):
             continue  # the expected goal's header (预期目标, 年初设定目标) before its completion's
         under: list[list[int]] = []
         for cell in cells[k + 2:]:
@@ -1108,9 +1111,10 @@ def umbrella_levels(tokens: list[Token], tags: list[str]) -> list[str]:
     cells = _cells(tokens)
     for k in range(1, len(cells) - 1):
         cell, after = cells[k], cells[k + 1]
+        if out[after[0]] != "B-L1" or any(out[i] != "O" for i in cell):
+            continue
         text = _cell_text(tokens, cell)
-        if any(out[i] != "O" for i in cell) or not text.endswith("指标") or standard_level1(text) \
-                or standard_level2(text) or header_role(text):
+        if not text.endswith("指标") or standard_level1(text) or standard_level2(text) or header_role(text):
             continue
         if out[after[0]] == "B-L1" and standard_level1(_cell_text(tokens, after)) \
                 and header_role(_cell_text(tokens, cells[k - 1])):
