@@ -800,13 +800,27 @@ def _rows_of_tokens(tokens: list[Token]) -> dict[int, list[int]]:
     return rows
 
 
+def _delimited_rows(tokens: list[Token]) -> frozenset[int]:
+    """Rows cut by delimiters (pipes, tabs, a grid), where a cell is a cell index; once per token list."""
+    return _of_tokens(tokens, _rows_with_delimiters)
+
+
+def _rows_with_delimiters(tokens: list[Token]) -> frozenset[int]:
+    return frozenset(t.row for t in tokens if t.sep in _CUT)
+
+
+def _prints_level2_column(tokens: list[Token]) -> bool:
+    """Whether a column header names a level-2 column (二级指标)."""
+    return any(header_role(t.text) == "level2" for t in tokens)
+
+
 def _header_rows(tokens: list[Token]) -> set[int]:
     """:func:`header_rows`, once per token list."""
     return _of_tokens(tokens, header_rows)
 
 
 def _cut_cells(tokens: list[Token]) -> list[list[int]]:
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     out: list[list[int]] = []
     row: int | None = None  # the cell being collected
     cell: int | None = None
@@ -895,7 +909,7 @@ def goal_cells(tokens: list[Token], tags: list[str]) -> list[str]:
     (a date, a number: 服务周期 | 2023.07-2024.01,全市空气质量达到优良) that were read as nothing
     belong to the goal."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     for cell in _cells(tokens):
         first = next((n for n, i in enumerate(cell) if out[i] == "B-GOAL"), None)
         if first is None:
@@ -977,7 +991,7 @@ def names_whole_lines(tokens: list[Token], tags: list[str]) -> list[str]:
     holding a project or indicator name and nothing else read is that name whole: the pieces before it
     are its beginning (黄山市雪亮工程市本级机房租赁 | 2024 | 至2027服务采购项目)."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     for row in _rows_of_cells(tokens):
         if len(row) != 1 or len(row[0]) < 2 or tokens[row[0][0]].row in delimited:
             continue
@@ -1447,7 +1461,7 @@ def names_of_lone_values(tokens: list[Token], tags: list[str]) -> list[str]:
     level cells, is the name. The row above must be an indicator's (its name read), so a project
     header's label | value row is never taken for one."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     rows = _rows_of_cells(tokens)
     for above, row in zip(rows, rows[1:]):
         if tokens[row[0][0]].row not in delimited or not any(_role(out[i]) == "L3" for c in above for i in c):
@@ -1471,7 +1485,7 @@ def quantities_closing_names(tokens: list[Token], tags: list[str]) -> list[str]:
     20亩, the model reading the first 20亩 as more name): the quantity is the target, and the target read
     after it in the row is the next column's (the actual result where the table has that column)."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     has_actual = any(header_role(t.text) == "actual" for t in tokens)
     for row in _rows_of_cells(tokens):
         if tokens[row[0][0]].row not in delimited:
@@ -1514,9 +1528,9 @@ def level2_between(tokens: list[Token], tags: list[str]) -> list[str]:
     row's level 1 and its indicator name (满意度指标 | 服务对象 | 群众满意度) is the level 2, printed
     however the table prints it."""
     out = list(tags)
-    if not any(header_role(t.text) == "level2" for t in tokens):
+    if not _of_tokens(tokens, _prints_level2_column):
         return out
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     for row in _rows_of_cells(tokens):
         if tokens[row[0][0]].row not in delimited:
             continue
@@ -1583,7 +1597,7 @@ def continuations_inside_cells(tokens: list[Token], tags: list[str]) -> list[str
     whose first piece it read as nothing (说明 | 请在此处…绩效指标 | 简要说明原因…), with no name opened before
     it in the cell, continues no name."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     for cell in _cells(tokens):
         if len(cell) > 1 and tokens[cell[0]].row in delimited and out[cell[0]] == "O":
             for i in cell[1:]:
@@ -1601,7 +1615,7 @@ def level2_names_read_as_level1(tokens: list[Token], tags: list[str]) -> list[st
     template's level 1), keep the model's reading. Before a level 2 of another framework level
     (可持续影响指标 | 社会公众或服务对象满意度指标) it is that level 2's sibling."""
     out = list(tags)
-    if not any(header_role(t.text) == "level2" for t in tokens):
+    if not _of_tokens(tokens, _prints_level2_column):
         return out  # no level-2 column: the table's level-1 cells are what it prints there
     cells = _cells(tokens)
     for k, cell in enumerate(cells):
@@ -1622,7 +1636,7 @@ def level_only_rows(tokens: list[Token], tags: list[str]) -> list[str]:
     经济效益指标 over an empty indicator cell), is a row of levels: the merged level cell it opens holds
     for the rows under it."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     started = False
     for row in _rows_of_cells(tokens):
         started = started or any(_role(out[i]) == "L3" for c in row for i in c)
@@ -1651,7 +1665,7 @@ def values_inside_names(tokens: list[Token], tags: list[str]) -> list[str]:
     a target (| ≥90% |, or | ≥ | 230 | 个 after 村组干部 | 230人), the piece is the end of the name and
     those cells are the value."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     for row in _rows_of_cells(tokens):
         if tokens[row[0][0]].row not in delimited:
             continue
@@ -1706,7 +1720,7 @@ def targets_printed_in_names(tokens: list[Token], tags: list[str]) -> list[str]:
     1000万元 | 1000万元 | 1000万元): in glued text, a quantity after a name that the target after it repeats
     closes the name: after words (达到5亿元), or bare when the actual result repeats it too."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     for i in range(len(tokens) - 2):
         if _role(out[i]) != "L3" or out[i + 1].startswith("I-") or tokens[i].row in delimited \
                 or any(tokens[k].sep != "glue" or tokens[k].row != tokens[i].row for k in (i + 1, i + 2)):
@@ -1797,7 +1811,7 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
     a name-like piece, all three read as nothing or as a name (the first repeat perhaps as the target), are
     name, target and actual result."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     for i in range(1, len(tokens) - 1):
         a, b = tokens[i], tokens[i + 1]
         if b.sep != "glue" or a.sep != "glue" or a.row in delimited or a.row != b.row or a.row != tokens[i - 1].row:
@@ -1818,7 +1832,7 @@ def indicators_alike(tokens: list[Token], tags: list[str]) -> list[str]:
     comparator and opened by no quantity, are the next indicator in the same shape
     (…验收情况 292% | 重.要设备维修维保验收合格率 | 反映设备设施维保质量情况 | 95%)."""
     out = list(tags)
-    delimited = {t.row for t in tokens if t.sep in _CUT}  # cut rows are read by their columns instead
+    delimited = _delimited_rows(tokens)  # cut rows are read by their columns instead
     i = 0
     while i < len(out):
         if out[i] != "B-L3" or tokens[i].row in delimited:
@@ -2043,7 +2057,7 @@ def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
     服务对象满意度指标 | 等)."""
     out = list(tags)
     grid_rows = {t.row for t in tokens if t.sep == "cell"}
-    delimited = {t.row for t in tokens if t.sep in _CUT}
+    delimited = _delimited_rows(tokens)
     i = 0
     while i < len(tokens):
         t = tokens[i]
@@ -2244,6 +2258,16 @@ _TWIN_ROLES = frozenset({"L1", "L2", "L3", "VAL", "OP", "UNIT", "ACT", "WT", "PT
 _HEADER_FIELD_ROLES = frozenset({"PNAME", "PCODE", "BT", "BF", "BO", "GOAL"})
 
 
+def _group_places(tokens: list[Token], idx: list[int], texts: list[str], midterm: frozenset[str],
+                  annual: frozenset[str]) -> tuple[bool, dict[int, int], list[int], list[int]]:
+    """A row's places for the twin-group passes: whether it is cut into cells (then a place is a cell index,
+    else a display offset), each token's place, and the places of the midterm and annual words in it."""
+    by_cell = any(tokens[i].sep in _CUT for i in idx)
+    where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
+    return (by_cell, where, [where[i] for i in idx if texts[i] in midterm],
+            [where[i] for i in idx if texts[i] in annual])
+
+
 def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
     """Twin indicator groups side by side under a row naming them (中长期指标 | 年度指标, either order):
     the table's indicators are the annual group's; the cells under the midterm group (its levels, names
@@ -2261,10 +2285,7 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
     ann_start = 0  # where the annual group starts
     for row in sorted(rows):
         idx = rows[row]
-        by_cell = any(tokens[i].sep in _CUT for i in idx)
-        where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
-        mid = [where[i] for i in idx if texts[i] in midterm]
-        ann = [where[i] for i in idx if texts[i] in annual]
+        by_cell, where, mid, ann = _group_places(tokens, idx, texts, midterm, annual)
         if len(mid) == 1 and len(ann) == 1:
             start, ann_start = mid[0], ann[0]
             span = (by_cell, start, ann_start if ann_start > start else float("inf"))
@@ -2303,16 +2324,11 @@ def twin_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     words = content_words().get("twin_groups", {})
     midterm, annual = frozenset(words.get("midterm_value", ())), frozenset(words.get("annual_value", ()))
     out = list(tags)
-    rows: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        rows.setdefault(t.row, []).append(i)
+    rows = _token_rows(tokens)
     columns: tuple[bool, int, int, list[int]] | None = None  # by cell, midterm's place, annual's, header places
     for row in sorted(rows):
         idx = rows[row]
-        by_cell = any(tokens[i].sep in _CUT for i in idx)
-        where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
-        mid = [where[i] for i in idx if compact(tokens[i].text) in midterm]
-        ann = [where[i] for i in idx if compact(tokens[i].text) in annual]
+        by_cell, where, mid, ann = _group_places(tokens, idx, _compact_texts(tokens), midterm, annual)
         if len(mid) == 1 and len(ann) == 1:
             columns = (by_cell, mid[0], ann[0], sorted(where.values()))
             continue
