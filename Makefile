@@ -73,9 +73,11 @@ bench: setup browser virtuoso
 	$(BIN)/python bench/remote_bench.py
 
 # Refit the content model (extract/data/content_model.crfsuite) from the seeds, the dev set and
+# generated documents, and the run-together cell model (extract/data/glue_model.crfsuite) from
 # generated documents; a few minutes on one core.
 model: setup
 	$(BIN)/python -m perfkg.extract.content_training
+	$(BIN)/python -m perfkg.extract.glue_training
 
 # 10,000 mutated seed documents through the extractor in workers: uncaught exceptions, documents over
 # 5 s CPU and peak worker memory (report in out/fuzz_report.json); `make test` runs a few hundred.

@@ -25,7 +25,7 @@ from importlib import resources
 
 import ahocorasick
 
-from perfkg.extract import limits as _limits
+from perfkg.extract import glue_model, limits as _limits
 from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceRow
 from perfkg.extract.vocabulary import framework, header_role, qualitative_values
@@ -112,6 +112,7 @@ def _patterns() -> dict[str, re.Pattern]:
         # 达到, which closes sentences wrapped before their number (满意度达到 / 95%以上)
         "closing_comparator": re.compile(rf"(?:{bound})$"),
         "comparator_sign": re.compile(r"[≥≤><＝＞＜≧≦⩾⩽]"),
+        "comparator_end": re.compile(rf"(?:{comparator})$"),  # a comparator its number follows
         "marker": re.compile(cw["marker_pattern"]),
         "marker_at": re.compile(cw["marker_pattern"].removeprefix("^")),  # match(text, pos): a marker at pos
         "opener": re.compile("|".join(re.escape(w) for w in cw["description_openers"])),
@@ -238,7 +239,32 @@ def glue_cuts(text: str) -> tuple[int, ...]:
     return tuple(sorted(c for c in cuts if 0 < c < len(text)))
 
 
+_SENTENCE = re.compile(r"[，。；;]|,(?!\d)")
 _RUN_OF_CELLS = 3  # cuts in a piece that make it a run of cells (a table row or more) printed together
+
+
+def cell_cuts(text: str) -> tuple[int, ...]:
+    """Where cells meet inside ``text``: :func:`glue_cuts`, and in a run of cells (a row or a table
+    printed with no separator) the run-together cell model's seams (:mod:`perfkg.extract.glue_model`)."""
+    cuts = glue_cuts(text)
+    if len(cuts) < _RUN_OF_CELLS:
+        return cuts
+    found = glue_model.model_cuts(text, cuts)
+    if found is None:
+        return cuts
+    marker = _patterns()["marker_at"]
+    # the model adds seams; it removes none of the rules', and it leaves a sentence whole (a goal, a
+    # description: what lies between two rule cuts and holds a comma or a full stop is prose)
+    bounds = [0, *cuts, len(text)]
+    prose = [(a, b) for a, b in zip(bounds, bounds[1:]) if _SENTENCE.search(text, a, b)]
+    opens = _patterns()["comparator_end"]
+    out = set(cuts) | {c for c in found if not any(a < c < b for a, b in prose)
+                       and not (text[c].isdigit() and opens.search(text, max(0, c - 4), c))}
+    for c in sorted(out):  # a name marker opens a cell of its own (1.雾炮车射程), as the rules cut it
+        m = marker.match(text, c)
+        if m and m.end() < len(text):
+            out.add(m.end())
+    return tuple(sorted(out))
 
 
 @functools.lru_cache(maxsize=1)
@@ -310,7 +336,7 @@ def cut_glued(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def _cut_glued(text: str) -> tuple[str, ...]:
-    cuts = [0, *glue_cuts(text), len(text)]
+    cuts = [0, *cell_cuts(text), len(text)]
     out: list[str] = []
     for piece in (text[a:b].strip() for a, b in zip(cuts, cuts[1:])):
         if not piece:
