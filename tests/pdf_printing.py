@@ -1,15 +1,16 @@
 """Test helper: HTML printed to PDF by headless chromium (Debian's, installed by ``make test``).
 
-``print_pdf`` starts chromium once per page (``--print-to-pdf``); ``pdf_printer`` keeps one chromium for many
-pages (Playwright's ``page.pdf`` with the command line's print settings: Letter, 0.4 in margins, no header or
-footer), a second less per page. The two give the same pages, words and word positions (pdfplumber's, checked
-on the 28 gold documents typeset as HTML)."""
+``print_pdf`` starts chromium once for one page (``--print-to-pdf``); ``print_pdfs`` prints many pages in one
+chromium, driven by Playwright in a child interpreter (this file run as a script, so no Playwright thread is
+left in the test process, whose later tests fork workers), with the command line's print settings: Letter,
+0.4 in margins, no header or footer. The two give the same pages, words and word positions (pdfplumber's,
+checked on the 28 gold documents typeset as HTML)."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import sys
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -37,24 +38,26 @@ def print_pdf(html: str, out: Path) -> Path:
     return out
 
 
-@contextmanager
-def pdf_printer() -> Iterator[Callable[[str, Path], Path]]:
-    """A ``print_pdf`` that prints every page in one chromium, open while the ``with`` block runs."""
+def print_pdfs(pages: list[tuple[str, Path]]) -> list[Path]:
+    """Each ``(html, out)`` printed to its ``out``, all in one chromium."""
+    jobs = [(_page(html, out).as_uri(), str(out)) for html, out in pages]
+    subprocess.run([sys.executable, __file__], input=json.dumps(jobs), text=True, check=True, capture_output=True,
+                   timeout=60 + 30 * len(jobs))
+    return [out for _, out in pages]
+
+
+def _print_all(jobs: list[tuple[str, str]]) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS[:-1])
-
-        def print_one(html: str, out: Path) -> Path:
+        for uri, out in jobs:
             page = browser.new_page()
-            try:
-                page.goto(_page(html, out).as_uri())
-                page.pdf(path=str(out), **PRINT_SETTINGS)
-            finally:
-                page.close()
-            return out
+            page.goto(uri)
+            page.pdf(path=out, **PRINT_SETTINGS)
+            page.close()
+        browser.close()
 
-        try:
-            yield print_one
-        finally:
-            browser.close()
+
+if __name__ == "__main__":
+    _print_all(json.load(sys.stdin))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from container_render import write_html
-from pdf_printing import CHROMIUM, pdf_printer
+from pdf_printing import CHROMIUM, print_pdfs
 from perfkg.extract.evaluation import evaluate, load_gold
 from perfkg.extract.pipeline import extract_document
 
@@ -21,14 +21,16 @@ GOLD = load_gold(DATA / "gold") + load_gold(DATA / "dev" / "gold")
 def test_typeset_gold_printed_to_pdf_reads_back(tmp_path):
     if CHROMIUM is None:
         pytest.fail("chromium is missing: run `make browser` (installs Debian's chromium and a CJK font)")
+    pages = []
+    for gold in GOLD:
+        stem = Path(gold.source).stem
+        html = write_html(gold.to_dict(), tmp_path / f"{stem}.typeset.html")
+        pages.append((html.read_text(encoding="utf-8"), tmp_path / f"{stem}.pdf"))
     predictions = []
-    with pdf_printer() as print_pdf:
-        for gold in GOLD:
-            stem = Path(gold.source).stem
-            html = write_html(gold.to_dict(), tmp_path / f"{stem}.typeset.html")
-            record = extract_document(print_pdf(html.read_text(encoding="utf-8"), tmp_path / f"{stem}.pdf"))
-            record.source = gold.source  # paired with its gold by the original name
-            predictions.append(record)
+    for gold, pdf in zip(GOLD, print_pdfs(pages)):
+        record = extract_document(pdf)
+        record.source = gold.source  # paired with its gold by the original name
+        predictions.append(record)
     evaluation = evaluate(GOLD, predictions)
     misses = "\n".join(m.describe() for m in evaluation.misses[:15])
     assert evaluation.overall.project_f1 == 1.0, misses
