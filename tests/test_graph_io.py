@@ -46,21 +46,27 @@ def rebuilt_texts(seed_records) -> _Texts:
     return _Texts(lambda: build_dataset(seed_records))
 
 
+@pytest.fixture(scope="module")
+def seed_union(seed_dataset):
+    """``union_graph(seed_dataset)``, made once for the module (read-only)."""
+    return union_graph(seed_dataset)
+
+
 def _written(texts: _Texts, path):
     path.write_text(texts[path.suffix[1:]], encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_format_loads_back_to_the_same_graph(seed_dataset, tmp_path, fmt):
+def test_every_format_loads_back_to_the_same_graph(seed_dataset, seed_union, tmp_path, fmt):
     path = tmp_path / f"graph.{fmt}"
     assert write_graph(seed_dataset, path) == fmt
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "atomic write leaves no temp file"
     loaded = load_dataset(path)
-    assert isomorphic(union_graph(loaded), union_graph(seed_dataset))
+    assert isomorphic(union_graph(loaded), seed_union)
 
 
-def test_seed_turtle_loads_in_rdflib_and_pyoxigraph_with_the_extractors_count(seed_records, seed_dataset, seed_texts,
+def test_seed_turtle_loads_in_rdflib_and_pyoxigraph_with_the_extractors_count(seed_records, seed_union, seed_texts,
                                                                               tmp_path):
     path = _written(seed_texts, tmp_path / "graph.ttl")
     expected = _expected_indicators(seed_records)
@@ -69,7 +75,7 @@ def test_seed_turtle_loads_in_rdflib_and_pyoxigraph_with_the_extractors_count(se
     store = load_oxigraph(path)
     ox_rows = list(store.query(COUNT_INDICATORS))
     assert int(ox_rows[0]["n"].value) == expected
-    assert len(store) == len(union_graph(seed_dataset))
+    assert len(store) == len(seed_union)
 
 
 @pytest.mark.parametrize("fmt", ["nt", "trig"])
