@@ -39,8 +39,9 @@ def test_build_writes_a_conforming_graph_and_prints_the_summary(built, seed_reco
     assert bureaus == len({r.bureau for r in seed_records if r.bureau})
     assert projects == sum(len(r.projects) for r in seed_records)
     assert indicators == sum(r.indicator_count() for r in seed_records)
-    assert triples == len(union_graph(load_dataset(out)))
-    assert read_records(load_dataset(out)) == sorted(seed_records, key=lambda r: r.source)
+    loaded = load_dataset(out)
+    assert triples == len(union_graph(loaded))
+    assert read_records(loaded) == sorted(seed_records, key=lambda r: r.source)
 
 
 def test_build_is_byte_identical_when_run_again(built, tmp_path):

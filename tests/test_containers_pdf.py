@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from pdf_printing import CHROMIUM, print_pdf
+from pdf_printing import CHROMIUM, print_pdfs
 from perfkg.extract.reader import ReadError, read_source
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed by `make test` (browser target)")
@@ -32,25 +32,26 @@ def pdfs(tmp_path_factory):
         "<tr>" + ("<td rowspan='40'>产出指标</td>" if i == 0 else "<td rowspan='30'>效益指标</td>" if i == 40 else "")
         + (f"<td rowspan='10'>{level2[i // 10]}</td>" if i % 10 == 0 else "")
         + f"<td>指标{i}</td><td>≥{i}人</td></tr>" for i in range(70))
-    return {
-        "table": print_pdf(TABLE, d / "table.pdf"),
-        "merged": print_pdf("<h3>某某局项目绩效目标表</h3><table><tr><th>一级指标</th><th>二级指标</th>"
-                            f"<th>三级指标</th><th>指标值</th></tr>{merged}</table>", d / "merged.pdf"),
-        "wrapped": print_pdf("<table><tr><th>三级指标</th><th>指标值</th></tr><tr><td style='width:6em'>"
-                             "开展村（社区）级医保服务提供帮办、代办服务的村（社区）覆盖率</td>"
-                             "<td style='width:4em'>不超过查实金额的3%</td></tr>"
-                             "<tr><td>Latin words wrapped in a narrow cell</td><td>2023.07-2024.01</td></tr></table>",
-                             d / "wrapped.pdf"),
-        "long": print_pdf("<h3>某某局项目绩效目标表</h3><table><tr><th>一级指标</th><th>二级指标</th>"
-                          f"<th>三级指标</th><th>指标值</th></tr>{rows}</table><p>完</p>", d / "long.pdf"),
-        "prose": print_pdf("<h2>某某县2025年预算报告</h2>" + "<p>全县一般公共预算收入安排12.5亿元，"
-                           "比上年增长5%。</p>" * 12, d / "prose.pdf"),
-        "unruled": print_pdf("<h3>某某局项目绩效目标表</h3><table style='border:0'>"
-                             "<tr><td style='border:0'>一级指标</td><td style='border:0'>三级指标</td>"
-                             "<td style='border:0'>指标值</td></tr><tr><td style='border:0'>产出指标</td>"
-                             "<td style='border:0'>培训人数</td><td style='border:0'>≥1200人</td></tr></table>",
-                             d / "unruled.pdf"),
+    pages = {
+        "table": (TABLE, d / "table.pdf"),
+        "merged": ("<h3>某某局项目绩效目标表</h3><table><tr><th>一级指标</th><th>二级指标</th>"
+                   f"<th>三级指标</th><th>指标值</th></tr>{merged}</table>", d / "merged.pdf"),
+        "wrapped": ("<table><tr><th>三级指标</th><th>指标值</th></tr><tr><td style='width:6em'>"
+                    "开展村（社区）级医保服务提供帮办、代办服务的村（社区）覆盖率</td>"
+                    "<td style='width:4em'>不超过查实金额的3%</td></tr>"
+                    "<tr><td>Latin words wrapped in a narrow cell</td><td>2023.07-2024.01</td></tr></table>",
+                    d / "wrapped.pdf"),
+        "long": ("<h3>某某局项目绩效目标表</h3><table><tr><th>一级指标</th><th>二级指标</th>"
+                 f"<th>三级指标</th><th>指标值</th></tr>{rows}</table><p>完</p>", d / "long.pdf"),
+        "prose": ("<h2>某某县2025年预算报告</h2>" + "<p>全县一般公共预算收入安排12.5亿元，"
+                  "比上年增长5%。</p>" * 12, d / "prose.pdf"),
+        "unruled": ("<h3>某某局项目绩效目标表</h3><table style='border:0'>"
+                    "<tr><td style='border:0'>一级指标</td><td style='border:0'>三级指标</td>"
+                    "<td style='border:0'>指标值</td></tr><tr><td style='border:0'>产出指标</td>"
+                    "<td style='border:0'>培训人数</td><td style='border:0'>≥1200人</td></tr></table>",
+                    d / "unruled.pdf"),
     }
+    return dict(zip(pages, print_pdfs(list(pages.values()))))
 
 
 def grid(doc):

@@ -1,7 +1,7 @@
 """Every seed's and dev document's gold typeset as HTML tables (level cells merged down, extra columns),
 printed to PDF by headless chromium and read back by the whole pipeline: tables continued over page
-breaks, merged level cells cut by them, names wrapped in their cells. About a minute (24 documents
-printed): one file, so ``--dist loadfile`` gives it one worker. Without chromium this fails, saying how
+breaks, merged level cells cut by them, names wrapped in their cells. Half a minute (28 documents
+printed in one chromium). Without chromium this fails, saying how
 to get it (``make browser``), as the browser tests do: the PDF reader is never left untested silently."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from container_render import write_html
-from pdf_printing import CHROMIUM, print_pdf
+from pdf_printing import CHROMIUM, print_pdfs
 from perfkg.extract.evaluation import evaluate, load_gold
 from perfkg.extract.pipeline import extract_document
 
@@ -21,11 +21,14 @@ GOLD = load_gold(DATA / "gold") + load_gold(DATA / "dev" / "gold")
 def test_typeset_gold_printed_to_pdf_reads_back(tmp_path):
     if CHROMIUM is None:
         pytest.fail("chromium is missing: run `make browser` (installs Debian's chromium and a CJK font)")
-    predictions = []
+    pages = []
     for gold in GOLD:
         stem = Path(gold.source).stem
         html = write_html(gold.to_dict(), tmp_path / f"{stem}.typeset.html")
-        record = extract_document(print_pdf(html.read_text(encoding="utf-8"), tmp_path / f"{stem}.pdf"))
+        pages.append((html.read_text(encoding="utf-8"), tmp_path / f"{stem}.pdf"))
+    predictions = []
+    for gold, pdf in zip(GOLD, print_pdfs(pages)):
+        record = extract_document(pdf)
         record.source = gold.source  # paired with its gold by the original name
         predictions.append(record)
     evaluation = evaluate(GOLD, predictions)

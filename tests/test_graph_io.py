@@ -19,40 +19,76 @@ def _expected_indicators(records) -> int:
     return sum(r.indicator_count() for r in records)
 
 
+class _Texts(dict):
+    """A dataset's text in each format, serialised on first use (the seed graph's serialisation is a second or
+    more per format; several tests read the same text)."""
+
+    def __init__(self, build):
+        super().__init__()
+        self.build = build
+
+    def __missing__(self, fmt: str) -> str:
+        if not hasattr(self, "ds"):
+            self.ds = self.build()
+        self[fmt] = text = serialise(self.ds, fmt)
+        return text
+
+
+@pytest.fixture(scope="module")
+def seed_texts(seed_dataset) -> _Texts:
+    """``serialise(seed_dataset, fmt)`` for each format (the files the tests write hold these bytes)."""
+    return _Texts(lambda: seed_dataset)
+
+
+@pytest.fixture(scope="module")
+def rebuilt_texts(seed_records) -> _Texts:
+    """A second build of the seed records (``build_dataset`` again), serialised in each format."""
+    return _Texts(lambda: build_dataset(seed_records))
+
+
+@pytest.fixture(scope="module")
+def seed_union(seed_dataset):
+    """``union_graph(seed_dataset)``, made once for the module (read-only)."""
+    return union_graph(seed_dataset)
+
+
+def _written(texts: _Texts, path):
+    path.write_text(texts[path.suffix[1:]], encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_format_loads_back_to_the_same_graph(seed_dataset, tmp_path, fmt):
+def test_every_format_loads_back_to_the_same_graph(seed_dataset, seed_union, tmp_path, fmt):
     path = tmp_path / f"graph.{fmt}"
     assert write_graph(seed_dataset, path) == fmt
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "atomic write leaves no temp file"
     loaded = load_dataset(path)
-    assert isomorphic(union_graph(loaded), union_graph(seed_dataset))
+    assert isomorphic(union_graph(loaded), seed_union)
 
 
-def test_seed_turtle_loads_in_rdflib_and_pyoxigraph_with_the_extractors_count(seed_records, seed_dataset, tmp_path):
-    path = tmp_path / "graph.ttl"
-    write_graph(seed_dataset, path)
+def test_seed_turtle_loads_in_rdflib_and_pyoxigraph_with_the_extractors_count(seed_records, seed_union, seed_texts,
+                                                                              tmp_path):
+    path = _written(seed_texts, tmp_path / "graph.ttl")
     expected = _expected_indicators(seed_records)
     rdflib_rows = list(load_dataset(path).query(COUNT_INDICATORS))
     assert int(rdflib_rows[0][0]) == expected
     store = load_oxigraph(path)
     ox_rows = list(store.query(COUNT_INDICATORS))
     assert int(ox_rows[0]["n"].value) == expected
-    assert len(store) == len(union_graph(seed_dataset))
+    assert len(store) == len(seed_union)
 
 
 @pytest.mark.parametrize("fmt", ["nt", "trig"])
-def test_other_formats_load_in_pyoxigraph(seed_records, seed_dataset, tmp_path, fmt):
-    path = tmp_path / f"graph.{fmt}"
-    write_graph(seed_dataset, path)
+def test_other_formats_load_in_pyoxigraph(seed_records, seed_texts, tmp_path, fmt):
+    path = _written(seed_texts, tmp_path / f"graph.{fmt}")
     store = load_oxigraph(path)
     rows = list(store.query(COUNT_INDICATORS, use_default_graph_as_union=True))
     assert int(rows[0]["n"].value) == _expected_indicators(seed_records)
 
 
-def test_trig_and_jsonld_keep_one_named_graph_per_document(seed_records, seed_dataset, tmp_path):
+def test_trig_and_jsonld_keep_one_named_graph_per_document(seed_records, seed_texts, tmp_path):
     for fmt in ("trig", "jsonld"):
-        path = tmp_path / f"graph.{fmt}"
-        write_graph(seed_dataset, path)
+        path = _written(seed_texts, tmp_path / f"graph.{fmt}")
         loaded = load_dataset(path)
         names = {str(g.identifier) for g in loaded.graphs() if len(g)}
         assert {str(iris.graph_iri(r)) for r in seed_records} <= names
@@ -60,8 +96,8 @@ def test_trig_and_jsonld_keep_one_named_graph_per_document(seed_records, seed_da
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_two_builds_serialise_byte_identically(seed_records, seed_dataset, fmt):
-    assert serialise(build_dataset(seed_records), fmt) == serialise(seed_dataset, fmt)
+def test_two_builds_serialise_byte_identically(rebuilt_texts, seed_texts, fmt):
+    assert rebuilt_texts[fmt] == seed_texts[fmt]
 
 
 def test_unknown_suffix_and_broken_files_are_reported_naming_the_file(tmp_path):
