@@ -328,15 +328,16 @@ _CLOSING = re.compile(r"^[)）\]】》」』”]+$")
 _TRAILING_ETC = re.compile(r"^等+$")
 
 
-def cut_glued(text: str) -> list[str]:
-    """``text`` cut at :func:`glue_cuts`; a piece of punctuation only is not a cell of its own:
+def cut_glued(text: str, undelimited: bool = False) -> list[str]:
+    """``text`` cut at :func:`glue_cuts` (at :func:`cell_cuts` when ``undelimited``: a line that may
+    be cells whose separators were lost); a piece of punctuation only is not a cell of its own:
     a closing bracket goes back to the piece before it, other punctuation is dropped."""
-    return list(_cut_glued(text))
+    return list(_cut_glued(text, undelimited))
 
 
 @functools.lru_cache(maxsize=65536)
-def _cut_glued(text: str) -> tuple[str, ...]:
-    cuts = [0, *cell_cuts(text), len(text)]
+def _cut_glued(text: str, undelimited: bool = False) -> tuple[str, ...]:
+    cuts = [0, *(cell_cuts(text) if undelimited else glue_cuts(text)), len(text)]
     out: list[str] = []
     for piece in (text[a:b].strip() for a, b in zip(cuts, cuts[1:])):
         if not piece:
@@ -399,35 +400,38 @@ def _space_pieces(cell: str) -> list[tuple[str, str, int]]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _piece_parts(piece: str) -> tuple[bool, bool, tuple[str, ...]]:
+def _piece_parts(piece: str, undelimited: bool = False) -> tuple[bool, bool, tuple[str, ...]]:
     """What a space piece of a text line is: (a closing bracket only, filler only, its cells when neither)."""
     closing, filler = bool(_CLOSING.match(piece)), bool(_FILLER.match(piece))
-    return closing, filler, () if closing or filler else _cut_glued(piece)
+    return closing, filler, () if closing or filler else _cut_glued(piece, undelimited)
 
 
 _PIECES_KEPT = 4096  # cells up to this long keep their pieces (a cell of a line run on for pages is cut anew)
 
 
-def _cell_pieces(cell: str) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
+def _cell_pieces(cell: str, undelimited: bool = False
+                 ) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
     """What the splitters make of a text cell's space pieces, all from its text: each piece with its
     separator, its character offset, the display width of the cell before it and :func:`_piece_parts`."""
     if len(cell) <= _PIECES_KEPT:
-        return _kept_cell_pieces(cell)
-    return _make_cell_pieces(cell)
+        return _kept_cell_pieces(cell, undelimited)
+    return _make_cell_pieces(cell, undelimited)
 
 
 @functools.lru_cache(maxsize=65536)
-def _kept_cell_pieces(cell: str) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
-    return _make_cell_pieces(cell)
+def _kept_cell_pieces(cell: str, undelimited: bool
+                      ) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
+    return _make_cell_pieces(cell, undelimited)
 
 
-def _make_cell_pieces(cell: str) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
+def _make_cell_pieces(cell: str, undelimited: bool
+                      ) -> tuple[tuple[str, str, int, int, bool, bool, tuple[str, ...]], ...]:
     out = []
     done, width = 0, 0  # display width of cell[:done], kept as pieces advance (linear in the line)
     for piece, space_sep, pos in _space_pieces(cell):
         width += display_width(cell[done:pos])
         done = pos
-        out.append((piece, space_sep, pos, width, *_piece_parts(piece)))
+        out.append((piece, space_sep, pos, width, *_piece_parts(piece, undelimited)))
     return tuple(out)
 
 
@@ -609,6 +613,9 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
         return None
     kind, cells = _line_cells(line, bare)
     delimiter = {"tab": "\t", "pipe": "|"}.get(kind, "")
+    # a line with neither tabs nor pipes may be cells whose separators a converter lost: only there
+    # does the run-together cell model look for seams (a tab, pipe or grid cell is a cell)
+    undelimited = kind == "space"
     state = {"first": True, "empty": 0, "count": 0}  # count: tokens of this line so far
     where = cell0.where
 
@@ -622,7 +629,8 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
     def cell_tokens(c: int, cell: str, base: int, head: int) -> str | bool:
         """Tokens of cell[:head]: the rest of the line when the limit was reached, else whether all fit."""
         first, empty, count = state["first"], state["empty"], state["count"]  # (kept in locals: a call a piece)
-        for k, (piece, space_sep, pos, width, closing, filler, parts) in enumerate(_cell_pieces(cell[:head])):
+        pieces = _cell_pieces(cell[:head], undelimited)
+        for k, (piece, space_sep, pos, width, closing, filler, parts) in enumerate(pieces):
             if closing and out and not first:
                 out[-1] = replace(out[-1], text=out[-1].text + piece)  # "( ≥**个 )": the bracket closes the cell before
                 continue

@@ -8,7 +8,7 @@ import pytest
 from perfkg.extract import glue_model, glue_training
 from perfkg.extract.crf_tagger import CrfWeights
 from perfkg.extract.pipeline import extract_document
-from perfkg.extract.tokens import cell_cuts, cut_glued, glue_cuts
+from perfkg.extract.tokens import cell_cuts, cut_glued, glue_cuts, tokenise_lines
 
 DEV = Path(__file__).parent / "data" / "dev" / "docs"
 
@@ -50,13 +50,22 @@ def test_a_sentence_stays_whole_and_a_comparator_keeps_its_number():
     # a goal sentence, then level and indicator cells run together (the b06 family)
     text = ("以办公大楼服务对象满意为目标，着力打造文明型机关。"
             "数量指标办公大楼日常维修维护次数达到2280次质量指标验收合格率≥92%")
-    pieces = cut_glued(text)
+    pieces = cut_glued(text, undelimited=True)
     assert "以办公大楼服务对象满意为目标，着力打造文明型机关。" in pieces
     assert "达到2280次" in pieces and "≥92%" in pieces
     assert "数量指标" in pieces and "质量指标" in pieces
 
 
-def test_run_together_document_is_read(tmp_path):
+def test_a_delimited_cell_is_cut_by_the_rules_alone():
+    # a tab or pipe cell, or a container's grid cell, is a cell: the model looks only at lines without
+    run = ("数量指标开展学生资助活动次数≥101场成本校舍维修支出"
+           "学前教育补助标准2535元/平方米效益减轻受助学生经济负担持续改善")
+    assert cut_glued(run, undelimited=True) != cut_glued(run)
+    assert [t.text for t in tokenise_lines([run])] == cut_glued(run, undelimited=True)
+    assert [t.text for t in tokenise_lines(["指标\t" + run])][1:] == cut_glued(run)
+
+
+def test_run_together_document_is_read():
     # b06: an OCR'd .docx whose whole table is one line (held out from the model's fit: generated only)
     doc = extract_document(DEV / "b06_ezhou_office_building_ocr.txt")
     names = {i.level3 for p in doc.projects for i in p.indicators}
