@@ -26,6 +26,10 @@ from perfkg.extract.vocabulary import framework, qualitative_values
 MODEL_FILE = "data/glue_model.crfsuite"
 CELL_START = "B"
 INSIDE = "I"
+# the longest cell of the training runs is under 50 characters: a piece four times that long between
+# two rule cuts is prose or garbage, not cells run together, and the model is not asked about it
+LONGEST_PIECE = 200
+WINDOW = 4000  # characters the model reads at once in a long run of cells (a window ends at a rule cut)
 
 _CLASSES = (
     (re.compile(r"\d"), "D"),

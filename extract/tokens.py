@@ -249,7 +249,7 @@ def cell_cuts(text: str) -> tuple[int, ...]:
     cuts = glue_cuts(text)
     if len(cuts) < _RUN_OF_CELLS:
         return cuts
-    found = glue_model.model_cuts(text, cuts)
+    found = _model_seams(text, cuts)
     if found is None:
         return cuts
     marker = _patterns()["marker_at"]
@@ -265,6 +265,33 @@ def cell_cuts(text: str) -> tuple[int, ...]:
         if m and m.end() < len(text):
             out.add(m.end())
     return tuple(sorted(out))
+
+
+def _model_seams(text: str, cuts: tuple[int, ...]) -> set[int] | None:
+    """The model's seams in each stretch of cell-sized pieces of ``text`` (None: no model file).
+
+    A piece between two rule cuts longer than any cell the model was fitted on is not cells run
+    together and gets no seams; a long stretch is read in windows that end at a rule cut, so the
+    work stays linear in the line and bounded per window (a page-long line of garbage costs little)."""
+    bounds = [0, *cuts, len(text)]
+    stretches: list[list[int]] = [[0]]
+    for a, b in zip(bounds, bounds[1:]):
+        if b - a > glue_model.LONGEST_PIECE:
+            stretches.append([b])  # the long piece stands alone: the next stretch starts after it
+        elif b - stretches[-1][0] > glue_model.WINDOW and len(stretches[-1]) > 1:
+            stretches.append([a, b])
+        else:
+            stretches[-1].append(b)
+    found: set[int] = set()
+    for stretch in stretches:
+        if len(stretch) - 2 < _RUN_OF_CELLS:  # fewer inner rule cuts than a run of cells has
+            continue
+        start, end = stretch[0], stretch[-1]
+        seams = glue_model.model_cuts(text[start:end], tuple(c - start for c in stretch[1:-1]))
+        if seams is None:
+            return None
+        found.update(start + c for c in seams)
+    return found
 
 
 @functools.lru_cache(maxsize=1)

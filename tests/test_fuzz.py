@@ -61,7 +61,9 @@ def test_mutated_seeds_raise_nothing_and_stay_within_time_and_memory(tmp_path):
     assert "ok" in kinds  # most mutations are still documents
 
 
-@pytest.mark.parametrize("line", [b"x " * 20_000, b"x " * 200_000, b"9" * 200_000, "指标".encode() * 200_000])
+@pytest.mark.parametrize("line", [b"x " * 20_000, b"x " * 200_000, b"9" * 200_000, "指标".encode() * 200_000,
+                                  # a run of cells, then one cell of 200,000 characters (a CSV read as text)
+                                  "产出指标,数量指标,覆盖人数,≥100人,".encode() + b"x" * 200_000])
 def test_very_long_lines_stay_within_the_cpu_budget(tmp_path, line):
     name, data = seeds(max_lines=40)[0]
     path = tmp_path / "long.txt"
