@@ -55,6 +55,9 @@ _CODES = (
     # checking the records (extract/checks.py)
     FlagCode("no_indicators", ("project",), "a project table with no readable indicator rows"),
     FlagCode("budget_inconsistent", ("project",), "fiscal + other budget differ from the total by more than 0.01 万元"),
+    FlagCode("budget_unit_from_target", ("project",),
+             "budget amounts printed with no unit, read in 元 because a target of the project prints the same "
+             "amount in 元"),
     FlagCode("budget_from_budget_table", ("project",),
              "the project's budget was read from the document's budget table, not its own table"),
     FlagCode("duplicate_indicator", ("indicator",), "the same name and value as an earlier indicator of the project"),

@@ -185,6 +185,7 @@ class _Decoder:
         self.budget_text: dict[str, str] = {}  # the budget cells of the header as printed (BT → 4,130.10)
         self.project_budget_text: dict[str, str] = {}
         self.printed: dict[int, str] = {}  # id(project) → its budget cells as printed
+        self.budget_cells: dict[int, dict[str, str]] = {}  # id(project) → BT/BF/BO → its cell as printed
         self.header_row: dict[int, int] = {}  # id(project) → the line of its first indicator, when its header is on it
 
     def stray(self) -> bool:
@@ -296,6 +297,7 @@ class _Decoder:
             self.project_header, self.header = {**self.header, **named}, {}
             self.project_budget_text, self.budget_text = self.budget_text, {}
             self.printed[id(self.project)] = " ".join(self.project_budget_text.values())
+            self.budget_cells[id(self.project)] = dict(self.project_budget_text)
             # the row of the first indicator is a table row: cells before it on that row are the table's
             # (in a table printed on one line: its whole project header)
             self.unplaced_cells += [(self.project, seg, True) for seg in self.header_cells
@@ -1917,6 +1919,26 @@ def inherit_header_fields(projects: list[Project]) -> None:
             after.span = (before.span[0], after.span[1])
 
 
+_BUDGET_FIELDS = {"BT": "budget_total", "BF": "budget_fiscal", "BO": "budget_other"}
+
+
+def budgets_printed_in_yuan(projects: list[Project], cells: dict[int, dict[str, str]]) -> None:
+    """A budget printed with no unit in a document that names none is read in 万元; but where one of
+    the project's own targets prints the same amount in 元 (维护成本 <1681680元 under a budget of
+    1681680), the table prints its budget in 元 too: its amounts are converted (and flagged)."""
+    for p in projects:
+        printed = {k: t for k, t in cells.get(id(p), {}).items() if not t.endswith(("元", "万"))}
+        amounts = {k: a for k, t in printed.items() if (a := amount(t)) is not None}
+        in_yuan = {ind.num for ind in p.indicators if ind.unit == "元" and ind.num}
+        if not amounts or not in_yuan.intersection(amounts.values()):
+            continue
+        for key, a in amounts.items():
+            setattr(p, _BUDGET_FIELDS[key], round(a * 1e-4, 6))
+        p.flags.append(Flag("budget_unit_from_target", "budget amounts printed with no unit read in 元: "
+                            "a target of the project prints the same amount in 元", p.span[0] if p.span else None,
+                            " ".join(printed.values())[:200]))
+
+
 _PROJECT_ROLES = frozenset({*_HEADER_ROLES, "GOAL", "BUR"})
 
 
@@ -2564,6 +2586,8 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     decoder.flag_unplaced()
     out = decoder.out
     inherit_header_fields(out.projects)
+    if decoder.money_unit == 1.0:
+        budgets_printed_in_yuan(out.projects, decoder.budget_cells)
     twin_pairs(out.projects, _twin_order(tokens))
     kept = [p for p in out.projects if _is_table(p)]
     for p in out.projects:

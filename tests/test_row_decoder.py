@@ -58,6 +58,14 @@ def test_a_second_project_header_starts_a_new_project_and_budgets_in_yuan_become
                                                                                     ("乙项目", 5.0, 1)]
 
 
+def test_a_budget_with_no_unit_is_in_yuan_where_a_target_prints_the_same_amount_in_yuan():
+    tags = ["B-PNAME", "B-BT", "B-L3", "B-VAL", "B-PNAME", "B-BT", "B-L3", "B-VAL"]
+    out = decoded(["甲项目\t1681680\t维护成本\t<1681680元", "乙项目\t300\t维护成本\t<3000000元"], tags)
+    first, second = out.projects
+    assert first.budget_total == 168.168 and [f.code for f in first.flags] == ["budget_unit_from_target"]
+    assert second.budget_total == 300.0 and not first.flags[1:] and not second.flags  # other amounts: 万元
+
+
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
     header = "一级指标\t二级指标\t三级指标\t指标值"
     rows = ["产出指标\t数量指标\t人数\t10人", "产出指标\t数量指标\t次数\t2次"]
