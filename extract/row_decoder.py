@@ -1372,6 +1372,64 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def stacked_header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A multi-project summary whose column header is printed over several rows (项目名称 | 项目金额 |
+    绩效指标 on one row, 三级指标 | 目标值 under the indicator groups a row or two below) read by the
+    header block as a whole: the cell index of a delimited row is its column, and each column takes the
+    role one row of the block names for it. A cell under a project column (项目名称, 项目金额 …) of an
+    indicator row whose own names sit under 三级指标 is that project field, whatever the model read it
+    as (a project's first row reads like an indicator row: name, then an amount). Only pipe and tab
+    rows that print their empty cells, so that a cell's index is its column."""
+    out = list(tags)
+    by_row: dict[int, list[list[int]]] = {}
+    for c in _cells(tokens):
+        by_row.setdefault(tokens[c[0]].row, []).append(c)
+    heads = sorted(_header_rows(tokens))
+    blocks: list[list[int]] = []
+    for h in heads:  # a header row and the rows just above it, up to one that prints an indicator name
+        block = [h]
+        for r in range(h - 1, h - 4, -1):
+            if any(_role(out[i]) == "L3" for c in by_row.get(r, []) for i in c):
+                break
+            if r in by_row:
+                block.insert(0, r)
+        blocks.append(block)
+    ends = [b[-1] for b in blocks[1:]] + [None]
+    for block, end in zip(blocks, ends):
+        if len(block) < 2:
+            continue  # one header row: header_columns reads it
+        columns: dict[int, str] = {}
+        for h in reversed(block):  # the row nearest the data names its column (三级指标 under 绩效目标)
+            for c in by_row.get(h, []):
+                if tokens[c[0]].sep not in _CUT and c is not by_row[h][0]:
+                    break
+                text = _cell_text(tokens, c)
+                exact, _ = label_field(_MONEY_UNIT.sub("", text))
+                role = _LABELLED_ROLES.get(exact or "") or header_role(text)
+                if role is not None:
+                    columns.setdefault(tokens[c[0]].cell, role)
+        project_columns = {k: r for k, r in columns.items() if r in _LABELLED_ROLES.values()}
+        name_columns = {k for k, r in columns.items() if r == "level3"}
+        if "PNAME" not in project_columns.values() or not name_columns or \
+                max(project_columns) >= min(name_columns):
+            continue  # the project columns come first in a summary row
+        for r in sorted(by_row):
+            if r <= block[-1] or (end is not None and r >= end):
+                continue
+            row = by_row[r]
+            if any(tokens[c[0]].sep not in _CUT for c in row[1:]) or not any(
+                    tokens[c[0]].cell in name_columns and any(_role(out[i]) == "L3" for i in c) for c in row):
+                continue  # not a delimited indicator row with a name under 三级指标
+            for c in row:
+                role = project_columns.get(tokens[c[0]].cell)
+                if role is None or all(_role(out[i]) == role for i in c):
+                    continue
+                if _label_value_fits(role, _cell_text(tokens, c)):
+                    for n, i in enumerate(c):
+                        out[i] = f"{'B' if n == 0 else 'I'}-{role}"
+    return out
+
+
 def _target_cells(tokens: list[Token], row: list[list[int]], j: int, out: list[str]) -> list[int] | None:
     """The tokens of a target printed from cell ``j`` of a row, in cells the model read as nothing: a
     quantity or a qualitative value, optionally after a comparator cell of its own, a number optionally
@@ -2481,7 +2539,8 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = continuations_inside_cells(tokens, wrapped_level_names(tokens, tags))
     tags = level_only_rows(tokens, level2_names_read_as_level1(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
-    tags = names_before_budgets(tokens, summary_columns(tokens, header_columns(tokens, tags)))
+    tags = stacked_header_columns(tokens, header_columns(tokens, tags))
+    tags = names_before_budgets(tokens, summary_columns(tokens, tags))
     tags = names_before_levels(tokens, tags)
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))

@@ -66,6 +66,19 @@ def test_a_budget_with_no_unit_is_in_yuan_where_a_target_prints_the_same_amount_
     assert second.budget_total == 300.0 and not first.flags[1:] and not second.flags  # other amounts: 万元
 
 
+def test_a_summary_header_over_several_rows_names_the_project_columns():
+    lines = ["| 项目名称 | 项目金额 | 绩效指标 |  |  |  |", "|  |  | 产出指标 |  | 效益指标 |  |",
+             "|  |  | 三级指标 | 目标值 | 三级指标 | 目标值 |", "| 甲项目 | 415 | 人数 | 10人 | 收入 | 有效 |",
+             "|  |  | 次数 | 2次 |  |  |", "| 乙项目 | 70 | 面积 | 5亩 | 影响 | 明显 |"]
+    # the model read each project's first row as indicators: name, amount, name, value …
+    tags = ["O"] * 3 + ["B-L1", "B-L1"] + ["O"] * 4 + ["B-L3", "B-VAL"] * 3 + ["B-L3", "B-VAL"] * 4
+    out = decoded(lines, tags)
+    assert [(p.name, p.budget_total, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("甲项目", 415.0, ["人数", "收入", "次数"]), ("乙项目", 70.0, ["面积", "影响"])]
+    one_row = decoded(lines[2:], ["O"] * 4 + ["B-L3", "B-VAL"] * 3 + ["B-L3", "B-VAL"] * 4)
+    assert [i.level3 for i in one_row.projects[0].indicators][:2] == ["甲项目", "人数"]  # no project columns named
+
+
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
     header = "一级指标\t二级指标\t三级指标\t指标值"
     rows = ["产出指标\t数量指标\t人数\t10人", "产出指标\t数量指标\t次数\t2次"]
