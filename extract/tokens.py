@@ -614,15 +614,18 @@ def _bounded_head(cell: str, room: int) -> int:
 
 def bare_pipes(rows: list[SourceRow]) -> bool:
     """Whether a document prints its pipe tables with bare pipes (``a | b``): most of its lines of two
-    pipes or more (and some text) do not both start and end with one."""
+    pipes or more (and some text) do not both start and end with one. A line that opens with spaces
+    and then a pipe does not count either way: it is a bare row whose first cell is empty
+    (`` |  | 合格率 |``) as often as an indented row with outer pipes."""
     bare = outer = 0
     for row in rows:
         if row.grid or not row.cells:
             continue
-        text = row.cells[0].text.strip()
+        raw = row.cells[0].text.rstrip()
+        text = raw.lstrip()
         if len(_PIPES.findall(text)) >= 2 and not _RULE.match(text):
             if text.startswith(("|", "｜")) and text.endswith(("|", "｜")):
-                outer += 1
+                outer += raw == text
             else:
                 bare += 1
     return bare > outer

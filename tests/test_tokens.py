@@ -147,6 +147,11 @@ def test_a_document_of_bare_pipes_keeps_the_empty_first_cell_of_a_merged_row():
     outer = ["| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 人数 | 10人 |",
              "|  |  | 合格率 | ≥95% |"]
     assert [(t.cell, t.text) for t in tokenise_lines(outer)[-2:]] == [(2, "合格率"), (3, "≥95%")]
+    # bare rows that end in an empty cell and open with one (`` |  | 合格率 | ≥95% | ``) still vote bare:
+    # a line opening with spaces and a pipe is no evidence of outer pipes
+    merged = ["一级指标 | 二级指标 | 三级指标 | 指标值 | ", "产出指标 | 数量指标 | 人数 | 10人 | ",
+              " |  | 合格率 | ≥95% | ", " |  | 次数 | 2次 | ", " |  | 时限 | 3天 | "]
+    assert [(t.cell, t.text) for t in tokenise_lines(merged)[-2:]] == [(2, "时限"), (3, "3天")]
 
 
 def test_a_row_run_together_is_cut_at_its_basis_its_description_s_full_stop_and_its_qualitative_value():
