@@ -2216,6 +2216,38 @@ def names_before_levels(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def projects_restarting_levels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A multi-project table printed as one run of cells (家庭医生签约专项资金 | 8501.78 | 产出指标 |
+    数量指标 | …) starts each project again from the level 1 its first project began with: where a
+    level 1 that opened the table comes back after other level 1s, a name and a bare number just
+    before it, in its row, are the next project's name and budget, whatever the model took them for
+    (an indicator's value is a quantity or a word, and the level blocks of one table do not repeat)."""
+    out = list(tags)
+    first: str | None = None  # the level 1 the current project's table opened with
+    last: str | None = None
+    for k, t in enumerate(tokens):
+        role = _role(out[k])
+        if role == "PNAME":
+            first = last = None
+            continue
+        if role != "L1" or not out[k].startswith("B-"):
+            continue
+        level = standard_level1(t.text) or compact(t.text)
+        if first is None:
+            first = last = level
+            continue
+        if level == first and last != first and k >= 2 and tokens[k - 2].row == t.row \
+                and not out[k - 1].startswith("I-") and not out[k - 2].startswith("I-"):
+            name, budget = compact(tokens[k - 2].text), compact(tokens[k - 1].text)
+            q = parse_quantity(budget)
+            if q is not None and q[0] == "=" and q[2] is None and amount(budget) is not None \
+                    and _role(out[k - 1]) in ("O", "VAL", "BT") and _role(out[k - 2]) in ("L3", "O") \
+                    and _label_value_fits("PNAME", name) and name not in qualitative_values():
+                out[k - 2], out[k - 1] = "B-PNAME", "B-BT"
+        last = level
+    return out
+
+
 _SPACE_CUT = frozenset({"row", "sp1", "sp2", "glue"})
 _FULL_SLACK = 2  # display columns a wrapped piece may fall short of its column's width (a wide character)
 
@@ -2541,7 +2573,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = stacked_header_columns(tokens, header_columns(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, tags))
-    tags = names_before_levels(tokens, tags)
+    tags = projects_restarting_levels(tokens, names_before_levels(tokens, tags))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = targets_printed_in_names(tokens, tags)

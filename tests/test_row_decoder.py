@@ -79,6 +79,18 @@ def test_a_summary_header_over_several_rows_names_the_project_columns():
     assert [i.level3 for i in one_row.projects[0].indicators][:2] == ["甲项目", "人数"]  # no project columns named
 
 
+def test_a_table_on_one_line_starts_the_next_project_where_its_first_level1_comes_back():
+    run = "\t".join(["甲项目", "100", "产出指标", "数量指标", "人数", "10人", "效益指标", "社会效益指标", "影响",
+                     "有效", "乙项目", "50", "产出指标", "数量指标", "次数", "2次"])
+    tags = ["B-PNAME", "B-BT"] + ["B-L1", "B-L2", "B-L3", "B-VAL"] * 2 + ["O", "O", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    out = decoded([run], tags)
+    assert [(p.name, p.budget_total, len(p.indicators)) for p in out.projects] == [("甲项目", 100.0, 2),
+                                                                                    ("乙项目", 50.0, 1)]
+    # an actual result and its points before a level 1 that comes back (groups out of order) are no project
+    evaluated = run.replace("乙项目", "完成")
+    assert [p.name for p in decoded([evaluated], tags).projects] == ["甲项目"]
+
+
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
     header = "一级指标\t二级指标\t三级指标\t指标值"
     rows = ["产出指标\t数量指标\t人数\t10人", "产出指标\t数量指标\t次数\t2次"]
