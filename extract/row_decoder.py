@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from perfkg.extract.content_model import label_field, label_suffix_field
+from perfkg.extract.content_model import label_field, label_suffix_field, token_shape
 from perfkg.extract.records import Flag, Indicator, Project
 from perfkg.extract.target_values import (
     clean_value_text,
@@ -2301,6 +2301,55 @@ def _new_cell(tokens: list[Token], tags: list[str], cell: list[int], anchor_role
         or _FURNITURE.match(text) is not None
 
 
+_WRAP_ROLES = frozenset({"L3", "VAL"})
+# a line that is a word of its own (定性, 人, 达标, 三级指标, 产出指标, 98%) is a cell of its own
+_WHOLE_WORD = frozenset({"oponly", "unitonly", "qual", "end=指标", "hdr", "label", "qty"})
+
+
+def wrapped_cell_lines(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A document that prints one cell per line and wraps a long cell at a fixed width (a PDF's text)
+    prints the cell as lines of that width and a last, shorter one (医保制度改革、 / 医改政策落实、 /
+    … / 转保障经费): such a group of one-piece lines is one cell. The width is the document's own:
+    the commonest width of a one-piece line followed by another. Where the model read one piece of
+    the group as a name or a target and the others as nothing or as the rest of some cell, the
+    whole group is that name or target; a group holding two cells the model told apart is left."""
+    out = list(tags)
+    rows: list[list[int]] = []
+    for i, t in enumerate(tokens):
+        if rows and tokens[rows[-1][0]].row == t.row:
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    lone = [len(r) == 1 and tokens[r[0]].sep == "row" for r in rows]
+    follows = [k + 1 < len(rows) and lone[k] and lone[k + 1]
+               and tokens[rows[k + 1][0]].row == tokens[rows[k][0]].row + 1 for k in range(len(rows))]
+    widths = Counter(display_width(tokens[rows[k][0]].text) for k in range(len(rows)) if follows[k])
+    if not widths:
+        return out
+    wrap = widths.most_common(1)[0][0]
+    if wrap < 8:
+        return out  # a column of four characters or fewer wraps nothing the grammar cannot read
+    group: list[int] = []
+    for k in range(len(rows)):
+        if not lone[k] or (group and tokens[rows[k][0]].row != tokens[group[-1]].row + 1):
+            group = []
+            if not lone[k]:
+                continue
+        i = rows[k][0]
+        group.append(i)
+        if display_width(tokens[i].text) >= wrap - 1:
+            continue  # a full line: the cell goes on
+        if len(group) >= 2 and not any(_WHOLE_WORD.intersection(token_shape(tokens[j].text)) for j in group):
+            opened = [j for j in group if out[j].startswith("B-")]
+            # the pieces before the one the model opened are the cell's first lines, read as nothing
+            if len(opened) == 1 and _role(out[opened[0]]) in _WRAP_ROLES \
+                    and all(out[j] == "O" for j in group[:group.index(opened[0])]) \
+                    and all(display_width(tokens[j].text) >= wrap - 1 for j in group[:-1]):
+                _mark(out, group, _role(out[opened[0]]))
+        group = []
+    return out
+
+
 def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     """Space-aligned columns (a PDF printed with its layout) wrap a long cell onto the next lines at its
     column's offset: a line whose cells all start where cells of the row above start, cells that filled
@@ -2563,6 +2612,7 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
     tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
+    tags = wrapped_cell_lines(tokens, tags)
     tags = goals_of_goal_labels(tokens, expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags))))
     tags = names_after_name_labels(tokens, goals_end_at_labels(tokens, tags))
     tags = names_whole_lines(tokens, tags)

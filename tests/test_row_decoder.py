@@ -91,6 +91,17 @@ def test_a_table_on_one_line_starts_the_next_project_where_its_first_level1_come
     assert [p.name for p in decoded([evaluated], tags).projects] == ["甲项目"]
 
 
+def test_a_cell_wrapped_over_lines_of_the_documents_width_is_one_cell():
+    lines = ["产出指标", "数量指标", "医保制度改革、", "医改政策落实、", "转保障经费", "=36万元",
+             "自聘及劳务派遣", "人员工资性支出", "成本", "≥248万元", "政策宣传覆盖率", "定性", "达标"]
+    # the model read only the last line or two of each wrapped name as the name
+    tags = ["B-L1", "B-L2", "O", "O", "B-L3", "B-VAL", "O", "B-L3", "I-L3", "B-VAL", "B-L3", "O", "B-VAL"]
+    (project,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in project.indicators] == [
+        ("医保制度改革、医改政策落实、转保障经费", "=36万元"), ("自聘及劳务派遣人员工资性支出成本", "≥248万元"),
+        ("政策宣传覆盖率", "达标")]  # 定性 (the value's type) is a word of its own, no line of the name
+
+
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
     header = "一级指标\t二级指标\t三级指标\t指标值"
     rows = ["产出指标\t数量指标\t人数\t10人", "产出指标\t数量指标\t次数\t2次"]
