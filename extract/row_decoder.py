@@ -186,6 +186,7 @@ class _Decoder:
         self.project_budget_text: dict[str, str] = {}
         self.printed: dict[int, str] = {}  # id(project) → its budget cells as printed
         self.budget_cells: dict[int, dict[str, str]] = {}  # id(project) → BT/BF/BO → its cell as printed
+        self.unit_code: str | None = None  # the unit code a summary table's unit column printed last
         self.header_row: dict[int, int] = {}  # id(project) → the line of its first indicator, when its header is on it
 
     def stray(self) -> bool:
@@ -257,6 +258,8 @@ class _Decoder:
             elif seg.text.endswith("元"):
                 unit = 1e-4
             self.header[key] = round(a * unit, 6)
+        elif key == "PCODE" and (coded := _CODED_UNIT.match(seg.text)):
+            self.header[key] = self.unit_code = coded.group(1)  # the code of a unit printed with its name
         else:
             enclosed = _ENCLOSED.fullmatch(seg.text) if key == "PNAME" else None
             self.header[key] = enclosed.group(1) if enclosed else seg.text  # a name printed in brackets
@@ -284,8 +287,10 @@ class _Decoder:
     def ensure_project(self, line: int) -> Project:
         if self.project is None:
             h = self.header
+            # a summary row whose unit cell is merged with the row above's: that row's unit code
+            code = h.get("PCODE") or (self.unit_code if h.get("PNAME") else None)
             self.project = Project(
-                name=str(h.get("PNAME") or self.title or ""), code=h.get("PCODE"),  # type: ignore[arg-type]
+                name=str(h.get("PNAME") or self.title or ""), code=code,  # type: ignore[arg-type]
                 budget_total=h.get("BT"), budget_fiscal=h.get("BF"), budget_other=h.get("BO"),  # type: ignore[arg-type]
                 goal=h.get("GOAL"), layout="content-model")  # type: ignore[arg-type]
             self.project.span = (int(h.get("_line", line)), line)  # type: ignore[call-overload]
@@ -1351,7 +1356,8 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
         for c in by_row.get(h, []):
             text = _cell_text(tokens, c)
             exact, _ = label_field(_MONEY_UNIT.sub("", text))
-            columns.append(_LABELLED_ROLES.get(exact or "") or header_role(text))
+            unit = "UNIT" if compact(text) in _unit_label_set() else None
+            columns.append(_LABELLED_ROLES.get(exact or "") or header_role(text) or unit)
         if "PNAME" not in columns or "level3" not in columns:
             continue
         for r in sorted(by_row):
@@ -1364,12 +1370,24 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             offset = len(columns) - len(row)
             for j, c in enumerate(row):
                 role = columns[offset + j]
+                if role == "UNIT" and all(out[i] == "O" for i in c) and _CODED_UNIT.match(_cell_text(tokens, c)):
+                    _mark(out, c, "PCODE")  # 820001-井研县马踏镇人民政府: the unit's code is the project's
+                    continue
                 if role is not None and role in _LABELLED_ROLES.values() and all(out[i] == "O" for i in c):
                     text = _cell_text(tokens, c)
                     if _label_value_fits(role, text):
                         for n, i in enumerate(c):
                             out[i] = f"{'B' if n == 0 else 'I'}-{role}"
     return out
+
+
+# a unit printed after its code in a summary table's unit column (820001-井研县马踏镇人民政府)
+_CODED_UNIT = re.compile(r"^\s*(\d{3,})\s*[-－—_]\s*\D")
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_label_set() -> frozenset[str]:
+    return frozenset(content_words()["unit_labels"])
 
 
 def stacked_header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -2712,6 +2730,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
             if row - level_row > 3:
                 decoder.column_levels = {}
             last_header = row
+            decoder.unit_code = None  # a new table: its own unit column
             decoder.finish_indicator()
             if decoder.project is not None and decoder.project.indicators:
                 if decoder.stray():

@@ -239,7 +239,6 @@ def glue_cuts(text: str) -> tuple[int, ...]:
     return tuple(sorted(c for c in cuts if 0 < c < len(text)))
 
 
-_NUMBER_CHARS = frozenset("0123456789.,")
 _SENTENCE = re.compile(r"[，。；;]|,(?!\d)")
 _RUN_OF_CELLS = 3  # cuts in a piece that make it a run of cells (a table row or more) printed together
 
@@ -259,10 +258,8 @@ def cell_cuts(text: str) -> tuple[int, ...]:
     bounds = [0, *cuts, len(text)]
     prose = [(a, b) for a, b in zip(bounds, bounds[1:]) if _SENTENCE.search(text, a, b)]
     opens = _patterns()["comparator_end"]
-    # nor inside a number: where a code and an amount run together (2901006852) no cell shows the seam
     out = set(cuts) | {c for c in found if not any(a < c < b for a, b in prose)
-                       and not (text[c].isdigit() and opens.search(text, max(0, c - 4), c))
-                       and not (text[c] in _NUMBER_CHARS and text[c - 1] in _NUMBER_CHARS)}
+                       and not (text[c].isdigit() and opens.search(text, max(0, c - 4), c))}
     for c in sorted(out):  # a name marker opens a cell of its own (1.雾炮车射程), as the rules cut it
         m = marker.match(text, c)
         if m and m.end() < len(text):

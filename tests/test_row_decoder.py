@@ -102,6 +102,17 @@ def test_a_cell_wrapped_over_lines_of_the_documents_width_is_one_cell():
         ("政策宣传覆盖率", "达标")]  # 定性 (the value's type) is a word of its own, no line of the name
 
 
+def test_a_summary_unit_column_printing_a_code_gives_the_unit_code_to_its_projects():
+    header = "| 单位名称 | 项目名称 | 预算数 | 三级指标 | 指标值 |"
+    lines = [header, "| 820001-马踏镇人民政府 | 甲项目 | 30 | 人数 | 10人 |", "| 乙项目 | 5 | 次数 | 2次 |",
+             header, "| 马踏镇人民政府 | 丙项目 | 8 | 面积 | 5亩 |"]
+    tags = ["O"] * 5 + ["O", "B-PNAME", "B-BT", "B-L3", "B-VAL", "B-PNAME", "B-BT", "B-L3", "B-VAL"] + ["O"] * 5 + [
+        "O", "B-PNAME", "B-BT", "B-L3", "B-VAL"]
+    out = decoded(lines, tags)
+    # the second row's unit cell is merged with the first's; the next table prints its unit with no code
+    assert [(p.name, p.code) for p in out.projects] == [("甲项目", "820001"), ("乙项目", "820001"), ("丙项目", None)]
+
+
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
     header = "一级指标\t二级指标\t三级指标\t指标值"
     rows = ["产出指标\t数量指标\t人数\t10人", "产出指标\t数量指标\t次数\t2次"]
