@@ -472,6 +472,13 @@ class _Decoder:
             setattr(self, attr, clean_level(before + text))
             if self.open is not None and getattr(self.open.indicator, attr) == before:
                 setattr(self.open.indicator, attr, getattr(self, attr))
+            if role == "L2" and (self.level1 is None or self.level1_inferred):
+                # only the whole name says its framework parent (社会成 / 本指标: 成本指标)
+                std = standard_parent(self.level2)
+                if std and standard_level1(std):
+                    inferred_before, self.level1, self.level1_inferred = self.level1, std, True
+                    if self.open is not None and self.open.indicator.level1 == inferred_before:
+                        self.open.indicator.level1 = std
             return True
         if self.open is None:
             return False
@@ -1658,6 +1665,43 @@ def wrapped_level_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def wrapped_level_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Columns printed with spaces wrap a level name in its column too (社会成 / 本指标, 服务对象满意 / 度
+    on the next line, at the same offset): where a row's first cell and the cell under it on the next
+    row spell a framework level name, the two are that level, and the next row is the rest of the
+    row above: each of its cells continues the name or target it sits under (离休干部资金成本 / 控制)."""
+    out = list(tags)
+    prefixes = _level_name_prefixes()
+    rows: list[list[int]] = []
+    for i, t in enumerate(tokens):
+        if rows and tokens[rows[-1][0]].row == t.row:
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    for above, below in zip(rows, rows[1:]):
+        a, b = above[0], below[0]
+        if tokens[b].row != tokens[a].row + 1 or abs(tokens[a].offset - tokens[b].offset) > 1 \
+                or any(tokens[i].sep not in ("row", "sp2", "sp1", "glue") for i in (*above, *below)):
+            continue
+        first, rest = compact(tokens[a].text), compact(tokens[b].text)
+        if first not in prefixes or standard_level1(first) or standard_level2(first) \
+                or _role(out[b]) not in ("O", "L2", "L1", "L3"):
+            continue
+        level = "L2" if standard_level2(first + rest) else "L1" if standard_level1(first + rest) else None
+        if level is None or out[a] not in ("O", f"B-{level}"):
+            continue
+        starts = {tokens[i].offset: _role(out[i]) for i in above[1:] if out[i].startswith("B-")}
+        if not all(tokens[i].offset in starts or tokens[i].sep in ("sp1", "glue") for i in below[1:]):
+            continue  # the next row opens cells of its own: a row, not the rest of this one
+        out[a], out[b] = f"B-{level}", f"I-{level}"
+        role = None
+        for i in below[1:]:
+            role = starts.get(tokens[i].offset, role) if tokens[i].sep not in ("sp1", "glue") else role
+            if role in ("L3", "VAL") and out[i] in ("O", "B-L3", "I-L3", "I-VAL"):
+                out[i] = f"I-{role}"
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def _level_name_prefixes() -> frozenset[str]:
     """Every beginning of a framework level name or variant (社会效益 of 社会效益指标), the names included."""
@@ -2636,7 +2680,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = names_whole_lines(tokens, tags)
     tags = values_inside_names(tokens, level_rows_read(tokens, umbrella_levels(tokens, tags)))
     tags = level2_between(tokens, names_of_lone_values(tokens, quantities_closing_names(tokens, tags)))
-    tags = continuations_inside_cells(tokens, wrapped_level_names(tokens, tags))
+    tags = continuations_inside_cells(tokens, wrapped_level_columns(tokens, wrapped_level_names(tokens, tags)))
     tags = level_only_rows(tokens, level2_names_read_as_level1(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
     tags = stacked_header_columns(tokens, header_columns(tokens, tags))

@@ -113,6 +113,17 @@ def test_a_summary_unit_column_printing_a_code_gives_the_unit_code_to_its_projec
     assert [(p.name, p.code) for p in out.projects] == [("甲项目", "820001"), ("乙项目", "820001"), ("丙项目", None)]
 
 
+def test_a_level_name_wrapped_in_its_column_takes_the_rest_of_its_row_along():
+    lines = ["二级指标        指标名称            指标值", "社会成          离休干部资金成本    ≤5万元",
+             "本指标          控制", "服务对象满意    经办机构人员        ≥88%", "度              满意度"]
+    # the model read the level pieces as nothing and the wrapped rest of the names as nothing or a level
+    tags = ["O"] * 3 + ["O", "B-L3", "B-VAL", "O", "O", "O", "B-L3", "B-VAL", "I-L3", "O"]
+    (project,) = decoded(lines, tags).projects
+    assert [(i.level1, i.level2, i.level3, i.value) for i in project.indicators] == [
+        ("成本指标", "社会成本指标", "离休干部资金成本控制", "≤5万元"),
+        ("满意度指标", "服务对象满意度", "经办机构人员满意度", "≥88%")]
+
+
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
     header = "一级指标\t二级指标\t三级指标\t指标值"
     rows = ["产出指标\t数量指标\t人数\t10人", "产出指标\t数量指标\t次数\t2次"]
