@@ -26,8 +26,15 @@ import pycrfsuite
 
 from perfkg.extract.crf_tagger import CrfWeights, ModelFormatError
 from perfkg.extract.target_values import looks_like_value, parse_quantity
-from perfkg.extract.tokens import Token, content_words, display_width
-from perfkg.extract.vocabulary import header_role, qualitative_values, standard_level1, standard_level2, standard_parent
+from perfkg.extract.tokens import Token, display_width
+from perfkg.extract.vocabulary import (
+    content_words,
+    header_role,
+    qualitative_values,
+    standard_level1,
+    standard_level2,
+    standard_parent,
+)
 
 # What a token can be. Indicator rows: L1, L2, L3 (the indicator's name), VAL (target value, or
 # its number where comparator and unit have columns of their own), OP, UNIT, ACT (actual result),

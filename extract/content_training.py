@@ -26,7 +26,8 @@ from perfkg.extract.content_model import MODEL_FILE, document_features
 from perfkg.extract.records import DocumentRecord, Project, load_records
 from perfkg.extract.row_decoder import amount
 from perfkg.extract.text_normalise import to_simplified
-from perfkg.extract.tokens import Token, content_words, tokenise_rows
+from perfkg.extract.tokens import Token, tokenise_rows
+from perfkg.extract.vocabulary import content_words
 
 REPO = Path(__file__).resolve().parent.parent
 _DROP = re.compile(r"[\s（）()“”\"「」:：\[\]【】]")

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 
 from perfkg.extract.text_normalise import compact
-from perfkg.extract.tokens import content_words
+from perfkg.extract.vocabulary import content_words
 
 # Greedy up to the last unit suffix: "某某市人力资源和社会保障局" must not stop at 社会.
 _ORG = re.compile(

@@ -21,7 +21,8 @@ from importlib import resources
 import ahocorasick
 
 from perfkg.extract.crf_tagger import CrfWeights
-from perfkg.extract.vocabulary import framework, qualitative_values
+from perfkg.extract.value_grammar import patterns
+from perfkg.extract.vocabulary import vocabulary_entries
 
 MODEL_FILE = "data/glue_model.crfsuite"
 CELL_START = "B"
@@ -54,49 +55,18 @@ def char_class(ch: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _word_automaton() -> ahocorasick.Automaton:
-    """The words a seam is likely beside, each with its kind: level names (short ones too: 产出, 成本),
+    """The words a seam is likely beside, each with the kind it is first listed under
+    (:func:`~perfkg.extract.vocabulary.vocabulary_entries`): level names (short ones too: 产出, 成本),
     header words, project labels, units, qualitative targets."""
-    from perfkg.extract.tokens import content_words  # (tokens imports this module lazily too)
-
-    fw = framework()
-    cw = content_words()
     kinds: dict[str, str] = {}
-
-    def add(word: str, kind: str) -> None:
-        if len(word) >= 2 and word not in kinds:
-            kinds[word] = kind
-
-    for name, variants in fw["level1"].items():
-        for w in (name, *variants):
-            add(w, "l1")
-            add(w.removesuffix("指标"), "l1")
-    for name, entry in fw["level2"].items():
-        for w in (name, *entry["variants"]):
-            add(w, "l2")
-            add(w.removesuffix("指标"), "l2")
-    for keys in fw["header_words"].values():
-        for w in keys:
-            add(w, "hd")
-    for keys in cw["project_labels"].values():
-        for w in keys:
-            add(w, "lb")
-    for w in cw["split_words"]:
-        add(w, "hd")
-    for w in cw["units"]:
-        add(w, "un")
-    for w in qualitative_values():
-        add(w, "q")
+    for w, kind, _ in vocabulary_entries():
+        if kind != "tw" and len(w) >= 2 and w not in kinds:
+            kinds[w] = kind
     auto = ahocorasick.Automaton()
     for w, kind in kinds.items():
         auto.add_word(w, (kind, len(w)))
     auto.make_automaton()
     return auto
-
-
-def _quantity() -> re.Pattern:
-    from perfkg.extract.tokens import _patterns
-
-    return _patterns()["quantity"]
 
 
 def char_features(text: str, rule_cuts: tuple[int, ...]) -> list[list[str]]:
@@ -109,7 +79,7 @@ def char_features(text: str, rule_cuts: tuple[int, ...]) -> list[list[str]]:
         s, e = end - size + 1, end + 1
         starts[s].add(kind)
         ends[e].add(kind)
-    for m in _quantity().finditer(text):
+    for m in patterns()["quantity"].finditer(text):
         if any(ch.isdigit() for ch in m.group()):
             starts[m.start()].add("qty")
             ends[m.end()].add("qty")

@@ -29,9 +29,10 @@ from perfkg.extract.target_values import (
     parse_target_value,
 )
 from perfkg.extract.text_normalise import compact
-from perfkg.extract.tokens import Token, content_words, display_width
+from perfkg.extract.tokens import Token, display_width
 from perfkg.extract.vocabulary import (
     clean_label,
+    content_words,
     framework,
     header_role,
     level2_parents,

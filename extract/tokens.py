@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
-from importlib import resources
 
 import ahocorasick
 
 from perfkg.extract import glue_model, limits as _limits
 from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceRow
-from perfkg.extract.vocabulary import framework, header_role, qualitative_values
+from perfkg.extract.value_grammar import patterns
+from perfkg.extract.vocabulary import content_words, header_role, qualitative_values, vocabulary_entries
 
 # What separates a token from the one before it, from strongest to weakest.
 SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
@@ -54,31 +53,14 @@ class Token:
 
 
 @functools.lru_cache(maxsize=1)
-def content_words() -> dict:
-    """The splitter and content-model word lists (``extract/data/content_words.json``), parsed once."""
-    text = resources.files("perfkg.extract").joinpath("data/content_words.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-@functools.lru_cache(maxsize=1)
 def split_vocabulary() -> tuple[str, ...]:
-    """Words that are cells of their own wherever they stand: level names, header words, labels (≥ 4 chars)."""
-    fw = framework()
-    words: set[str] = set(fw["level1"])
-    for variants in fw["level1"].values():
-        words.update(variants)
-    for name, entry in fw["level2"].items():
-        words.add(name)
-        words.update(entry["variants"])
-    for keys in fw["header_words"].values():
-        words.update(keys)
-    cw = content_words()
-    words.update(cw["split_words"])
-    for keys in cw["project_labels"].values():
-        words.update(keys)
-    for group in ("midterm_value", "annual_value"):  # 实施期目标值 is one header, not 实施期目标 and 值
-        words.update(cw["twin_groups"].get(group, ()))
-    return tuple(sorted(w for w in words if len(w) >= 4))
+    """Words that are cells of their own wherever they stand: level names, header words, labels (≥ 4
+    chars; a twin group's value header too: 实施期目标值 is one header, not 实施期目标 and 值)."""
+    return tuple(sorted({w for w, kind, printed in vocabulary_entries()
+                         if printed and kind in _SPLIT_KINDS and len(w) >= 4}))
+
+
+_SPLIT_KINDS = frozenset({"l1", "l2", "hd", "lb", "tw"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -93,34 +75,6 @@ def _automaton() -> ahocorasick.Automaton:
         auto.add_word(w, w)
     auto.make_automaton()
     return auto
-
-
-@functools.lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern]:
-    cw = content_words()
-    units = sorted(cw["units"], key=len, reverse=True)
-    unit = "|".join(re.escape(u) for u in units)
-    suffix = "|".join(re.escape(s) for s in sorted(cw["value_suffixes"], key=len, reverse=True))
-    number = r"\d+(?:,\d{3})*(?:\.\d+)?"
-    bound = r"[≥≤><=＝＞＜≧≦⩾⩽]{1,2}|不低于|不少于|不超过|不高于|不大于|不小于|大于等于|小于等于|大于|小于"
-    comparator = rf"(?:{bound}|达到)"
-    date = r"\d{4}年度?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前|底|以前|之前|末)?"
-    return {
-        # A quantity: optional comparator, a date or a number with an optional unit, optional 以上.
-        "quantity": re.compile(rf"{comparator}?\s?(?:{date}|{number}(?:{unit})?)(?:{suffix})?"),
-        # a comparator closing a piece: its number was printed after a space (新增点位大于等于 185件); not
-        # 达到, which closes sentences wrapped before their number (满意度达到 / 95%以上)
-        "closing_comparator": re.compile(rf"(?:{bound})$"),
-        "comparator_sign": re.compile(r"[≥≤><＝＞＜≧≦⩾⩽]"),
-        "comparator_end": re.compile(rf"(?:{comparator})$"),  # a comparator its number follows
-        "marker": re.compile(cw["marker_pattern"]),
-        "marker_at": re.compile(cw["marker_pattern"].removeprefix("^")),  # match(text, pos): a marker at pos
-        "opener": re.compile("|".join(re.escape(w) for w in cw["description_openers"])),
-        "score_rule": re.compile(cw["score_rule_pattern"]),
-        "basis": re.compile("|".join(re.escape(w) for w in sorted(cw["basis_words"], key=len, reverse=True))),
-        "trailing_group": re.compile(r"[（(][^（()）]{1,30}[）)]$"),
-        "weight_group": re.compile(r"[（(]\d+(?:\.\d+)?分[）)]"),
-    }
 
 
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -150,7 +104,7 @@ _CLOSERS = ")）]】》」』"
 @functools.lru_cache(maxsize=65536)
 def glue_cuts(text: str) -> tuple[int, ...]:
     """Positions inside ``text`` where two cells printed without a separator meet."""
-    pats = _patterns()
+    pats = patterns()
     cuts: set[int] = set()
     covered: list[tuple[int, int]] = []
     # Vocabulary: leftmost-longest non-overlapping matches.
@@ -252,12 +206,12 @@ def cell_cuts(text: str) -> tuple[int, ...]:
     found = _model_seams(text, cuts)
     if found is None:
         return cuts
-    marker = _patterns()["marker_at"]
+    marker = patterns()["marker_at"]
     # the model adds seams; it removes none of the rules', and it leaves a sentence whole (a goal, a
     # description: what lies between two rule cuts and holds a comma or a full stop is prose)
     bounds = [0, *cuts, len(text)]
     prose = [(a, b) for a, b in zip(bounds, bounds[1:]) if _SENTENCE.search(text, a, b)]
-    opens = _patterns()["comparator_end"]
+    opens = patterns()["comparator_end"]
     out = set(cuts) | {c for c in found if not any(a < c < b for a, b in prose)
                        and not (text[c].isdigit() and opens.search(text, max(0, c - 4), c))}
     for c in sorted(out):  # a name marker opens a cell of its own (1.雾炮车射程), as the rules cut it

@@ -1,8 +1,12 @@
-"""The level vocabulary of the national framework (财预〔2021〕101号), loaded from data.
+"""The vocabulary, loaded from data: the national framework's levels (财预〔2021〕101号) and the
+words the splitters and models read cells by.
 
 Classifies table cells as level-1 names, level-2 names or header words, gives each level-2
 name its standard parent, and cleans printed labels. The names themselves live in
-``extract/data/framework.json``.
+``extract/data/framework.json``; label, unit and splitter word lists in
+``extract/data/content_words.json`` (:func:`content_words`); :func:`vocabulary_entries` is every
+word of both with its kind, the one list the splitter's words and the run-together cell model's
+word features are taken from.
 
 >>> standard_level1("预期产出指标（必填）")
 '产出指标'
@@ -26,6 +30,35 @@ def framework() -> dict:
     """The framework data file, parsed once."""
     text = resources.files("perfkg.extract").joinpath("data/framework.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+@functools.lru_cache(maxsize=1)
+def content_words() -> dict:
+    """The splitter and content-model word lists (``extract/data/content_words.json``), parsed once."""
+    text = resources.files("perfkg.extract").joinpath("data/content_words.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary_entries() -> tuple[tuple[str, str, bool], ...]:
+    """Every vocabulary word as ``(word, kind, printed)``, in the order of the data files: kind ``l1`` /
+    ``l2`` a level name or variant (``printed`` False for its form without 指标: 产出, 成本), ``hd`` a
+    header or splitter word, ``lb`` a project label, ``un`` a unit, ``q`` a qualitative target,
+    ``tw`` a twin-group value header (实施期目标值)."""
+    fw, cw = framework(), content_words()
+    out: list[tuple[str, str, bool]] = []
+    for kind, names in (("l1", [(n, v) for n, v in fw["level1"].items()]),
+                        ("l2", [(n, e["variants"]) for n, e in fw["level2"].items()])):
+        for name, variants in names:
+            for w in (name, *variants):
+                out += [(w, kind, True), (w.removesuffix("指标"), kind, False)]
+    out += [(w, "hd", True) for keys in fw["header_words"].values() for w in keys]
+    out += [(w, "lb", True) for keys in cw["project_labels"].values() for w in keys]
+    out += [(w, "hd", True) for w in cw["split_words"]]
+    out += [(w, "un", True) for w in cw["units"]]
+    out += [(w, "q", True) for w in fw.get("qualitative_values", [])]
+    out += [(w, "tw", True) for group in ("midterm_value", "annual_value") for w in cw["twin_groups"].get(group, ())]
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=65536)
