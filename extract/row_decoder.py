@@ -1944,6 +1944,8 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
             continue
         if parse_quantity(compact(tokens[i - 1].text)) is not None:
             continue  # a number before them is no name
+        if label_field(_label_text(tokens[i - 1].text))[0] is not None or header_role(tokens[i - 1].text):
+            continue  # a label before them (其中:财政拨款 | 15.00 | 15.00: a budget printed twice) is no name
         out[i - 1], out[i], out[i + 1] = "B-L3", "B-VAL", "B-ACT"
     return out
 

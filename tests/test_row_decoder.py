@@ -1,6 +1,6 @@
 """The row decoder: tag sequences to projects and indicators by the table grammar (no model involved)."""
-from perfkg.extract.row_decoder import clean_level3, decode
-from perfkg.extract.tokens import tokenise_lines
+from perfkg.extract.row_decoder import clean_level3, decode, repeated_results
+from perfkg.extract.tokens import Token, tokenise_lines
 
 
 def decoded(lines, tags):
@@ -122,6 +122,15 @@ def test_a_level_name_wrapped_in_its_column_takes_the_rest_of_its_row_along():
     assert [(i.level1, i.level2, i.level3, i.value) for i in project.indicators] == [
         ("成本指标", "社会成本指标", "离休干部资金成本控制", "≤5万元"),
         ("满意度指标", "服务对象满意度", "经办机构人员满意度", "≥88%")]
+
+
+def test_a_piece_printed_twice_after_a_name_is_target_and_result_but_not_after_a_label():
+    pieces = ["年度资金总额", "100", "其中:财政拨款", "15.00", "15.00",
+              "经济成本指标", "成本控制", "不超过预算", "不超过预算"]
+    tokens = [Token(p, 0, "line 1", "row" if k == 0 else "glue", 0, 0, 0, 0) for k, p in enumerate(pieces)]
+    tags = repeated_results(tokens, ["O", "B-BT", "O", "O", "O", "B-L2", "O", "O", "O"])
+    # a budget printed twice (年初预算数, 全年预算数) is no indicator
+    assert tags == ["O", "B-BT", "O", "O", "O", "B-L2", "B-L3", "B-VAL", "B-ACT"]
 
 
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
