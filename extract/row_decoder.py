@@ -25,6 +25,7 @@ from perfkg.extract.target_values import (
     clean_value_text,
     comparator_op,
     looks_like_value,
+    number_first,
     parse_quantity,
     parse_target_value,
 )
@@ -377,6 +378,8 @@ class _Decoder:
         elif value is None:
             ind.flags.append(Flag("value_missing", "no target value could be read for this indicator",
                                   ind.span[0] if ind.span else None))
+        if value is not None and parse_quantity(value) is None:
+            value = number_first(value) or value  # 92≥%: the value, comparator and unit columns run together
         tv = parse_target_value(value)
         ind.value, ind.op, ind.num, ind.unit = tv.value, tv.op, tv.num, tv.unit
         if ind.span:

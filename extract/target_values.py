@@ -100,6 +100,30 @@ def parse_quantity(text: str) -> tuple[str | None, float, str | None] | None:
     return (op or "="), num, unit
 
 
+_NUMBER_FIRST = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(.+)$")
+
+
+def number_first(text: str) -> str | None:
+    """A target whose columns were printed number | comparator | unit and run together (92≥%,
+    22106.00>=平方米) as the record prints a target: comparator, number, unit (≥92%); else None."""
+    t = compact(text)
+    m = _NUMBER_FIRST.match(t)
+    if not m:
+        return None
+    op_text = _COMPARATOR_RE.match(unicodedata.normalize("NFKC", m.group(2)))
+    if not op_text:
+        return None
+    # the comparator as printed: as many characters of the original as NFKC turned into the match
+    for k in range(1, len(m.group(2)) + 1):
+        if unicodedata.normalize("NFKC", m.group(2)[:k]) == op_text.group(0):
+            printed, unit = m.group(2)[:k], m.group(2)[k:]
+            if any(c.isdigit() for c in unit):
+                return None  # a second number (3大于等于5): no unit, no target of this shape
+            candidate = printed + m.group(1) + unit
+            return candidate if parse_quantity(candidate) is not None else None
+    return None
+
+
 def parse_target_value(text: str | None) -> TargetValue:
     """Read a printed 指标值: a quantity gives op/num/unit, anything else is qualitative."""
     value = clean_value_text(text)

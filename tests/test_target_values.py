@@ -115,3 +115,12 @@ def test_qualitative_text_never_gets_a_number(text, described):
 def test_a_sentence_with_a_number_inside_stays_qualitative(prefix, number):
     text = f"{prefix}{number}%{prefix}"
     assert parse_target_value(text) == (text, None, None, None)
+
+
+def test_a_target_printed_number_first_reads_as_comparator_number_unit():
+    from perfkg.extract.target_values import number_first
+
+    # the columns 指标值 | 指标性质 | 度量单位 run together
+    assert number_first("92≥%") == "≥92%" and number_first("22106.00>=平方米") == ">=22106.00平方米"
+    assert number_first("3大于等于5") is None  # two numbers: no target of that shape
+    assert number_first("≥95%") is None and number_first("95") is None and number_first("2020年前") is None
