@@ -55,6 +55,8 @@ _CODES = (
     # checking the records (extract/checks.py)
     FlagCode("no_indicators", ("project",), "a project table with no readable indicator rows"),
     FlagCode("budget_inconsistent", ("project",), "fiscal + other budget differ from the total by more than 0.01 万元"),
+    FlagCode("value_reordered", ("indicator",),
+             "a target printed number, comparator, unit run together (92≥%), read as comparator, number, unit"),
     FlagCode("budget_unit_from_target", ("project",),
              "budget amounts printed with no unit, read in 元 because a target of the project prints the same "
              "amount in 元"),

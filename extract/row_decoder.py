@@ -378,8 +378,11 @@ class _Decoder:
         elif value is None:
             ind.flags.append(Flag("value_missing", "no target value could be read for this indicator",
                                   ind.span[0] if ind.span else None))
-        if value is not None and parse_quantity(value) is None:
-            value = number_first(value) or value  # 92≥%: the value, comparator and unit columns run together
+        reordered = number_first(value) if value is not None and parse_quantity(value) is None else None
+        if reordered is not None:  # 92≥%: the value, comparator and unit columns run together
+            ind.flags.append(Flag("value_reordered", "a target printed number, comparator, unit read as "
+                                  "comparator, number, unit", o.last_line, value))
+            value = reordered
         tv = parse_target_value(value)
         ind.value, ind.op, ind.num, ind.unit = tv.value, tv.op, tv.num, tv.unit
         if ind.span:
