@@ -1314,6 +1314,27 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def labelled_pieces(tokens: list[Token], tags: list[str]) -> list[str]:
+    """:func:`labelled_fields` inside a cell run together (年度财政资金总额1000 cut by the glue model into
+    pieces of one cell): a piece that is a budget label, followed in the same run by an amount the model
+    read as nothing, gives the amount the label's role, unless a column header word is beside them (a
+    header printed in the same run). Only budgets: an amount's extent is its digits, a name's is not."""
+    out = list(tags)
+    for i in range(len(tokens) - 1):
+        label, value = tokens[i], tokens[i + 1]
+        if value.sep != "glue" or value.row != label.row or out[i + 1] != "O":
+            continue
+        exact = label_field(_label_text(label.text))[0]
+        role = _LABELLED_ROLES.get(exact or "")
+        if role not in _BUDGET_TAGS or amount(value.text) is None:
+            continue
+        near = [j for j in (i - 1, i + 2) if 0 <= j < len(tokens) and tokens[j].row == label.row]
+        if any(header_role(tokens[j].text) for j in near):
+            continue
+        out[i + 1] = f"B-{role}"
+    return out
+
+
 _HEADER_ROLES = ("PCODE", "PNAME", "BT", "BF", "BO")
 
 
@@ -2682,7 +2703,8 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
 
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
-    tags = wrapped_continuations(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
+    tags = labelled_pieces(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
+    tags = wrapped_continuations(tokens, tags)
     tags = wrapped_cell_lines(tokens, tags)
     tags = goals_of_goal_labels(tokens, expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags))))
     tags = names_after_name_labels(tokens, goals_end_at_labels(tokens, tags))

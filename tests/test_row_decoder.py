@@ -1,5 +1,5 @@
 """The row decoder: tag sequences to projects and indicators by the table grammar (no model involved)."""
-from perfkg.extract.row_decoder import clean_level3, decode, repeated_results
+from perfkg.extract.row_decoder import clean_level3, decode, labelled_pieces, repeated_results
 from perfkg.extract.tokens import Token, tokenise_lines
 
 
@@ -131,6 +131,18 @@ def test_a_piece_printed_twice_after_a_name_is_target_and_result_but_not_after_a
     tags = repeated_results(tokens, ["O", "B-BT", "O", "O", "O", "B-L2", "O", "O", "O"])
     # a budget printed twice (年初预算数, 全年预算数) is no indicator
     assert tags == ["O", "B-BT", "O", "O", "O", "B-L2", "B-L3", "B-VAL", "B-ACT"]
+
+
+def test_a_budget_label_run_together_with_its_amount_gives_the_amount_its_role():
+    pieces = ["预算执行情况", "预算数", "执行数", "年度财政资金总额", "1000", "1000", "100%",
+              "一级指标", "资金总额", "300", "其他资金", "50", "其他资金", "20"]
+    tokens = [Token(p, 0, "line 1", "row" if k == 0 else "glue", 0, 0, 0, 0) for k, p in enumerate(pieces)]
+    tokens[13] = Token("20", 0, "line 1", "sp1", 1, 0, 0, 0)
+    tags = labelled_pieces(tokens, ["O"] * 11 + ["B-VAL", "O", "O"])
+    # the first amount after the label is the budget (the second its execution); a label beside a header word
+    # (一级指标) is a header's; an amount the model read as something else keeps its role; an amount in a
+    # cell of its own is labelled_fields' business
+    assert tags == ["O"] * 4 + ["B-BF"] + ["O"] * 6 + ["B-VAL", "O", "O"]
 
 
 def test_a_titled_column_header_starts_a_new_table_and_a_repeated_one_does_not():
