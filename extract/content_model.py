@@ -283,6 +283,7 @@ def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
     for i, t in enumerate(tokens):
         rows.setdefault(t.row, []).append(i)
     out: list[tuple[str, str, str, str]] = [("-", "-", "-", "-")] * len(tokens)
+    wrapped = _wrapped_header_texts(tokens, rows)
     header: tuple[list[str], list[tuple[int, str]]] | None = None
     cells: dict[int, str] = {}
     last_header_row = -10
@@ -291,7 +292,10 @@ def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
     for row in sorted(rows):
         idx = rows[row]
         units = [i for i in idx if tokens[i].sep != "glue"]
-        roles = [_header_cell_role(tokens[i].text) for i in units]
+        if row in wrapped.skip:
+            last_header_row = row  # the rest of the header's words, wrapped under their cells
+            continue
+        roles = [_header_cell_role(wrapped.texts.get(i, tokens[i].text)) for i in units]
         found = [r for r in roles if r is not None]
         if len(found) >= 3 or (len(found) == 2 and not any(r.startswith("p:") for r in found)):
             header = ([r or "other" for r in roles], [(tokens[i].offset, r or "other") for i, r in zip(units, roles)])
@@ -323,6 +327,65 @@ def _column_roles(tokens: list[Token]) -> list[tuple[str, str, str, str]]:
                         by_offset = r
             out[i] = (left, right, by_offset, cells.get(tokens[i].cell, "none"))
     return out
+
+
+class _WrappedHeader(NamedTuple):
+    texts: dict[int, str]  # a header cell's token -> its text with the wrapped rest under it (一级 + 指标)
+    skip: set[int]  # the rows holding only such rests
+
+
+def _wrapped_header_texts(tokens: list[Token], rows: dict[int, list[int]]) -> _WrappedHeader:
+    """A column header wrapped in its cells (一级 | 二级 | 三级 over 指标 | 指标 | 指标): where every cell of a
+    row sits under a cell of the row above (the same cell of a delimited row, or the same display
+    columns) and joined to it makes a header word the upper piece alone is not, the joined text is the
+    cell's header text and the lower row is part of the header."""
+    texts: dict[int, str] = {}
+    skip: set[int] = set()
+    ordered = sorted(rows)
+    for upper, lower in zip(ordered, ordered[1:]):
+        if lower != upper + 1 or upper in skip:
+            continue
+        above = [i for i in rows[upper] if tokens[i].sep != "glue"]
+        below = [i for i in rows[lower] if tokens[i].sep != "glue"]
+        if len(below) < 2 or len(below) > len(above):
+            continue
+        delimited = any(tokens[k].sep in _DELIMITERS for k in (*above, *below))
+        pairs = [(_cell_above(tokens, above, j, delimited), j) for j in below]
+        if any(i is None for i, _ in pairs):
+            continue
+        joined = {i: _cell_text(tokens, rows[upper], i) + _cell_text(tokens, rows[lower], j)
+                  for i, j in pairs if i is not None}
+        if any(header_role(t) and not header_role(tokens[i].text) for i, t in joined.items()) \
+                and all(_header_cell_role(t) or not _header_cell_role(tokens[j].text)
+                        for (i, j), t in zip(pairs, joined.values())):
+            texts.update(joined)
+            skip.add(lower)
+    return _WrappedHeader(texts, skip)
+
+
+_DELIMITERS = frozenset({"tab", "pipe", "cell"})
+
+
+def _cell_text(tokens: list[Token], row: list[int], i: int) -> str:
+    """The text of the cell token ``i`` opens in its row: it and the pieces glued to it."""
+    k = row.index(i) + 1
+    while k < len(row) and tokens[row[k]].sep == "glue":
+        k += 1
+    return "".join(tokens[n].text for n in row[row.index(i):k])
+
+
+def _cell_above(tokens: list[Token], above: list[int], j: int, delimited: bool) -> int | None:
+    """The token of ``above`` whose cell the token ``j`` of the next row continues: the same cell index in
+    a delimited row, else the piece whose display columns hold j's first column."""
+    t = tokens[j]
+    if delimited:
+        same = [i for i in above if tokens[i].cell == t.cell]
+        return same[0] if len(same) == 1 else None
+    for i in above:
+        start = tokens[i].offset
+        if start - 1 <= t.offset < start + max(display_width(tokens[i].text), 2):
+            return i
+    return None
 
 
 @functools.lru_cache(maxsize=4096)

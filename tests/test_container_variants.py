@@ -62,9 +62,13 @@ def test_variant_reads_like_the_original(tmp_path, seed, variant):
     assert scores.project_f1 >= project_floor, misses
     assert scores.indicator_f1 >= indicator_floor, misses
     # the wide summary printed with space runs (2 of 11 projects found) is the known weak case: 0.79 measured
-    # wide space-aligned: groups side by side whose columns space-cut rows do not give (22 level-1 names
-    # right, as before; since the summary rows are read as projects, 54 indicators matched, was 28)
-    level1_floor = 0.40 if variant.__name__ == "as_wide_space_aligned" else (0.95 if seed != "002" else 0.9)
+    # wide space-aligned: groups side by side whose columns space-cut rows do not give; what is floored is
+    # the level-1 names read right (22, then 23 with the model refit on 2026-12-02), not their share of the
+    # matched indicators, which grows as more indicators are matched (28, 54, 58)
+    if variant.__name__ == "as_wide_space_aligned":
+        assert scores.fields["level1"].correct >= 22, misses
+        return
+    level1_floor = 0.95 if seed != "002" else 0.9
     level1_floor -= 0.05 if "units" in variant.__name__ else 0
     assert scores.accuracy("level1") >= level1_floor, misses
 

@@ -37,6 +37,21 @@ def test_a_plain_table_is_tagged_by_role():
     assert roles["城乡居民培训补助"] == "PNAME" and roles["一级指标"] == "O"
 
 
+def test_a_column_header_wrapped_in_its_cells_gives_the_columns_their_roles():
+    header = ["一级        二级        绩效指标名  指标值", "指标        指标        称"]
+    row = "产出指标    数量指标    培训人数    ≥1200人次"
+    tokens = tokenise_lines([*header, row])
+    columns = dict(zip((t.text for t in tokens), content_model._column_roles(tokens)))
+    # by display column: 一级 + 指标 is 一级指标, 绩效指标名 + 称 an indicator name's column
+    assert [columns[text][2] for text in ("产出指标", "数量指标", "培训人数", "≥1200人次")] == [
+        "level1", "level2", "level3", "value"]
+    tokens = tokenise_lines(["一级\t二级\t三级\t指标值", "指标\t指标\t指标", "产出指标\t数量指标\t培训人数\t10人"])
+    assert content_model._column_roles(tokens)[-2][3] == "level3"  # by cell index in a delimited row
+    tokens = tokenise_lines(["一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t培训人数\t10人",
+                             "指标\t指标\t人次"])
+    assert content_model._wrapped_header_texts(tokens, {0: [0, 1, 2, 3], 1: [4, 5, 6, 7], 2: [8, 9, 10]}).skip == set()
+
+
 def test_gold_aligns_to_the_tokens_of_a_seed():
     doc = ROOT / "examples/documents/000_5f7560c24654454f.txt"
     raw = json.loads((ROOT / "tests/data/gold/000_5f7560c24654454f.json").read_text(encoding="utf-8"))
