@@ -805,6 +805,21 @@ def test_a_label_cut_at_a_space_on_a_row_of_its_own_names_the_value_under_it():
     assert set(labelled_fields(toks, ["O"] * len(toks))) == {"O"}
 
 
+def test_a_name_on_the_line_under_its_label_is_the_project_name_and_beats_the_title():
+    from perfkg.extract.row_decoder import labelled_fields
+
+    # a project-expenditure template (项目支出绩效目标申报表) labels the name 项目支出名称
+    lines = ["某市环境卫生管理处2023年雾炮车服务项目支出绩效目标申报表", "项目支出名称", "雾炮车服务",
+             "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t车辆数\t≥5辆"]
+    toks = tokenise_lines(lines)
+    at = next(k for k, t in enumerate(toks) if t.text == "雾炮车服务" and t.row == 2)
+    assert labelled_fields(toks, ["O"] * len(toks))[at] == "B-PNAME"
+    tags = labelled_fields(toks, ["O"] * len(toks))
+    tags[-4:] = ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert p.name == "雾炮车服务"
+
+
 def test_one_unread_cell_between_a_level1_and_a_name_is_the_level2_where_the_header_has_that_column():
     from perfkg.extract.row_decoder import level2_between
 
