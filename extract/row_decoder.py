@@ -2563,10 +2563,40 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
                 if span[1] <= c < span[2] and len(roles) == 1 and roles <= _TWIN_ROLES and twin \
                         and all(out[i] == "O" for i in twin):
                     _mark(out, twin, roles.pop())
+        else:
+            _twin_cells_by_order(tokens, idx, out, span, ann_start)
         for i in idx:
             if span[1] <= where[i] < span[2] and _role(out[i]) in _TWIN_ROLES:
                 out[i] = "O"
     return out
+
+
+def _twin_cells_by_order(tokens: list[Token], idx: list[int], out: list[str], span: tuple[bool, int, float],
+                         ann_start: int) -> None:
+    """Space-aligned twin groups: the groups' columns need not be the same widths, so a row's cells are
+    paired by order, the k-th under the midterm group with the k-th under the annual one, where both
+    groups hold as many cells; an annual cell the model read as nothing takes the role of its midterm
+    twin (the model, fitted on gold matched to the first of two equal names, often reads the midterm)."""
+    annual_end = float("inf") if ann_start > span[1] else span[1]
+    cells: list[list[int]] = []
+    for i in idx:
+        if tokens[i].sep in ("sp1", "glue") and cells:
+            cells[-1].append(i)
+        else:
+            cells.append([i])
+    mid = [c for c in cells if span[1] <= tokens[c[0]].offset < span[2]]
+    ann = [c for c in cells if ann_start <= tokens[c[0]].offset < annual_end]
+    if not mid or len(mid) != len(ann):
+        return
+    for m, a in zip(mid, ann):
+        roles = {_role(out[i]) for i in m} - {"O"}
+        if len(roles) != 1 or not roles <= _TWIN_ROLES or any(out[i] != "O" for i in a):
+            continue
+        role = roles.pop()
+        first = next(out[i] for i in m if out[i] != "O")
+        out[a[0]] = f"{first.split('-', 1)[0]}-{role}"
+        for i in a[1:]:
+            out[i] = f"I-{role}"
 
 
 def twin_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:

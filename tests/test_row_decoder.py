@@ -611,6 +611,18 @@ def test_twin_groups_are_read_as_the_annual_group_the_midterm_cells_as_nothing()
     assert [(i.level3, i.value) for i in second.indicators] == [("次数", "2次")]  # the next table is its own
 
 
+def test_space_aligned_twin_groups_pair_their_cells_by_order_not_by_offset():
+    # the groups' columns are of other widths (name at 24 and 48, target at 38 and 66): a cell under the
+    # annual group the model read as nothing is read as its midterm twin, the k-th cell as the k-th
+    lines = ["                        中长期指标              年度指标",
+             "一级指标    二级指标    三级指标      指标值    三级指标                指标值",
+             "产出指标    数量指标    累计补助人数  144人     补助人数                72人"]
+    toks = tokenise_lines(lines)
+    assert [t.offset for t in toks if t.row == 2][2:] == [24, 38, 48, 72]
+    out = decode(toks, ["O"] * 8 + ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "O"])
+    assert [(i.level3, i.value) for i in out.projects[0].indicators] == [("补助人数", "72人")]
+
+
 def test_comparator_unit_and_number_columns_are_read_by_their_column_header():
     lines = ["一级指标\t二级指标\t三级指标\t符号\t度量单位\t目标值", "产出指标\t质量指标\t完成率\t大于等于\t%\t94",
              "\t\t服务质量\t\t\t达标"]
