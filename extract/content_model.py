@@ -26,7 +26,7 @@ import pycrfsuite
 
 from perfkg.extract.crf_tagger import CrfWeights, ModelFormatError
 from perfkg.extract.target_values import looks_like_value, parse_quantity
-from perfkg.extract.tokens import Token, display_width
+from perfkg.extract.tokens import DELIMITERS, Token, display_width
 from perfkg.extract.vocabulary import (
     content_words,
     header_role,
@@ -349,7 +349,7 @@ def _wrapped_header_texts(tokens: list[Token], rows: dict[int, list[int]]) -> _W
         below = [i for i in rows[lower] if tokens[i].sep != "glue"]
         if len(below) < 2 or len(below) > len(above):
             continue
-        delimited = any(tokens[k].sep in _DELIMITERS for k in (*above, *below))
+        delimited = any(tokens[k].sep in DELIMITERS for k in (*above, *below))
         pairs = [(_cell_above(tokens, above, j, delimited), j) for j in below]
         if any(i is None for i, _ in pairs):
             continue
@@ -361,9 +361,6 @@ def _wrapped_header_texts(tokens: list[Token], rows: dict[int, list[int]]) -> _W
             texts.update(joined)
             skip.add(lower)
     return _WrappedHeader(texts, skip)
-
-
-_DELIMITERS = frozenset({"tab", "pipe", "cell"})
 
 
 def _cell_text(tokens: list[Token], row: list[int], i: int) -> str:

@@ -30,7 +30,7 @@ from perfkg.extract.target_values import (
     parse_target_value,
 )
 from perfkg.extract.text_normalise import compact
-from perfkg.extract.tokens import Token, display_width
+from perfkg.extract.tokens import DELIMITERS, Token, display_width
 from perfkg.extract.vocabulary import (
     clean_label,
     content_words,
@@ -774,7 +774,6 @@ _LABELLED_ROLES = {"name": "PNAME", "code": "PCODE", "total": "BT", "fiscal": "B
 _BUDGET_TAGS = {"BT", "BF", "BO"}
 _MONEY_UNIT = re.compile(r"[（(](?:万元|元|万)[）)]$")
 _SUM_WORDS = frozenset({"合计", "总计"})
-_CUT = frozenset({"pipe", "tab", "cell"})  # separators that delimit cells
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
 _T = TypeVar("_T")
 
@@ -827,7 +826,7 @@ def _delimited_rows(tokens: list[Token]) -> frozenset[int]:
 
 
 def _rows_with_delimiters(tokens: list[Token]) -> frozenset[int]:
-    return frozenset(t.row for t in tokens if t.sep in _CUT)
+    return frozenset(t.row for t in tokens if t.sep in DELIMITERS)
 
 
 def _prints_level2_column(tokens: list[Token]) -> bool:
@@ -1399,7 +1398,7 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             if r <= h or (next_h is not None and r >= next_h):
                 continue
             row = by_row[r]
-            if len(row) > len(columns) or len(row) < 3 or any(tokens[c[0]].sep not in _CUT for c in row[1:]) \
+            if len(row) > len(columns) or len(row) < 3 or any(tokens[c[0]].sep not in DELIMITERS for c in row[1:]) \
                     or not any(out[i].endswith("-L3") for c in row for i in c):
                 continue  # not an indicator row of cut cells
             offset = len(columns) - len(row)
@@ -1454,7 +1453,7 @@ def stacked_header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
         columns: dict[int, str] = {}
         for h in reversed(block):  # the row nearest the data names its column (三级指标 under 绩效目标)
             for c in by_row.get(h, []):
-                if tokens[c[0]].sep not in _CUT and c is not by_row[h][0]:
+                if tokens[c[0]].sep not in DELIMITERS and c is not by_row[h][0]:
                     break
                 text = _cell_text(tokens, c)
                 exact, _ = label_field(_MONEY_UNIT.sub("", text))
@@ -1470,7 +1469,7 @@ def stacked_header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             if r <= block[-1] or (end is not None and r >= end):
                 continue
             row = by_row[r]
-            if any(tokens[c[0]].sep not in _CUT for c in row[1:]) or not any(
+            if any(tokens[c[0]].sep not in DELIMITERS for c in row[1:]) or not any(
                     tokens[c[0]].cell in name_columns and any(_role(out[i]) == "L3" for i in c) for c in row):
                 continue  # not a delimited indicator row with a name under 三级指标
             for c in row:
@@ -2515,7 +2514,7 @@ def _group_places(tokens: list[Token], idx: list[int], texts: list[str], midterm
                   annual: frozenset[str]) -> tuple[bool, dict[int, int], list[int], list[int]]:
     """A row's places for the twin-group passes: whether it is cut into cells (then a place is a cell index,
     else a display offset), each token's place, and the places of the midterm and annual words in it."""
-    by_cell = any(tokens[i].sep in _CUT for i in idx)
+    by_cell = any(tokens[i].sep in DELIMITERS for i in idx)
     where = {i: tokens[i].cell if by_cell else tokens[i].offset for i in idx}
     return (by_cell, where, [where[i] for i in idx if texts[i] in midterm],
             [where[i] for i in idx if texts[i] in annual])
@@ -2676,7 +2675,7 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                         cells.setdefault(starts[at - 1], []).extend(idx)
             else:
                 cells = rows[r]
-                if not any(tokens[i].sep in _CUT for idx in cells.values() for i in idx):
+                if not any(tokens[i].sep in DELIMITERS for idx in cells.values() for i in idx):
                     continue
             if not any(_role(out[i]) == "L3" for i in cells.get(name_col, [])):
                 continue  # not a row of this table's grammar (a shifted row, the next project's header)

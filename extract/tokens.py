@@ -31,6 +31,7 @@ from perfkg.extract.vocabulary import content_words, header_role, qualitative_va
 
 # What separates a token from the one before it, from strongest to weakest.
 SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
+DELIMITERS = frozenset({"cell", "pipe", "tab"})  # the separators that delimit cells (the rest are spaces)
 
 
 @dataclass(frozen=True, init=False)
