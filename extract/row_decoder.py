@@ -855,9 +855,11 @@ def _cut_cells(tokens: list[Token]) -> list[list[int]]:
 
 def _label_value_fits(role: str, text: str) -> bool:
     """Whether a cell's text can be the value of a project-header label of this role."""
-    if not text or label_field(text)[0] is not None or label_suffix_field(text) or header_role(text) \
-            or standard_level1(text) or standard_level2(text):
-        return False  # another label, a column header or a level name: the label's value is missing
+    if not text or label_field(text)[0] is not None or label_field(_label_text(text))[0] is not None \
+            or label_suffix_field(text) or header_role(text) or standard_level1(text) or standard_level2(text):
+        # another label (预算数（元）: with its money unit), a column header or a level name: the label's
+        # value is missing
+        return False
     if role in _BUDGET_TAGS:
         return amount(text) is not None
     if role == "PCODE":
@@ -2335,8 +2337,39 @@ def projects_restarting_levels(tokens: list[Token], tags: list[str]) -> list[str
                     and _role(out[k - 1]) in ("O", "VAL", "BT") and _role(out[k - 2]) in ("L3", "O") \
                     and _label_value_fits("PNAME", name) and name not in qualitative_values():
                 out[k - 2], out[k - 1] = "B-PNAME", "B-BT"
+        elif level == first and last != first:
+            _header_over_goal_lines(tokens, out, k)
         last = level
     return out
+
+
+_GOAL_LINES = 8  # lines a project's goal may wrap over between its name and budget and its first level 1
+_PROSE_ROLES = frozenset({"O", "GOAL", "DESC"})
+
+
+def _header_over_goal_lines(tokens: list[Token], out: list[str], k: int) -> None:
+    """The same restart where the project's goal wrapped over lines of their own (小型水库维修配套资金 147,
+    then the goal's lines, then 产出指标 …): a line of just a name and a bare number, followed by lines of
+    text only (no level, name or target begins there), before the level 1 at ``k``: the name, the budget
+    and the goal of the next project."""
+    row = tokens[k].row
+    j = k - 1
+    while j >= 0 and tokens[j].row >= row - _GOAL_LINES and tokens[j].row < row:
+        if not (_role(out[j]) in _PROSE_ROLES or out[j].startswith("I-")):
+            break
+        j -= 1
+    # j is the last token of the line before the prose: it must be the budget, its name alone before it
+    if j < 1 or j + 1 >= k or tokens[j].row == row or tokens[j - 1].row != tokens[j].row \
+            or (j >= 2 and tokens[j - 2].row == tokens[j].row) or tokens[j + 1].row == tokens[j].row:
+        return
+    name, budget = compact(tokens[j - 1].text), compact(tokens[j].text)
+    q = parse_quantity(budget)
+    if q is None or q[0] != "=" or q[2] is not None or amount(budget) is None \
+            or _role(out[j]) not in ("O", "VAL", "BT") or _role(out[j - 1]) not in ("L3", "O") \
+            or not _label_value_fits("PNAME", name) or name in qualitative_values():
+        return
+    out[j - 1], out[j] = "B-PNAME", "B-BT"
+    _mark(out, list(range(j + 1, k)), "GOAL")
 
 
 _SPACE_CUT = frozenset({"row", "sp1", "sp2", "glue"})
@@ -2636,6 +2669,26 @@ def twin_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def twin_values_in_sequence(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Twin value columns printed without columns (中期指标值 and 年度指标值 each a line of its own, one
+    cell a line): a name followed by two targets, one straight after the other, sets the annual one (the
+    second when the midterm header comes first); the other is read as nothing (kept as the table's
+    unplaced cells)."""
+    midterm_first = _twin_order(tokens, "midterm_value", "annual_value")
+    if midterm_first is None:
+        return tags
+    out = list(tags)
+    starts = [i for i, tag in enumerate(out) if tag != "O" and not tag.startswith("I-")]
+    for a, b, c in zip(starts, starts[1:], starts[2:]):
+        if _role(out[a]) == "L3" and _role(out[b]) == "VAL" and _role(out[c]) == "VAL":
+            end = c + 1
+            while end < len(out) and out[end] == "I-VAL":
+                end += 1
+            for i in range(b, c) if midterm_first else range(c, end):
+                out[i] = "O"
+    return out
+
+
 _PART_ROLES = frozenset({"O", "VAL", "OP", "UNIT"})
 
 
@@ -2750,16 +2803,17 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
-    tags = names_between_levels(tokens, twin_value_columns(tokens, twin_groups(tokens, tags)))
+    tags = names_between_levels(tokens, twin_values_in_sequence(tokens, twin_value_columns(tokens,
+                                                                                          twin_groups(tokens, tags))))
     return units_after_numbers(tokens, tags)
 
 
-def _twin_order(tokens: list[Token]) -> bool | None:
-    """Whether a document of twin indicator groups printed without columns (the group names on lines of
-    their own) prints the midterm group first; None when it has no such groups (or they name columns of
-    a row, which :func:`twin_groups` reads)."""
+def _twin_order(tokens: list[Token], midterm_part: str = "midterm", annual_part: str = "annual") -> bool | None:
+    """Whether a document of twin indicator groups (or twin value columns, with the ``_value`` parts)
+    printed without columns (the group names on lines of their own) prints the midterm group first; None
+    when it has no such groups (or they name columns of a row, which :func:`twin_groups` reads)."""
     words = content_words().get("twin_groups", {})
-    midterm, annual = frozenset(words.get("midterm", ())), frozenset(words.get("annual", ()))
+    midterm, annual = frozenset(words.get(midterm_part, ())), frozenset(words.get(annual_part, ()))
     texts = _compact_texts(tokens)
     if midterm.isdisjoint(texts) or annual.isdisjoint(texts):
         return None  # (what the search below finds then)

@@ -987,3 +987,39 @@ def test_a_name_opening_a_row_before_its_levels_is_a_project_of_a_summary_table(
     tags = ["O"] * 7 + ["B-L3", "B-VAL", "B-DESC", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"]
     lines[1] = lines[1].replace("| 55 |", "| 55人 |")
     assert decoded(lines, tags).projects[0].name != "公益性岗位专项"
+
+
+def test_a_project_whose_goal_wrapped_over_lines_starts_where_its_first_level1_comes_back():
+    # a summary printed without columns: name and budget on a line, the goal's lines, then the levels
+    lines = ["项目名称 年度预算 年度目标 一级指标 二级指标 三级指标 指标值", "甲项目 100",
+             "完成甲项目年度任务，", "群众满意。", "产出指标 数量指标 人数 10人", "效益指标 社会效益指标 影响 有效",
+             "乙项目 50", "完成乙项目年度任务，", "群众满意。", "产出指标 数量指标 次数 2次"]
+    tags = (["O"] * 7 + ["B-PNAME", "B-BT", "B-GOAL", "I-GOAL"] + ["B-L1", "B-L2", "B-L3", "B-VAL"] * 2
+            + ["B-L3", "B-VAL", "O", "I-VAL", "B-L1", "B-L2", "B-L3", "B-VAL"])
+    out = decoded(lines, tags)
+    assert [(p.name, p.budget_total, p.goal, len(p.indicators)) for p in out.projects] == [
+        ("甲项目", 100.0, "完成甲项目年度任务，群众满意。", 2), ("乙项目", 50.0, "完成乙项目年度任务，群众满意。", 1)]
+    # a name and a target before prose lines in one project's table (levels not coming back) stay an indicator
+    (p,) = decoded(lines[:9] + ["数量指标 次数 2次"], tags[:23] + ["B-L2", "B-L3", "B-VAL"]).projects
+    assert p.name == "甲项目" and [i.level3 for i in p.indicators] == ["人数", "影响", "乙项目", "次数"]
+
+
+def test_twin_value_columns_printed_one_cell_per_line_keep_the_annual_target():
+    lines = ["三级指标", "中期指标值", "年度指标值", "产出指标", "补助人数", "≥300人", "≥100人",
+             "参保率", "100%", "98%"]
+    tags = ["O"] * 3 + ["B-L1", "B-L3", "B-VAL", "B-VAL", "B-L3", "B-VAL", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in p.indicators] == [("补助人数", "≥100人"), ("参保率", "98%")]
+    # the annual column printed first: its target is the first of the two
+    lines[1], lines[2] = lines[2], lines[1]
+    (p,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in p.indicators] == [("补助人数", "≥300人"), ("参保率", "100%")]
+
+
+def test_a_column_header_with_its_money_unit_after_the_name_label_is_no_name():
+    # one cell per line: 项目名称 then 预算数（元） are two column headers, not a label and its value
+    lines = ["项目名称", "预算数（元）", "年度目标", "一级指标", "三级指标", "指标值",
+             "学生资助专项资金", "2,654,000", "做好学生资助工作。", "产出指标", "资助人数", "13人"]
+    tags = ["O"] * 7 + ["B-PNAME", "B-BT", "B-GOAL", "B-L1", "B-L3", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert (p.name, p.budget_total, [i.level3 for i in p.indicators]) == ("学生资助专项资金", 265.4, ["资助人数"])
