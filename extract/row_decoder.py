@@ -2805,7 +2805,52 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
     tags = names_between_levels(tokens, twin_values_in_sequence(tokens, twin_value_columns(tokens,
                                                                                           twin_groups(tokens, tags))))
-    return units_after_numbers(tokens, tags)
+    return units_after_numbers(tokens, targets_before_weights(tokens, tags))
+
+
+_WEIGHT_COLUMNS = {"score": "WT", "points": "PTS"}
+
+
+def targets_before_weights(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A column header that prints the target's column before the weight's (指标值 | 度量单位 | 权重): in a row
+    below it whose name is followed by nothing but bare numbers (召开全体会议 2 15: its unit column empty),
+    read with no target, the first number is the target and the rest the weight (or points) column's,
+    whatever the model took them for; the header's order is the row's. Rows with a target, an actual result
+    or a single number after the name (its target may be the one lost) are left as read."""
+    out = list(tags)
+    heads = _header_rows(tokens)
+    rows = _token_rows(tokens)
+    weights: list[str] = []  # the weight and points columns' tags after the target's, in the header's order
+    for r in sorted(rows):
+        idx = rows[r]
+        if r in heads:
+            roles = [header_role(tokens[i].text) for i in idx]
+            value = next((k for k, role in enumerate(roles) if role == "value"), None)
+            after = [_WEIGHT_COLUMNS[role] for role in roles[value or 0:] if role in _WEIGHT_COLUMNS]
+            weights = after if value is not None else []
+            continue
+        if not weights:
+            continue
+        names = [k for k, i in enumerate(idx) if out[i] == "B-L3"]
+        if len(names) != 1 or any(_role(out[i]) in ("VAL", "OP", "UNIT", "ACT") for i in idx):
+            continue
+        k = names[0] + 1
+        while k < len(idx) and out[idx[k]] == "I-L3":
+            k += 1
+        rest = idx[k:]
+        if not 2 <= len(rest) <= len(weights) + 1 or not all(
+                _bare_number(tokens[i].text) and _role(out[i]) in ("O", "WT", "PTS") for i in rest):
+            continue
+        out[rest[0]] = "B-VAL"
+        for i, role in zip(rest[1:], weights):
+            out[i] = f"B-{role}"
+    return out
+
+
+def _bare_number(text: str) -> bool:
+    """A number printed with no comparator and no unit (2, 15, 4887.6)."""
+    q = parse_quantity(compact(text))
+    return q is not None and q[0] == "=" and q[2] is None and amount(compact(text)) is not None
 
 
 def _twin_order(tokens: list[Token], midterm_part: str = "midterm", annual_part: str = "annual") -> bool | None:

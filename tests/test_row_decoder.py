@@ -1023,3 +1023,18 @@ def test_a_column_header_with_its_money_unit_after_the_name_label_is_no_name():
     tags = ["O"] * 7 + ["B-PNAME", "B-BT", "B-GOAL", "B-L1", "B-L3", "B-VAL"]
     (p,) = decoded(lines, tags).projects
     assert (p.name, p.budget_total, [i.level3 for i in p.indicators]) == ("学生资助专项资金", 265.4, ["资助人数"])
+
+
+def test_bare_numbers_after_a_name_follow_the_headers_order_of_target_and_weight():
+    # single spaces, the unit column empty: 2 and 15 are the target and the weight, as the header orders them
+    lines = ["一级指标 二级指标 三级指标 指标值 度量单位 权重", "产出指标 数量指标 召开全体会议 2 15",
+             "产出指标 成本指标 培训费 320 人/天 3", "产出指标 数量指标 开展专项整治 2"]
+    tags = ["O"] * 6 + ["B-L1", "B-L2", "B-L3", "B-WT", "B-PTS"] + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-UNIT", "B-WT"] \
+        + ["B-L1", "B-L2", "B-L3", "B-WT"]
+    first, second, third = decoded(lines, tags).projects[0].indicators
+    assert (first.value, first.score, second.value, second.score) == ("2", 15.0, "320人/天", 3.0)
+    assert third.value is None and third.score == 2.0  # one number: the target may be the one lost
+    # the header printing the weight first: the model's reading stands
+    lines[0] = "一级指标 二级指标 三级指标 权重 指标值 度量单位"
+    first = decoded(lines, tags).projects[0].indicators[0]
+    assert (first.value, first.score) == (None, 2.0)
