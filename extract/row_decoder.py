@@ -2805,9 +2805,42 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
     tags = names_between_levels(tokens, twin_values_in_sequence(tokens, twin_value_columns(tokens,
                                                                                           twin_groups(tokens, tags))))
-    return units_after_numbers(tokens, targets_before_weights(tokens, tags))
+    return units_after_numbers(tokens, targets_before_weights(tokens, one_indicator_a_row(tokens, tags)))
 
 
+def one_indicator_a_row(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A document whose rows print one indicator each (most of the rows holding a name hold just one):
+    a second name in a row, after the first name's target with no level between (学生对学校伙食得满意度 |
+    95%以上 | 学生对学校伙食满意程度 | 95%以上 | 得10分…), is a column describing the indicator, not another
+    indicator; it is read as the first one's description and the target after it as nothing (kept as
+    the table's unplaced cells). A table printed as one run, or groups side by side, holds several names
+    in most of its rows and is left as read; so is a row cut into columns (cells, runs of spaces)."""
+    rows = _token_rows(tokens)
+    names = {r: [i for i in idx if tags[i] == "B-L3"] for r, idx in rows.items()}
+    counts = [len(n) for n in names.values() if n]
+    if not counts or 2 * sum(c == 1 for c in counts) <= len(counts):
+        return tags
+    out = list(tags)
+    for r, found in names.items():
+        idx = rows[r]
+        if len(found) != 2 or any(tokens[i].sep in _COLUMN_CUTS for i in idx):
+            continue  # a row cut into columns (tabs, pipes, a grid, runs of spaces) is read by its columns
+        first, second = idx.index(found[0]), idx.index(found[1])
+        between = {_role(out[i]) for i in idx[first + 1:second]} - {"O", "L3"}
+        if between != {"VAL"}:
+            continue  # no target read between the names, or a level: another indicator
+        k = second + 1
+        out[idx[second]] = "B-DESC"
+        while k < len(idx) and out[idx[k]] == "I-L3":
+            out[idx[k]] = "I-DESC"
+            k += 1
+        while k < len(idx) and _role(out[idx[k]]) in ("VAL", "OP", "UNIT"):
+            out[idx[k]] = "O"
+            k += 1
+    return out
+
+
+_COLUMN_CUTS = DELIMITERS | {"sp2"}
 _WEIGHT_COLUMNS = {"score": "WT", "points": "PTS"}
 
 

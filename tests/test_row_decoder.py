@@ -1038,3 +1038,21 @@ def test_bare_numbers_after_a_name_follow_the_headers_order_of_target_and_weight
     lines[0] = "一级指标 二级指标 三级指标 权重 指标值 度量单位"
     first = decoded(lines, tags).projects[0].indicators[0]
     assert (first.value, first.score) == (None, 2.0)
+
+
+def test_a_second_name_after_a_target_in_a_document_of_one_indicator_a_row_is_a_description():
+    # single spaces, one indicator a row: the text after the target describes it (指标值内容)
+    lines = ["产出指标 数量指标 补助学生数量 168", "质量指标 伙食补助发放率 90%以上",
+             "满意度指标 服务对象满意度指标 学生伙食满意度 95%以上 学生对学校伙食满意程度 95%以上"]
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL",
+            "B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert len(inds) == 3
+    last = inds[-1]
+    assert (last.level3, last.value, last.description) == ("学生伙食满意度", "95%以上", "学生对学校伙食满意程度")
+    # a row cut into columns is read by them
+    assert len(decoded([line.replace(" ", "\t") for line in lines], tags).projects[0].indicators) == 4
+    # most rows holding two names (groups side by side): the second is an indicator
+    lines[:2] = ["产出指标 数量指标 补助学生数量 168 补助天数 200天", "质量指标 伙食补助发放率 90%以上 资金到位率 100%"]
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"] + tags[7:]
+    assert len(decoded(lines, tags).projects[0].indicators) == 6
