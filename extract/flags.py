@@ -57,6 +57,9 @@ _CODES = (
     FlagCode("budget_inconsistent", ("project",), "fiscal + other budget differ from the total by more than 0.01 万元"),
     FlagCode("value_reordered", ("indicator",),
              "a target printed number, comparator, unit run together (92≥%), read as comparator, number, unit"),
+    FlagCode("comparator_ocr", ("indicator",),
+             "a comparator misread by OCR (工90%, 二2367元, 292% for ≥92%) read as the comparator it stood for; the "
+             "value kept as printed"),
     FlagCode("budget_unit_from_target", ("project",),
              "budget amounts printed with no unit, read in 元 because a target of the project prints the same "
              "amount in 元"),

@@ -26,6 +26,7 @@ from perfkg.extract.target_values import (
     comparator_op,
     looks_like_value,
     number_first,
+    ocr_comparator,
     parse_quantity,
     parse_target_value,
 )
@@ -383,6 +384,9 @@ class _Decoder:
             ind.flags.append(Flag("value_reordered", "a target printed number, comparator, unit read as "
                                   "comparator, number, unit", o.last_line, value))
             value = reordered
+        if value is not None and ocr_comparator(value) is not None:
+            ind.flags.append(Flag("comparator_ocr", "a comparator misread by OCR (工90%, 二2367元, 292%) read as the "
+                                  "comparator it stood for", o.last_line, value))
         tv = parse_target_value(value)
         ind.value, ind.op, ind.num, ind.unit = tv.value, tv.op, tv.num, tv.unit
         if ind.span:

@@ -124,12 +124,41 @@ def number_first(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _ocr_comparators() -> dict[str, str]:
+    from perfkg.extract.vocabulary import content_words
+
+    return {k: v for k, v in content_words()["ocr_comparators"].items() if not k.startswith("_")}
+
+
+@functools.lru_cache(maxsize=65536)
+def ocr_comparator(text: str) -> str | None:
+    """The target a comparator misread by OCR stood for (工90% → ≥90%, 二2367元 → ＝2367元, and 292% → ≥92%:
+    a 2 for ≥ only where it makes a rate over 100 %), else None."""
+    t = compact(text)
+    if len(t) < 2 or not t[1].isdigit():
+        return None
+    read = _ocr_comparators().get(t[0])
+    if read is not None:
+        fixed = read + t[1:]
+        q = parse_quantity(fixed)
+        return fixed if q is not None and parse_quantity(t[1:]) is not None else None
+    q = parse_quantity(t)
+    if t[0] == "2" and q is not None and q[0] == "=" and q[2] == "%" and q[1] > 100 and t[1] != "0":
+        rest = parse_quantity(t[1:])
+        if rest is not None and rest[0] == "=" and rest[1] <= 100:
+            return "≥" + t[1:]
+    return None
+
+
 def parse_target_value(text: str | None) -> TargetValue:
-    """Read a printed 指标值: a quantity gives op/num/unit, anything else is qualitative."""
+    """Read a printed 指标值: a quantity gives op/num/unit, anything else is qualitative. A comparator misread
+    by OCR (:func:`ocr_comparator`) is read as the comparator it stood for; the value stays as printed."""
     value = clean_value_text(text)
     if value is None:
         return TargetValue(None, None, None, None)
-    quantity = parse_quantity(value)
+    fixed = ocr_comparator(value)
+    quantity = parse_quantity(fixed if fixed is not None else value)
     if quantity is None:
         return TargetValue(value, None, None, None)
     op, num, unit = quantity

@@ -124,3 +124,23 @@ def test_a_target_printed_number_first_reads_as_comparator_number_unit():
     assert number_first("92≥%") == "≥92%" and number_first("22106.00>=平方米") == ">=22106.00平方米"
     assert number_first("3大于等于5") is None  # two numbers: no target of that shape
     assert number_first("≥95%") is None and number_first("95") is None and number_first("2020年前") is None
+
+
+@pytest.mark.parametrize("printed, op, num, unit", [
+    ("工90%", ">=", 90.0, "%"), ("》90%", ">=", 90.0, "%"), ("二2367元/亩", "=", 2367.0, "元/亩"),
+    ("292%", ">=", 92.0, "%"), ("285百分比", ">=", 85.0, "%"),  # a rate over 100 %: the 2 is a ≥ (dev b06)
+    ("200%", "=", 200.0, "%"), ("250元", "=", 250.0, "元"), ("23%", "=", 23.0, "%"),  # no confusion there
+    ("工作日", None, None, None), ("二手车", None, None, None),
+])
+def test_a_comparator_misread_by_ocr_reads_as_the_comparator_and_the_value_stays_printed(printed, op, num, unit):
+    assert tuple(parse_target_value(printed)) == (printed, op, num, unit)
+
+
+def test_an_ocr_comparator_is_flagged_on_its_indicator():
+    from perfkg.extract.pipeline import extract_text
+
+    doc = extract_text(["项目名称\t设备维保", "一级指标\t二级指标\t三级指标\t指标值",
+                        "产出指标\t质量指标\t设备验收合格率\t292%", "\t\t设备完好率\t≥95%"], "ocr.txt")
+    first, second = doc.projects[0].indicators
+    assert (first.value, first.op, first.num) == ("292%", ">=", 92.0)
+    assert [f.code for f in first.flags] == ["comparator_ocr"] and not second.flags

@@ -17,6 +17,7 @@ from perfkg.extract.synth.compose import pick, vocabulary
 from perfkg.extract.synth.model import Doc
 from perfkg.extract.synth.tables import Item
 from perfkg.extract.target_values import looks_like_value
+from perfkg.extract.vocabulary import content_words
 
 GARBLINGS = ("merged_blank", "merged_shift", "wrapped_cells", "page_breaks", "lost_values", "ocr_comparators",
              "ocr_characters", "markers", "traditional", "header_wrap", "portal_furniture", "budget_yuan",
@@ -32,6 +33,11 @@ def lose_values(rng: random.Random, doc: Doc) -> bool:
     return True
 
 
+def _misread(comparator: str) -> list[str]:
+    """The characters OCR prints for ``comparator`` (the reader's list, content_words.json ocr_comparators)."""
+    return [k for k, v in content_words()["ocr_comparators"].items() if v == comparator]
+
+
 def ocr_comparators(rng: random.Random, doc: Doc) -> bool:
     done = False
     for p in doc.projects:
@@ -39,9 +45,9 @@ def ocr_comparators(rng: random.Random, doc: Doc) -> bool:
             if not r.value or rng.random() < 0.5:
                 continue
             if r.value.startswith("≥"):
-                r.value = pick(rng, ["2", "2", "工", "》"]) + r.value[1:]
+                r.value = pick(rng, ["2", "2", *_misread("≥")]) + r.value[1:]
             elif r.value.startswith("＝") or r.value.startswith("="):
-                r.value = "二" + r.value[1:]
+                r.value = _misread("＝")[0] + r.value[1:]
             else:
                 continue
             r.parts = None
