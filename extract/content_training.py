@@ -25,6 +25,7 @@ import pycrfsuite
 from perfkg.extract.content_model import MODEL_FILE, document_features
 from perfkg.extract.records import DocumentRecord, Project, load_records
 from perfkg.extract.row_decoder import amount
+from perfkg.extract.target_values import looks_like_value
 from perfkg.extract.text_normalise import to_simplified
 from perfkg.extract.tokens import Token, tokenise_rows
 from perfkg.extract.vocabulary import content_words
@@ -241,6 +242,7 @@ def label_document(tokens: list[Token], gold: DocumentRecord, raw: dict) -> tupl
             if i is not None:
                 al.labels[i] = f"B-{role}"
         header_start = cursor = new_cursor
+    _label_twin_copies(al)
     pos = 0
     while bureau:
         s = al.find(bureau, pos, len(tokens))
@@ -249,6 +251,87 @@ def label_document(tokens: list[Token], gold: DocumentRecord, raw: dict) -> tupl
         al.mark(s, "BUR")
         pos = s[1]
     return al.labels, (placed / wanted if wanted else 1.0)
+
+
+_TWIN_REACH = 12  # tokens either side of a name where its other group's copy is printed (4 cells a group)
+_TWIN_PREFIX = 4  # characters a midterm name may add before the annual one (实施期, 累计, 三年 …)
+_LEVEL_AND_NAME = ("L1", "L2", "L3")
+
+
+def _label_twin_copies(al: Aligner) -> None:
+    """Twin indicator groups (中长期指标 | 年度指标, or 中期指标值 | 年度指标值): the gold holds the annual group,
+    but every level, name and target is printed in both. The other group's copy is labelled with the same
+    role, so that a tag says what a cell is wherever it stands; choosing the annual group is the row
+    decoder's (its twin passes), which sees the group headers. A copy is the same text near the labelled
+    one, or a name with a few characters before it; the cells after a copied name take the roles of the
+    cells after the labelled one."""
+    words = content_words().get("twin_groups", {})
+    groups = {key(w) for w in words.get("midterm", ())}
+    value_columns = {key(w) for w in words.get("midterm_value", ())}
+    if not groups.isdisjoint(al.keys):
+        _label_twin_groups(al)
+    elif not value_columns.isdisjoint(al.keys):
+        _label_twin_values(al)
+
+
+def _label_twin_values(al: Aligner) -> None:
+    """One group of names, two value columns: the cell beside a labelled target (in its row, or on the line
+    next to it where a cell is printed a line) that reads as a target too (or is printed the same) is the
+    other column's target."""
+    for i, lab in enumerate(list(al.labels)):
+        if lab != "B-VAL":
+            continue
+        j = i + 1
+        while j < len(al.tokens) and al.labels[j] == "I-VAL":
+            j += 1
+        target = "".join(al.keys[i:j])
+        for c in (i - 1, j):
+            if 0 <= c < len(al.tokens) and al.labels[c] == "O" and abs(al.tokens[c].row - al.tokens[i].row) <= 1 \
+                    and (al.keys[c] == target or looks_like_value(al.tokens[c].text)):
+                al.labels[c] = "B-VAL"
+                break
+
+
+def _label_twin_groups(al: Aligner) -> None:
+    """Twin groups side by side or one cell a line: each labelled level and name's copy near it."""
+    n = len(al.tokens)
+    labelled = [i for i, lab in enumerate(al.labels) if lab.startswith("B-")]
+    for i in labelled:
+        role = al.labels[i][2:]
+        if role not in _LEVEL_AND_NAME:
+            continue
+        j = i + 1
+        while j < n and al.labels[j] == f"I-{role}":
+            j += 1
+        target = "".join(al.keys[i:j])
+        for c in range(max(0, i - _TWIN_REACH), min(n, j + _TWIN_REACH)):
+            if al.labels[c] != "O":
+                continue
+            span = al.find(target, c, c + 1)
+            if span is None and role == "L3" and 0 < len(al.keys[c]) - len(target) <= _TWIN_PREFIX \
+                    and al.keys[c].endswith(target):
+                span = (c, c + 1)
+            if span is None:
+                continue
+            al.mark(span, role)
+            if role == "L3":
+                _copy_following_roles(al, j, span[1])
+
+
+def _copy_following_roles(al: Aligner, source: int, copy: int) -> None:
+    """The target cells after a labelled name (from ``source``) give their roles to the unlabelled cells
+    after its copy (from ``copy``), position by position, up to the next level or name."""
+    n = len(al.tokens)
+    for a, b in ((source, copy), (copy, source)):  # either side may be the one the gold's target was found on
+        k = 0
+        while a + k < n and b + k < n and k < 4:
+            role = al.labels[a + k]
+            if role == "O" or role[2:] in _LEVEL_AND_NAME or al.labels[b + k] != "O":
+                break
+            al.labels[b + k] = role
+            k += 1
+        if k:
+            return
 
 
 # ---------------------------------------------------------------- corpora
@@ -442,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synth-docs", type=int, default=600, help="generate this many documents in memory")
     ap.add_argument("--synth-seed", type=int, default=0)
     ap.add_argument("--no-dev", action="store_true", help="generated documents recombine seed gold only")
-    ap.add_argument("--real-weight", type=int, default=3, help="times each real document is seen in the fit")
+    ap.add_argument("--real-weight", type=int, default=6, help="times each real document is seen in the fit")
     ap.add_argument("--holdout", action="append", default=[], help="leave out documents whose name contains this")
     ap.add_argument("-o", "--output", type=Path, default=REPO / "extract" / MODEL_FILE)
     ap.add_argument("--report", action="store_true")

@@ -2809,7 +2809,8 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
     tags = names_between_levels(tokens, twin_values_in_sequence(tokens, twin_value_columns(tokens,
                                                                                           twin_groups(tokens, tags))))
-    return units_after_numbers(tokens, targets_before_weights(tokens, one_indicator_a_row(tokens, tags)))
+    tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
+    return units_after_numbers(tokens, names_inside_sentences(tokens, tags))
 
 
 def one_indicator_a_row(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -2841,6 +2842,31 @@ def one_indicator_a_row(tokens: list[Token], tags: list[str]) -> list[str]:
         while k < len(idx) and _role(out[idx[k]]) in ("VAL", "OP", "UNIT"):
             out[idx[k]] = "O"
             k += 1
+    return out
+
+
+_SENTENCE = re.compile(r"[，。、；《》“”]")
+
+
+def names_inside_sentences(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A project name is a cell of its own: pieces read as a name in the middle of a sentence, the text
+    going on before and after them within one layout cell of a text line, cut from it at a single space
+    (…列入 2024年 及以后年度部门 专项预算的请示》（…), are part of that sentence and read as nothing; not
+    where a label comes just before them (项目名称 东津院区建设补助: its value)."""
+    out = list(tags)
+    for row in _layout_rows(tokens):
+        for cell in row:
+            starts = [k for k, i in enumerate(cell) if out[i] == "B-PNAME"]
+            for k in starts:
+                end = k + 1
+                while end < len(cell) and out[cell[end]] == "I-PNAME":
+                    end += 1
+                if k == 0 or end == len(cell) or tokens[cell[k]].sep != "sp1" or _is_label(tokens[cell[k - 1]].text):
+                    continue  # cells run together (glue cuts) hold names and sentences alike: their labels read them
+                around = "".join(tokens[i].text for i in cell[:k] + cell[end:])
+                if _SENTENCE.search(around):
+                    for i in cell[k:end]:
+                        out[i] = "O"
     return out
 
 

@@ -64,6 +64,31 @@ def test_gold_aligns_to_the_tokens_of_a_seed():
     assert sum(lab == "B-L3" for lab in labels) >= sum(len(p["indicators"]) for p in raw["projects"])
 
 
+def test_both_groups_of_twin_indicator_groups_are_labelled_alike():
+    # the gold holds the annual group; its copy under the midterm group is the same kind of cell
+    lines = ["项目名称\t养老服务补助", "中长期指标\t\t\t\t年度指标",
+             "一级指标\t二级指标\t三级指标\t指标值\t一级指标\t二级指标\t三级指标\t指标值",
+             "产出指标\t数量指标\t补助人数\t≥300人\t产出指标\t数量指标\t补助人数\t≥100人",
+             "\t质量指标\t累计发放准确率\t100%\t\t质量指标\t发放准确率\t100%"]
+    raw = {"source": "t.txt", "projects": [{"name": "养老服务补助", "indicators": [
+        {"level1": "产出指标", "level2": "数量指标", "level3": "补助人数", "value": "≥100人"},
+        {"level1": "产出指标", "level2": "质量指标", "level3": "发放准确率", "value": "100%"}]}]}
+    tokens = tokenise_lines(lines)
+    labels, placed = content_training.label_document(tokens, load_records(raw)[0], raw)
+    roles = [(t.text, lab.split("-")[-1]) for t, lab in zip(tokens, labels) if t.row >= 3]
+    assert placed == 1.0
+    assert roles == [("产出指标", "L1"), ("数量指标", "L2"), ("补助人数", "L3"), ("≥300人", "VAL"),
+                     ("产出指标", "L1"), ("数量指标", "L2"), ("补助人数", "L3"), ("≥100人", "VAL"),
+                     ("质量指标", "L2"), ("累计发放准确率", "L3"), ("100%", "VAL"),
+                     ("质量指标", "L2"), ("发放准确率", "L3"), ("100%", "VAL")]
+    # one group of names with two value columns: both columns' cells are targets
+    lines = ["一级指标\t二级指标\t三级指标\t中期指标值\t年度指标值", "产出指标\t数量指标\t补助人数\t≥300人\t≥100人"]
+    raw["projects"][0]["indicators"] = raw["projects"][0]["indicators"][:1]
+    tokens = tokenise_lines(lines)
+    labels, _ = content_training.label_document(tokens, load_records(raw)[0], raw)
+    assert [lab for t, lab in zip(tokens, labels) if t.row == 1][-2:] == ["B-VAL", "B-VAL"]
+
+
 def test_the_refit_command_writes_a_model_that_tags(tmp_path):
     corpus = content_training.synth_corpus(12, seed=5, sources=("seeds",))
     model = tmp_path / "model.crfsuite"

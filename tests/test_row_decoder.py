@@ -1056,3 +1056,15 @@ def test_a_second_name_after_a_target_in_a_document_of_one_indicator_a_row_is_a_
     lines[:2] = ["产出指标 数量指标 补助学生数量 168 补助天数 200天", "质量指标 伙食补助发放率 90%以上 资金到位率 100%"]
     tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"] + tags[7:]
     assert len(decoded(lines, tags).projects[0].indicators) == 6
+
+
+def test_a_name_read_in_the_middle_of_a_sentence_is_part_of_the_sentence():
+    # a long cell a converter printed with single spaces: the pieces the model read as a name are no project
+    lines = ["甲项目", "项目立项的依据  关于将 经费等项目专项资金列入 2024年 部门专项预算的请示》（编号）的批示",
+             "一级指标  二级指标  三级指标  指标值", "产出指标  数量指标  人数  10人"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * len(toks)
+    at = {t.text: k for k, t in enumerate(toks)}
+    tags[at["甲项目"]], tags[at["2024年"]] = "B-PNAME", "B-PNAME"
+    tags[-4:] = ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    assert [(p.name, len(p.indicators)) for p in decode(toks, tags).projects] == [("甲项目", 1)]
