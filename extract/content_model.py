@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 import pycrfsuite
 
+from perfkg.extract import limits
 from perfkg.extract.crf_tagger import CrfWeights, ModelFormatError
 from perfkg.extract.target_values import looks_like_value, parse_quantity
 from perfkg.extract.tokens import DELIMITERS, Token, display_width
@@ -403,7 +404,11 @@ def _sep_features(sep: str) -> tuple[str, ...]:
 
 
 def _document_style(tokens: list[Token]) -> str:
-    seps = Counter(_SEP_FEATURE.get(t.sep, t.sep) for t in tokens if t.sep != "row")
+    """The separator most of the document's tokens are cut by; a line the splitters cut at their cell
+    limit (``too_many_cells``: ten thousand pieces of junk) has no say in it."""
+    limit = limits.current().max_line_cells
+    per_row = Counter(t.row for t in tokens)
+    seps = Counter(_SEP_FEATURE.get(t.sep, t.sep) for t in tokens if t.sep != "row" and per_row[t.row] <= limit)
     if not seps:
         return "none"
     return seps.most_common(1)[0][0]

@@ -102,12 +102,15 @@ def clean_level3(text: str) -> str:
 
 
 _OPENERS, _CLOSERS = "【[〔(（", "】]〕)）"
+_DASHES = "-—－–"
 
 
 def clean_level(text: str) -> str:
     """A printed level name: no whitespace, no (必填) suffix, no weight (50分) after it, no bracket
     left over from a heading cut in two (【产出指标-数量指标】 -> 产出指标, 数量指标)."""
     t = _WEIGHT_SUFFIX.sub("", clean_label(text))
+    if t[:1] in _DASHES and len(t) > 1:
+        t = t[1:]  # the level 2 of a heading cut at its dash (【产出指标 | -数量指标】)
     if not t:
         return t  # (nothing left: no bracket to look at)
     if t[:1] in _OPENERS and not any(c in t for c in _CLOSERS):
@@ -1979,6 +1982,35 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
         if label_field(_label_text(tokens[i - 1].text))[0] is not None or header_role(tokens[i - 1].text):
             continue  # a label before them (其中:财政拨款 | 15.00 | 15.00: a budget printed twice) is no name
         out[i - 1], out[i], out[i + 1] = "B-L3", "B-VAL", "B-ACT"
+    return _repeated_results_in_cells(tokens, out)
+
+
+def _repeated_results_in_cells(tokens: list[Token], out: list[str]) -> list[str]:
+    """The same in a table cut into cells under a column header naming the actual result (全年实际值):
+    a row of a name-like cell and then one cell printed twice (其中桃树种植面积 | 1.5亩 | 1.5亩), read as
+    nothing or one of them as a target, is name, target and actual result."""
+    delimited = _delimited_rows(tokens)
+    heads = _header_rows(tokens)
+    actual_column = False
+    for row in _rows_of_cells(tokens):
+        r = tokens[row[0][0]].row
+        if r in heads:
+            actual_column = any(header_role(_cell_text(tokens, c)) == "actual" for c in row)
+            continue
+        if not actual_column or r not in delimited or len(row) < 3:
+            continue
+        name, target, actual = row[0], row[1], row[2]
+        texts = [compact(_cell_text(tokens, c)) for c in (name, target, actual)]
+        if texts[1] != texts[2] or len(texts[1]) < 2 or not looks_like_value(texts[1]) \
+                or any(out[i] != "O" for i in name) \
+                or any(_role(out[i]) not in ("O", "VAL", "ACT") for i in target + actual) \
+                or any(_role(out[i]) == "L3" for c in row for i in c):
+            continue
+        if _level_like(texts[0]) or parse_quantity(texts[0]) is not None or not _label_value_fits("PNAME", texts[0]):
+            continue  # a level, a number or a label is no indicator's name
+        _mark(out, name, "L3")
+        _mark(out, target, "VAL")
+        _mark(out, actual, "ACT")
     return out
 
 
@@ -2810,7 +2842,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = names_between_levels(tokens, twin_values_in_sequence(tokens, twin_value_columns(tokens,
                                                                                           twin_groups(tokens, tags))))
     tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
-    return units_after_numbers(tokens, names_inside_sentences(tokens, tags))
+    return units_after_numbers(tokens, heading_level2(tokens, names_inside_sentences(tokens, tags)))
 
 
 def one_indicator_a_row(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -2842,6 +2874,18 @@ def one_indicator_a_row(tokens: list[Token], tags: list[str]) -> list[str]:
         while k < len(idx) and _role(out[idx[k]]) in ("VAL", "OP", "UNIT"):
             out[idx[k]] = "O"
             k += 1
+    return out
+
+
+def heading_level2(tokens: list[Token], tags: list[str]) -> list[str]:
+    """An outline heading names both levels (【产出指标-履职目标实现】): the piece after a level 1, in its row,
+    that opens with the heading's dash and closes its bracket is the level 2, whatever the model took it for."""
+    out = list(tags)
+    for i in range(1, len(tokens)):
+        t = compact(tokens[i].text)
+        if out[i - 1] == "B-L1" and tokens[i].row == tokens[i - 1].row and out[i] in ("O", "B-L3") \
+                and len(t) > 2 and t[0] in _DASHES and t[-1] in _CLOSERS:
+            out[i] = "B-L2"
     return out
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from perfkg.extract.pipeline import extract_rows, source_rows
 from perfkg.extract.records import DocumentRecord
-from perfkg.extract.row_decoder import is_furniture
+from perfkg.extract.row_decoder import clean_level, is_furniture
 from perfkg.extract.source_model import SourceDocument
 from perfkg.extract.synth import generate
 from perfkg.extract.target_values import comparator_op
@@ -63,7 +63,8 @@ def unaccounted(rows, record: DocumentRecord) -> list[str]:
         if i in skip or not any(a <= line <= b for a, b in regions):
             continue
         text = _BRACKETS.sub(r"\1", compact(token.text))
-        if not text or text in kept or is_furniture(text) or _CODE.sub("", text) in kept:
+        if not text or text in kept or is_furniture(text) or _CODE.sub("", text) in kept \
+                or clean_level(text) in kept:  # a level name is kept without the heading's dash and bracket
             continue
         op = comparator_op(text)
         if op is not None and (op in ops or op in kept):

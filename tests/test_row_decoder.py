@@ -1068,3 +1068,28 @@ def test_a_name_read_in_the_middle_of_a_sentence_is_part_of_the_sentence():
     tags[at["甲项目"]], tags[at["2024年"]] = "B-PNAME", "B-PNAME"
     tags[-4:] = ["B-L1", "B-L2", "B-L3", "B-VAL"]
     assert [(p.name, len(p.indicators)) for p in decode(toks, tags).projects] == [("甲项目", 1)]
+
+
+def test_a_cell_printed_twice_after_a_name_under_an_actual_column_is_target_and_result():
+    # a self-evaluation cut into cells: the model read neither the name nor the target of the second row
+    lines = ["三级指标 | 年度指标值 | 全年实际值 | 得分", "补助种植面积 | 29.5亩 | 29.5亩 | 20",
+             "其中桃树种植面积 | 1.5亩 | 1.5亩 |"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * 4 + ["B-L3", "B-VAL", "B-ACT", "B-PTS"] + ["O", "O", "B-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level3, i.value, i.actual) for i in inds] == [("补助种植面积", "29.5亩", "29.5亩"),
+                                                             ("其中桃树种植面积", "1.5亩", "1.5亩")]
+    # without a column of actual results the repeat is not read as one
+    toks = tokenise_lines(["三级指标 | 年度指标值 | 中期指标值 | 得分", *lines[1:]])
+    assert len(decode(toks, tags).projects[0].indicators) == 1
+
+
+def test_an_outline_heading_names_both_levels():
+    # 【产出指标-履职目标实现】 cut at its dash: the piece after the level 1 is the level 2, without dash and bracket
+    lines = ["【产出指标-履职目标实现】", "指标1:公共文化服务目标完成率(良好)"]
+    toks = tokenise_lines(lines)
+    tags = ["B-L1", "O", "O", "B-L3", "B-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    (ind,) = decoded(lines, tags).projects[0].indicators
+    assert (ind.level1, ind.level2, ind.level3) == ("产出指标", "履职目标实现", "公共文化服务目标完成率")
