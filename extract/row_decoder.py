@@ -543,6 +543,12 @@ class _Decoder:
             self.pending_level = seg
         elif role == "L2":
             self.finish_indicator()
+            before = self.pending_level
+            if before is not None and before.role == "L1" and standard_level1(before.text) is None \
+                    and standard_level1(clean_level(seg.text)) is not None:
+                # a framework level-1 name read as a level 2 under a level of the table's own (实施效果指标 |
+                # 产出指标): that level is an umbrella, and the framework names after it are its level 2s
+                self.umbrella = clean_level(before.text)
             if self.pending_level is not None and self.pending_level.role == "L2":
                 self.level_only_row()
             self.level2 = clean_level(seg.text)
@@ -2842,7 +2848,8 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = names_between_levels(tokens, twin_values_in_sequence(tokens, twin_value_columns(tokens,
                                                                                           twin_groups(tokens, tags))))
     tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
-    return units_after_numbers(tokens, heading_level2(tokens, names_inside_sentences(tokens, tags)))
+    tags = heading_level2(tokens, names_inside_sentences(tokens, tags))
+    return units_after_numbers(tokens, bracketed_name_ends(tokens, tags))
 
 
 def one_indicator_a_row(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -2886,6 +2893,26 @@ def heading_level2(tokens: list[Token], tags: list[str]) -> list[str]:
         if out[i - 1] == "B-L1" and tokens[i].row == tokens[i - 1].row and out[i] in ("O", "B-L3") \
                 and len(t) > 2 and t[0] in _DASHES and t[-1] in _CLOSERS:
             out[i] = "B-L2"
+    return out
+
+
+_TRAILING_GROUP = re.compile(r"[（(][^（()）]{1,30}[）)]")
+
+
+def bracketed_name_ends(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A name's bracketed ending read as its target (建设项目个数 | (含续建) over 1): a piece in brackets, in
+    the name's cell, that reads as no target, while the piece after it (its row's next, or the next line's
+    first) reads as one and was read as nothing: the bracket ends the name, the next piece is the target."""
+    out = list(tags)
+    for i in range(1, len(tokens) - 1):
+        t = compact(tokens[i].text)
+        if out[i] != "B-VAL" or _role(out[i - 1]) != "L3" or tokens[i].row != tokens[i - 1].row \
+                or tokens[i].sep not in ("glue", "sp1") or not _TRAILING_GROUP.fullmatch(t) \
+                or looks_like_value(t[1:-1]) or t[1:-1] in qualitative_values():
+            # (an outline's 名称(＝88%) or 名称(良好) prints the target in the bracket)
+            continue
+        if out[i + 1] == "O" and looks_like_value(tokens[i + 1].text):
+            out[i], out[i + 1] = "I-L3", "B-VAL"
     return out
 
 

@@ -1093,3 +1093,20 @@ def test_an_outline_heading_names_both_levels():
     assert len(toks) == len(tags), [t.text for t in toks]
     (ind,) = decoded(lines, tags).projects[0].indicators
     assert (ind.level1, ind.level2, ind.level3) == ("产出指标", "履职目标实现", "公共文化服务目标完成率")
+
+
+def test_a_framework_level_read_as_level2_under_the_tables_own_level_makes_that_level_an_umbrella():
+    # 实施效果指标 over 产出指标 (read as a level 2), then 效益指标 (read as a level 1): both under the umbrella
+    lines = ["实施效果指标", "产出指标", "建设项目个数(含续建)", "1", "效益指标", "综合利用率", "≥90%"]
+    toks = tokenise_lines(lines)
+    assert [t.text for t in toks][2:4] == ["建设项目个数", "(含续建)"]
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "B-L1", "B-L3", "B-VAL"]
+    first, second = decode(toks, tags).projects[0].indicators
+    # and the bracket after the name, read as its target, ends the name: the target is the next line's 1
+    assert (first.level1, first.level2) == ("实施效果指标", "产出指标")
+    assert (first.level3, first.value) == ("建设项目个数(含续建)", "1")
+    assert (second.level1, second.level2) == ("实施效果指标", "效益指标")
+    # a bracket that holds a target (an outline's 名称(≥90%)) stays the target
+    toks = tokenise_lines(["产出指标", "综合利用率(≥90%)"])
+    (ind,) = decode(toks, ["B-L1", "B-L3", "B-VAL"]).projects[0].indicators
+    assert (ind.level3, ind.value) == ("综合利用率", "≥90%")
