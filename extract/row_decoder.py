@@ -2849,7 +2849,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
                                                                                           twin_groups(tokens, tags))))
     tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
     tags = heading_level2(tokens, names_inside_sentences(tokens, tags))
-    return units_after_numbers(tokens, bracketed_name_ends(tokens, tags))
+    return units_after_numbers(tokens, bracketed_name_ends(tokens, marked_rows_alike(tokens, tags)))
 
 
 def one_indicator_a_row(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -2893,6 +2893,36 @@ def heading_level2(tokens: list[Token], tags: list[str]) -> list[str]:
         if out[i - 1] == "B-L1" and tokens[i].row == tokens[i - 1].row and out[i] in ("O", "B-L3") \
                 and len(t) > 2 and t[0] in _DASHES and t[-1] in _CLOSERS:
             out[i] = "B-L2"
+    return out
+
+
+def marked_rows_alike(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Rows numbered by markers (指标1: | 名称 | 目标 …) print their indicators in one shape: where every row
+    whose marker the model followed with a name has the same shape (the name's and the target's pieces),
+    a marked row it read as nothing after the marker is read in that shape (cut at single spaces, a cell's
+    pieces cannot be told from the next cell's; the rows that were read say how many each takes)."""
+    rows = _token_rows(tokens)
+    marked: list[list[int]] = []  # each marked row's pieces after its marker
+    for idx in rows.values():
+        k = next((n for n, i in enumerate(idx) if _MARKER.fullmatch(compact(tokens[i].text))), None)
+        if k is not None and k + 1 < len(idx):
+            marked.append(idx[k + 1:])
+    shapes = set()
+    for rest in marked:
+        if tags[rest[0]] == "B-L3":
+            n = next((m for m, i in enumerate(rest) if _role(tags[i]) not in ("L3", "VAL")), len(rest))
+            shapes.add(tuple(tags[i] for i in rest[:n]))
+    if len(shapes) != 1:
+        return tags
+    (shape,) = shapes
+    if "B-VAL" not in shape:
+        return tags
+    out = list(tags)
+    for rest in marked:
+        if len(rest) >= len(shape) and all(out[i] == "O" for i in rest) \
+                and _CJK_TEXT.search(tokens[rest[0]].text) and parse_quantity(compact(tokens[rest[0]].text)) is None:
+            for i, tag in zip(rest, shape):
+                out[i] = tag
     return out
 
 

@@ -1110,3 +1110,14 @@ def test_a_framework_level_read_as_level2_under_the_tables_own_level_makes_that_
     toks = tokenise_lines(["产出指标", "综合利用率(≥90%)"])
     (ind,) = decode(toks, ["B-L1", "B-L3", "B-VAL"]).projects[0].indicators
     assert (ind.level3, ind.value) == ("综合利用率", "≥90%")
+
+
+def test_a_marked_row_read_as_nothing_takes_the_shape_of_the_marked_rows_that_were_read():
+    lines = ["数量指标  指标1:机构实施覆盖率 实施基层医疗机构 37个。 本年度已完成",
+             " 指标2:村卫生室实施制度 实施补助村卫生室 352个。 本年度已完成"]
+    toks = tokenise_lines(lines)
+    assert len(toks) == 11, [t.text for t in toks]
+    tags = ["B-L2"] + ["O"] * 5 + ["O", "B-L3", "B-VAL", "I-VAL", "O"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds] == [("机构实施覆盖率", "实施基层医疗机构37个。"),
+                                                   ("村卫生室实施制度", "实施补助村卫生室352个。")]
