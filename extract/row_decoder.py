@@ -2849,6 +2849,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
                                                                                           twin_groups(tokens, tags))))
     tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
     tags = heading_level2(tokens, names_inside_sentences(tokens, tags))
+    tags = value_type_cells(tokens, level2_names_after_level1(tokens, tags))
     return units_after_numbers(tokens, bracketed_name_ends(tokens, marked_rows_alike(tokens, tags)))
 
 
@@ -2893,6 +2894,40 @@ def heading_level2(tokens: list[Token], tags: list[str]) -> list[str]:
         if out[i - 1] == "B-L1" and tokens[i].row == tokens[i - 1].row and out[i] in ("O", "B-L3") \
                 and len(t) > 2 and t[0] in _DASHES and t[-1] in _CLOSERS:
             out[i] = "B-L2"
+    return out
+
+
+def level2_names_after_level1(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A framework level-2 name (可持续影响指标) right after a level 1 in its row, read as nothing, is the
+    row's level 2."""
+    out = list(tags)
+    for i in range(1, len(tokens)):
+        if out[i] == "O" and _role(out[i - 1]) == "L1" and tokens[i].row == tokens[i - 1].row \
+                and standard_level2(compact(tokens[i].text)) is not None:
+            out[i] = "B-L2"
+    return out
+
+
+def value_type_cells(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A 指标值类型 cell (定性 | 定量) stands between an indicator's name and its target: in its row, the piece
+    after it read as nothing is the target, and the piece before it read as nothing, right after the
+    row's level cells, the name."""
+    out = list(tags)
+    words = frozenset(content_words()["value_types"]["words"])
+    for i in range(1, len(tokens) - 1):
+        before, after = i - 1, i + 1
+        if compact(tokens[i].text) not in words or out[i] not in ("O", "B-DESC") \
+                or tokens[before].row != tokens[i].row or tokens[after].row != tokens[i].row \
+                or out[after] not in ("O", "B-VAL"):
+            continue
+        if _is_label(tokens[after].text) or header_role(tokens[after].text):
+            continue
+        if out[before] == "O" and before and _role(out[before - 1]) in ("L1", "L2") \
+                and tokens[before - 1].row == tokens[i].row and _CJK_TEXT.search(tokens[before].text) \
+                and parse_quantity(compact(tokens[before].text)) is None:
+            out[before] = "B-L3"
+        if _role(out[before]) == "L3" and out[after] == "O":
+            out[after] = "B-VAL"
     return out
 
 

@@ -1121,3 +1121,14 @@ def test_a_marked_row_read_as_nothing_takes_the_shape_of_the_marked_rows_that_we
     inds = decode(toks, tags).projects[0].indicators
     assert [(i.level3, i.value) for i in inds] == [("机构实施覆盖率", "实施基层医疗机构37个。"),
                                                    ("村卫生室实施制度", "实施补助村卫生室352个。")]
+
+
+def test_a_value_type_cell_stands_between_name_and_target_and_a_level2_name_after_level1_is_the_level2():
+    lines = ["效益指标 社会效益指标 食品安全整体状况 定性 高中低",
+             "效益指标 可持续影响指标 进一步提高工作规范化 定性 高中低"]
+    toks = tokenise_lines(lines)
+    tags = ["B-L1", "B-L2", "B-L3", "O", "O", "B-L1", "O", "O", "O", "B-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level2, i.level3, i.value) for i in inds] == [("社会效益指标", "食品安全整体状况", "高中低"),
+                                                             ("可持续影响指标", "进一步提高工作规范化", "高中低")]
