@@ -2849,7 +2849,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
                                                                                           twin_groups(tokens, tags))))
     tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
     tags = heading_level2(tokens, names_inside_sentences(tokens, tags))
-    tags = value_type_cells(tokens, level2_names_after_level1(tokens, tags))
+    tags = lone_number_targets(tokens, value_type_cells(tokens, level2_names_after_level1(tokens, tags)))
     return units_after_numbers(tokens, bracketed_name_ends(tokens, marked_rows_alike(tokens, tags)))
 
 
@@ -3043,6 +3043,34 @@ def targets_before_weights(tokens: list[Token], tags: list[str]) -> list[str]:
         out[rest[0]] = "B-VAL"
         for i, role in zip(rest[1:], weights):
             out[i] = f"B-{role}"
+    return out
+
+
+def lone_number_targets(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A row whose name was read and whose target was not (补助学生数量 | 168 | 反映补助学生人数…): a quantity
+    right after the name, read as nothing, is the target, unless the column header prints a weight or
+    points column before the target's (there the number after a name is its weight)."""
+    out = list(tags)
+    heads = _header_rows(tokens)
+    rows = _token_rows(tokens)
+    weight_first = False
+    for r in sorted(rows):
+        idx = rows[r]
+        if r in heads:
+            roles = [header_role(tokens[i].text) for i in idx]
+            value = next((k for k, role in enumerate(roles) if role == "value"), None)
+            weight_first = any(role in _WEIGHT_COLUMNS for role in roles[:value]) if value is not None else False
+            continue
+        names = [k for k, i in enumerate(idx) if out[i] == "B-L3"]
+        if weight_first or len(names) != 1 or any(_role(out[i]) in ("VAL", "OP", "UNIT", "ACT", "WT", "PTS")
+                                                  for i in idx):
+            continue
+        k = names[0] + 1
+        while k < len(idx) and out[idx[k]] == "I-L3":
+            k += 1
+        if k < len(idx) and out[idx[k]] == "O" and parse_quantity(compact(tokens[idx[k]].text)) is not None \
+                and amount(compact(tokens[idx[k]].text)) is not None:
+            out[idx[k]] = "B-VAL"
     return out
 
 

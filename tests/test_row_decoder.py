@@ -1132,3 +1132,14 @@ def test_a_value_type_cell_stands_between_name_and_target_and_a_level2_name_afte
     inds = decode(toks, tags).projects[0].indicators
     assert [(i.level2, i.level3, i.value) for i in inds] == [("社会效益指标", "食品安全整体状况", "高中低"),
                                                              ("可持续影响指标", "进一步提高工作规范化", "高中低")]
+
+
+def test_a_quantity_right_after_a_name_with_no_target_read_is_the_target_unless_weights_come_first():
+    lines = ["一级指标 二级指标 三级指标 指标值 指标值内容", "产出指标 数量指标 补助学生数量 168 反映补助学生人数"]
+    tags = ["O"] * 5 + ["B-L1", "B-L2", "B-L3", "O", "O"]
+    (ind,) = decoded(lines, tags).projects[0].indicators
+    assert (ind.level3, ind.value, ind.num) == ("补助学生数量", "168", 168.0)
+    # a header printing the weight before the target: the number after the name is not taken for the target
+    lines[0] = "一级指标 二级指标 三级指标 权重 指标值"
+    (ind,) = decoded(lines, tags).projects[0].indicators
+    assert ind.value is None
