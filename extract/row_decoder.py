@@ -32,6 +32,7 @@ from perfkg.extract.target_values import (
 )
 from perfkg.extract.text_normalise import compact
 from perfkg.extract.tokens import DELIMITERS, Token, display_width
+from perfkg.extract.value_grammar import patterns as value_patterns
 from perfkg.extract.vocabulary import (
     clean_label,
     content_words,
@@ -2338,8 +2339,7 @@ def names_before_levels(tokens: list[Token], tags: list[str]) -> list[str]:
             cells = []  # no level cell in the row
         roles = [_role(out[c[0]]) for c in cells]
         budget = compact(tokens[cells[1][0]].text) if len(cells) >= 2 else ""
-        q = parse_quantity(budget)
-        bare_number = q is not None and q[0] == "=" and q[2] is None and amount(budget) is not None
+        bare_number = _bare_number(budget)
         if len(cells) in (2, 3) and roles[0] == "L3" and roles[1] in ("VAL", "O") and len(cells[1]) == 1 \
                 and bare_number and all(tokens[c[0]].sep != "glue" for c in cells[1:]) \
                 and (len(cells) == 2 or roles[2] in ("DESC", "GOAL", "O")):
@@ -2373,11 +2373,7 @@ def projects_restarting_levels(tokens: list[Token], tags: list[str]) -> list[str
             continue
         if level == first and last != first and k >= 2 and tokens[k - 2].row == t.row \
                 and not out[k - 1].startswith("I-") and not out[k - 2].startswith("I-"):
-            name, budget = compact(tokens[k - 2].text), compact(tokens[k - 1].text)
-            q = parse_quantity(budget)
-            if q is not None and q[0] == "=" and q[2] is None and amount(budget) is not None \
-                    and _role(out[k - 1]) in ("O", "VAL", "BT") and _role(out[k - 2]) in ("L3", "O") \
-                    and _label_value_fits("PNAME", name) and name not in qualitative_values():
+            if _opens_next_project(tokens, out, k - 2):
                 out[k - 2], out[k - 1] = "B-PNAME", "B-BT"
         elif level == first and last != first:
             _header_over_goal_lines(tokens, out, k)
@@ -2404,14 +2400,18 @@ def _header_over_goal_lines(tokens: list[Token], out: list[str], k: int) -> None
     if j < 1 or j + 1 >= k or tokens[j].row == row or tokens[j - 1].row != tokens[j].row \
             or (j >= 2 and tokens[j - 2].row == tokens[j].row) or tokens[j + 1].row == tokens[j].row:
         return
-    name, budget = compact(tokens[j - 1].text), compact(tokens[j].text)
-    q = parse_quantity(budget)
-    if q is None or q[0] != "=" or q[2] is not None or amount(budget) is None \
-            or _role(out[j]) not in ("O", "VAL", "BT") or _role(out[j - 1]) not in ("L3", "O") \
-            or not _label_value_fits("PNAME", name) or name in qualitative_values():
+    if not _opens_next_project(tokens, out, j - 1):
         return
     out[j - 1], out[j] = "B-PNAME", "B-BT"
     _mark(out, list(range(j + 1, k)), "GOAL")
+
+
+def _opens_next_project(tokens: list[Token], out: list[str], i: int) -> bool:
+    """Whether token ``i`` and the one after it can be a project's name and budget: a name-like piece the
+    model read as a name or nothing, then a bare number it read as a target, a budget or nothing."""
+    name = compact(tokens[i].text)
+    return _bare_number(tokens[i + 1].text) and _role(out[i + 1]) in ("O", "VAL", "BT") \
+        and _role(out[i]) in ("L3", "O") and _label_value_fits("PNAME", name) and name not in qualitative_values()
 
 
 _SPACE_CUT = frozenset({"row", "sp1", "sp2", "glue"})
@@ -2961,7 +2961,6 @@ def marked_rows_alike(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
-_TRAILING_GROUP = re.compile(r"[（(][^（()）]{1,30}[）)]")
 
 
 def bracketed_name_ends(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -2972,7 +2971,7 @@ def bracketed_name_ends(tokens: list[Token], tags: list[str]) -> list[str]:
     for i in range(1, len(tokens) - 1):
         t = compact(tokens[i].text)
         if out[i] != "B-VAL" or _role(out[i - 1]) != "L3" or tokens[i].row != tokens[i - 1].row \
-                or tokens[i].sep not in ("glue", "sp1") or not _TRAILING_GROUP.fullmatch(t) \
+                or tokens[i].sep not in ("glue", "sp1") or not value_patterns()["trailing_group"].fullmatch(t) \
                 or looks_like_value(t[1:-1]) or t[1:-1] in qualitative_values():
             # (an outline's 名称(＝88%) or 名称(良好) prints the target in the bracket)
             continue
@@ -3023,10 +3022,7 @@ def targets_before_weights(tokens: list[Token], tags: list[str]) -> list[str]:
     for r in sorted(rows):
         idx = rows[r]
         if r in heads:
-            roles = [header_role(tokens[i].text) for i in idx]
-            value = next((k for k, role in enumerate(roles) if role == "value"), None)
-            after = [_WEIGHT_COLUMNS[role] for role in roles[value or 0:] if role in _WEIGHT_COLUMNS]
-            weights = after if value is not None else []
+            weights = _weight_columns(tokens, idx)[1]
             continue
         if not weights:
             continue
@@ -3057,9 +3053,7 @@ def lone_number_targets(tokens: list[Token], tags: list[str]) -> list[str]:
     for r in sorted(rows):
         idx = rows[r]
         if r in heads:
-            roles = [header_role(tokens[i].text) for i in idx]
-            value = next((k for k, role in enumerate(roles) if role == "value"), None)
-            weight_first = any(role in _WEIGHT_COLUMNS for role in roles[:value]) if value is not None else False
+            weight_first = bool(_weight_columns(tokens, idx)[0])
             continue
         names = [k for k, i in enumerate(idx) if out[i] == "B-L3"]
         if weight_first or len(names) != 1 or any(_role(out[i]) in ("VAL", "OP", "UNIT", "ACT", "WT", "PTS")
@@ -3072,6 +3066,17 @@ def lone_number_targets(tokens: list[Token], tags: list[str]) -> list[str]:
                 and amount(compact(tokens[idx[k]].text)) is not None:
             out[idx[k]] = "B-VAL"
     return out
+
+
+def _weight_columns(tokens: list[Token], header: list[int]) -> tuple[list[str], list[str]]:
+    """The weight and points columns (their tags) a column-header row prints before the target's column and
+    after it, in its order; both empty where it names no target column."""
+    roles = [header_role(tokens[i].text) for i in header]
+    value = next((k for k, role in enumerate(roles) if role == "value"), None)
+    if value is None:
+        return [], []
+    return ([_WEIGHT_COLUMNS[role] for role in roles[:value] if role in _WEIGHT_COLUMNS],
+            [_WEIGHT_COLUMNS[role] for role in roles[value:] if role in _WEIGHT_COLUMNS])
 
 
 def _bare_number(text: str) -> bool:
