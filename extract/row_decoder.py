@@ -1260,9 +1260,9 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     labelled_names: list[list[int]] = []
     texts = _cell_texts(tokens)
     column_headers = _header_rows(tokens)
-    label_rows: dict[int, int] = {}  # how many label cells each row holds
+    label_rows: dict[int, int] = {}  # how many cells of each row label a field (预算数, not 执行数 or 得分)
     for c, text in zip(cells, texts):
-        if _is_label(text):
+        if label_field(_MONEY_UNIT.sub("", text))[0] not in (None, "other_label"):
             label_rows[tokens[c[0]].row] = label_rows.get(tokens[c[0]].row, 0) + 1
 
     def _same_line(k: int) -> bool:
@@ -2610,17 +2610,23 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
     rows = _token_rows(tokens)
     span: tuple[bool, int, float] | None = None  # (by cell, start, end) of the midterm group
     ann_start = 0  # where the annual group starts
+    by_order = False
     for row in sorted(rows):
         idx = rows[row]
         by_cell, where, mid, ann = _group_places(tokens, idx, texts, midterm, annual)
         if len(mid) == 1 and len(ann) == 1:
             start, ann_start = mid[0], ann[0]
             span = (by_cell, start, ann_start if ann_start > start else float("inf"))
+            # groups named a single space apart print no columns: their rows are read by order
+            by_order = not by_cell and all(tokens[i].sep in ("sp1", "row") for i in idx)
             continue
         if span is None:
             continue
         if any(_role(out[i]) in _HEADER_FIELD_ROLES for i in idx):
             span = None  # the next project's header: its table is its own
+            continue
+        if by_order and not by_cell:
+            _twin_groups_by_order(idx, out, midterm_first=span[1] < ann_start)
             continue
         if by_cell != span[0]:
             continue
@@ -2643,6 +2649,20 @@ def twin_groups(tokens: list[Token], tags: list[str]) -> list[str]:
             if span[1] <= where[i] < span[2] and _role(out[i]) in _TWIN_ROLES:
                 out[i] = "O"
     return out
+
+
+def _twin_groups_by_order(idx: list[int], out: list[str], midterm_first: bool) -> None:
+    """A row of twin groups printed a single space apart (no columns): where it holds two names, the
+    group that starts at the second name is the second group; the midterm group's cells are read as
+    nothing (the levels before the first name are the row's)."""
+    names = [i for i in idx if out[i] == "B-L3"]
+    if len(names) != 2:
+        return
+    first, second = names
+    group = [i for i in idx if first <= i < second] if midterm_first else [i for i in idx if i >= second]
+    for i in group:
+        if _role(out[i]) in _TWIN_ROLES - {"L1", "L2"}:
+            out[i] = "O"
 
 
 def _twin_cells_by_order(tokens: list[Token], idx: list[int], out: list[str], span: tuple[bool, int, float],
@@ -2845,8 +2865,10 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
-    tags = names_between_levels(tokens, twin_values_in_sequence(tokens, twin_value_columns(tokens,
-                                                                                          twin_groups(tokens, tags))))
+    twins = twin_groups(tokens, tags)
+    if twins != tags:  # the annual group's names the model missed: their wrapped pieces go with them
+        twins = wrapped_continuations(tokens, twins)
+    tags = names_between_levels(tokens, twin_values_in_sequence(tokens, twin_value_columns(tokens, twins)))
     tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
     tags = heading_level2(tokens, names_inside_sentences(tokens, tags))
     tags = lone_number_targets(tokens, value_type_cells(tokens, level2_names_after_level1(tokens, tags)))

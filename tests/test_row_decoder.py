@@ -1143,3 +1143,30 @@ def test_a_quantity_right_after_a_name_with_no_target_read_is_the_target_unless_
     lines[0] = "一级指标 二级指标 三级指标 权重 指标值"
     (ind,) = decoded(lines, tags).projects[0].indicators
     assert ind.value is None
+
+
+def test_twin_groups_named_a_single_space_apart_are_read_by_order():
+    # text joined by single spaces prints no columns: the group opened by a row's second name is the
+    # second group (here the midterm one), whatever the display offsets
+    lines = ["年度指标 中长期指标", "一级指标 二级指标 三级指标 指标值 三级指标 指标值",
+             "产出目标 数量指标 补助人次 不低于24344人次 累计补助人次 不低于121720人次",
+             "质量指标 健康教育质量 达到标准 累计健康教育质量 达到标准"]
+    tags = ["O"] * 8 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL", "B-L3", "B-VAL"]
+    (p,) = decoded(lines, tags).projects
+    assert [(i.level2, i.level3, i.value) for i in p.indicators] == [
+        ("数量指标", "补助人次", "不低于24344人次"), ("质量指标", "健康教育质量", "达到标准")]
+    lines[0] = "中长期指标 年度指标"  # the midterm group first: the first name's group goes
+    (p,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in p.indicators] == [("累计补助人次", "不低于121720人次"),
+                                                           ("累计健康教育质量", "达到标准")]
+
+
+def test_a_budget_label_under_a_row_of_execution_headers_takes_its_amount():
+    # a self-evaluation's funds block (全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 over 年度资金总额: | 9.48 …):
+    # the headers label no project field, so the amount after the row's label is the label's
+    lines = ["资金情况 (万元) |", "全年预算数(A) | 全年执行数(B) | 分值 | 执行率(B/A) | 得分 |",
+             "年度资金总额: | 9.48 | 9.48 | 10 | 100% | 10 |", "产出指标 | 数量指标 | 补贴户数 | 39户 |"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * (len(toks) - 4) + ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert p.budget_total == 9.48
