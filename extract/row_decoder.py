@@ -1329,6 +1329,70 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_HEADER_DROP = re.compile(r"[\s:：()（）\[\]【】*]")  # what a header's words are compared without
+
+
+@functools.lru_cache(maxsize=4096)
+def _budget_column(text: str) -> str | None:
+    """The budget field (BT, BF, BO) a column header's amounts are; "" for a known header of no field
+    (全年执行数, 得分); None for any other text."""
+    plain = _HEADER_DROP.sub("", unicodedata.normalize("NFKC", _label_text(text)))
+    for field_name, words in content_words()["budget_columns"].items():
+        if field_name in _LABELLED_ROLES and any(plain.startswith(w) for w in words):
+            return _LABELLED_ROLES[field_name]
+    exact, start = label_field(plain)
+    fields = {"total": "BT", "fiscal": "BF", "other": "BO"}
+    if (exact or start) in fields:
+        return fields[exact or start or ""]
+    return "" if "other_label" in (exact, start) or header_role(plain) else None
+
+
+def budget_columns(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A row of amounts the model read as nothing, right under a row of column headers over budget
+    fields (全年预算数（A） | 全年执行数（B） over 7574 | 6643), is read by column: each amount is its column's
+    field. Columns are counted from the right (a row label printed once on the left has no amount), and
+    every column must have a known header. A header with a row of sub-columns under it (财政资金 over 中央 |
+    省级 | 市级资金 | 本级) spans them: its amount is their sum, read where only one of them is not zero.
+    A field already read near the row is not read again."""
+    out = list(tags)
+    rows = _rows_of_cells(tokens)
+    read = {(tokens[i].row, _role(t)) for i, t in enumerate(tags) if _role(t) in _BUDGET_TAGS}
+    for k, row in enumerate(rows):
+        values = [amount(_cell_text(tokens, c)) for c in row]
+        r = tokens[row[0][0]].row
+        if any(v is None for v in values) or any(out[i] != "O" for c in row for i in c):
+            continue
+        for h, with_sub in ((k - 1, False), (k - 2, True)):
+            if h < 0 or tokens[rows[h][0][0]].row != r - (k - h):
+                continue
+            head = [_budget_column(_cell_text(tokens, c)) for c in rows[h]]
+            width = len(values)
+            if with_sub:
+                sub = [_cell_text(tokens, c) for c in rows[k - 1]]
+                if any(amount(t) is not None or _budget_column(t) is not None for t in sub):
+                    continue
+                width = len(values) - len(sub) + 1
+            if not 1 <= width <= len(head) or any(f is None for f in head[len(head) - width:]):
+                continue
+            fields = head[len(head) - width:]
+            if with_sub and fields.count("BF") != 1:
+                continue
+            cells: list[tuple[str, list[list[int]]]] = []
+            at = 0
+            for f in fields:
+                n = len(values) - width + 1 if with_sub and f == "BF" else 1
+                cells.append((f or "", row[at:at + n]))
+                at += n
+            for f, group in cells:
+                if not f or any(abs(rr - r) <= 8 for rr, role in read if role == f):
+                    continue
+                nonzero = [c for c in group if amount(_cell_text(tokens, c))]
+                if len(group) == 1 or len(nonzero) == 1:
+                    _mark(out, (nonzero or group)[0], f)
+            break
+    return out
+
+
 def labelled_pieces(tokens: list[Token], tags: list[str]) -> list[str]:
     """:func:`labelled_fields` inside a cell run together (年度财政资金总额1000 cut by the glue model into
     pieces of one cell): a piece that is a budget label, followed in the same run by an amount the model
@@ -2847,7 +2911,7 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
 
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
-    tags = labelled_pieces(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags)))
+    tags = budget_columns(tokens, labelled_pieces(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags))))
     tags = wrapped_continuations(tokens, tags)
     tags = wrapped_cell_lines(tokens, tags)
     tags = goals_of_goal_labels(tokens, expected_goals(tokens, annual_goals(tokens, goal_cells(tokens, tags))))

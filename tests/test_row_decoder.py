@@ -1170,3 +1170,37 @@ def test_a_budget_label_under_a_row_of_execution_headers_takes_its_amount():
     tags = ["O"] * (len(toks) - 4) + ["B-L1", "B-L2", "B-L3", "B-VAL"]
     (p,) = decode(toks, tags).projects
     assert p.budget_total == 9.48
+
+
+def test_a_row_of_amounts_under_budget_column_headers_is_read_by_column():
+    # 全年预算数（A） | 全年执行数（B） over 7574 | 6643: columns counted from the right (the row label has no amount)
+    lines = ["项目预算执行情况（万元）\t全年预算数（A）\t全年执行数（B）", "7574\t6643", "产出指标\t新增人数\t≥1个"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * (len(toks) - 3) + ["B-L1", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert (p.budget_total, p.budget_fiscal) == (7574.0, None)
+    # a header spanning sub-columns (财政资金 over 中央 | 省级 | 市级资金 | 本级): their one amount that is not zero
+    lines = ["| 专项资金情况 | 本年度预计投入(万元) | 财政资金(万元) | 其他 |", "| 中央 | 省级 | 市级资金 | 本级 |",
+             "| 7 | 0 | 7 | 0 | 0 | 0 |", "| 产出指标 | 补助人数 | ≥10人 |"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * (len(toks) - 3) + ["B-L1", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert (p.budget_total, p.budget_fiscal, p.budget_other) == (7.0, 7.0, 0.0)
+    lines[2] = "| 7 | 2 | 5 | 0 | 0 | 0 |"  # two parts: their sum is not printed, so not read
+    toks = tokenise_lines(lines)
+    (p,) = decode(toks, tags).projects
+    assert (p.budget_total, p.budget_fiscal, p.budget_other) == (7.0, None, 0.0)
+    # a column of no known header: the row is not a budget row
+    lines = ["项目\t金额\t数量", "7574\t6643", "产出指标\t新增人数\t≥1个"]
+    toks = tokenise_lines(lines)
+    (p,) = decode(toks, ["O"] * (len(toks) - 3) + ["B-L1", "B-L3", "B-VAL"]).projects
+    assert p.budget_total is None
+
+
+def test_a_central_subsidy_label_is_the_fiscal_funds():
+    # 区域绩效目标自评表 (one cell per paragraph): 其中:中央补助 | 2.38 万元 is the fiscal part of the funds
+    lines = ["预算数:", "2.38", "其中:中央补助", "2.38 万元", "产出指标", "监管次数", "≥10次"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * (len(toks) - 3) + ["B-L1", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert (p.budget_total, p.budget_fiscal) == (2.38, 2.38)
