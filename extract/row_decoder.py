@@ -788,6 +788,9 @@ _LABELLED_ROLES = {"name": "PNAME", "code": "PCODE", "total": "BT", "fiscal": "B
 _BUDGET_TAGS = {"BT", "BF", "BO"}
 _MONEY_UNIT = re.compile(r"[（(](?:万元|元|万)[）)]$")
 _SUM_WORDS = frozenset({"合计", "总计"})
+# the labels that name the project itself (not a fund, 专项名称, or a unit, 单位(项目)名称): their value is the
+# name even where a subtitle printed a name before them
+_PROJECT_NAME_LABELS = frozenset({"项目名称", "项目支出名称", "项目全称"})
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
 _T = TypeVar("_T")
 
@@ -929,6 +932,10 @@ class _TagPositions:
     def in_header_block(self, role: str, i: int, before: int | None = None) -> bool:
         """Whether a tag of ``role`` lies in the project header around position ``i`` (between the
         indicator names before and after it), and before position ``before`` when given."""
+        return bool(self.header_block_hits(role, i, before))
+
+    def header_block_hits(self, role: str, i: int, before: int | None = None) -> list[int]:
+        """The positions tagged ``role`` in the project header around position ``i``, before ``before``."""
         names = self.of("L3")
         at = bisect.bisect_left(names, i)
         start = names[at - 1] + 1 if at else 0
@@ -936,8 +943,7 @@ class _TagPositions:
         if before is not None:
             end = min(end, before)
         hits = self.of(role)
-        h = bisect.bisect_left(hits, start)
-        return h < len(hits) and hits[h] < end
+        return hits[bisect.bisect_left(hits, start):bisect.bisect_left(hits, end)]
 
 
 def goal_cells(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -1303,7 +1309,12 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
             continue  # a name that only ends like a label (市级配套资金总额 | 15, a weight): the model's name
         if role == "GOAL" and positions.in_header_block("GOAL", value[0]):
             continue  # the model found the goal in this header: a goal is a sentence, which it reads better
-        if role == "PNAME" and positions.in_header_block("PNAME", value[0], before=label[0]):
+        subtitle = positions.header_block_hits("PNAME", value[0], before=label[0]) if role == "PNAME" else []
+        if subtitle and label_text in _PROJECT_NAME_LABELS and \
+                compact("".join(tokens[i].text for i in subtitle)) != texts[k + 1]:
+            for i in subtitle:  # the title names the fund (抗疫特别国债项目绩效目标表); the label, the project
+                out[i] = "O"
+        elif subtitle:
             for i in value:  # a name printed before the label (a subtitle): the label names a fund (专项名称)
                 if _role(out[i]) == "PNAME":
                     out[i] = "O"

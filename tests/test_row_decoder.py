@@ -1204,3 +1204,18 @@ def test_a_central_subsidy_label_is_the_fiscal_funds():
     tags = ["O"] * (len(toks) - 3) + ["B-L1", "B-L3", "B-VAL"]
     (p,) = decode(toks, tags).projects
     assert (p.budget_total, p.budget_fiscal) == (2.38, 2.38)
+
+
+def test_a_project_name_label_outranks_a_name_printed_in_the_title():
+    # the title names the fund the project is paid from (抗疫特别国债项目绩效目标表); 项目名称 names the project
+    lines = ["抗疫特别国债项目绩效目标表(打捆项目)", "项目名称 | 病媒防治环境卫生清洁费用 |",
+             "产出指标 | 清扫道路条数 | 485条 |"]
+    toks = tokenise_lines(lines)
+    tags = ["B-PNAME", "O", "O", "O", "B-PNAME", "B-L1", "B-L3", "B-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    (p,) = decode(toks, tags).projects
+    assert p.name == "病媒防治环境卫生清洁费用"
+    # a fund's label (专项名称) after a subtitle naming the project: the subtitle stays the name
+    lines[1] = "专项名称 | 病媒防治专项资金 |"
+    (p,) = decode(tokenise_lines(lines), tags).projects
+    assert p.name == "抗疫特别国债"
