@@ -378,7 +378,39 @@ def _space_pieces(cell: str) -> list[tuple[str, str, int]]:
         gap = start - end
         pieces.append((m.group(), "sp2" if gap >= 2 or (gap == 1 and cell[end] == "\u3000") else "sp1", start))
         end = m.end()
-    return _join_split_words(_join_letter_spacing(_join_glued_letter_spacing(pieces)))
+    return _join_open_brackets(_join_split_words(_join_letter_spacing(_join_glued_letter_spacing(pieces))))
+
+
+_OPEN_BRACKETS, _CLOSE_BRACKETS = "(（[【", ")）]】"
+_BRACKET_REACH = 3  # pieces a bracket opened at a piece's end may close in (数量( ≥**个 ))
+
+
+def _open_brackets(text: str) -> int:
+    return sum(text.count(c) for c in _OPEN_BRACKETS) - sum(text.count(c) for c in _CLOSE_BRACKETS)
+
+
+def _join_open_brackets(pieces: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """A bracket opened in a piece and closed a single space or two later (开发数量( ≥**个 ), a name's
+    placeholder printed with spaces inside its brackets) is one piece: a space inside brackets cuts no cell."""
+    if len(pieces) < 2 or not any(_open_brackets(p[0]) > 0 for p in pieces[:-1]):
+        return pieces
+    out: list[tuple[str, str, int]] = []
+    k = 0
+    while k < len(pieces):
+        piece = pieces[k]
+        if _open_brackets(piece[0]) > 0:
+            end = k + 1
+            depth = _open_brackets(piece[0])
+            while end < len(pieces) and end - k <= _BRACKET_REACH and pieces[end][1] == "sp1" and depth > 0:
+                depth += _open_brackets(pieces[end][0])
+                end += 1
+            if depth == 0:
+                out.append(("".join(p[0] for p in pieces[k:end]), piece[1], piece[2]))
+                k = end
+                continue
+        out.append(piece)
+        k += 1
+    return out
 
 
 @functools.lru_cache(maxsize=65536)

@@ -215,3 +215,12 @@ def test_a_target_and_an_actual_result_closing_a_piece_are_both_cut_off_and_ever
 def test_a_names_number_printed_a_space_after_its_word_is_one_marker():
     assert texts(["指标 1：城乡居民参保人数"]) == ["指标1：", "城乡居民参保人数"]
     assert texts(["指标 就业人数"]) == ["指标", "就业人数"]  # no number: two cells
+
+
+def test_a_space_inside_brackets_cuts_no_cell():
+    # a name's placeholder printed with spaces inside its brackets (开发数量( ≥**个 )) stays glued to the name
+    toks = tokenise_lines(["贫困地区旅游景点开发数量( ≥**个 ) >=4个"])
+    assert [(t.text, t.sep) for t in toks] == [("贫困地区旅游景点开发数量", "row"), ("(≥**个)", "glue"),
+                                              (">=4个", "sp1")]
+    # a bracket that never closes leaves the spaces as they cut
+    assert [t.text for t in tokenise_lines(["开发数量( ≥**个 >=4个"])] == ["开发数量(", "≥**个", ">=4个"]
