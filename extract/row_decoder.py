@@ -164,6 +164,10 @@ class _Decoder:
     def __init__(self, money_unit: float):
         self.out = DecodedDocument()
         self.money_unit = money_unit  # 1.0 for 万元, 1e-4 for 元
+        # where the document states its money unit again (单位：元 over one table, 预算金额（元） in a header):
+        # the rows of the statements and their units; before the first, ``money_unit``
+        self.unit_rows: list[int] = []
+        self.units: list[float] = []
         self.header: dict[str, object] = {}
         self.project: Project | None = None
         self.level1: str | None = None
@@ -259,7 +263,7 @@ class _Decoder:
                                            "not read as an amount was not kept", seg.lines[0], seg.text[:200]))
                 return
             self.budget_text[key] = seg.text
-            unit = self.money_unit
+            unit = self.unit_at(seg.tokens[0].row)
             if seg.text.endswith("万元") or seg.text.endswith("万"):
                 unit = 1.0
             elif seg.text.endswith("元"):
@@ -272,6 +276,11 @@ class _Decoder:
             self.header[key] = enclosed.group(1) if enclosed else seg.text  # a name printed in brackets
         self.header_lines[key] = seg.lines[0]
         self.header.setdefault("_line", seg.lines[0])
+
+    def unit_at(self, row: int) -> float:
+        """The money unit of an amount without its own, at token row ``row``: the last one stated before."""
+        k = bisect.bisect_right(self.unit_rows, row)
+        return self.units[k - 1] if k else self.money_unit
 
     def superseded_header(self, line: int) -> None:
         """A second project name before any indicator: the first name, and the fields read up to its
@@ -660,6 +669,36 @@ def money_unit(tokens: list[Token]) -> float:
     if _UNIT_YUAN.search(text) and not _UNIT_WAN_YUAN.search(text) and _yuan_label(tokens[:4000]):
         return 1e-4
     return 1.0
+
+
+def money_unit_statements(tokens: list[Token]) -> tuple[list[int], list[float]]:
+    """Where the money unit is stated (a unit line 单位：元 / 单位：万元, or a budget label or column header
+    printing its unit, 预算金额（元）): the rows, in order, and the unit each states (1.0 万元, 1e-4 元)."""
+    rows: list[int] = []
+    units: list[float] = []
+    by_row: dict[int, list[int]] = {}
+    for k, t in enumerate(tokens):
+        by_row.setdefault(t.row, []).append(k)
+    for row, idx in by_row.items():
+        line = compact("".join(tokens[k].text for k in idx))
+        unit = 1.0 if _UNIT_WAN_YUAN.search(line) else 1e-4 if _UNIT_LINE_YUAN.search(line) else None
+        if unit is None:
+            for k in idx:
+                text = compact(tokens[k].text)
+                m = _UNIT_AFTER.search(text)
+                if not m:
+                    continue
+                before = text[:m.start()] or (compact(tokens[k - 1].text) if k and tokens[k - 1].row == row else "")
+                if before and (_is_label(before) or before.endswith(_MONEY_WORDS)):
+                    unit = 1.0 if m.group(1) == "万元" else 1e-4
+                    break
+        if unit is not None:
+            rows.append(row)
+            units.append(unit)
+    return rows, units
+
+
+_UNIT_AFTER = re.compile(r"[（(](万元|元)[）)]$")
 
 
 def _yuan_label(tokens: list[Token]) -> bool:
@@ -3239,6 +3278,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     """Projects and indicators from a document's tokens and their tags."""
     tags = grammar_tags(tokens, tags)
     decoder = _Decoder(money_unit(tokens))
+    decoder.unit_rows, decoder.units = money_unit_statements(tokens)
     headers = _header_rows(tokens)
     level_rows = level_header_rows(tokens, tags)
     last_header = None

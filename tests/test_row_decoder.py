@@ -1219,3 +1219,18 @@ def test_a_project_name_label_outranks_a_name_printed_in_the_title():
     lines[1] = "专项名称 | 病媒防治专项资金 |"
     (p,) = decode(tokenise_lines(lines), tags).projects
     assert p.name == "抗疫特别国债"
+
+
+def test_the_money_unit_is_the_one_stated_last_before_the_amount():
+    # a long document: 单位：万元 over an earlier table, then a table whose budget header prints （元）
+    lines = ["单位：万元", "公务接待费\t6.82", "单位（项目）名称\t预算金额（元）",
+             "优抚对象补助配套资金\t56,410,000.00", "产出指标\t检查户数\t2211家"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * 6 + ["B-PNAME", "B-BT", "B-L1", "B-L3", "B-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    (p,) = decode(toks, tags).projects
+    assert p.budget_total == 5641.0
+    # the same table with no unit of its own: the document's 万元
+    lines[2] = "单位（项目）名称\t预算金额"
+    (p,) = decode(tokenise_lines(lines), tags[1:]).projects
+    assert p.budget_total == 56410000.0
