@@ -2364,6 +2364,40 @@ def level_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def level_column_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A container's column of level 1s (产出类指标, 效益类指标, 满意度类指标 …): a row's first cell in that
+    column, read as nothing, right before a name, and ending as the column's level 1s end (管理类指标
+    after …类指标) is a level 1 too, whether or not the framework knows it."""
+    out = list(tags)
+    grid_rows = {t.row for t in tokens if t.sep == "cell"}
+    firsts = [i for i, t in enumerate(tokens) if t.row in grid_rows and (i == 0 or tokens[i - 1].row != t.row)]
+    level1s: dict[int, list[str]] = {}
+    for i in firsts:
+        if tags[i] == "B-L1":
+            level1s.setdefault(tokens[i].offset, []).append(compact(tokens[i].text))
+    for i in firsts:
+        names = level1s.get(tokens[i].offset, [])
+        if len(names) < 2 or tags[i] != "O" or i + 1 >= len(tokens) or tokens[i + 1].row != tokens[i].row \
+                or tags[i + 1] != "B-L3":
+            continue
+        text = compact(tokens[i].text)
+        ending = _common_ending(names)
+        if len(ending) >= 2 and text.endswith(ending) and len(ending) < len(text) <= max(map(len, names)) + 2:
+            out[i] = "B-L1"
+    return out
+
+
+def _common_ending(texts: list[str]) -> str:
+    """The longest ending all the texts share."""
+    end = texts[0]
+    for t in texts[1:]:
+        n = 0
+        while n < min(len(end), len(t)) and end[-1 - n] == t[-1 - n]:
+            n += 1
+        end = end[len(end) - n:] if n else ""
+    return end
+
+
 _VALUE_PART_HEADERS = ("op", "unit", "value_type")
 
 
@@ -2978,7 +3012,8 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
     tags = targets_printed_in_names(tokens, tags)
-    tags = level_columns(tokens, values_continued_by_words(tokens, indicators_alike(tokens, tags)))
+    tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
+                                                                                     indicators_alike(tokens, tags))))
     twins = twin_groups(tokens, tags)
     if twins != tags:  # the annual group's names the model missed: their wrapped pieces go with them
         twins = wrapped_continuations(tokens, twins)

@@ -1234,3 +1234,18 @@ def test_the_money_unit_is_the_one_stated_last_before_the_amount():
     lines[2] = "单位（项目）名称\t预算金额"
     (p,) = decode(tokenise_lines(lines), tags[1:]).projects
     assert p.budget_total == 56410000.0
+
+
+def test_a_cell_of_a_containers_level1_column_ending_as_its_level1s_is_a_level1():
+    rows = [[(0, "指标类型"), (1, "指标名称"), (2, "指标值")],
+            [(0, "产出类指标"), (1, "补贴发放准确率"), (2, "≥95%")],
+            [(0, "满意度类指标"), (1, "服务满意度"), (2, "≥90%")],
+            [(0, "管理类指标"), (1, "预算执行率"), (2, "≥90%")],
+            [(1, "资金使用合规性"), (2, "合规")],
+            [(0, "合计"), (1, "说明")]]
+    tags = ["O"] * 3 + ["B-L1", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL", "O", "B-L3", "B-VAL", "B-L3", "B-VAL",
+                        "O", "O"]
+    inds = grid_decoded(rows, tags).projects[0].indicators
+    assert [(i.level1, i.level3) for i in inds] == [
+        ("产出类指标", "补贴发放准确率"), ("满意度类指标", "服务满意度"), ("管理类指标", "预算执行率"),
+        ("管理类指标", "资金使用合规性")]
