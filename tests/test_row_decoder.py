@@ -1249,3 +1249,10 @@ def test_a_cell_of_a_containers_level1_column_ending_as_its_level1s_is_a_level1(
     assert [(i.level1, i.level3) for i in inds] == [
         ("产出类指标", "补贴发放准确率"), ("满意度类指标", "服务满意度"), ("管理类指标", "预算执行率"),
         ("管理类指标", "资金使用合规性")]
+
+
+def test_a_target_whose_columns_ran_together_number_first_is_an_open_names_target():
+    # 指标值 | 指标性质 | 度量单位 run together: 1811<=元 is the target ≤1811元 of the name before it
+    out = decoded(["校舍维修经费1811<=元效果指标"], ["B-L3", "O", "B-L1"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.op, ind.num, ind.unit) == ("校舍维修经费", "<=", 1811.0, "元")
