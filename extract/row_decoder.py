@@ -2049,9 +2049,11 @@ def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
 
 def _quantity_with_unit_or_comparator(text: str) -> bool:
     """A number printed as a target: with a unit or a comparator (≥92%, 200次, 90%以上, or its columns
-    run together number first, 1811<=元), not bare."""
-    q = parse_quantity(compact(text).rstrip("。；;，,"))
-    return q is not None and (q[2] is not None or q[0] not in (None, "=")) or number_first(text) is not None
+    run together number first, 1811<=元), or a date (2023年12月31日), not bare."""
+    t = compact(text).rstrip("。；;，,")
+    q = parse_quantity(t)
+    return q is not None and (q[2] is not None or q[0] not in (None, "=")) or number_first(text) is not None \
+        or value_patterns()["date"].fullmatch(t) is not None
 
 
 _CLOSES_INDICATOR = frozenset({"L1", "L2", "L3", "PNAME", "PCODE", "GOAL", "BT", "BF", "BO"})

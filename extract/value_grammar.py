@@ -28,6 +28,7 @@ def patterns() -> dict[str, re.Pattern]:
         # 达到, which closes sentences wrapped before their number (满意度达到 / 95%以上)
         "closing_comparator": re.compile(rf"(?:{bound})$"),
         "comparator_sign": re.compile(r"[≥≤><＝＞＜≧≦⩾⩽]"),
+        "date": re.compile(date),  # a deadline target (2023年12月31日, 2024年底前)
         "comparator_end": re.compile(rf"(?:{comparator})$"),  # a comparator its number follows
         "marker": re.compile(cw["marker_pattern"]),
         "marker_at": re.compile(cw["marker_pattern"].removeprefix("^")),  # match(text, pos): a marker at pos

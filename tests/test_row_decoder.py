@@ -1256,3 +1256,10 @@ def test_a_target_whose_columns_ran_together_number_first_is_an_open_names_targe
     out = decoded(["校舍维修经费1811<=元效果指标"], ["B-L3", "O", "B-L1"])
     (ind,) = out.projects[0].indicators
     assert (ind.level3, ind.op, ind.num, ind.unit) == ("校舍维修经费", "<=", 1811.0, "元")
+
+
+def test_a_deadline_after_an_open_name_is_its_target():
+    # cells run together: 任务完成时间 | 2023年12月31日 | 反映该项目完成时间 …
+    out = decoded(["时效指标任务完成时间2023年12月31日反映该项目完成时间"], ["B-L2", "B-L3", "O", "O"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value) == ("任务完成时间", "2023年12月31日")
