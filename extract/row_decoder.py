@@ -2098,6 +2098,13 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
         a, b = tokens[i], tokens[i + 1]
         if b.sep != "glue" or a.sep != "glue" or a.row in delimited or a.row != b.row or a.row != tokens[i - 1].row:
             continue
+        piece = compact(a.text)
+        if out[i] == "I-L3" and piece == compact(b.text) and (i + 2 >= len(out) or _role(out[i + 2]) != "VAL") \
+                and (out[i + 1] == "B-ACT" and len(piece) >= 2 or out[i + 1] == "O" and looks_like_value(piece)):
+            # the name's last piece printed again as the actual result, no target read (保证…专款专用 | 专款
+            # 专用 | 专款专用): the repeat is the target met, the piece the name took is the target
+            out[i], out[i + 1] = "B-VAL", "B-ACT"
+            continue
         if compact(a.text) != compact(b.text) or len(compact(a.text)) < 2 or _level_like(tokens[i - 1].text) \
                 or any(out[k] not in ("O", "B-L3") for k in (i - 1, i + 1)) or out[i] not in ("O", "B-L3", "B-VAL"):
             continue

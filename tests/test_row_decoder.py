@@ -1263,3 +1263,11 @@ def test_a_deadline_after_an_open_name_is_its_target():
     out = decoded(["时效指标任务完成时间2023年12月31日反映该项目完成时间"], ["B-L2", "B-L3", "O", "O"])
     (ind,) = out.projects[0].indicators
     assert (ind.level3, ind.value) == ("任务完成时间", "2023年12月31日")
+
+
+def test_a_names_last_piece_printed_again_as_the_actual_result_is_the_target():
+    # a self-evaluation run together: 保证…专款专用 | 专款专用 | 专款专用 | 10, the model reading the second
+    # copy into the name and no target: the copy is the target, met (the name keeps its own words)
+    out = decoded(["质量指标保证财政建设补助专款专用专款专用专款专用10"], ["B-L2", "B-L3", "I-L3", "B-ACT", "B-PTS"])
+    (ind,) = out.projects[0].indicators
+    assert (ind.level3, ind.value, ind.actual) == ("保证财政建设补助专款专用", "专款专用", "专款专用")
