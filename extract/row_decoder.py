@@ -2116,6 +2116,26 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
     return _repeated_results_in_cells(tokens, out)
 
 
+def names_read_as_results(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A result comes after its target: a row cut into cells that opens with text (no quantity) the model
+    read as an actual result, points or a weight, holds no name and reads a target further on (补助鱼塘面积
+    | 10 | 3亩 | 3亩 | 10), opens with that indicator's name."""
+    out = list(tags)
+    delimited = _delimited_rows(tokens)
+    for row in _rows_of_cells(tokens):
+        first = row[0]
+        if tokens[first[0]].row not in delimited or len(row) < 3:
+            continue
+        roles = [{_role(out[i]) for i in c} for c in row]
+        text = compact(_cell_text(tokens, first))
+        if not roles[0] <= {"ACT", "PTS", "WT"} or any("L3" in r for r in roles) \
+                or not any("VAL" in r for r in roles[1:]) or parse_quantity(text) is not None \
+                or _level_like(text) or not _label_value_fits("PNAME", text):
+            continue
+        _mark(out, first, "L3")
+    return out
+
+
 def _repeated_results_in_cells(tokens: list[Token], out: list[str]) -> list[str]:
     """The same in a table cut into cells under a column header naming the actual result (全年实际值):
     a row of a name-like cell and then one cell printed twice (其中桃树种植面积 | 1.5亩 | 1.5亩), read as
@@ -3020,7 +3040,8 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = names_before_budgets(tokens, summary_columns(tokens, tags))
     tags = projects_restarting_levels(tokens, names_before_levels(tokens, tags))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
-    tags = values_of_open_names(tokens, repeated_results(tokens, grid_columns(tokens, tags)))
+    tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,
+                                                                                      grid_columns(tokens, tags))))
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))

@@ -1271,3 +1271,11 @@ def test_a_names_last_piece_printed_again_as_the_actual_result_is_the_target():
     out = decoded(["质量指标保证财政建设补助专款专用专款专用专款专用10"], ["B-L2", "B-L3", "I-L3", "B-ACT", "B-PTS"])
     (ind,) = out.projects[0].indicators
     assert (ind.level3, ind.value, ind.actual) == ("保证财政建设补助专款专用", "专款专用", "专款专用")
+
+
+def test_a_rows_opening_text_read_as_a_result_before_the_target_is_the_name():
+    lines = ["补助鱼塘面积 | 10 | 3亩 | 3亩 | 10 |", "其中鱼塘养殖面积 | 3亩 | 3亩 |"]
+    tags = ["B-ACT", "B-PTS", "B-VAL", "B-ACT", "B-PTS", "B-L3", "B-VAL", "B-ACT"]
+    first, second = decoded(lines, tags).projects[0].indicators
+    assert (first.level3, first.value, first.actual) == ("补助鱼塘面积", "3亩", "3亩")
+    assert second.level3 == "其中鱼塘养殖面积"
