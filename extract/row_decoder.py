@@ -1152,7 +1152,8 @@ def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
     """A self-evaluation prints its goal under two column headers, the expected goal (预期目标) and its
     completion (实际完成情况): the cells under them pair up, one pair a row, or one cell a line in
     turn (expected, completion, expected …); the goal is the expected cells, the completion is no
-    goal, and a bare number among them (the goal's weight) neither."""
+    goal, and a bare number among them (the goal's weight) neither. One cell alone under them is the
+    expected goal, its completion left blank."""
     out = list(tags)
     cells = _cells(tokens)
     completion = _completion_headers()
@@ -1171,10 +1172,12 @@ def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
                 break
             if amount(text) is None:
                 under.append(cell)
-        if len(under) < 2:
+        if not under:
             continue
         per_row = Counter(tokens[c[0]].row for c in under)
-        if all(n == 2 for n in per_row.values()):  # a pair a row: the expected goal first
+        if len(under) == 1:  # the completion left blank (a declaration printing the self-evaluation's form)
+            expected = under
+        elif all(n == 2 for n in per_row.values()):  # a pair a row: the expected goal first
             expected = [c for n, c in enumerate(under) if n == 0 or tokens[c[0]].row != tokens[under[n - 1][0]].row]
         elif all(n == 1 for n in per_row.values()) and len(under) % 2 == 0:
             expected = under[::2]

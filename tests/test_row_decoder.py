@@ -1279,3 +1279,13 @@ def test_a_rows_opening_text_read_as_a_result_before_the_target_is_the_name():
     first, second = decoded(lines, tags).projects[0].indicators
     assert (first.level3, first.value, first.actual) == ("补助鱼塘面积", "3亩", "3亩")
     assert second.level3 == "其中鱼塘养殖面积"
+
+
+def test_one_goal_alone_under_a_goal_and_a_completion_header_is_the_goal():
+    # a declaration printed on the self-evaluation's form: the completion column left blank
+    lines = ["总体目标 年度目标 年度总体目标完成情况", "为水濂村带来观光游客不少于6万人,村集体收入达6万元。",
+             "产出指标 数量指标 景点开发数量 >=4个"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * (len(toks) - 4) + ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert p.goal == "为水濂村带来观光游客不少于6万人,村集体收入达6万元。"
