@@ -1349,8 +1349,12 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
             continue  # a label known only by its ending (年度本级预算金额) leaves the model's budget role
         if exact is None and _role(tags[label[0]]) == "L3":
             continue  # a name that only ends like a label (市级配套资金总额 | 15, a weight): the model's name
-        if role == "GOAL" and positions.in_header_block("GOAL", value[0]):
-            continue  # the model found the goal in this header: a goal is a sentence, which it reads better
+        if role == "GOAL":
+            found = positions.header_block_hits("GOAL", value[0])
+            if found and not (all(_under_other_label(tokens, i) for i in found) and _SENTENCE.search(texts[k + 1])):
+                continue  # the model found the goal in this header: a goal is a sentence, which it reads better
+            for i in found:  # the model's goal is another label's text (立项依据 | 依据…), the label's a sentence
+                out[i] = "O"
         subtitle = positions.header_block_hits("PNAME", value[0], before=label[0]) if role == "PNAME" else []
         if subtitle and label_text in _PROJECT_NAME_LABELS and \
                 compact("".join(tokens[i].text for i in subtitle)) != texts[k + 1]:
@@ -1444,6 +1448,22 @@ def budget_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                     _mark(out, (nonzero or group)[0], f)
             break
     return out
+
+
+_SENTENCE = re.compile(r"[，,。；;]")  # a sentence's punctuation
+
+
+def _under_other_label(tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` is the text of the label of something other than the goal opening its row
+    (立项依据 | 依据…)."""
+    row = tokens[i].row
+    k = i
+    while k > 0 and tokens[k - 1].row == row:
+        k -= 1
+    if k == i or any(_is_label(compact(tokens[j].text)) for j in range(k + 1, i)):
+        return False  # a row of labels run together (项目名称 项目编码 … 年度目标 …) is no one label's text
+    field_name = label_field(_label_text(tokens[k].text))[0]
+    return field_name is not None and field_name != "goal"
 
 
 def labelled_pieces(tokens: list[Token], tags: list[str]) -> list[str]:

@@ -1289,3 +1289,16 @@ def test_one_goal_alone_under_a_goal_and_a_completion_header_is_the_goal():
     tags = ["O"] * (len(toks) - 4) + ["B-L1", "B-L2", "B-L3", "B-VAL"]
     (p,) = decode(toks, tags).projects
     assert p.goal == "为水濂村带来观光游客不少于6万人,村集体收入达6万元。"
+
+
+def test_a_goal_label_outranks_a_goal_read_in_another_labels_text():
+    # the model read the basis (立项依据 | 依据…) as the goal; the goal label (年度 / 目标, wrapped) has a sentence
+    lines = ["立项依据 依据《实施方案的通知》 皖政办秘〔2016〕190号, 坚持需求导向,精准服务。", "年度", "目标",
+             "聚焦残疾人康复需求,强化基本康复保障,实施精准康复服务。", "产出指标 数量指标 康复人数 >=100人"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * len(toks)
+    first_basis = next(i for i, t in enumerate(toks) if t.text.startswith("皖政办秘"))
+    tags[first_basis:first_basis + 3] = ["I-GOAL"] * 3
+    tags[-4:] = ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert p.goal == "聚焦残疾人康复需求,强化基本康复保障,实施精准康复服务。"
