@@ -2139,6 +2139,33 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
     return _repeated_results_in_cells(tokens, out)
 
 
+_RESULT_COLUMNS = frozenset({"actual", "score", "points"})  # header roles of a self-evaluation's extra columns
+
+
+def glued_pieces_of_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """In a row cut at spaces, a piece printed without a space after a name (达标率100%, 完成率(≥**%)), read
+    as nothing or as a value, and followed after a space by a target, is part of the name: the space
+    cuts the cells. Only under a column header printing no actual result or points (where a target glued
+    to its name would be followed by the result, not by another target)."""
+    out = list(tags)
+    heads = sorted(_header_rows(tokens))
+    results_at = {h: any(header_role(t.text) in _RESULT_COLUMNS for t in tokens if t.row == h) for h in heads}
+    for i in range(1, len(tokens) - 1):
+        t, nxt = tokens[i], tokens[i + 1]
+        if t.sep != "glue" or tokens[i - 1].row != t.row or nxt.row != t.row or nxt.sep not in ("sp1", "sp2") \
+                or _role(out[i - 1]) != "L3" or out[i] not in ("O", "B-VAL") \
+                or _role(out[i + 1]) not in ("O", "VAL", "ACT") or not _quantity_with_unit_or_comparator(nxt.text):
+            continue
+        piece = compact(t.text)
+        if comparator_op(piece) or _bare_number(piece) or piece in content_words()["units"]:
+            continue  # a target's part (= | 255万亩, 90 | %): the target printed in pieces
+        at = bisect.bisect_right(heads, t.row)
+        if not at or results_at[heads[at - 1]]:
+            continue  # no column header, or one with a result column: the glued piece may be the target
+        out[i], out[i + 1] = "I-L3", "B-VAL"
+    return out
+
+
 def names_read_as_results(tokens: list[Token], tags: list[str]) -> list[str]:
     """A result comes after its target: a row cut into cells that opens with text (no quantity) the model
     read as an actual result, points or a weight, holds no name and reads a target further on (补助鱼塘面积
@@ -3065,6 +3092,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,
                                                                                       grid_columns(tokens, tags))))
+    tags = glued_pieces_of_names(tokens, tags)
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))

@@ -1302,3 +1302,21 @@ def test_a_goal_label_outranks_a_goal_read_in_another_labels_text():
     tags[-4:] = ["B-L1", "B-L2", "B-L3", "B-VAL"]
     (p,) = decode(toks, tags).projects
     assert p.goal == "聚焦残疾人康复需求,强化基本康复保障,实施精准康复服务。"
+
+
+def test_a_piece_glued_to_a_name_before_a_spaced_target_is_the_names():
+    lines = ["一级指标 二级指标 三级指标 指标值 备注", "质量指标 *贫困地区旅游基础设施建设质量达标率100% >=98%",
+             "时效指标 贫困地区基础设施建设按期完成率(≥**%) >=95%"]
+    toks = tokenise_lines(lines)
+    assert [t.text for t in toks][5:] == ["质量指标", "贫困地区旅游基础设施建设质量达标率", "100%", ">=98%",
+                                          "时效指标", "贫困地区基础设施建设按期完成率", "(≥**%)", ">=95%"]
+    tags = ["O"] * 5 + ["B-L2", "B-L3", "B-VAL", "I-VAL", "B-L2", "B-L3", "O", "B-VAL"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds] == [("贫困地区旅游基础设施建设质量达标率100%", ">=98%"),
+                                                   ("贫困地区基础设施建设按期完成率(≥**%)", ">=95%")]
+    # under a self-evaluation's header the glued quantity may be the target, the spaced one its result
+    lines[0] = "一级指标 二级指标 三级指标 指标值 实际完成值"
+    toks = tokenise_lines(lines)
+    tags[7:9] = ["B-VAL", "B-ACT"]
+    first = decode(toks, tags).projects[0].indicators[0]
+    assert (first.level3, first.value, first.actual) == ("贫困地区旅游基础设施建设质量达标率", "100%", ">=98%")
