@@ -3197,8 +3197,10 @@ def marked_rows_alike(tokens: list[Token], tags: list[str]) -> list[str]:
             marked.append(idx[k + 1:])
     shapes = set()
     for rest in marked:
-        if tags[rest[0]] == "B-L3":
-            n = next((m for m, i in enumerate(rest) if _role(tags[i]) not in ("L3", "VAL")), len(rest))
+        if tags[rest[0]] == "B-L3":  # the shape: the name's pieces, then the first target's
+            n = next((m for m, i in enumerate(rest) if _role(tags[i]) != "L3"), len(rest))
+            if n < len(rest) and tags[rest[n]] == "B-VAL":
+                n = next((m for m in range(n + 1, len(rest)) if tags[rest[m]] != "I-VAL"), len(rest))
             shapes.add(tuple(tags[i] for i in rest[:n]))
     if len(shapes) != 1:
         return tags

@@ -1320,3 +1320,19 @@ def test_a_piece_glued_to_a_name_before_a_spaced_target_is_the_names():
     tags[7:9] = ["B-VAL", "B-ACT"]
     first = decode(toks, tags).projects[0].indicators[0]
     assert (first.level3, first.value, first.actual) == ("贫困地区旅游基础设施建设质量达标率", "100%", ">=98%")
+
+
+def test_marked_rows_alike_by_their_name_and_first_target_only():
+    # the marked rows the model read agree in their name and first target (the second prints a
+    # result after it): the row read as nothing after its marker takes that shape
+    lines = ["数量指标  指标1:机构实施覆盖率 实施基层医疗机构 37个。 本年度已完成",
+             " 指标2:村卫生室实施制度 实施补助村卫生室 352个。 本年度已完成",
+             "质量指标  指标1:机构补助制度 37个 基层医疗机构 100%"]
+    toks = tokenise_lines(lines)
+    texts = [t.text for t in toks]
+    assert texts[:6] == ["数量指标", "指标1:", "机构实施覆盖率", "实施基层医疗机构", "37个。", "本年度已完成"], texts
+    tags = ["B-L2"] + ["O"] * 5 + ["O", "B-L3", "B-VAL", "I-VAL", "O"] + ["B-L2", "O", "B-L3", "B-VAL", "I-VAL",
+                                                                           "B-VAL"]
+    assert len(tags) == len(toks), texts
+    inds = decode(toks, tags).projects[0].indicators
+    assert (inds[0].level3, inds[0].value) == ("机构实施覆盖率", "实施基层医疗机构37个。")
