@@ -2166,6 +2166,31 @@ def glued_pieces_of_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def name_value_rows(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A table under way reads on: a row of two cells the model read as nothing, between a row that ends
+    in a name and its target and a row that goes on with the table (a name or a level), is a name and its
+    target (各项费用使用周期 | 2020年1月--2020年11月 between 环境卫生专项考核 | 1次/月 and 成本指标 | …). Only
+    rows cut into cells; a label, a level or a number is no name."""
+    out = list(tags)
+    delimited = _delimited_rows(tokens)
+    rows = _rows_of_cells(tokens)
+    for k in range(1, len(rows) - 1):
+        row = rows[k]
+        if len(row) != 2 or tokens[row[0][0]].row not in delimited or any(out[i] != "O" for c in row for i in c):
+            continue
+        above = [{_role(out[i]) for i in c} for c in rows[k - 1]]
+        below = {_role(out[i]) for c in rows[k + 1] for i in c}
+        if len(above) < 2 or above[-2] != {"L3"} or above[-1] != {"VAL"} or not below & {"L1", "L2", "L3"}:
+            continue
+        name, value = (compact(_cell_text(tokens, c)) for c in row)
+        if _level_like(name) or _is_label(name) or parse_quantity(name) is not None or not _CJK_TEXT.search(name) \
+                or _level_like(value) or _is_label(value) or len(value) < 2:
+            continue
+        _mark(out, row[0], "L3")
+        _mark(out, row[1], "VAL")
+    return out
+
+
 def names_read_as_results(tokens: list[Token], tags: list[str]) -> list[str]:
     """A result comes after its target: a row cut into cells that opens with text (no quantity) the model
     read as an actual result, points or a weight, holds no name and reads a target further on (补助鱼塘面积
@@ -3092,7 +3117,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,
                                                                                       grid_columns(tokens, tags))))
-    tags = glued_pieces_of_names(tokens, tags)
+    tags = name_value_rows(tokens, glued_pieces_of_names(tokens, tags))
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))

@@ -1336,3 +1336,16 @@ def test_marked_rows_alike_by_their_name_and_first_target_only():
     assert len(tags) == len(toks), texts
     inds = decode(toks, tags).projects[0].indicators
     assert (inds[0].level3, inds[0].value) == ("机构实施覆盖率", "实施基层医疗机构37个。")
+
+
+def test_a_row_of_two_unread_cells_in_a_table_under_way_is_a_name_and_its_target():
+    lines = ["| 时效指标 | 环境卫生专项考核 | 1次/月 |", "| 各项费用使用周期 | 2020年1月--2020年11月 |",
+             "| 成本指标 | 人工成本 | ≤620万/月 |"]
+    toks = tokenise_lines(lines)
+    tags = ["B-L2", "B-L3", "I-L3", "B-VAL", "O", "O", "B-L2", "B-L3", "B-VAL", "I-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level2, i.level3, i.value) for i in inds][1] == ("时效指标", "各项费用使用周期", "2020年1月--2020年11月")
+    # a label's row is no indicator
+    lines[1] = "| 项目负责人 | 张三 |"
+    assert len(decode(tokenise_lines(lines), tags).projects[0].indicators) == 2
