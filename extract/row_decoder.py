@@ -2139,6 +2139,7 @@ def repeated_results(tokens: list[Token], tags: list[str]) -> list[str]:
     return _repeated_results_in_cells(tokens, out)
 
 
+_OUTPUT, _COST = "产出指标", "成本指标"  # the framework's level 1s under which older tables print 成本指标
 _RESULT_COLUMNS = frozenset({"actual", "score", "points"})  # header roles of a self-evaluation's extra columns
 
 
@@ -2188,6 +2189,35 @@ def name_value_rows(tokens: list[Token], tags: list[str]) -> list[str]:
             continue
         _mark(out, row[0], "L3")
         _mark(out, row[1], "VAL")
+    return out
+
+
+def cost_level2_under_output(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Older tables put 成本指标 under 产出指标: where the model read it as a level 1, right after level-2 rows
+    of 产出指标 and right before a name (no level 2 of its own, no blank cell between), it is a level 2."""
+    out = list(tags)
+    last_level1: str | None = None
+    level2_since = False
+    i = 0
+    while i < len(tokens):
+        tag = out[i]
+        if tag == "B-L2":
+            level2_since = True
+        if tag != "B-L1":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and out[j] == "I-L1":
+            j += 1
+        text = clean_level("".join(tokens[k].text for k in range(i, j)))
+        std = standard_level1(text)
+        if std == _COST and standard_level2(text) is not None and last_level1 == _OUTPUT and level2_since \
+                and j < len(tokens) and tokens[j].row == tokens[i].row and out[j] == "B-L3" \
+                and not tokens[j].empty_before:
+            out[i:j] = ["B-L2", *(["I-L2"] * (j - i - 1))]
+        else:
+            last_level1, level2_since = std, False
+        i = j
     return out
 
 
@@ -3117,7 +3147,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,
                                                                                       grid_columns(tokens, tags))))
-    tags = name_value_rows(tokens, glued_pieces_of_names(tokens, tags))
+    tags = cost_level2_under_output(tokens, name_value_rows(tokens, glued_pieces_of_names(tokens, tags)))
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))

@@ -1349,3 +1349,22 @@ def test_a_row_of_two_unread_cells_in_a_table_under_way_is_a_name_and_its_target
     # a label's row is no indicator
     lines[1] = "| 项目负责人 | 张三 |"
     assert len(decode(tokenise_lines(lines), tags).projects[0].indicators) == 2
+
+
+def test_cost_read_as_a_level1_after_output_level2_rows_and_before_a_name_is_a_level2():
+    lines = ["一级指标 二级指标 三级指标 指标值", "产出指标 数量指标 流转土地 >=60亩", "时效指标 按期完成率 >=95%",
+             "成本指标 流转土地补助标准 <=475元/亩", "效益指标 经济效益指标 增加村集体收入 >=6万元"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL", "B-L1", "B-L3", "B-VAL",
+                        "B-L1", "B-L2", "B-L3", "B-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    inds = decode(toks, tags).projects[0].indicators
+    assert (inds[2].level1, inds[2].level2) == ("产出指标", "成本指标")
+    assert (inds[3].level1, inds[3].level2) == ("效益指标", "经济效益指标")
+    # the 2021 framework's 成本指标 with its own level 2 stays a level 1
+    lines[3] = "成本指标 经济成本指标 流转土地补助标准 <=475元/亩"
+    toks = tokenise_lines(lines)
+    tags = ["O"] * 4 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "B-VAL", "B-L1", "B-L2", "B-L3", "B-VAL",
+                        "B-L1", "B-L2", "B-L3", "B-VAL"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert (inds[2].level1, inds[2].level2) == ("成本指标", "经济成本指标")
