@@ -180,6 +180,7 @@ class _Decoder:
         self.has_headers = False  # the document prints column headers (一级指标 … 指标值)
         self.pending_level: Segment | None = None  # the last level label no indicator has followed yet
         self.umbrella: str | None = None  # a level printed over the framework's level-1 names
+        self.name_row: int | None = None  # the row of the last indicator name read
         # indicators whose level 1 came from the framework (their level 2's parent), since the last printed
         # level 1: a merged level-1 cell prints its name on a middle row of its block, below them
         self.level1_inferred = False
@@ -408,6 +409,7 @@ class _Decoder:
 
     def indicator(self, seg: Segment) -> None:
         self.finish_indicator()
+        self.name_row = seg.tokens[0].row
         project = self.ensure_project(seg.lines[0])
         level1, level2 = self.level1, self.level2
         if self.column_levels:
@@ -535,9 +537,9 @@ class _Decoder:
             before = self.pending_level
             text = clean_level(seg.text)
             if before is not None and before.role == "L1" and standard_level1(before.text) is None \
-                    and standard_level1(text) is not None:
+                    and standard_level1(text) is not None and before.tokens[0].row != self.name_row:
                 # an umbrella level printed over the framework's (实施效果指标 over 产出指标, 效益指标):
-                # the framework names are its level 2
+                # the framework names are its level 2 (not a cell trailing an indicator's row: 正向指标)
                 self.umbrella = clean_level(before.text)
             if self.umbrella is not None and standard_level1(text) is not None:
                 self.level1, self.level2 = self.umbrella, text
@@ -555,7 +557,7 @@ class _Decoder:
             self.finish_indicator()
             before = self.pending_level
             if before is not None and before.role == "L1" and standard_level1(before.text) is None \
-                    and standard_level1(clean_level(seg.text)) is not None:
+                    and standard_level1(clean_level(seg.text)) is not None and before.tokens[0].row != self.name_row:
                 # a framework level-1 name read as a level 2 under a level of the table's own (实施效果指标 |
                 # 产出指标): that level is an umbrella, and the framework names after it are its level 2s
                 self.umbrella = clean_level(before.text)

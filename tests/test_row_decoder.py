@@ -1370,3 +1370,14 @@ def test_cost_read_as_a_level1_after_output_level2_rows_and_before_a_name_is_a_l
                         "B-L1", "B-L2", "B-L3", "B-VAL"]
     inds = decode(toks, tags).projects[0].indicators
     assert (inds[2].level1, inds[2].level2) == ("成本指标", "经济成本指标")
+
+
+def test_a_level_like_cell_trailing_an_indicators_row_is_no_umbrella_over_the_next_row():
+    # 正向指标 (the indicator's direction) ends each row; read as a level 1, it must not become the level
+    # over the next row's framework level 1
+    lines = ["| 效益指标 | 可持续影响指标 | 项目维持时效 | ≥95% | 正向指标 |",
+             "| 满意度指标 | 服务对象满意度指标 | 人民群众满意度 | ≥95% | 正向指标 |"]
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "B-L1", "B-L1", "B-L2", "B-L3", "B-VAL", "O"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level1, i.level2) for i in inds] == [("效益指标", "可持续影响指标"),
+                                                    ("满意度指标", "服务对象满意度指标")]
