@@ -2003,6 +2003,18 @@ def quantities_read_as_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def quantities_read_as_levels(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A quantity with its unit or comparator (2280次) is never a level: where the model read one as a
+    level 1 or 2 (a cell of one token), it is read as nothing, for the row grammar to place (the target
+    of the name before it, in cells run together)."""
+    out = list(tags)
+    for i, tag in enumerate(tags):
+        if tag in ("B-L1", "B-L2") and (i + 1 >= len(tags) or not tags[i + 1].startswith("I-")) \
+                and not _level_like(tokens[i].text) and _quantity_with_unit_or_comparator(tokens[i].text):
+            out[i] = "O"
+    return out
+
+
 _CLOSES_ROW = frozenset({"DESC", "VAL", "ACT", "WT", "PTS"})  # the cells an indicator's row may end in
 
 
@@ -3142,7 +3154,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = level2_between(tokens, names_of_lone_values(tokens, quantities_closing_names(tokens, tags)))
     tags = continuations_inside_cells(tokens, wrapped_level_columns(tokens, wrapped_level_names(tokens, tags)))
     tags = level_only_rows(tokens, level2_names_read_as_level1(tokens, tags))
-    tags = values_run_together(tokens, quantities_read_as_names(tokens, tags))
+    tags = values_run_together(tokens, quantities_read_as_names(tokens, quantities_read_as_levels(tokens, tags)))
     tags = stacked_header_columns(tokens, header_columns(tokens, tags))
     tags = names_before_budgets(tokens, summary_columns(tokens, tags))
     tags = projects_restarting_levels(tokens, names_before_levels(tokens, tags))

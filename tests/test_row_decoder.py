@@ -1381,3 +1381,10 @@ def test_a_level_like_cell_trailing_an_indicators_row_is_no_umbrella_over_the_ne
     inds = decoded(lines, tags).projects[0].indicators
     assert [(i.level1, i.level2) for i in inds] == [("效益指标", "可持续影响指标"),
                                                     ("满意度指标", "服务对象满意度指标")]
+
+
+def test_a_quantity_read_as_a_level_is_the_open_names_target():
+    out = decoded(["数量指标办公大楼日常维修维护次数反映办公大楼全年维修维护情况2280次大楼安检巡察次数"],
+                  ["B-L2", "B-L3", "O", "B-L2", "B-L3"])
+    first = out.projects[0].indicators[0]
+    assert (first.level2, first.level3, first.value) == ("数量指标", "办公大楼日常维修维护次数", "2280次")
