@@ -2015,6 +2015,27 @@ def quantities_read_as_levels(tokens: list[Token], tags: list[str]) -> list[str]
     return out
 
 
+def levels_closing_rows(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A level's row holds a name and its target: where a level is followed, to the end of its row, by
+    exactly two pieces run together the model read as nothing (成本指标 | 成本控制率 | 不超预算, the last cells
+    of a table run together), they are that name and target; a label, a level or a number is no name."""
+    out = list(tags)
+    rows = _token_rows(tokens)
+    for idx in rows.values():
+        if len(idx) < 3:
+            continue
+        level, name, value = idx[-3:]
+        if _role(out[level]) not in ("L1", "L2") or out[name] != "O" or out[value] != "O" \
+                or tokens[name].sep != "glue" or tokens[value].sep != "glue":
+            continue  # only pieces run together: two cut cells may be one name wrapped, its target lost
+        name_text, value_text = compact(tokens[name].text), compact(tokens[value].text)
+        if _level_like(name_text) or _is_label(name_text) or parse_quantity(name_text) is not None \
+                or not _CJK_TEXT.search(name_text) or _level_like(value_text) or _is_label(value_text):
+            continue
+        out[name], out[value] = "B-L3", "B-VAL"
+    return out
+
+
 _CLOSES_ROW = frozenset({"DESC", "VAL", "ACT", "WT", "PTS"})  # the cells an indicator's row may end in
 
 
@@ -3162,6 +3183,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,
                                                                                       grid_columns(tokens, tags))))
     tags = cost_level2_under_output(tokens, name_value_rows(tokens, glued_pieces_of_names(tokens, tags)))
+    tags = levels_closing_rows(tokens, tags)
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))

@@ -1388,3 +1388,14 @@ def test_a_quantity_read_as_a_level_is_the_open_names_target():
                   ["B-L2", "B-L3", "O", "B-L2", "B-L3"])
     first = out.projects[0].indicators[0]
     assert (first.level2, first.level3, first.value) == ("数量指标", "办公大楼日常维修维护次数", "2280次")
+
+
+def test_a_level_closing_its_row_with_two_unread_pieces_run_together_opens_a_name_and_target():
+    out = decoded(["质量指标重要设备维修维保验收合格率95%成本指标成本控制率不超预算"],
+                  ["B-L2", "B-L3", "B-VAL", "B-L2", "O", "O"])
+    last = out.projects[0].indicators[-1]
+    assert (last.level2, last.level3, last.value) == ("成本指标", "成本控制率", "不超预算")
+    # two cells cut by pipes may be one name wrapped, its target lost: not read
+    out = decoded(["| 质量指标 | 验收合格率 | 95% |", "| 成本指标 | 全民健身资 | 金使用合规率 |"],
+                  ["B-L2", "B-L3", "B-VAL", "B-L2", "O", "O"])
+    assert [i.level3 for i in out.projects[0].indicators] == ["验收合格率"]
