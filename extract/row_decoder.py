@@ -2583,12 +2583,18 @@ _NAME_REST = {"PNAME": frozenset({"O", "PCODE", "BT", "BF", "BO"}), "L3": frozen
 _LEVEL_AND_NAME = frozenset({"L1", "L2", "L3"})  # in a row cut by pipes or tabs too, a cell is one level or name
 
 
+def _wordy_group(text: str) -> bool:
+    """A bracketed group of words, no number (（总收入）, (含续建)): a name's own ending, never a weight or target."""
+    t = compact(text)
+    return bool(value_patterns()["trailing_group"].fullmatch(t)) and not re.search(r"\d", t)
+
+
 def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
     """A grid cell is one field: in a container's table, the pieces the splitters cut out of a cell whose
     first piece is a project name (or an indicator name) and that were read as nothing else (or, in a
     project-name cell, as a header field) belong to that name (奖励金标准 | 1, 冀财社〔2023〕208 | 号提前下达 …);
     so in a row cut by pipes or tabs do those of a level or indicator name (城市道路以克论净量化 | 考核,
-    服务对象满意度指标 | 等)."""
+    服务对象满意度指标 | 等), and a bracketed group of words after a name whatever it was read as (（总收入）)."""
     out = list(tags)
     grid_rows = {t.row for t in tokens if t.sep == "cell"}
     delimited = _delimited_rows(tokens)
@@ -2604,6 +2610,7 @@ def whole_cells(tokens: list[Token], tags: list[str]) -> list[str]:
         if rest is not None and role in ("L1", "L2") and any(re.search(r"\d", tokens[k].text) for k in range(i + 1, j)):
             rest = None  # a level's weight (产出指标 | （50分）) is a field of its own, not part of the name
         if rest is not None and j - i > 1 and all(_role(out[k]) in rest or out[k] == f"I-{role}"
+                                                  or role == "L3" and _wordy_group(tokens[k].text)
                                                   for k in range(i + 1, j)):
             for k in range(i + 1, j):
                 out[k] = f"I-{role}"

@@ -1399,3 +1399,16 @@ def test_a_level_closing_its_row_with_two_unread_pieces_run_together_opens_a_nam
     out = decoded(["| 质量指标 | 验收合格率 | 95% |", "| 成本指标 | 全民健身资 | 金使用合规率 |"],
                   ["B-L2", "B-L3", "B-VAL", "B-L2", "O", "O"])
     assert [i.level3 for i in out.projects[0].indicators] == ["验收合格率"]
+
+
+def test_a_bracketed_group_of_words_in_a_names_cell_is_the_names_whatever_it_was_read_as():
+    lines = ["特色产业带动增加受益农户收入(总收入) | 20 | ≥11.376万元 | 12万元 | 20 |"]
+    toks = tokenise_lines(lines)
+    assert [t.text for t in toks][:2] == ["特色产业带动增加受益农户收入", "(总收入)"]
+    (ind,) = decode(toks, ["B-L3", "B-WT", "B-WT", "B-VAL", "B-ACT", "B-PTS"]).projects[0].indicators
+    assert (ind.level3, ind.value) == ("特色产业带动增加受益农户收入(总收入)", "≥11.376万元")
+    # a group with a number after a name is a field of its own (a weight printed in the name's cell)
+    toks = tokenise_lines(["满意度(10分) | ≥90% |"])
+    tags = ["B-L3"] + ["B-WT"] * (len(toks) - 2) + ["B-VAL"]
+    (ind,) = decode(toks, tags).projects[0].indicators
+    assert ind.level3 == "满意度"
