@@ -2036,6 +2036,40 @@ def levels_closing_rows(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def _opens_with_name(tokens: list[Token], tags: list[str], idx: list[int]) -> bool:
+    """Whether a row reads as an indicator opening it: levels perhaps, then a name, then its target."""
+    roles = [_role(tags[i]) for i in idx]
+    k = next((n for n, r in enumerate(roles) if r not in ("L1", "L2")), len(roles))
+    return k < len(roles) and roles[k] == "L3" and "VAL" in roles[k + 1:]
+
+
+def lines_alike(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Rows of cells run together, one indicator a line: a line the model read as nothing at all, between
+    two lines each opened by an indicator's name and its target, is one too — the pieces before its first
+    target (a quantity with a unit, a comparator or a bound: 90%以上) are the name, that quantity the target."""
+    out = list(tags)
+    rows = _token_rows(tokens)
+    order = sorted(rows)
+    delimited = _delimited_rows(tokens)
+    for n in range(1, len(order) - 1):
+        idx = rows[order[n]]
+        if order[n] in delimited or any(out[i] != "O" for i in idx) or order[n - 1] != order[n] - 1 \
+                or order[n + 1] != order[n] + 1:
+            continue
+        if not all(_opens_with_name(tokens, out, rows[order[m]]) for m in (n - 1, n + 1)):
+            continue
+        q = next((m for m, i in enumerate(idx) if _quantity_with_unit_or_comparator(tokens[i].text)), None)
+        if not q:
+            continue
+        name = "".join(compact(tokens[i].text) for i in idx[:q])
+        if _level_like(name) or _is_label(name) or not _CJK_TEXT.search(name) \
+                or any(parse_quantity(compact(tokens[i].text)) is not None for i in idx[:q]):
+            continue
+        _mark(out, idx[:q], "L3")
+        out[idx[q]] = "B-VAL"
+    return out
+
+
 _CLOSES_ROW = frozenset({"DESC", "VAL", "ACT", "WT", "PTS"})  # the cells an indicator's row may end in
 
 
@@ -3190,7 +3224,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,
                                                                                       grid_columns(tokens, tags))))
     tags = cost_level2_under_output(tokens, name_value_rows(tokens, glued_pieces_of_names(tokens, tags)))
-    tags = levels_closing_rows(tokens, tags)
+    tags = lines_alike(tokens, levels_closing_rows(tokens, tags))
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))

@@ -1412,3 +1412,16 @@ def test_a_bracketed_group_of_words_in_a_names_cell_is_the_names_whatever_it_was
     tags = ["B-L3"] + ["B-WT"] * (len(toks) - 2) + ["B-VAL"]
     (ind,) = decode(toks, tags).projects[0].indicators
     assert ind.level3 == "满意度"
+
+
+def test_a_line_read_as_nothing_between_two_indicator_lines_is_one_too():
+    lines = ["伙食补助发放率90%以上实际发放金额/应发放金额", "伙食补助资金到位率90%以上实际收到金额/伙食补助预算",
+             "伙食补助覆盖率90%以上实际领取人数/应发放人数"]
+    toks = tokenise_lines(lines)
+    rows = [[t.text for t in toks if t.row == r] for r in range(3)]
+    tags = [{0: "B-L3", 1: "B-VAL"}.get(n, "O") for r in range(3) for n in range(len(rows[r]))]
+    middle = [k for k, t in enumerate(toks) if t.row == 1]
+    for k in middle:
+        tags[k] = "O"
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds][1] == ("伙食补助资金到位率", "90%以上"), rows
