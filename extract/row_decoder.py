@@ -1353,7 +1353,8 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
             continue  # a name that only ends like a label (市级配套资金总额 | 15, a weight): the model's name
         if role == "GOAL":
             found = positions.header_block_hits("GOAL", value[0])
-            if found and not (all(_under_other_label(tokens, i) for i in found) and _SENTENCE.search(texts[k + 1])):
+            others = all(_under_other_label(tokens, i) for i in found)
+            if found and not (others and _GOAL_SENTENCE.search(texts[k + 1])):
                 continue  # the model found the goal in this header: a goal is a sentence, which it reads better
             for i in found:  # the model's goal is another label's text (立项依据 | 依据…), the label's a sentence
                 out[i] = "O"
@@ -1452,7 +1453,7 @@ def budget_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
-_SENTENCE = re.compile(r"[，,。；;]")  # a sentence's punctuation
+_GOAL_SENTENCE = re.compile(r"[，,。；;]")  # a goal's punctuation: a sentence, not a name
 
 
 def _under_other_label(tokens: list[Token], i: int) -> bool:
@@ -3353,7 +3354,8 @@ def marked_rows_alike(tokens: list[Token], tags: list[str]) -> list[str]:
 def bracketed_name_ends(tokens: list[Token], tags: list[str]) -> list[str]:
     """A name's bracketed ending read as its target (建设项目个数 | (含续建) over 1): a piece in brackets, in
     the name's cell, that reads as no target, while the piece after it (its row's next, or the next line's
-    first) reads as one and was read as nothing: the bracket ends the name, the next piece is the target."""
+    first) reads as one and was read as nothing (or as a budget: a bare amount): the bracket ends the name,
+    the next piece is the target."""
     out = list(tags)
     for i in range(1, len(tokens) - 1):
         t = compact(tokens[i].text)
@@ -3362,7 +3364,9 @@ def bracketed_name_ends(tokens: list[Token], tags: list[str]) -> list[str]:
                 or looks_like_value(t[1:-1]) or t[1:-1] in qualitative_values():
             # (an outline's 名称(＝88%) or 名称(良好) prints the target in the bracket)
             continue
-        if out[i + 1] == "O" and looks_like_value(tokens[i + 1].text):
+        # a bare amount after a name's bracket is its target, not a budget the model took it for
+        if out[i + 1] in ("O", "B-BT", "B-BF", "B-BO") and looks_like_value(tokens[i + 1].text) \
+                and (i + 2 >= len(out) or not out[i + 2].startswith("I-")):
             out[i], out[i + 1] = "I-L3", "B-VAL"
     return out
 

@@ -1425,3 +1425,14 @@ def test_a_line_read_as_nothing_between_two_indicator_lines_is_one_too():
         tags[k] = "O"
     inds = decode(toks, tags).projects[0].indicators
     assert [(i.level3, i.value) for i in inds][1] == ("伙食补助资金到位率", "90%以上"), rows
+
+
+def test_a_bare_amount_after_a_names_bracket_read_as_a_budget_is_the_target():
+    # 建设项目个数(含续建) | 1, one cell per line: the model read the bracket as the target and 1 as a budget
+    toks = tokenise_lines(["产出指标", "建设项目个数(含续建)", "1", "竣工验收合格率", "100%"])
+    tags = ["B-L1", "B-L3", "B-VAL", "B-BT", "B-L3", "B-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    out = decode(toks, tags)
+    assert len(out.projects) == 1
+    assert [(i.level3, i.value) for i in out.projects[0].indicators] == [("建设项目个数(含续建)", "1"),
+                                                                         ("竣工验收合格率", "100%")]
