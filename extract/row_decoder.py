@@ -2537,7 +2537,8 @@ def grid_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                 has_name = True
             elif not has_name or not all(_role(out[i]) == "L3" for i in name_cell):
                 continue
-            if not has_value and value_cell is not None and all(out[i] == "O" for i in value_cell):
+            # the value cell read as nothing, or as a second name of the row (管理制度健全性 | 无 | 健全)
+            if not has_value and value_cell is not None and all(_role(out[i]) in ("O", "L3") for i in value_cell):
                 for n, i in enumerate(value_cell):
                     out[i] = f"{'B' if n == 0 else 'I'}-VAL"
     return out

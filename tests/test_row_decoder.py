@@ -1436,3 +1436,14 @@ def test_a_bare_amount_after_a_names_bracket_read_as_a_budget_is_the_target():
     assert len(out.projects) == 1
     assert [(i.level3, i.value) for i in out.projects[0].indicators] == [("建设项目个数(含续建)", "1"),
                                                                          ("竣工验收合格率", "100%")]
+
+
+def test_a_grid_rows_value_cell_read_as_a_second_name_is_the_value():
+    rows = [[(0, "指标类型"), (1, "指标名称"), (2, "指标性质"), (3, "指标值")],
+            [(0, "管理类指标"), (1, "预算执行率"), (2, "≥"), (3, "90%")],
+            [(1, "资金使用合规性"), (2, "无"), (3, "合规")],
+            [(1, "管理制度健全性"), (2, "无"), (3, "健全")]]
+    tags = ["O"] * 4 + ["B-L1", "B-L3", "B-OP", "B-VAL", "B-L3", "O", "B-VAL", "B-L3", "O", "B-L3"]
+    inds = grid_decoded(rows, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds] == [("预算执行率", "≥90%"), ("资金使用合规性", "合规"),
+                                                   ("管理制度健全性", "健全")]
