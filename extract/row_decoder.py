@@ -2019,13 +2019,19 @@ def quantities_read_as_levels(tokens: list[Token], tags: list[str]) -> list[str]
 def levels_closing_rows(tokens: list[Token], tags: list[str]) -> list[str]:
     """A level's row holds a name and its target: where a level is followed, to the end of its row, by
     exactly two pieces run together the model read as nothing (成本指标 | 成本控制率 | 不超预算, the last cells
-    of a table run together), they are that name and target; a label, a level or a number is no name."""
+    of a table run together), they are that name and target; a label, a level or a number is no name. So
+    is the last piece after a name read right after its level."""
     out = list(tags)
     rows = _token_rows(tokens)
     for idx in rows.values():
         if len(idx) < 3:
             continue
         level, name, value = idx[-3:]
+        if _role(out[level]) in ("L1", "L2") and out[name] == "B-L3" and out[value] == "O" \
+                and tokens[value].sep == "glue" and not _level_like(tokens[value].text) \
+                and not _is_label(compact(tokens[value].text)):
+            out[value] = "B-VAL"  # the name read, its target the row's last piece
+            continue
         if _role(out[level]) not in ("L1", "L2") or out[name] != "O" or out[value] != "O" \
                 or tokens[name].sep != "glue" or tokens[value].sep != "glue":
             continue  # only pieces run together: two cut cells may be one name wrapped, its target lost

@@ -1395,6 +1395,10 @@ def test_a_level_closing_its_row_with_two_unread_pieces_run_together_opens_a_nam
                   ["B-L2", "B-L3", "B-VAL", "B-L2", "O", "O"])
     last = out.projects[0].indicators[-1]
     assert (last.level2, last.level3, last.value) == ("成本指标", "成本控制率", "不超预算")
+    # the name read, the target not: the row's last piece is the target
+    out = decoded(["质量指标重要设备维修维保验收合格率95%成本指标成本控制率不超预算"],
+                  ["B-L2", "B-L3", "B-VAL", "B-L2", "B-L3", "O"])
+    assert out.projects[0].indicators[-1].value == "不超预算"
     # two cells cut by pipes may be one name wrapped, its target lost: not read
     out = decoded(["| 质量指标 | 验收合格率 | 95% |", "| 成本指标 | 全民健身资 | 金使用合规率 |"],
                   ["B-L2", "B-L3", "B-VAL", "B-L2", "O", "O"])
