@@ -682,7 +682,10 @@ def money_unit_statements(tokens: list[Token]) -> tuple[list[int], list[float]]:
     for k, t in enumerate(tokens):
         by_row.setdefault(t.row, []).append(k)
     for row, idx in by_row.items():
-        line = compact("".join(tokens[k].text for k in idx))
+        raw = "".join(tokens[k].text for k in idx)
+        if "元" not in raw:
+            continue  # no unit stated on this row (most rows)
+        line = compact(raw)
         unit = 1.0 if _UNIT_WAN_YUAN.search(line) else 1e-4 if _UNIT_LINE_YUAN.search(line) else None
         if unit is None:
             for k in idx:
@@ -1416,12 +1419,22 @@ def budget_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     A field already read near the row is not read again."""
     out = list(tags)
     rows = _rows_of_cells(tokens)
-    read = {(tokens[i].row, _role(t)) for i, t in enumerate(tags) if _role(t) in _BUDGET_TAGS}
+    read: set[tuple[int, str]] | None = None  # (row, budget role) the model read, worked out when needed
     for k, row in enumerate(rows):
-        values = [amount(_cell_text(tokens, c)) for c in row]
-        r = tokens[row[0][0]].row
-        if any(v is None for v in values) or any(out[i] != "O" for c in row for i in c):
+        if k == 0 or any(out[i] != "O" for c in row for i in c):
             continue
+        values = []
+        for c in row:  # a row of amounts only: most rows stop at their first cell, most at its first character
+            head = unicodedata.normalize("NFKC", tokens[c[0]].text.lstrip()[:1])
+            v = amount(_cell_text(tokens, c)) if head and (head.isdigit() or head in "+-") else None
+            if v is None:
+                break
+            values.append(v)
+        if len(values) != len(row):
+            continue
+        r = tokens[row[0][0]].row
+        if read is None:
+            read = {(tokens[i].row, _role(t)) for i, t in enumerate(tags) if _role(t) in _BUDGET_TAGS}
         for h, with_sub in ((k - 1, False), (k - 2, True)):
             if h < 0 or tokens[rows[h][0][0]].row != r - (k - h):
                 continue
