@@ -1425,8 +1425,8 @@ def budget_columns(tokens: list[Token], tags: list[str]) -> list[str]:
             continue
         values = []
         for c in row:  # a row of amounts only: most rows stop at their first cell, most at its first character
-            head = unicodedata.normalize("NFKC", tokens[c[0]].text.lstrip()[:1])
-            v = amount(_cell_text(tokens, c)) if head and (head.isdigit() or head in "+-") else None
+            first = unicodedata.normalize("NFKC", tokens[c[0]].text.lstrip()[:1])
+            v = amount(_cell_text(tokens, c)) if first and (first.isdigit() or first in "+-") else None
             if v is None:
                 break
             values.append(v)
