@@ -1451,3 +1451,14 @@ def test_a_grid_rows_value_cell_read_as_a_second_name_is_the_value():
     inds = grid_decoded(rows, tags).projects[0].indicators
     assert [(i.level3, i.value) for i in inds] == [("预算执行率", "≥90%"), ("资金使用合规性", "合规"),
                                                    ("管理制度健全性", "健全")]
+
+
+def test_a_summarys_column_header_printed_one_cell_per_line_names_no_project():
+    # 项目名称 / 年度预算 / 年度目标 …: the header's cells follow each other; 年度预算 labels a budget, no name
+    lines = ["项目名称 |", "年度预算 |", "年度目标 |", "一级指标 |", "三级指标 |", "指标值 |",
+             "校舍维修工作经费 |", "66 |", "完成校舍维修年度任务。 |", "产出指标 |", "学生资助完成数量 |", "≥245辆 |"]
+    toks = tokenise_lines(lines)
+    tags = ["O"] * 6 + ["B-PNAME", "B-BT", "B-GOAL", "B-L1", "B-L3", "B-VAL"]
+    assert len(toks) == len(tags), [t.text for t in toks]
+    (p,) = decode(toks, tags).projects
+    assert (p.name, p.budget_total) == ("校舍维修工作经费", 66.0)
