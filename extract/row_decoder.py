@@ -1421,8 +1421,10 @@ def budget_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     rows = _rows_of_cells(tokens)
     read: set[tuple[int, str]] | None = None  # (row, budget role) the model read, worked out when needed
     for k, row in enumerate(rows):
-        if k == 0 or any(out[i] != "O" for c in row for i in c):
-            continue
+        first = tokens[row[0][0]].text.lstrip()[:1]
+        if k == 0 or not first or not (first.isdigit() or unicodedata.normalize("NFKC", first).isdigit()) \
+                or any(out[i] != "O" for c in row for i in c):
+            continue  # most rows open with no amount
         values = []
         for c in row:  # a row of amounts only: most rows stop at their first cell, most at its first character
             first = unicodedata.normalize("NFKC", tokens[c[0]].text.lstrip()[:1])
