@@ -2312,6 +2312,35 @@ def cost_level2_under_output(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _name_labels() -> tuple[str, ...]:
+    """The project-name labels as compared inside a header's text: no brackets, no spaces."""
+    return tuple(_HEADER_DROP.sub("", w) for w in content_words()["project_labels"]["name"])
+
+
+def summary_project_rows(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A summary's project row (单位代码 | 单位(专项)名称 | 资金总额 over 505006 | 学生伙食费 | 30.00): right
+    before the table's first level, a row of a code, a name and an amount, all read as nothing, under a
+    row (up to a few above) labelling a name, is the project's code, name and budget; the rows of that
+    shape above it are the units it belongs to, left as they were read."""
+    out = list(tags)
+    rows = _token_rows(tokens)
+    order = sorted(rows)
+    for n in range(1, len(order) - 1):
+        idx, after = rows[order[n]], rows[order[n + 1]]
+        if len(idx) != 3 or any(out[i] != "O" for i in idx) or _role(out[after[0]]) not in ("L1", "L2"):
+            continue
+        code, name, budget = (compact(tokens[i].text) for i in idx)
+        if not (_CODE.fullmatch(code) and any(c.isdigit() for c in code)) or amount(budget) is None \
+                or not _label_value_fits("PNAME", name) or _level_like(name):
+            continue
+        above = _HEADER_DROP.sub("", "".join(tokens[i].text for m in order[max(0, n - 4):n] for i in rows[m]))
+        if not any(w in above for w in _name_labels()):
+            continue  # no column header naming a name column above (its words may be cut: 单位 | (专项) | 名称)
+        out[idx[0]], out[idx[1]], out[idx[2]] = "B-PCODE", "B-PNAME", "B-BT"
+    return out
+
+
 def names_read_as_results(tokens: list[Token], tags: list[str]) -> list[str]:
     """A result comes after its target: a row cut into cells that opens with text (no quantity) the model
     read as an actual result, points or a weight, holds no name and reads a target further on (补助鱼塘面积
@@ -3247,7 +3276,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,
                                                                                       grid_columns(tokens, tags))))
     tags = cost_level2_under_output(tokens, name_value_rows(tokens, glued_pieces_of_names(tokens, tags)))
-    tags = lines_alike(tokens, levels_closing_rows(tokens, tags))
+    tags = summary_project_rows(tokens, lines_alike(tokens, levels_closing_rows(tokens, tags)))
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))

@@ -1462,3 +1462,19 @@ def test_a_summarys_column_header_printed_one_cell_per_line_names_no_project():
     assert len(toks) == len(tags), [t.text for t in toks]
     (p,) = decode(toks, tags).projects
     assert (p.name, p.budget_total) == ("校舍维修工作经费", 66.0)
+
+
+def test_a_summarys_project_row_right_before_its_first_level_is_the_project():
+    lines = ["单位代码单位(专项)名称资金总额实施期绩效目标绩效指标", "一级指标二级指标三级指标指标值",
+             "505006州民族特殊教育学校30.00", "", "  505006  学生伙食费30.00",
+             "成本指标经济成本指标学生补助标准17元/人.每天"]
+    toks = tokenise_lines(lines)
+    texts = [t.text for t in toks]
+    start = texts.index("成本指标")
+    assert texts[start - 3:start] == ["505006", "学生伙食费", "30.00"], texts
+    tags = ["O"] * start + ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert (p.name, p.code, p.budget_total) == ("学生伙食费", "505006", 30.0)
+    # without a header naming a name column above, the row is left as read
+    (p,) = decode(tokenise_lines(lines[2:]), tags[len(toks) - len(tokenise_lines(lines[2:])):]).projects
+    assert p.name in (None, "")
