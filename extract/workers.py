@@ -33,6 +33,10 @@ DEATH_MESSAGES: dict[int, str] = {
 }
 WALL_FACTOR = 3  # a document may take this many times its CPU limit in wall time (waiting on I/O) …
 WALL_GRACE_S = 30.0  # … plus this, before its worker is killed
+# A forked worker can deadlock on a lock another thread of the parent held when it forked (a store's or a
+# server's thread): it then uses no CPU at all. A busy worker whose CPU time has not moved for this long is
+# such a worker: it is killed and its document given to a fresh one, once.
+STALL_S = 20.0
 
 
 def _vm_size() -> int:
@@ -91,6 +95,28 @@ class _Worker:
     conn: Connection
     index: int | None = None
     started: float = 0.0
+    cpu_seen: float = -1.0  # the worker's CPU seconds when last looked at, and when that was
+    cpu_seen_at: float = 0.0
+
+    def stalled(self, now: float) -> bool:
+        """Whether the worker has used no CPU for :data:`STALL_S` while busy (Linux ``/proc``; else never)."""
+        cpu = _process_cpu_seconds(self.process.pid)
+        if cpu is None:
+            return False
+        if cpu != self.cpu_seen:
+            self.cpu_seen, self.cpu_seen_at = cpu, now
+            return False
+        return now - self.cpu_seen_at > STALL_S
+
+
+def _process_cpu_seconds(pid: int | None) -> float | None:
+    """User plus system CPU seconds of a process, from ``/proc/PID/stat``; None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _memory_error(path: Path, limits: _limits.Limits) -> str:
@@ -120,10 +146,13 @@ def run_isolated(files: list[Path], task: Callable, make_error: Callable[[Path, 
         workers.append(worker)
         return worker
 
+    retried: set[int] = set()  # documents given to a fresh worker after theirs stalled
+
     def assign(worker: _Worker) -> None:
         if queue:
             worker.index = queue.pop()
-            worker.started = time.monotonic()
+            worker.started = worker.cpu_seen_at = time.monotonic()
+            worker.cpu_seen = -1.0
             worker.conn.send((worker.index, files[worker.index]))
         else:
             worker.index = None
@@ -181,6 +210,12 @@ def run_isolated(files: list[Path], task: Callable, make_error: Callable[[Path, 
                     worker.process.join(1.0)
                     retire(worker, death_message(worker))
                     assign(start()) if queue else None
+                elif worker.index is not None and worker.index not in retried and worker.stalled(time.monotonic()):
+                    retried.add(worker.index)
+                    queue.append(worker.index)  # the next document taken: a fresh worker reads it again
+                    worker.index = None
+                    retire(worker, None)
+                    assign(start())
                 elif limits.timeout_s > 0 and \
                         time.monotonic() - worker.started > WALL_FACTOR * limits.timeout_s + WALL_GRACE_S:
                     path = files[worker.index] if worker.index is not None else "?"

@@ -28,6 +28,11 @@ def _task(path: Path):
             blocks.append(bytearray(64 * 2**20))
     if name == "sleep":
         time.sleep(3600)
+    if str(path).startswith("stall-once-"):  # stalls (no CPU, as a worker deadlocked after fork) the first time only
+        marker = Path(str(path)[len("stall-once-"):])
+        if not marker.exists():
+            marker.write_text("stalled")
+            time.sleep(3600)
     return ("ok", name)
 
 
@@ -67,6 +72,16 @@ def test_a_stalled_worker_is_stopped_by_the_wall_clock_guard(monkeypatch):
     monkeypatch.setattr("perfkg.extract.workers.WALL_FACTOR", 1)
     out = _run(["sleep", "a"], jobs=1)
     assert out[0][0] == "error" and "wall clock" in out[0][1] and out[1] == ("ok", "a")
+
+
+def test_a_worker_using_no_cpu_is_replaced_and_its_document_read_again(monkeypatch, tmp_path):
+    # a forked worker deadlocked on a lock of the parent's threads uses no CPU: a fresh worker reads its document
+    monkeypatch.setattr("perfkg.extract.workers.STALL_S", 1.0)
+    name = f"stall-once-{tmp_path / 'marker'}"
+    t = time.monotonic()
+    out = _run(["a", name, "b"], timeout_s=60)
+    assert out == [("ok", "a"), ("ok", "marker"), ("ok", "b")]
+    assert (tmp_path / "marker").exists() and time.monotonic() - t < 30
 
 
 def test_closing_early_leaves_no_worker_behind():
