@@ -2031,6 +2031,18 @@ def quantities_read_as_levels(tokens: list[Token], tags: list[str]) -> list[str]
     return out
 
 
+def _could_be_name(text: str) -> bool:
+    """An unread cell the row grammar may read as an indicator's name: words, not a label, a level or a
+    quantity (``text`` compacted)."""
+    return bool(_CJK_TEXT.search(text)) and not (_level_like(text) or _is_label(text)
+                                                 or parse_quantity(text) is not None)
+
+
+def _could_be_target(text: str) -> bool:
+    """An unread cell the row grammar may read as a target: not a label or a level (``text`` compacted)."""
+    return not (_level_like(text) or _is_label(text))
+
+
 def levels_closing_rows(tokens: list[Token], tags: list[str]) -> list[str]:
     """A level's row holds a name and its target: where a level is followed, to the end of its row, by
     exactly two pieces run together the model read as nothing (成本指标 | 成本控制率 | 不超预算, the last cells
@@ -2043,16 +2055,14 @@ def levels_closing_rows(tokens: list[Token], tags: list[str]) -> list[str]:
             continue
         level, name, value = idx[-3:]
         if _role(out[level]) in ("L1", "L2") and out[name] == "B-L3" and out[value] == "O" \
-                and tokens[value].sep == "glue" and not _level_like(tokens[value].text) \
-                and not _is_label(compact(tokens[value].text)):
+                and tokens[value].sep == "glue" and _could_be_target(compact(tokens[value].text)):
             out[value] = "B-VAL"  # the name read, its target the row's last piece
             continue
         if _role(out[level]) not in ("L1", "L2") or out[name] != "O" or out[value] != "O" \
                 or tokens[name].sep != "glue" or tokens[value].sep != "glue":
             continue  # only pieces run together: two cut cells may be one name wrapped, its target lost
         name_text, value_text = compact(tokens[name].text), compact(tokens[value].text)
-        if _level_like(name_text) or _is_label(name_text) or parse_quantity(name_text) is not None \
-                or not _CJK_TEXT.search(name_text) or _level_like(value_text) or _is_label(value_text):
+        if not (_could_be_name(name_text) and _could_be_target(value_text)):
             continue
         out[name], out[value] = "B-L3", "B-VAL"
     return out
@@ -2275,8 +2285,7 @@ def name_value_rows(tokens: list[Token], tags: list[str]) -> list[str]:
         if len(above) < 2 or above[-2] != {"L3"} or above[-1] != {"VAL"} or not below & {"L1", "L2", "L3"}:
             continue
         name, value = (compact(_cell_text(tokens, c)) for c in row)
-        if _level_like(name) or _is_label(name) or parse_quantity(name) is not None or not _CJK_TEXT.search(name) \
-                or _level_like(value) or _is_label(value) or len(value) < 2:
+        if not (_could_be_name(name) and _could_be_target(value)) or len(value) < 2:
             continue
         _mark(out, row[0], "L3")
         _mark(out, row[1], "VAL")
