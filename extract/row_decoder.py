@@ -1557,12 +1557,7 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
         by_row.setdefault(tokens[c[0]].row, []).append(c)
     heads = sorted(_header_rows(tokens))
     for h, next_h in zip(heads, [*heads[1:], None]):
-        columns: list[str | None] = []
-        for c in by_row.get(h, []):
-            text = _cell_text(tokens, c)
-            exact, _ = label_field(_MONEY_UNIT.sub("", text))
-            unit = "UNIT" if compact(text) in _unit_label_set() else None
-            columns.append(_LABELLED_ROLES.get(exact or "") or header_role(text) or unit)
+        columns = [_header_cell_role(_cell_text(tokens, c)) for c in by_row.get(h, [])]
         if "PNAME" not in columns or "level3" not in columns:
             continue
         for r in sorted(by_row):
@@ -1584,6 +1579,94 @@ def header_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                         for n, i in enumerate(c):
                             out[i] = f"{'B' if n == 0 else 'I'}-{role}"
     return out
+
+
+def _header_cell_role(text: str) -> str | None:
+    """The role a column header's cell names: a project field (PNAME, PCODE, BT … GOAL), an indicator
+    column (level1 … value), UNIT for a unit column, or None."""
+    exact, _ = label_field(_MONEY_UNIT.sub("", text))
+    unit = "UNIT" if compact(text) in _unit_label_set() else None
+    return _LABELLED_ROLES.get(exact or "") or header_role(text) or unit
+
+
+_LEVEL_COLUMNS = frozenset({"level1", "level2", "level3"})
+_PROJECT_CELL_ROLES = frozenset(_LABELLED_ROLES.values())
+
+
+def summary_rows_by_header(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A summary's project row opens with the project's cells in the header's order (项目名称 | 项目编码 |
+    预算金额 | 年度目标 before 一级指标 …), some of them lost or merged away: under a header row naming
+    a name column before its indicator columns, the cells before a row's first level or indicator name,
+    all read as nothing or as the goal, are aligned with those columns in order, each where its text can
+    be that column's value (:func:`_label_value_fits`; the best alignment by :func:`_header_fit`); a row
+    aligned whole, its name included, reads as its project's fields. Rows cut by delimiters or spaces."""
+    out = list(tags)
+    heads = _header_rows(tokens)
+    columns: list[str | None] = []
+    name_rows: set[int] = set()
+    for row in _rows_of_cells(tokens):
+        if tokens[row[0][0]].row in heads:
+            roles = [_header_cell_role(_cell_text(tokens, c)) for c in row]
+            first_level = next((j for j, role in enumerate(roles) if role in _LEVEL_COLUMNS), 0)
+            columns = roles[:first_level] if "PNAME" in roles[:first_level] else []
+            continue
+        if not columns:
+            continue
+        read = [{_role(out[i]) for i in c} for c in row]
+        first = next((j for j, roles in enumerate(read) if roles & {"L1", "L2", "L3"}), 0)
+        if not 0 < first <= len(columns) or not out[row[first][0]].startswith("B-") \
+                or any(not roles <= {"O", "GOAL"} for roles in read[:first]) \
+                or any(roles & _PROJECT_CELL_ROLES - {"GOAL"} for roles in read[first:]):
+            continue
+        fields = _align_with_columns([compact(_cell_text(tokens, c)) for c in row[:first]], columns)
+        if fields is None or "PNAME" not in fields or _level_like(_cell_text(tokens, row[fields.index("PNAME")])):
+            continue  # (a level's wrapped piece, 益指标, is no name)
+        for c, role in zip(row[:first], fields):
+            _mark(out, c, role)
+        name_rows.add(tokens[row[0][0]].row)
+    # the name wrapped onto the next line, read there as a name of its own, with no project field
+    # or level 1 after it: the rest of the name
+    for row in _rows_of_cells(tokens):
+        first = row[0]
+        if tokens[first[0]].row - 1 in name_rows and out[first[0]] == "B-PNAME" \
+                and not any(_role(out[i]) in _PROJECT_CELL_ROLES | {"L1"} for c in row[1:] for i in c):
+            for i in first:
+                out[i] = "I-PNAME"
+    return out
+
+
+def _header_fit(role: str | None, text: str) -> int:
+    """How well a cell's text reads as the value of a project column: 0 where it cannot be
+    (:func:`_label_value_fits`), 2 where it reads as nothing else, 1 where another column fits as well
+    (a short number is an amount before a code, a long digit run a code; a sentence a goal, not a name)."""
+    if role not in _PROJECT_CELL_ROLES or not _label_value_fits(role, text):
+        return 0
+    if role == "PCODE":
+        return 2 if len(text) >= 6 and "." not in text or not text.isdigit() else 1
+    if role in _BUDGET_TAGS:
+        return 2 if "." in text or len(text) < 6 else 1
+    sentence = bool(re.search("[，。；,;]", text)) or len(text) > 40
+    return 2 if sentence == (role == "GOAL") else 1
+
+
+def _align_with_columns(texts: list[str], columns: list[str | None]) -> list[str] | None:
+    """The columns (in order, some skipped) the texts best fit, each text one column (dynamic
+    programming over texts × columns); None when no alignment fits every text."""
+    n, m = len(texts), len(columns)
+    best: dict[tuple[int, int], tuple[int, list[str]]] = {(0, 0): (0, [])}
+    for j in range(m):
+        for i in range(n + 1):
+            if (i, j) not in best:
+                continue
+            score, path = best[(i, j)]
+            options = [((i, j + 1), score, path)]  # column j left empty (its cell lost or merged)
+            fit = _header_fit(columns[j], texts[i]) if i < n else 0
+            if fit:
+                options.append(((i + 1, j + 1), score + fit, [*path, str(columns[j])]))
+            for key, s, p in options:
+                if key not in best or s > best[key][0]:
+                    best[key] = (s, p)
+    return best[(n, m)][1] if (n, m) in best else None
 
 
 # a unit printed after its code in a summary table's unit column (820001-井研县马踏镇人民政府)
@@ -3286,6 +3369,9 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
                                                                                       grid_columns(tokens, tags))))
     tags = cost_level2_under_output(tokens, name_value_rows(tokens, glued_pieces_of_names(tokens, tags)))
     tags = summary_project_rows(tokens, lines_alike(tokens, levels_closing_rows(tokens, tags)))
+    by_header = summary_rows_by_header(tokens, tags)
+    if by_header != tags:  # the names' wrapped pieces on the next lines go with them
+        tags = wrapped_continuations(tokens, by_header)
     tags = targets_printed_in_names(tokens, tags)
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))

@@ -1478,3 +1478,18 @@ def test_a_summarys_project_row_right_before_its_first_level_is_the_project():
     # without a header naming a name column above, the row is left as read
     (p,) = decode(tokenise_lines(lines[2:]), tags[len(toks) - len(tokenise_lines(lines[2:])):]).projects
     assert p.name in (None, "")
+
+
+def test_a_summary_row_opening_with_its_project_cells_is_read_by_the_header_columns():
+    lines = ["项目名称   项目编码   预算金额（万元）   年度目标   一级指标   二级指标   三级指标   指标值",
+             "甲项目经费   828   完成甲项目年度任务，保障工作正常运转。   产出指标   数量指标   人数   ≥10人",
+             "乙项目经费   697901   360   做好乙项目工作，确保资金及时足额到位。   产出指标   质量指标   合格率   100%"]
+    # the model read each project's cells as nothing (a goal read as one); the first project's code is lost
+    tags = ["O"] * 9 + ["O", "O", "B-GOAL", "B-L1", "B-L2", "B-L3", "B-VAL"] + [
+        "O", "O", "O", "O", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    out = decoded(lines, tags)
+    assert [(p.name, p.code, p.budget_total, p.goal, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("甲项目经费", None, 828.0, "完成甲项目年度任务，保障工作正常运转。", ["人数"]),
+        ("乙项目经费", "697901", 360.0, "做好乙项目工作，确保资金及时足额到位。", ["合格率"])]
+    # with no column header naming a name column nothing is read as a project's field
+    assert all(p.name != "甲项目经费" for p in decoded(lines[1:], tags[9:]).projects)
