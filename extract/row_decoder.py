@@ -1589,41 +1589,54 @@ def _header_cell_role(text: str) -> str | None:
     return _LABELLED_ROLES.get(exact or "") or header_role(text) or unit
 
 
-_LEVEL_COLUMNS = frozenset({"level1", "level2", "level3"})
-_PROJECT_CELL_ROLES = frozenset(_LABELLED_ROLES.values())
-
-
 def summary_rows_by_header(tokens: list[Token], tags: list[str]) -> list[str]:
     """A summary's project row opens with the project's cells in the header's order (项目名称 | 项目编码 |
-    预算金额 | 年度目标 before 一级指标 …), some of them lost or merged away: under a header row naming
-    a name column before its indicator columns, the cells before a row's first level or indicator name,
-    all read as nothing or as the goal, are aligned with those columns in order, each where its text can
-    be that column's value (:func:`_label_value_fits`; the best alignment by :func:`_header_fit`); a row
-    aligned whole, its name included, reads as its project's fields. Rows cut by delimiters or spaces."""
+    预算金额 | 年度目标 before 一级指标 …), some of them lost or merged away: after a column header naming a
+    name column before its indicator columns, the cells before a level or indicator name that opens a row's
+    indicators (on its row, after no other field) are aligned with those columns in order, each where its
+    text can be that column's value (:func:`_header_fit`; a name or goal cut in pieces is joined); a
+    row aligned whole, its name included, reads as its project's fields. Cells are cut cells, space runs or,
+    in text run together, the model's pieces; the header may share the row (a table on one line). Where
+    the header names no actual result, points or weight, a cell read as one of those can be a project's."""
     out = list(tags)
-    heads = _header_rows(tokens)
     columns: list[str | None] = []
+    free = {"O", "GOAL"}  # what a project's cell may have been read as
+    opening = ""
     name_rows: set[int] = set()
     for row in _rows_of_cells(tokens):
-        if tokens[row[0][0]].row in heads:
-            roles = [_header_cell_role(_cell_text(tokens, c)) for c in row]
-            first_level = next((j for j, role in enumerate(roles) if role in _LEVEL_COLUMNS), 0)
-            columns = roles[:first_level] if "PNAME" in roles[:first_level] else []
-            continue
-        if not columns:
-            continue
-        read = [{_role(out[i]) for i in c} for c in row]
-        first = next((j for j, roles in enumerate(read) if roles & {"L1", "L2", "L3"}), 0)
-        if not 0 < first <= len(columns) or not out[row[first][0]].startswith("B-") \
-                or any(not roles <= {"O", "GOAL"} for roles in read[:first]) \
-                or any(roles & _PROJECT_CELL_ROLES - {"GOAL"} for roles in read[first:]):
-            continue
-        fields = _align_with_columns([compact(_cell_text(tokens, c)) for c in row[:first]], columns)
-        if fields is None or "PNAME" not in fields or _level_like(_cell_text(tokens, row[fields.index("PNAME")])):
-            continue  # (a level's wrapped piece, 益指标, is no name)
-        for c, role in zip(row[:first], fields):
-            _mark(out, c, role)
-        name_rows.add(tokens[row[0][0]].row)
+        units = [u for c in row for u in _model_pieces(c, out)]
+        window: list[list[int]] | None = []
+        k = 0
+        while k < len(units):
+            unit = units[k]
+            header = _header_run(tokens, out, units, k)
+            if header:
+                roles, k = header
+                first_level = next(j for j, role in enumerate(roles) if role in _LEVEL_COLUMNS)
+                columns = roles[:first_level] if "PNAME" in roles[:first_level] else []
+                opening = _LEVEL_TAGS[str(roles[first_level])]  # a project's row opens the first level column
+                named = {_SCORE_COLUMNS.get(str(role)) for role in roles}
+                free = {"O", "GOAL"} | {"ACT", "PTS", "WT"} - named
+                window = []
+                continue
+            read = {_role(out[i]) for i in unit}
+            if columns and out[unit[0]] == opening and window:
+                fields = _align_with_columns([compact(_cell_text(tokens, u)) for u in window], columns)
+                if fields is not None and "PNAME" in fields \
+                        and not _level_like(_cell_text(tokens, window[fields.index("PNAME")])):
+                    for n, (u, role) in enumerate(zip(window, fields)):
+                        joined = n and fields[n - 1] == role  # a piece of the same name or goal
+                        for m, i in enumerate(u):
+                            out[i] = f"{'I' if joined or m else 'B'}-{role}"
+                    name_rows.add(tokens[window[0][0]].row)
+            # a window opens after an indicator's cells; a project's field the model read closes it till
+            # the next indicators (the model read that project)
+            if read <= free:
+                window = [*window, unit] if window is not None else None
+            else:
+                window = None if read & _PROJECT_CELL_ROLES or (window is None and not read & {"L1", "L2", "L3"}) \
+                    else []
+            k += 1
     # the name wrapped onto the next line, read there as a name of its own, with no project field
     # or level 1 after it: the rest of the name
     for row in _rows_of_cells(tokens):
@@ -1633,6 +1646,48 @@ def summary_rows_by_header(tokens: list[Token], tags: list[str]) -> list[str]:
             for i in first:
                 out[i] = "I-PNAME"
     return out
+
+
+_LEVEL_TAGS = {"level1": "B-L1", "level2": "B-L2", "level3": "B-L3"}
+_SCORE_COLUMNS = {"actual": "ACT", "points": "PTS", "score": "PTS", "weight": "WT"}
+
+
+def _model_pieces(cell: list[int], tags: list[str]) -> list[list[int]]:
+    """A cell as the model read it: a cell of text run together is cut where the model began a field or
+    read a piece as nothing; any other cell is one piece."""
+    if len(cell) == 1:
+        return [cell]
+    pieces: list[list[int]] = []
+    for i in cell:
+        if not pieces or tags[i] == "O" or tags[i].startswith("B-") or tags[pieces[-1][-1]] == "O":
+            pieces.append([i])
+        else:
+            pieces[-1].append(i)
+    return pieces
+
+
+def _header_run(tokens: list[Token], tags: list[str], units: list[list[int]],
+                k: int) -> tuple[list[str | None], int] | None:
+    """The column roles of a run of header cells starting at ``units[k]`` (read as nothing, each
+    naming a column), when it names a project's name before an indicator column; with the index after it."""
+    roles: list[str | None] = []
+    j = k
+    while j < len(units) and all(tags[i] == "O" for i in units[j]):
+        role = _header_cell_role(_cell_text(tokens, units[j]))
+        if role is None and not (roles and len(compact(_cell_text(tokens, units[j]))) <= 4):
+            break  # a short unnamed header cell (二级) goes on; anything else ends the run
+        roles.append(role)
+        j += 1
+    if "PNAME" not in roles or not any(r in _LEVEL_COLUMNS for r in roles[roles.index("PNAME"):]):
+        return None
+    return roles, j
+
+
+_LEVEL_COLUMNS = frozenset({"level1", "level2", "level3"})
+_PROJECT_CELL_ROLES = frozenset(_LABELLED_ROLES.values())
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _header_fit(role: str | None, text: str) -> int:
@@ -1650,19 +1705,24 @@ def _header_fit(role: str | None, text: str) -> int:
 
 
 def _align_with_columns(texts: list[str], columns: list[str | None]) -> list[str] | None:
-    """The columns (in order, some skipped) the texts best fit, each text one column (dynamic
-    programming over texts × columns); None when no alignment fits every text."""
+    """The column (in order, some skipped) each text best fits, a name's or a goal's pieces joined in
+    one column (dynamic programming over texts × columns); None when no alignment fits every text."""
     n, m = len(texts), len(columns)
     best: dict[tuple[int, int], tuple[int, list[str]]] = {(0, 0): (0, [])}
     for j in range(m):
+        role = columns[j]
         for i in range(n + 1):
             if (i, j) not in best:
                 continue
             score, path = best[(i, j)]
             options = [((i, j + 1), score, path)]  # column j left empty (its cell lost or merged)
-            fit = _header_fit(columns[j], texts[i]) if i < n else 0
-            if fit:
-                options.append(((i + 1, j + 1), score + fit, [*path, str(columns[j])]))
+            # pieces i..e-1 in column j: one piece, or several of a name or a goal the glue cut apart
+            for e in range(i + 1, n + 1 if role in ("PNAME", "GOAL") else min(n, i + 1) + 1):
+                if e - i > 1 and not _LETTER.search(texts[e - 1]):
+                    break  # a name or goal goes on with words, not a bare number
+                fit = _header_fit(role, "".join(texts[i:e]))
+                if fit:
+                    options.append(((e, j + 1), score + fit - (e - i - 1), [*path, *[str(role)] * (e - i)]))
             for key, s, p in options:
                 if key not in best or s > best[key][0]:
                     best[key] = (s, p)

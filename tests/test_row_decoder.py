@@ -1493,3 +1493,22 @@ def test_a_summary_row_opening_with_its_project_cells_is_read_by_the_header_colu
         ("乙项目经费", "697901", 360.0, "做好乙项目工作，确保资金及时足额到位。", ["合格率"])]
     # with no column header naming a name column nothing is read as a project's field
     assert all(p.name != "甲项目经费" for p in decoded(lines[1:], tags[9:]).projects)
+
+
+def test_a_summary_run_together_on_one_line_reads_each_project_by_the_header_columns():
+    line = ("项目名称预算金额（万元）年度目标一级指标二级指标指标名称指标值甲项目经费2433.80完成甲项目年度任务，"
+            "保障工作正常运转。产出指标数量指标检查户数23644户次乙项目经费20做好乙项目工作，确保资金到位。"
+            "产出指标质量指标合格率100%")
+    # the model read the second project's name and budget as an actual result and its points
+    tags = ["O"] * 8 + ["B-PNAME", "B-BT", "B-GOAL", "B-L1", "B-L2", "B-L3", "B-VAL"] + [
+        "B-ACT", "B-PTS", "O", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    out = decoded([line], tags)
+    assert [(p.name, p.budget_total, p.goal, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("甲项目经费", 2433.8, "完成甲项目年度任务，保障工作正常运转。", ["检查户数"]),
+        ("乙项目经费", 20.0, "做好乙项目工作，确保资金到位。", ["合格率"])]
+    # a header naming an actual result column: the cells read as one are the previous indicator's
+    with_actual = line.replace("指标值", "指标值实际完成值", 1)
+    assert [p.name for p in decoded([with_actual], ["O"] * 9 + tags[8:]).projects] == ["甲项目经费"]
+    # a project whose fields the model read: its goal stays the goal
+    read = ["O"] * 8 + ["B-PNAME", "B-BT", "B-GOAL", "B-L1", "B-L2", "B-L3", "B-VAL"] * 2
+    assert [(p.name, p.goal) for p in decoded([line], read).projects][1] == ("乙项目经费", "做好乙项目工作，确保资金到位。")
