@@ -1511,4 +1511,5 @@ def test_a_summary_run_together_on_one_line_reads_each_project_by_the_header_col
     assert [p.name for p in decoded([with_actual], ["O"] * 9 + tags[8:]).projects] == ["甲项目经费"]
     # a project whose fields the model read: its goal stays the goal
     read = ["O"] * 8 + ["B-PNAME", "B-BT", "B-GOAL", "B-L1", "B-L2", "B-L3", "B-VAL"] * 2
-    assert [(p.name, p.goal) for p in decoded([line], read).projects][1] == ("乙项目经费", "做好乙项目工作，确保资金到位。")
+    second = decoded([line], read).projects[1]
+    assert (second.name, second.goal) == ("乙项目经费", "做好乙项目工作，确保资金到位。")
