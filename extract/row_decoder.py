@@ -1613,8 +1613,10 @@ def summary_rows_by_header(tokens: list[Token], tags: list[str]) -> list[str]:
             if header:
                 roles, k = header
                 first_level = next(j for j, role in enumerate(roles) if role in _LEVEL_COLUMNS)
-                columns = roles[:first_level] if "PNAME" in roles[:first_level] else []
                 opening = _LEVEL_TAGS[str(roles[first_level])]  # a project's row opens the first level column
+                if first_level and roles[first_level - 1] is None and opening == "B-L2":
+                    first_level, opening = first_level - 1, "B-L1"  # 一级 | 二级指标: the level-1 head cut short
+                columns = roles[:first_level] if "PNAME" in roles[:first_level] else []
                 named = {_SCORE_COLUMNS.get(str(role)) for role in roles}
                 free = {"O", "GOAL"} | {"ACT", "PTS", "WT"} - named
                 window = []
@@ -1622,8 +1624,13 @@ def summary_rows_by_header(tokens: list[Token], tags: list[str]) -> list[str]:
             read = {_role(out[i]) for i in unit}
             if columns and out[unit[0]] == opening and window:
                 fields = _align_with_columns([compact(_cell_text(tokens, u)) for u in window], columns)
-                if fields is not None and "PNAME" in fields \
-                        and not _level_like(_cell_text(tokens, window[fields.index("PNAME")])):
+                named = fields is not None and "PNAME" in fields
+                name = compact(_cell_text(tokens, window[fields.index("PNAME")])) if named and fields else ""
+                # a name and another field at least (a lone cell may be a target the model missed: 高质量完成);
+                # no level's wrapped piece (益指标) or target for a name
+                if len(name) >= 4 and len(set(fields or ())) >= 2 and _could_be_name(name) \
+                        and not looks_like_value(name) and name not in qualitative_values() \
+                        and not _unit_words(name):
                     for n, (u, role) in enumerate(zip(window, fields)):
                         joined = n and fields[n - 1] == role  # a piece of the same name or goal
                         for m, i in enumerate(u):
@@ -1688,6 +1695,17 @@ _PROJECT_CELL_ROLES = frozenset(_LABELLED_ROLES.values())
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+def _unit_words(text: str) -> bool:
+    """Whether a text is a unit of the value grammar (人次, 元/人·月), which names no project."""
+    units = _unit_set()
+    return all(part in units for part in re.split("[/·]", text))
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_set() -> frozenset[str]:
+    return frozenset(content_words()["units"])
 
 
 def _header_fit(role: str | None, text: str) -> int:
@@ -3355,10 +3373,18 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                 cells = rows[r]
                 if not any(tokens[i].sep in DELIMITERS for idx in cells.values() for i in idx):
                     continue
-            if not any(_role(out[i]) == "L3" for i in cells.get(name_col, [])):
+            shift = 0
+            if not any(_role(out[i]) == "L3" for i in cells.get(name_col, [])) and not by_offset:
+                # a row whose merged level cells were dropped (cells shifted left): it starts at a later
+                # column, its name where the name column is, if only levels come before the name
+                name_at = next((c for c in sorted(cells) if any(out[i] == "B-L3" for i in cells[c])), None)
+                if name_at is not None and name_at < name_col and all(
+                        {_role(out[i]) for i in cells[c]} <= {"L1", "L2"} for c in cells if c < name_at):
+                    shift = name_col - name_at
+            if not any(_role(out[i]) == "L3" for i in cells.get(name_col - shift, [])):
                 continue  # not a row of this table's grammar (a shifted row, the next project's header)
             for c, idx in cells.items():
-                role, text = columns.get(c), _cell_text(tokens, idx)
+                role, text = columns.get(c + shift), _cell_text(tokens, idx)
                 if role is None or not {_role(out[i]) for i in idx} <= _PART_ROLES:
                     continue
                 if role in ("op", "value_type") and comparator_op(text) is not None and amount(text) is None:

@@ -1513,3 +1513,26 @@ def test_a_summary_run_together_on_one_line_reads_each_project_by_the_header_col
     read = ["O"] * 8 + ["B-PNAME", "B-BT", "B-GOAL", "B-L1", "B-L2", "B-L3", "B-VAL"] * 2
     second = decoded([line], read).projects[1]
     assert (second.name, second.goal) == ("乙项目经费", "做好乙项目工作，确保资金到位。")
+
+
+def test_a_row_shifted_left_by_merged_levels_reads_its_target_parts_by_the_header_columns():
+    lines = ["一级指标\t二级指标\t指标名称\t指标类型\t单位\t符号\t指标值\t备注",
+             "产出指标\t数量指标\t检查户数\t定量\t户次\t＝\t1919",
+             "质量指标\t调解差错率\t定量\t%\t小于等于\t0",
+             "合格率\t定量\t%\t≥\t91"]
+    # the level cells merged away shift the later rows left; the model missed the parts of two targets
+    tags = ["O"] * 8 + ["B-L1", "B-L2", "B-L3", "O", "B-UNIT", "B-OP", "B-VAL"] + [
+        "B-L2", "B-L3", "O", "B-UNIT", "O", "O"] + ["B-L3", "O", "B-UNIT", "O", "O"]
+    (project,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in project.indicators] == [
+        ("检查户数", "=1919户次"), ("调解差错率", "≤0%"), ("合格率", "≥91%")]
+
+
+def test_a_summary_row_needs_a_name_and_another_field_to_open_a_project():
+    line = ("项目名称年度预算年度目标一级指标二级指标三级指标目标值甲项目经费73.09完成甲项目年度任务，管理更加规范。"
+            "产出指标数量指标检查户数1217家产出指标质量指标抽检质量高质量完成产出指标成本指标补助标准元/人·月2041")
+    # labels repeated on every row; the model missed a qualitative target and read a unit and number apart
+    tags = ["O"] * 7 + ["B-PNAME", "B-BT", "B-GOAL"] + ["B-L1", "B-L2", "B-L3", "B-VAL"] + [
+        "B-L1", "B-L2", "B-L3", "O", "O"] + ["B-L1", "B-L2", "B-L3", "O", "O", "O"]
+    # neither 高质量完成 alone nor a unit and an amount are a project
+    assert [p.name for p in decoded([line], tags).projects] == ["甲项目经费"]
