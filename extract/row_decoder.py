@@ -1617,18 +1617,17 @@ def summary_rows_by_header(tokens: list[Token], tags: list[str]) -> list[str]:
                 if first_level and roles[first_level - 1] is None and opening == "B-L2":
                     first_level, opening = first_level - 1, "B-L1"  # 一级 | 二级指标: the level-1 head cut short
                 columns = roles[:first_level] if "PNAME" in roles[:first_level] else []
-                named = {_SCORE_COLUMNS.get(str(role)) for role in roles}
-                free = {"O", "GOAL"} | {"ACT", "PTS", "WT"} - named
+                scored = {_SCORE_COLUMNS.get(str(role)) for role in roles}
+                free = {"O", "GOAL"} | {"ACT", "PTS", "WT"} - scored
                 window = []
                 continue
             read = {_role(out[i]) for i in unit}
             if columns and out[unit[0]] == opening and window:
-                fields = _align_with_columns([compact(_cell_text(tokens, u)) for u in window], columns)
-                named = fields is not None and "PNAME" in fields
-                name = compact(_cell_text(tokens, window[fields.index("PNAME")])) if named and fields else ""
+                fields = _align_with_columns([compact(_cell_text(tokens, u)) for u in window], columns) or []
+                name = compact(_cell_text(tokens, window[fields.index("PNAME")])) if "PNAME" in fields else ""
                 # a name and another field at least (a lone cell may be a target the model missed: 高质量完成);
                 # no level's wrapped piece (益指标) or target for a name
-                if len(name) >= 4 and len(set(fields or ())) >= 2 and _could_be_name(name) \
+                if len(name) >= 4 and len(set(fields)) >= 2 and _could_be_name(name) \
                         and not looks_like_value(name) and name not in qualitative_values() \
                         and not _unit_words(name):
                     for n, (u, role) in enumerate(zip(window, fields)):
