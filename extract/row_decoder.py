@@ -3403,9 +3403,11 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
     """A target printed as its parts in cells of their own with no columns to say so (one cell per line:
     name, then ≥, 个, 195 in any order): right after an indicator name the model read with no value, a run
     of up to three cells each a comparator alone, a unit alone or a bare number, with a number and a
-    comparator or a unit among them (one of each at most), is the name's comparator, unit and value."""
+    comparator or a unit among them (one of each at most), is the name's comparator, unit and value. A
+    指标值类型 cell (定量) among them is a column of its own, stepped over."""
     out = list(tags)
     units = frozenset(content_words()["units"]) | _VALUE_UNIT_WORDS
+    value_types = frozenset(content_words()["value_types"]["words"])
     n = len(tokens)
     i = 0
     while i < n:
@@ -3417,8 +3419,15 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
             j += 1
         parts: dict[str, int] = {}
         k = j
-        while k < n and k < j + 3 and _role(out[k]) in _PART_ROLES and tokens[k].sep != "glue":
+        typed = False  # a value-type cell stepped over
+        while k < n and k < j + 3 + typed and tokens[k].sep != "glue":
             text = compact(tokens[k].text)
+            if text in value_types and not typed and out[k] == "O":
+                typed = True
+                k += 1
+                continue
+            if _role(out[k]) not in _PART_ROLES:
+                break
             kind = ("OP" if comparator_op(text) is not None and not re.search(r"\d", text)
                     else "UNIT" if text in units else "VAL" if _AMOUNT.match(text) else None)
             if kind is None or kind in parts:
