@@ -3426,8 +3426,8 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
                 typed = True
                 k += 1
                 continue
-            if _role(out[k]) not in _PART_ROLES:
-                break
+            if _role(out[k]) not in _PART_ROLES and not (_role(out[k]) in _BUDGET_TAGS and parts):
+                break  # (a bare number after a comparator or unit the model read as a budget: the value)
             kind = ("OP" if comparator_op(text) is not None and not re.search(r"\d", text)
                     else "UNIT" if text in units else "VAL" if _AMOUNT.match(text) else None)
             if kind is None or kind in parts:

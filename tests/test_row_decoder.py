@@ -1540,9 +1540,12 @@ def test_a_summary_row_needs_a_name_and_another_field_to_open_a_project():
 
 def test_target_parts_one_cell_per_line_step_over_a_value_type_cell():
     lines = ["产出指标", "时效指标", "办结时限", "分钟", "定量", "<", "34", "产出指标", "数量指标", "检查户数", "家",
-             "定量", "≥", "4920"]
-    # the model read the unit as the value and missed the second row's comparator and number
-    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "B-OP", "B-VAL", "B-L1", "B-L2", "B-L3", "B-UNIT", "O", "O", "O"]
+             "定量", "≥", "4920", "验收合格率", "%", "定量", "大于等于", "100"]
+    # the model read the unit as the value, missed the second row's comparator and number, read the third
+    # row's number as a budget
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "O", "B-OP", "B-VAL", "B-L1", "B-L2", "B-L3", "B-UNIT", "O", "O", "O",
+            "B-L3", "B-UNIT", "O", "O", "B-BT"]
     (project,) = decoded(lines, tags).projects
     assert [(i.level3, i.value, i.unit) for i in project.indicators] == [
-        ("办结时限", "<34分钟", "分钟"), ("检查户数", "≥4920家", "家")]
+        ("办结时限", "<34分钟", "分钟"), ("检查户数", "≥4920家", "家"), ("验收合格率", "≥100%", "%")]
+    assert project.budget_total is None
