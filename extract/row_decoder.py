@@ -2292,12 +2292,39 @@ def targets_printed_in_names(tokens: list[Token], tags: list[str]) -> list[str]:
         tail = _TRAILING_QUANTITY.search(piece)
         if tail is None or not _same_quantity(tail.group(), target):
             continue
-        if tail.start() > 0 and parse_quantity(piece) is None and out[i + 2] in ("B-VAL", "O"):
+        # a third quantity after the repeat (达到5亿元 | 5亿元 | 6.47亿元): target and actual are the last two,
+        # so the first, comparator word and all, closes the name
+        third = i + 3 < len(tokens) and tokens[i + 3].sep == "glue" and tokens[i + 3].row == tokens[i].row \
+            and _quantity_with_unit(tokens[i + 3].text)
+        if tail.start() > 0 and (parse_quantity(piece) is None or third) and out[i + 2] in ("B-VAL", "O", "I-VAL"):
             out[i + 1], out[i + 2] = "I-L3", "B-VAL"  # 达到5亿元: words and the target, in the name
         elif tail.start() == 0 and i + 3 < len(tokens) and tokens[i + 3].sep == "glue" \
                 and tokens[i + 3].row == tokens[i].row and _same_quantity(piece, tokens[i + 3].text):
             out[i + 1], out[i + 2], out[i + 3] = "I-L3", "B-VAL", "B-ACT"
     return out
+
+
+def level_names_opening_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A framework level printed bare (时效, 经济效益: no 指标) and glued to the name after it, read as the
+    name's first piece (时效 | 1年 | 1年 | 1年 | 10): a level name is no piece of an indicator's name, so it
+    is the level, and the name opens after it. Only where the cells run together: a delimited cell of
+    its own is read by its column."""
+    out = list(tags)
+    for i in range(len(tokens) - 1):
+        if out[i] != "B-L3" or out[i + 1] != "I-L3" or tokens[i + 1].sep != "glue" \
+                or tokens[i + 1].row != tokens[i].row:
+            continue
+        text = compact(tokens[i].text)
+        if standard_level2(text) is not None:
+            out[i], out[i + 1] = "B-L2", "B-L3"
+        elif standard_level1(text) is not None:
+            out[i], out[i + 1] = "B-L1", "B-L3"
+    return out
+
+
+def _quantity_with_unit(text: str) -> bool:
+    q = parse_quantity(compact(text))
+    return q is not None and q[1] is not None and q[2] is not None
 
 
 def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
@@ -3466,7 +3493,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     by_header = summary_rows_by_header(tokens, tags)
     if by_header != tags:  # the names' wrapped pieces on the next lines go with them
         tags = wrapped_continuations(tokens, by_header)
-    tags = targets_printed_in_names(tokens, tags)
+    tags = level_names_opening_names(tokens, targets_printed_in_names(tokens, tags))
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))
     twins = twin_groups(tokens, tags)

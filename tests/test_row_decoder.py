@@ -501,6 +501,36 @@ def test_a_target_and_actual_printed_alike_after_a_name_are_read_so():
     assert (ind.level2, ind.level3, ind.value, ind.actual) == ("数量指标", "成本控制", "不超过预算", "不超过预算")
 
 
+def test_a_bare_level_name_glued_before_a_name_is_the_level():
+    # OCR'd self-evaluation run together: 时效 (no 指标) | name 1年 | target | actual | points
+    toks = tokenise_lines(["项目名称 甲项目", "数量指标成本控制不超过预算不超过预算10时效1年1年1年10"])
+    texts = [t.text for t in toks[2:]]
+    assert texts[5:] == ["时效", "1年", "1年", "1年", "10"], texts
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "B-ACT", "B-PTS", "B-L3", "I-L3", "B-VAL", "B-ACT", "B-PTS"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level2, i.level3, i.value, i.actual) for i in inds] == [
+        ("数量指标", "成本控制", "不超过预算", "不超过预算"), ("时效", "1年", "1年", "1年")]
+    # a level name in a cell of its own is left to its column
+    toks = tokenise_lines(["项目名称 甲项目", "时效\t1年\t1年\t1年\t10"])
+    tags = ["O", "B-PNAME", "B-L3", "I-L3", "B-VAL", "B-ACT", "B-PTS"]
+    assert decode(toks, tags).projects[0].indicators[0].level2 is None
+
+
+def test_a_name_restating_its_target_keeps_it_where_three_quantities_follow():
+    # name ending in 达到5亿元 | target 5亿元 | actual 6.47亿元 | points: the first quantity is the name's
+    toks = tokenise_lines(["项目名称 甲项目", "经济效益指标医疗收入达到5亿元5亿元6.47亿元10"])
+    texts = [t.text for t in toks[2:]]
+    assert texts == ["经济效益指标", "医疗收入", "达到5亿元", "5亿元", "6.47亿元", "10"], texts
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "I-VAL", "B-ACT", "B-PTS"]
+    (ind,) = decode(toks, tags).projects[0].indicators
+    assert (ind.level3, ind.value, ind.actual) == ("医疗收入达到5亿元", "5亿元", "6.47亿元")
+    # with only target and actual after the name, the comparator word stays the target's
+    toks = tokenise_lines(["项目名称 甲项目", "经济效益指标医疗收入达到5亿元6.47亿元10"])
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "B-ACT", "B-PTS"]
+    (ind,) = decode(toks, tags).projects[0].indicators
+    assert (ind.level3, ind.value) == ("医疗收入", "达到5亿元")
+
+
 def test_a_name_whose_value_is_read_further_on_takes_no_earlier_quantity():
     # 中期指标值 | 年度指标值: the model read the annual value; the midterm one before it is another column's
     out = decoded(["一级指标\t二级指标\t三级指标\t中期指标值\t年度指标值",
