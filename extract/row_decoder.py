@@ -1358,6 +1358,10 @@ def labelled_fields(tokens: list[Token], tags: list[str]) -> list[str]:
             found = positions.header_block_hits("GOAL", value[0])
             others = all(_under_other_label(tokens, i) for i in found)
             if found and not (others and _GOAL_SENTENCE.search(texts[k + 1])):
+                if any(i in value for i in found):  # the model read this label's text as the goal too: what
+                    for i in found:  # it read so under another label (项目概况 | 该项目为…) is that label's text
+                        if i not in value and _under_other_label(tokens, i):
+                            out[i] = "O"
                 continue  # the model found the goal in this header: a goal is a sentence, which it reads better
             for i in found:  # the model's goal is another label's text (立项依据 | 依据…), the label's a sentence
                 out[i] = "O"
@@ -2922,6 +2926,34 @@ def names_before_budgets(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def _is_code(text: str) -> bool:
+    """A cell that is a code and no amount: letters and digits, or digits opening with a zero (037001)."""
+    return bool(_CODE.fullmatch(text)) and any(c.isdigit() for c in text) \
+        and (amount(text) is None or text.startswith("0") and not text.startswith("0."))
+
+
+def coded_names_before_amounts(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A summary's project row cut into cells one after the other: code | name | amount (037001 |
+    …服务采购项目 | 1681680), all read as nothing, is that project's code, name and budget. A unit's
+    row of the same shape names its unit where the model read a bureau there, and is left."""
+    out = list(tags)
+    cells, texts = _cells(tokens), _cell_texts(tokens)
+    for k in range(len(cells) - 2):
+        code, name, money = cells[k], cells[k + 1], cells[k + 2]
+        if any(out[i] not in ("O", "B-PCODE") for i in code) or any(out[i] != "O" for i in name) \
+                or any(out[i] not in ("O", "B-BT") for i in money):
+            continue
+        if not _is_code(texts[k]) or amount(texts[k + 2]) is None or not _label_value_fits("PNAME", texts[k + 1]) \
+                or len(texts[k + 1]) < 4 or not _could_be_name(texts[k + 1]) or looks_like_value(texts[k + 1]):
+            continue
+        if _is_label(texts[k + 1]) or _is_label(_MONEY_UNIT.sub("", texts[k + 1])) or (k and _is_label(texts[k - 1])):
+            continue  # a label's value (项目编码 | 2290… | 项目资金（万元） | 316.23): the labels read them
+        _mark(out, code, "PCODE")
+        _mark(out, name, "PNAME")
+        _mark(out, money, "BT")
+    return out
+
+
 def names_before_levels(tokens: list[Token], tags: list[str]) -> list[str]:
     """A summary table prints a project per row before its first indicator's levels (公益性岗位专项 | 55 |
     按照相关政策要求… | 产出指标 | 数量指标 | …): a name that opens a row before a level cell of the same row
@@ -3483,7 +3515,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = level_only_rows(tokens, level2_names_read_as_level1(tokens, tags))
     tags = values_run_together(tokens, quantities_read_as_names(tokens, quantities_read_as_levels(tokens, tags)))
     tags = stacked_header_columns(tokens, header_columns(tokens, tags))
-    tags = names_before_budgets(tokens, summary_columns(tokens, tags))
+    tags = coded_names_before_amounts(tokens, names_before_budgets(tokens, summary_columns(tokens, tags)))
     tags = projects_restarting_levels(tokens, names_before_levels(tokens, tags))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
     tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,

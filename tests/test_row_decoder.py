@@ -531,6 +531,43 @@ def test_a_name_restating_its_target_keeps_it_where_three_quantities_follow():
     assert (ind.level3, ind.value) == ("医疗收入", "达到5亿元")
 
 
+def test_a_summary_row_of_code_name_and_amount_names_its_project():
+    # one cell a paragraph: the unit's row (read as a bureau), then the project's code | name | amount
+    lines = ["单位编码", "单位名称", "年度预算安排", "", "037001", "", "某市公安局", "", "27955180", "",
+             "037001", "", "某市机房租赁服务采购项目", "", "1681680", "", "【总体目标】", "",
+             "保障机房设备运转,持续发挥作用", "", "【产出指标-数量指标】", "", "指标1:机柜数量(≥77台)", "",
+             "【产出指标-成本指标】", "", "指标1:维护成本(<1681680元)"]
+    toks = tokenise_lines(lines)
+    texts = [t.text for t in toks]
+    tags = ["O"] * len(toks)
+    tags[texts.index("某市公安局")] = "B-BUR"
+    tags[texts.index("保障机房设备运转,持续发挥作用")] = "B-GOAL"
+    for text, tag in (("产出指标", "B-L1"), ("数量指标】", "B-L2"), ("机柜数量", "B-L3"), ("(≥77台)", "B-VAL"),
+                      ("成本指标】", "B-L2"), ("维护成本", "B-L3"), ("(<1681680元)", "B-VAL")):
+        for i, t in enumerate(texts):
+            if t == text and tags[i] == "O":
+                tags[i] = tag
+                break
+    assert texts.count("037001") == 2 and "B-L3" in tags, texts
+    (p,) = decode(toks, tags).projects
+    assert (p.name, p.code, p.goal) == ("某市机房租赁服务采购项目", "037001", "保障机房设备运转,持续发挥作用")
+    assert p.budget_total == 168.168  # in yuan: the cost target prints the same amount in 元
+
+
+def test_the_goal_labels_text_is_the_goal_not_another_labels():
+    lines = ["项目名称\t甲项目", "【项目概况】:该项目为机房租赁服务,共计77个机柜。", "【总体目标】",
+             "保障机房设备运转,持续发挥作用", "产出指标\t数量指标\t机柜数量\t≥77台"]
+    toks = tokenise_lines(lines)
+    texts = [t.text for t in toks]
+    overview = next(i for i, t in enumerate(texts) if t.startswith("该项目为"))
+    tags = ["O", "B-PNAME"] + ["O"] * (len(toks) - 2)
+    tags[overview] = "B-GOAL"
+    tags[texts.index("保障机房设备运转,持续发挥作用")] = "B-GOAL"
+    tags[-4:] = ["B-L1", "B-L2", "B-L3", "B-VAL"]
+    (p,) = decode(toks, tags).projects
+    assert p.goal == "保障机房设备运转,持续发挥作用"
+
+
 def test_a_name_whose_value_is_read_further_on_takes_no_earlier_quantity():
     # 中期指标值 | 年度指标值: the model read the annual value; the midterm one before it is another column's
     out = decoded(["一级指标\t二级指标\t三级指标\t中期指标值\t年度指标值",
