@@ -785,19 +785,30 @@ _GENERIC_TITLE = re.compile(r"^[（(]?(\d{4}年度?)?[）)]?(市|县|区|省)?(�
                             r"(整体)?(预算)?(项目)?(支出)?(预算)?[（(]?(\d{4}年度?)?[）)]?$")
 
 
-def title_names(tokens: list[Token]) -> dict[int, str]:
-    """Rows printing a table title (…项目绩效目标表): the name printed before the title word."""
+_TITLE_PROSE = re.compile(r"[。，；,;]")  # text before a title word that holds a sentence is no project's name
+# what an indicator row's cells are read as: a title after one of them, in its row, opens the next table
+_TABLE_ROW_ROLES = frozenset({"L1", "L2", "L3", "VAL", "OP", "UNIT", "ACT", "WT", "PTS", "DESC"})
+
+
+def title_names(tokens: list[Token], tags: list[str]) -> dict[int, str]:
+    """Table titles (…项目绩效目标表): the index of the token where the name printed before the title word
+    begins → that name. The name runs from its row's start, or, in a row that prints tables run together
+    (a document converted to one line), from the cell after the last one read as an indicator row's."""
     words = set(content_words()["project_labels"]["title"])
     out: dict[int, str] = {}
-    before: list[Token] = []
-    for t, text in zip(tokens, _compact_texts(tokens)):
+    before: list[int] = []
+    for i, (t, text) in enumerate(zip(tokens, _compact_texts(tokens))):
         if t.sep == "row":
             before = []
         if text in words:
-            name = clean_level3("".join(b.text for b in before))
-            if len(name) >= 2 and not _GENERIC_TITLE.match(name):
-                out[t.row] = name
-        before.append(t)
+            name = clean_level3("".join(tokens[b].text for b in before))
+            if len(name) >= 2 and not _GENERIC_TITLE.match(name) and not _TITLE_PROSE.search(name):
+                out[before[0]] = name
+            before = []  # a title word ends its title (项目支出绩效目标 | 2024年…项目绩效自评表: a heading, a title)
+            continue
+        before.append(i)
+        if _role(tags[i]) in _TABLE_ROW_ROLES:
+            before = []
     return out
 
 
@@ -3837,14 +3848,28 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     level_rows = level_header_rows(tokens, tags)
     last_header = None
     level_row = -10
-    titles = title_names(tokens)
+    # a title's name by its first token; one that opens its row names the table of the whole row
+    titles = {id(tokens[i]): name for i, name in title_names(tokens, tags).items()}
+    inside = {t.row for t in tokens if id(t) in titles and t.sep != "row"}  # rows of tables run together
+    row_titles = {t.row: titles[id(t)] for t in tokens if id(t) in titles and t.sep == "row" and t.row not in inside}
     decoder.has_headers = bool(headers)
     decoder.row_shifts = row_shifts(tokens, tags, level_rows)
     for seg in segments(tokens, tags):
         row = seg.tokens[0].row
-        if row in titles and (decoder.project is None or decoder.project.indicators):
-            decoder.title = titles[row]
+        if row in row_titles and (decoder.project is None or decoder.project.indicators):
+            decoder.title = row_titles[row]
             decoder.under_header = False
+        elif id(seg.tokens[0]) in titles and seg.tokens[0].sep != "row":
+            # a title inside a row of tables run together: the table before it ends here
+            if decoder.project is not None and decoder.project.indicators:
+                decoder.finish_indicator()
+                if decoder.stray():
+                    decoder.restart_project()  # stray names before a column header: no table
+                else:
+                    decoder.close_project()
+            if decoder.project is None:
+                decoder.title = titles[id(seg.tokens[0])]
+                decoder.under_header = False
         if row in level_rows:
             level_row, decoder.column_levels = row, level_rows[row]
             if standard_level1(seg.text) is None:

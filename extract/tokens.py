@@ -98,6 +98,7 @@ def display_width(text: str) -> int:
 # ---------------------------------------------------------------- run-together cuts
 
 
+_GLUED_YEAR = re.compile(r"(?<=\d)(?=(?:19|20)\d\d年度)")
 _NOT_ETC = ("等于", "等级", "等同", "等次")
 _CLOSERS = ")）]】》」』"
 
@@ -146,11 +147,16 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if not inside_word(s):
             cuts.update((s, e))
             covered.append((s, e))
-    for m in pats["quantity"].finditer(text):
+    # a budget year glued after a number (…长期发挥19 | 2024年度…项目绩效自评表: points, then the next
+    # table's title): the year opens a cell, and the number before it is read on its own
+    years = [m.start() for m in _GLUED_YEAR.finditer(text)]
+    cuts.update(years)
+    quantities = (m for a, b in zip([0, *years], [*years, len(text)]) for m in pats["quantity"].finditer(text, a, b))
+    for m in quantities:
         s, e = m.span()
         if not any(ch.isdigit() for ch in m.group()) or inside_word(s) or inside_word(e):
             continue
-        before = text[s - 1] if s else ""
+        before = text[s - 1] if s and s not in years else ""
         if before and (before.isdigit() or before in ".,:/-~～至到"):
             continue
         after = text[e] if e < len(text) else ""

@@ -91,6 +91,21 @@ def test_a_table_on_one_line_starts_the_next_project_where_its_first_level1_come
     assert [p.name for p in decoded([evaluated], tags).projects] == ["甲项目"]
 
 
+def test_a_title_inside_a_line_of_tables_run_together_opens_the_next_table():
+    line = ("四、项目支出绩效目标2024年甲补助项目绩效自评表产出指标数量指标培训人数≥10人12人10"
+            "2024年度乙配套资金项目绩效自评表产出指标质量指标合格率≥95%96%10")
+    toks = tokenise_lines([line])
+    texts = [t.text for t in toks]
+    tags = ["O"] * len(toks)
+    for text, tag in (("产出指标", "B-L1"), ("数量指标", "B-L2"), ("培训人数", "B-L3"), ("≥10人", "B-VAL"),
+                      ("12人", "B-ACT"), ("10", "B-PTS"), ("产出指标", "B-L1"), ("质量指标", "B-L2"),
+                      ("合格率", "B-L3"), ("≥95%", "B-VAL"), ("96%", "B-ACT"), ("10", "B-PTS")):
+        tags[next(i for i, t in enumerate(texts) if t == text and tags[i] == "O")] = tag
+    out = decode(toks, tags)
+    assert [(p.name, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("2024年甲补助", ["培训人数"]), ("2024年度乙配套资金", ["合格率"])], texts
+
+
 def test_a_cell_wrapped_over_lines_of_the_documents_width_is_one_cell():
     lines = ["产出指标", "数量指标", "医保制度改革、", "医改政策落实、", "转保障经费", "=36万元",
              "自聘及劳务派遣", "人员工资性支出", "成本", "≥248万元", "政策宣传覆盖率", "定性", "达标"]

@@ -34,6 +34,14 @@ def test_cells_run_together_are_cut_at_level_names_values_and_openers():
         "质量目标", "各类人才对我市人才政策的知晓率", ">=95%", "98%", "103%"]
 
 
+def test_a_budget_year_glued_after_a_number_opens_a_cell():
+    # a table's last points, then the next table's title, with nothing between them
+    texts = [t.text for t in tokenise_lines(["长期发挥192024年度特困人员供养资金项目绩效自评表"])]
+    assert texts == ["长期发挥", "19", "2024年度", "特困人员供养资金", "项目绩效自评表"], texts
+    # a plain year of durations or a count is left whole
+    assert [t.text for t in tokenise_lines(["服务期限102024年"])][-1] == "102024年"
+
+
 def test_etc_after_a_level_name_stays_in_its_cell_and_names_the_same_level():
     from perfkg.extract.vocabulary import standard_level2
 
