@@ -98,6 +98,32 @@ def display_width(text: str) -> int:
 # ---------------------------------------------------------------- run-together cuts
 
 
+_DOTTED_RUN = re.compile(r"\d+(?:\.\d+){2,}")
+_MOST_DECIMALS = 4
+
+
+def _amount_seams(run: str) -> list[int]:
+    """Where amounts of the same number of decimals run together in ``run`` (digits and two dots or
+    more) end: the number of decimals that reads the run as amounts of one size (budget, adjusted budget,
+    spent: their integer parts of equal length, give or take a digit), each with no leading zero, then
+    perhaps digits with no dot (a weight glued on); none where no number of decimals reads it so (a date
+    2024.01.01, a version 1.2.3)."""
+    readings = []
+    for places in range(1, _MOST_DECIMALS + 1):
+        piece = re.compile(rf"(?:0|[1-9]\d*?)\.\d{{{places}}}")
+        seams, sizes, at = [], [], 0
+        while (m := piece.match(run, at)) is not None:
+            sizes.append(m.group().index("."))
+            at = m.end()
+            seams.append(at)
+        rest = run[at:]
+        if len(seams) >= 2 and "." not in rest and not rest.startswith("0"):
+            spread = max(sizes) - min(sizes)
+            if spread <= 1:
+                readings.append(((spread, bool(rest), places), [c for c in seams if c < len(run)]))
+    return min(readings)[1] if readings else []
+
+
 _GLUED_YEAR = re.compile(r"(?<=\d)(?=(?:19|20)\d\d年度)")
 _NOT_ETC = ("等于", "等级", "等同", "等次")
 _CLOSERS = ")）]】》」』"
@@ -147,6 +173,10 @@ def glue_cuts(text: str) -> tuple[int, ...]:
         if not inside_word(s):
             cuts.update((s, e))
             covered.append((s, e))
+    # amounts printed with the same decimals and run together (5662.905662.905662.90: budget, adjusted
+    # budget, spent): each ends where its decimals do; a date (2024.01.01) or a version cuts no amounts
+    for m in _DOTTED_RUN.finditer(text):
+        cuts.update(m.start() + c for c in _amount_seams(m.group()))
     # a budget year glued after a number (…长期发挥19 | 2024年度…项目绩效自评表: points, then the next
     # table's title): the year opens a cell, and the number before it is read on its own
     years = [m.start() for m in _GLUED_YEAR.finditer(text)]

@@ -42,6 +42,15 @@ def test_a_budget_year_glued_after_a_number_opens_a_cell():
     assert [t.text for t in tokenise_lines(["服务期限102024年"])][-1] == "102024年"
 
 
+def test_amounts_of_the_same_decimals_run_together_are_cut_apart():
+    def texts(line):
+        return [t.text for t in tokenise_lines([line])]
+    assert texts("年度资金总额：5662.905662.905662.9010") == ["年度资金总额", "5662.90", "5662.90", "5662.90", "10"]
+    assert texts("4530.324530.324530.32") == ["4530.32"] * 3  # not 4530.3 | 24530.3 | 24530.3 | 2
+    assert texts("其他资金0.000.000.00") == ["其他资金", "0.00", "0.00", "0.00"]
+    assert texts("日期2024.01.01")[-1] == "2024.01.01" and texts("版本1.2.3")[-1] == "1.2.3"
+
+
 def test_etc_after_a_level_name_stays_in_its_cell_and_names_the_same_level():
     from perfkg.extract.vocabulary import standard_level2
 
