@@ -2945,13 +2945,14 @@ def _is_code(text: str) -> bool:
 
 def coded_names_before_amounts(tokens: list[Token], tags: list[str]) -> list[str]:
     """A summary's project row cut into cells one after the other: code | name | amount (037001 |
-    …服务采购项目 | 1681680), all read as nothing, is that project's code, name and budget. A unit's
-    row of the same shape names its unit where the model read a bureau there, and is left."""
+    …服务采购项目 | 1681680), read as nothing or in part as the project's, is that project's code, name
+    and budget. A unit's row of the same shape names its unit where the model read a bureau there, and
+    is left; read as a project, the project row under it supersedes it."""
     out = list(tags)
     cells, texts = _cells(tokens), _cell_texts(tokens)
     for k in range(len(cells) - 2):
         code, name, money = cells[k], cells[k + 1], cells[k + 2]
-        if any(out[i] not in ("O", "B-PCODE") for i in code) or any(out[i] != "O" for i in name) \
+        if any(out[i] not in ("O", "B-PCODE") for i in code) or any(_role(out[i]) not in ("O", "PNAME") for i in name) \
                 or any(out[i] not in ("O", "B-BT") for i in money):
             continue
         if not _is_code(texts[k]) or amount(texts[k + 2]) is None or not _label_value_fits("PNAME", texts[k + 1]) \
@@ -2959,6 +2960,13 @@ def coded_names_before_amounts(tokens: list[Token], tags: list[str]) -> list[str
             continue
         if _is_label(texts[k + 1]) or _is_label(_MONEY_UNIT.sub("", texts[k + 1])) or (k and _is_label(texts[k - 1])):
             continue  # a label's value (项目编码 | 2290… | 项目资金（万元） | 316.23): the labels read them
+        # a code or budget read above it, since the last table, is a row of the unit over the project
+        # (037001 | 某局 | 27955180): the project's own row gives its fields
+        i = code[0] - 1
+        while i >= 0 and _role(out[i]) not in _TABLE_ROW_ROLES:
+            if _role(out[i]) in ("PCODE", "BT"):
+                out[i] = "O"
+            i -= 1
         _mark(out, code, "PCODE")
         _mark(out, name, "PNAME")
         _mark(out, money, "BT")

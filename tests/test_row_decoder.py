@@ -569,6 +569,31 @@ def test_a_summary_row_of_code_name_and_amount_names_its_project():
     assert p.budget_total == 168.168  # in yuan: the cost target prints the same amount in 元
 
 
+def test_summary_project_rows_under_unit_rows_each_name_their_project():
+    # unit row (code | unit | amount), category row (name | amount), then each project's code | name | amount;
+    # the model read the unit row as a project and the category's amount as a budget
+    def block(code, name, amount, indicator):
+        return [code, "", name, "", amount, "", "【总体目标】", "", "保障设备运转,持续发挥作用", "",
+                "【产出指标-数量指标】", "", f"指标1:{indicator}(≥77台)", ""]
+    lines = ["单位编码", "单位名称", "年度预算安排", "", "037001", "", "某市公安局交警支队", "", "3500000", "",
+             "其他运转类", "", "2350000", ""] + block("037002", "某市违法处理中心运维服务项目", "2350000", "设备数量") \
+        + block("037003", "全市公安信息网络安全保障经费", "560000", "终端数量")
+    toks = tokenise_lines(lines)
+    texts = [t.text for t in toks]
+    tags = ["O"] * len(toks)
+    tags[texts.index("某市公安局交警支队")] = "B-PNAME"
+    tags[texts.index("3500000")] = "B-BT"
+    tags[texts.index("2350000")] = "B-BT"
+    for i, t in enumerate(texts):
+        tags[i] = {"保障设备运转,持续发挥作用": "B-GOAL", "产出指标": "B-L1", "数量指标】": "B-L2", "设备数量": "B-L3",
+                   "终端数量": "B-L3", "(≥77台)": "B-VAL"}.get(t, tags[i])
+    out = decode(toks, tags)
+    assert [(p.name, p.code, p.budget_total, [i.level3 for i in p.indicators]) for p in out.projects] == [
+        ("某市违法处理中心运维服务项目", "037002", 2350000.0, ["设备数量"]),
+        ("全市公安信息网络安全保障经费", "037003", 560000.0, ["终端数量"])]
+    assert any("某市公安局交警支队" in (f.text or "") for f in out.flags)  # the unit row is kept, flagged
+
+
 def test_the_goal_labels_text_is_the_goal_not_another_labels():
     lines = ["项目名称\t甲项目", "【项目概况】:该项目为机房租赁服务,共计77个机柜。", "【总体目标】",
              "保障机房设备运转,持续发挥作用", "产出指标\t数量指标\t机柜数量\t≥77台"]
