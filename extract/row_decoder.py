@@ -3174,6 +3174,38 @@ def wrapped_cell_lines(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def wrapped_name_lines(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Rows cut at single spaces keep no column offsets (runs of spaces do: :func:`wrapped_continuations`
+    reads those), so a name wrapped in its cell prints its rest as a line of its own under the row
+    (异地就医结 15 不少于11302份 … / 算宣传资料发放): a line of one piece read as nothing, words and no
+    label, level, header, target or sentence, right under a row of cells cut at single spaces holding one
+    name and no description, before the next row opens with a level or a name, is the rest of that name."""
+    out = list(tags)
+    rows = _token_rows(tokens)
+    order = sorted(rows)
+    for n, r in enumerate(order):
+        idx = rows[r]
+        if len(idx) != 1 or out[idx[0]] != "O" or n == 0 or order[n - 1] != r - 1 or tokens[idx[0]].blank_before:
+            continue
+        text = compact(tokens[idx[0]].text)
+        if not any(_is_cjk_char(c) for c in text) or _GOAL_SENTENCE.search(text) or _is_label(text) \
+                or header_role(text) or standard_level1(text) or standard_level2(text) or looks_like_value(text) \
+                or text in qualitative_values() or _FURNITURE.match(text) or text in _level_pieces():
+            continue
+        above = rows[r - 1]
+        roles = [_role(out[i]) for i in above]
+        names = [k for k, i in enumerate(above) if out[i] == "B-L3"]
+        if len(names) != 1 or "DESC" in roles or names[0] == len(above) - 1 \
+                or not any(tokens[i].sep == "sp1" for i in above) \
+                or any(tokens[i].sep in DELIMITERS or tokens[i].sep == "sp2" for i in above):
+            continue
+        following = rows[order[n + 1]][0] if n + 1 < len(order) else None
+        if following is None or tokens[following].blank_before or out[following] not in ("B-L1", "B-L2", "B-L3"):
+            continue  # the last line of a table may be the page's furniture (扫一扫在手机打开当前页)
+        out[idx[0]] = "I-L3"
+    return out
+
+
 def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
     """Space-aligned columns (a PDF printed with its layout) wrap a long cell onto the next lines at its
     column's offset: a line whose cells all start where cells of the row above start, cells that filled
@@ -3544,7 +3576,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     by_header = summary_rows_by_header(tokens, tags)
     if by_header != tags:  # the names' wrapped pieces on the next lines go with them
         tags = wrapped_continuations(tokens, by_header)
-    tags = level_names_opening_names(tokens, targets_printed_in_names(tokens, tags))
+    tags = wrapped_name_lines(tokens, level_names_opening_names(tokens, targets_printed_in_names(tokens, tags)))
     tags = level_columns(tokens, level_column_names(tokens, values_continued_by_words(tokens,
                                                                                      indicators_alike(tokens, tags))))
     twins = twin_groups(tokens, tags)

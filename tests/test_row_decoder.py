@@ -608,6 +608,21 @@ def test_the_goal_labels_text_is_the_goal_not_another_labels():
     assert p.goal == "保障机房设备运转,持续发挥作用"
 
 
+def test_the_rest_of_a_name_wrapped_under_a_row_cut_at_single_spaces_joins_the_name():
+    lines = ["项目名称 甲项目", "数量指标 异地就医结 15 不少于11302份 10762份 15", "算宣传资料发放",
+             "质量指标 达标率 20 98.6% 100.0% 19.5", "扫一扫在手机打开当前页"]
+    toks = tokenise_lines(lines)
+    assert [t.text for t in toks][8] == "算宣传资料发放", [t.text for t in toks]
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-WT", "B-VAL", "B-ACT", "B-PTS", "O",
+            "B-L2", "B-L3", "B-WT", "B-VAL", "B-ACT", "B-PTS", "O"]
+    inds = decode(toks, tags).projects[0].indicators
+    # the page's furniture after the last row is no piece of its name
+    assert [i.level3 for i in inds] == ["异地就医结算宣传资料发放", "达标率"]
+    # under columns of runs of spaces the offsets tell which cell wrapped: this pass leaves them
+    toks = tokenise_lines([line.replace(" ", "  ") for line in lines])
+    assert [i.level3 for i in decode(toks, tags).projects[0].indicators][0] == "异地就医结"
+
+
 def test_a_name_whose_value_is_read_further_on_takes_no_earlier_quantity():
     # 中期指标值 | 年度指标值: the model read the annual value; the midterm one before it is another column's
     out = decoded(["一级指标\t二级指标\t三级指标\t中期指标值\t年度指标值",
