@@ -98,7 +98,7 @@ def display_width(text: str) -> int:
 # ---------------------------------------------------------------- run-together cuts
 
 
-_DOTTED_RUN = re.compile(r"\d+(?:\.\d+){2,}")
+_DOTTED_RUN = re.compile(r"(?<![\d.])\d++(?:\.\d++){2,}")  # possessive: a long digit run is read once
 _MOST_DECIMALS = 4
 
 
