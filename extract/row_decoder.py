@@ -2323,17 +2323,24 @@ def level_names_opening_names(tokens: list[Token], tags: list[str]) -> list[str]
     """A framework level printed bare (时效, 经济效益: no 指标) and glued to the name after it, read as the
     name's first piece (时效 | 1年 | 1年 | 1年 | 10): a level name is no piece of an indicator's name, so it
     is the level, and the name opens after it. Only where the cells run together: a delimited cell of
-    its own is read by its column."""
+    its own is read by its column. Read as nothing before a name, it is the level too; a word that names
+    a level 1 and an older table's level 2 (成本) is a level 2 among level 2s."""
     out = list(tags)
+    last_level = ""
     for i in range(len(tokens) - 1):
-        if out[i] != "B-L3" or out[i + 1] != "I-L3" or tokens[i + 1].sep != "glue" \
-                or tokens[i + 1].row != tokens[i].row:
+        if out[i] in ("B-L1", "B-L2"):
+            last_level = out[i]
+        if not (out[i] == "B-L3" and out[i + 1] == "I-L3" or out[i] == "O" and out[i + 1] == "B-L3") \
+                or tokens[i + 1].sep != "glue" or tokens[i + 1].row != tokens[i].row:
             continue
         text = compact(tokens[i].text)
-        if standard_level2(text) is not None:
+        if standard_level2(text) is not None or standard_level1(text) is not None and last_level == "B-L2":
             out[i], out[i + 1] = "B-L2", "B-L3"
         elif standard_level1(text) is not None:
             out[i], out[i + 1] = "B-L1", "B-L3"
+        else:
+            continue
+        last_level = out[i]
     return out
 
 
@@ -3179,7 +3186,7 @@ def wrapped_name_lines(tokens: list[Token], tags: list[str]) -> list[str]:
     reads those), so a name wrapped in its cell prints its rest as a line of its own under the row
     (异地就医结 15 不少于11302份 … / 算宣传资料发放): a line of one piece read as nothing, words and no
     label, level, header, target or sentence, right under a row of cells cut at single spaces holding one
-    name and no description, before the next row opens with a level or a name, is the rest of that name."""
+    name and no description, above a whole row (its name and target on its line), is the rest of that name."""
     out = list(tags)
     rows = _token_rows(tokens)
     order = sorted(rows)
@@ -3190,7 +3197,8 @@ def wrapped_name_lines(tokens: list[Token], tags: list[str]) -> list[str]:
         text = compact(tokens[idx[0]].text)
         if not any(_is_cjk_char(c) for c in text) or _GOAL_SENTENCE.search(text) or _is_label(text) \
                 or header_role(text) or standard_level1(text) or standard_level2(text) or looks_like_value(text) \
-                or text in qualitative_values() or _FURNITURE.match(text) or text in _level_pieces():
+                or text in qualitative_values() or _FURNITURE.match(text) or text in _level_pieces() \
+                or value_patterns()["weight_group"].fullmatch(text):  # a level's weight wrapped: (90分)
             continue
         above = rows[r - 1]
         roles = [_role(out[i]) for i in above]
@@ -3199,9 +3207,12 @@ def wrapped_name_lines(tokens: list[Token], tags: list[str]) -> list[str]:
                 or not any(tokens[i].sep == "sp1" for i in above) \
                 or any(tokens[i].sep in DELIMITERS or tokens[i].sep == "sp2" for i in above):
             continue
-        following = rows[order[n + 1]][0] if n + 1 < len(order) else None
-        if following is None or tokens[following].blank_before or out[following] not in ("B-L1", "B-L2", "B-L3"):
-            continue  # the last line of a table may be the page's furniture (扫一扫在手机打开当前页)
+        below = rows[order[n + 1]] if n + 1 < len(order) else []
+        if not below or tokens[below[0]].blank_before or out[below[0]] not in ("B-L1", "B-L2", "B-L3") \
+                or not {"L3", "VAL"} <= {_role(out[i]) for i in below}:
+            # the last line of a table may be the page's furniture (扫一扫在手机打开当前页); where the next row
+            # is no whole row on its line, rows wrap over lines and the line may open the next name
+            continue
         out[idx[0]] = "I-L3"
     return out
 

@@ -27,7 +27,15 @@ from perfkg.extract import glue_model, limits as _limits
 from perfkg.extract.records import Flag
 from perfkg.extract.source_model import SourceRow
 from perfkg.extract.value_grammar import patterns
-from perfkg.extract.vocabulary import content_words, header_role, qualitative_values, vocabulary_entries
+from perfkg.extract.vocabulary import (
+    content_words,
+    header_role,
+    qualitative_values,
+    standard_level1,
+    standard_level2,
+    standard_parent,
+    vocabulary_entries,
+)
 
 # What separates a token from the one before it, from strongest to weakest.
 SEPARATORS = ("row", "cell", "pipe", "tab", "sp2", "sp1", "glue")
@@ -221,6 +229,7 @@ def glue_cuts(text: str) -> tuple[int, ...]:
             cuts.update(range(first, m.end() + 1, step))
     if len(cuts) >= _RUN_OF_CELLS:
         _cut_closing_qualities(text, cuts, covered)
+        _cut_bare_levels(text, cuts, covered)
     # a name marker also opens a cell that starts inside the piece (产出指标1.雾炮车射程: the level
     # cell, 1., the name)
     for c in sorted(c for c in cuts if 0 < c < len(text)):
@@ -304,6 +313,53 @@ def _long_qualities() -> tuple[str, ...]:
 _INNER_QUALITY_MIN = 4
 _CLOSING_QUALITIES = 2  # qualitative words cut off the end of one piece: a target, then an actual result
 _QUALITY_MIN = 2  # 有效, 及时, 合格 close names too often (资金拨付及时) to be cut off one
+
+
+@functools.lru_cache(maxsize=1)
+def _bare_levels() -> tuple[tuple[str, str], ...]:
+    """Level names printed without 指标 too short to be cut wherever they stand (成本, 时效, 效益, 满意度),
+    with the framework level each names; longest first."""
+    out = {}
+    for word, kind, _ in vocabulary_entries():
+        level = _level_of(word) if kind in ("l1", "l2") else None
+        if level and len(word) < 4 and not word.endswith("指标"):
+            out[word] = level
+    return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+def _cut_bare_levels(text: str, cuts: set[int], covered: list[tuple[int, int]]) -> None:
+    """In a run of cells, a row that opens with a level printed bare and glued to its first name
+    (…1000万元10成本每年财政补助…, …大于83%成本校舍维修支出…): where a cell starts with a bare level
+    name of another level than the last one printed, after a cell that is no level, the level is a cell
+    of its own. Right after a level (数量指标成本控制) the word opens a name; so it does under its own level."""
+    words = _bare_levels()
+    spans = sorted(covered)
+    levels = [_level_of(text[a:b]) for a, b in spans]
+    level_ends = {b for (a, b), level in zip(spans, levels) if level}
+    last_level, k = None, 0
+    for c in sorted(cuts):
+        while k < len(spans) and spans[k][0] < c:
+            last_level = levels[k] or last_level
+            k += 1
+        if c in level_ends or (k and spans[k - 1][1] > c) or (k < len(spans) and spans[k][0] == c):
+            continue  # right after a level (数量指标成本控制: a name), inside a word, or a word's start
+        for word, level in words:
+            end = c + len(word)
+            if text.startswith(word, c) and end < len(text) and end not in cuts and _is_cjk(text[end]) \
+                    and not _same_branch(level, last_level):
+                cuts.add(end)
+                covered.append((c, end))
+                last_level = level
+                break
+
+
+def _level_of(word: str) -> str | None:
+    return standard_level2(word) or standard_level1(word)
+
+
+def _same_branch(a: str, b: str | None) -> bool:
+    """One framework level, or a level and its parent (满意度指标 over 服务对象满意度指标)."""
+    return b is not None and (a == b or standard_parent(a) == b or standard_parent(b) == a)
 
 
 def _cut_closing_qualities(text: str, cuts: set[int], covered: list[tuple[int, int]]) -> None:

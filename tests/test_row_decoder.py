@@ -525,6 +525,14 @@ def test_a_bare_level_name_glued_before_a_name_is_the_level():
     inds = decode(toks, tags).projects[0].indicators
     assert [(i.level2, i.level3, i.value, i.actual) for i in inds] == [
         ("数量指标", "成本控制", "不超过预算", "不超过预算"), ("时效", "1年", "1年", "1年")]
+    # read as nothing before a name, a bare level is the level; 成本 among level 2s is a level 2
+    toks = tokenise_lines(["项目名称 甲项目", "产出指标质量指标合格率100%100%10成本每年补助1000万元1000万元10"])
+    texts = [t.text for t in toks[2:]]
+    assert texts[6:] == ["成本", "每年补助", "1000万元", "1000万元", "10"], texts
+    tags = ["O", "B-PNAME", "B-L1", "B-L2", "B-L3", "B-VAL", "B-ACT", "B-PTS", "O", "B-L3", "B-VAL", "B-ACT", "B-PTS"]
+    inds = decode(toks, tags).projects[0].indicators
+    assert [(i.level1, i.level2, i.level3) for i in inds] == [("产出指标", "质量指标", "合格率"),
+                                                              ("产出指标", "成本", "每年补助")]
     # a level name in a cell of its own is left to its column
     toks = tokenise_lines(["项目名称 甲项目", "时效\t1年\t1年\t1年\t10"])
     tags = ["O", "B-PNAME", "B-L3", "I-L3", "B-VAL", "B-ACT", "B-PTS"]
@@ -618,6 +626,15 @@ def test_the_rest_of_a_name_wrapped_under_a_row_cut_at_single_spaces_joins_the_n
     inds = decode(toks, tags).projects[0].indicators
     # the page's furniture after the last row is no piece of its name
     assert [i.level3 for i in inds] == ["异地就医结算宣传资料发放", "达标率"]
+    # a level's weight wrapped under it, or a line above a row that wraps too (its target on the next
+    # line: the line may open that next name), is no rest of the name
+    lines2 = ["项目名称 甲项目", "产出指标 宣传资料发放 ≥832份", "(90分)", "体育赛事面积 ＝15004亩",
+              "代缴金额 =593元/人", "学前教育一站式", "医疗救助结算人次", "≥1773人次"]
+    toks2 = tokenise_lines(lines2)
+    tags2 = ["O", "B-PNAME", "B-L1", "B-L3", "B-VAL", "O", "B-L3", "B-VAL", "B-L3", "B-VAL", "O", "B-L3", "B-VAL"]
+    assert len(toks2) == len(tags2), [t.text for t in toks2]
+    names = [i.level3 for i in decode(toks2, tags2).projects[0].indicators]
+    assert names[:3] == ["宣传资料发放", "体育赛事面积", "代缴金额"], names
     # under columns of runs of spaces the offsets tell which cell wrapped: this pass leaves them
     toks = tokenise_lines([line.replace(" ", "  ") for line in lines])
     assert [i.level3 for i in decode(toks, tags).projects[0].indicators][0] == "异地就医结"
@@ -1074,11 +1091,11 @@ def test_a_target_printed_in_a_self_evaluation_s_name_stays_in_the_name():
     line = "经济效益医疗收入达到5亿元5亿元6.47亿元成本每年补助1000万元1000万元1000万元10"
     toks = tokenise_lines(["项目名称 甲项目", line])
     assert [t.text for t in toks[2:]] == ["经济效益", "医疗收入", "达到5亿元", "5亿元", "6.47亿元",
-                                          "成本每年补助", "1000万元", "1000万元", "1000万元", "10"]
-    tags = ["O", "B-PNAME", "B-L2", "B-L3", "O", "B-VAL", "B-ACT", "B-L3", "B-VAL", "B-ACT", "I-ACT", "B-WT"]
+                                          "成本", "每年补助", "1000万元", "1000万元", "1000万元", "10"]
+    tags = ["O", "B-PNAME", "B-L2", "B-L3", "O", "B-VAL", "B-ACT", "O", "B-L3", "B-VAL", "B-ACT", "I-ACT", "B-WT"]
     inds = decode(toks, tags).projects[0].indicators
-    assert [(i.level3, i.value, i.actual) for i in inds] == [("医疗收入达到5亿元", "5亿元", "6.47亿元"),
-                                                             ("成本每年补助1000万元", "1000万元", "1000万元")]
+    assert [(i.level2, i.level3, i.value, i.actual) for i in inds] == [
+        ("经济效益", "医疗收入达到5亿元", "5亿元", "6.47亿元"), ("成本", "每年补助1000万元", "1000万元", "1000万元")]
     # two quantities alike after a bare name are its target and actual result
     toks = tokenise_lines(["项目名称 甲项目", "数量指标完成率100%100%反映完成情况。"])
     tags = ["O", "B-PNAME", "B-L2", "B-L3", "B-VAL", "B-ACT", "B-DESC"]

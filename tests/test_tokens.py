@@ -51,6 +51,19 @@ def test_amounts_of_the_same_decimals_run_together_are_cut_apart():
     assert texts("日期2024.01.01")[-1] == "2024.01.01" and texts("版本1.2.3")[-1] == "1.2.3"
 
 
+def test_a_bare_level_opening_a_row_of_cells_run_together_is_a_cell_of_its_own():
+    run = ("数量指标成本控制不超过预算不超过预算10质量指标保证补助专款专用专款专用专款专用10"
+           "成本每年财政补助1000万元1000万元10")
+    texts = [t.text for t in tokenise_lines([run])]
+    # right after a level it opens a name (成本控制); after a row's last cell, under another level, it is
+    # the level
+    assert texts == ["数量指标", "成本控制", "不超过预算", "不超过预算", "10", "质量指标", "保证补助专款专用",
+                     "专款专用", "专款专用", "10", "成本", "每年财政补助", "1000万元", "1000万元", "10"], texts
+    # under its own level the word opens a name
+    texts = [t.text for t in tokenise_lines(["成本指标经济成本指标人均成本100元成本控制率≥95%社会效益指标受益率90%"])]
+    assert "成本控制率" in texts, texts
+
+
 def test_etc_after_a_level_name_stays_in_its_cell_and_names_the_same_level():
     from perfkg.extract.vocabulary import standard_level2
 
