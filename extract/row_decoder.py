@@ -2985,8 +2985,28 @@ def names_before_levels(tokens: list[Token], tags: list[str]) -> list[str]:
     按照相关政策要求… | 产出指标 | 数量指标 | …): a name that opens a row before a level cell of the same row
     is no indicator's (an indicator's levels come before its name) but the project's, the bare number
     after it its budget and the text after that its goal, whatever the model took them for. Only where
-    the row opens with that one name, number and text, not in cells run together (a table on one line)."""
+    the row opens with that one name, number and text, not in cells run together (a table on one line);
+    or where the row opens with the bare number alone and the name, wrapped, fills the lines above it."""
     out = list(tags)
+    rows = _token_rows(tokens)
+
+    def bare_number_opens(i: int) -> bool:
+        return tokens[i].sep == "row" and _role(out[i]) in ("VAL", "O", "BT") and _bare_number(tokens[i].text)
+
+    def wrapped_name_above(i: int) -> list[int]:
+        """The name's pieces on the lines right above ``i``, each line of name pieces only, after a
+        finished row (not after a level: names under their levels are indicators')."""
+        k = i - 1
+        while k >= 0 and _role(out[k]) == "L3" and all(_role(out[m]) == "L3" for m in rows[tokens[k].row]):
+            if out[k] == "B-L3" and tokens[k].sep == "row":
+                break
+            k -= 1
+        if k < 0 or out[k] != "B-L3" or tokens[k].sep != "row" or tokens[i - 1].row == tokens[i].row:
+            return []
+        if k and _role(out[k - 1]) in ("L1", "L2", "L3", "PNAME"):
+            return []
+        return list(range(k, i))
+
     i = 0
     while i < len(tokens):
         j = i
@@ -3012,6 +3032,13 @@ def names_before_levels(tokens: list[Token], tags: list[str]) -> list[str]:
             _mark(out, cells[1], "BT")
             if len(cells) == 3:
                 _mark(out, cells[2], "GOAL")
+        elif len(cells) == 1 and len(cells[0]) == 1 and bare_number_opens(i):
+            # the name wrapped onto lines of its own above the row (道路清扫保洁运行 / 保障经费 / 32.6 |
+            # 产出指标 | …): those lines, a name with no value of its own, are the project's
+            name = wrapped_name_above(i)
+            if name:
+                _mark(out, name, "PNAME")
+                _mark(out, cells[0], "BT")
         i = j
     return out
 

@@ -1688,3 +1688,21 @@ def test_target_parts_one_cell_per_line_step_over_a_value_type_cell():
     assert [(i.level3, i.value, i.unit) for i in project.indicators] == [
         ("办结时限", "<34分钟", "分钟"), ("检查户数", "≥4920家", "家"), ("验收合格率", "≥100%", "%")]
     assert project.budget_total is None
+
+
+def test_a_summary_project_name_wrapped_above_its_budget_row_names_the_next_project():
+    lines = ["项目名称\t资金总额\t一级指标\t二级指标\t三级指标\t指标值", "甲项目经费\t15.85\t产出指标\t数量指标",
+             "检查户数", "463个", "效益指标\t社会效益指标\t服务能力\t有效", "道路清扫保洁运行", "保障经费",
+             "32.6\t产出指标\t数量指标", "开展活动次数", "≥67期"]
+    # the model read the wrapped name as an indicator's and its budget as that indicator's value
+    tags = ["O"] * 6 + ["B-PNAME", "B-BT", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L1", "B-L2", "B-L3", "B-VAL",
+                        "B-L3", "I-L3", "B-VAL", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    projects = decoded(lines, tags).projects
+    assert [(p.name, p.budget_total, [i.level3 for i in p.indicators]) for p in projects] == [
+        ("甲项目经费", 15.85, ["检查户数", "服务能力"]), ("道路清扫保洁运行保障经费", 32.6, ["开展活动次数"])]
+    # under its levels a wrapped name is an indicator's, and a number opening a row after it its value
+    tags = ["B-PNAME", "B-BT", "B-L1", "B-L2", "B-L3", "I-L3", "B-VAL", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    (project,) = decoded(["甲项目经费\t15.85\t产出指标\t数量指标", "开展道路清扫保洁", "活动次数",
+                          "67\t产出指标\t质量指标\t合格率\t≥90%"], tags).projects
+    assert [(i.level3, i.value) for i in project.indicators] == [("开展道路清扫保洁活动次数", "67"),
+                                                                 ("合格率", "≥90%")]
