@@ -735,12 +735,17 @@ _YUAN_AFTER = re.compile(r"[（(]元[）)]$")
 
 
 def header_rows(tokens: list[Token]) -> set[int]:
-    """Rows that are a table's column header: two or more header words (一级指标, 三级指标, 指标值 …)."""
+    """Rows that are a table's column header: two or more header words (一级指标, 三级指标, 指标值 …), not
+    all of them the bare group word (指标 | 指标 is the rest of two level cells wrapped onto a line)."""
     count: dict[int, int] = {}
+    named: set[int] = set()
     for t in tokens:
-        if header_role(t.text):
+        role = header_role(t.text)
+        if role:
             count[t.row] = count.get(t.row, 0) + 1
-    return {r for r, n in count.items() if n >= 2}
+            if role != "group":
+                named.add(t.row)
+    return {r for r, n in count.items() if n >= 2 and r in named}
 
 
 def level_header_rows(tokens: list[Token], tags: list[str]) -> dict[int, dict[int, str]]:
@@ -3529,7 +3534,10 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                         {_role(out[i]) for i in cells[c]} <= {"L1", "L2"} for c in cells if c < name_at):
                     shift = name_col - name_at
             if not any(_role(out[i]) == "L3" for i in cells.get(name_col - shift, [])):
-                continue  # not a row of this table's grammar (a shifted row, the next project's header)
+                shift = _unread_target_row(tokens, out, cells, columns, name_col)
+                if shift is None:
+                    continue  # not a row of this table's grammar (a shifted row, the next project's header)
+                _mark(out, cells[name_col - shift], "L3")
             for c, idx in cells.items():
                 role, text = columns.get(c + shift), _cell_text(tokens, idx)
                 if role is None or not {_role(out[i]) for i in idx} <= _PART_ROLES:
@@ -3542,6 +3550,41 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                                                    or text in qualitative_values()):
                     _mark(out, idx, "VAL")
     return out
+
+
+def _target_part_fits(role: str | None, text: str) -> bool:
+    """Whether a cell's text is what its split-target column holds (a comparator, a number, a unit)."""
+    if role == "op":
+        return comparator_op(text) is not None and amount(text) is None
+    if role in ("value", "num"):
+        return amount(text) is not None
+    if role == "unit":
+        return 0 < len(text) <= 8 and not re.search(r"\d", text) and _could_be_target(text)
+    return False
+
+
+def _unread_target_row(tokens: list[Token], out: list[str], cells: dict[int, list[int]], columns: dict[int, str | None],
+                       name_col: int) -> int | None:
+    """A row of the table the model read none of (交通安全设施 | 等于 | 2686 | 户): where its cells, all
+    unread, stand under the name column and the target parts' columns after it, at their own columns
+    or shifted left by merged level cells, and the comparator, the number and the unit each fit their
+    column, the row is an indicator's: the shift (0 for cells at their columns, level cells before the
+    name left unread), or None."""
+    if any(out[i] != "O" for idx in cells.values() for i in idx):
+        return None
+    order = sorted(cells)
+    after = sorted(c for c in columns if c >= name_col)
+    for shift in (0, name_col - order[0]):
+        at = [c + shift for c in order if c + shift >= name_col]
+        if shift < 0 or not at or at[0] != name_col or not set(at) <= set(after) or len(at) < 3:
+            continue  # a column left blank (no comparator) has no cell
+        name = compact(_cell_text(tokens, cells[name_col - shift]))
+        parts = [(columns[c + shift], compact(_cell_text(tokens, cells[c]))) for c in order if c + shift > name_col]
+        fitting = [role for role, text in parts if _target_part_fits(role, text)]
+        if _could_be_name(name) and len(name) >= 4 and len(fitting) == len(parts) \
+                and any(role in ("value", "num") for role in fitting):
+            return shift
+    return None
 
 
 _VALUE_UNIT_WORDS = frozenset({"百分比"})  # units printed as a word (≥ | 95 | 百分比)

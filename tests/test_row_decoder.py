@@ -1706,3 +1706,19 @@ def test_a_summary_project_name_wrapped_above_its_budget_row_names_the_next_proj
                           "67\t产出指标\t质量指标\t合格率\t≥90%"], tags).projects
     assert [(i.level3, i.value) for i in project.indicators] == [("开展道路清扫保洁活动次数", "67"),
                                                                  ("合格率", "≥90%")]
+
+
+def test_a_row_the_model_read_none_of_is_read_by_the_split_target_columns():
+    lines = ["一级指标\t二级指标\t指标名称\t运算符号\t指标值\t单位",
+             "产出\t数量\t开展防控活\t大于等于\t10\t次", "指标\t指标\t动次数",
+             "交通安全设施检查\t等于\t2686\t户",  # its level cells merged away: shifted left
+             "成本\t经济成\t禁毒宣传总成本\t\t0.48\t万元"]  # at its columns, no comparator
+    # the model read the two rows as nothing; the wrapped rest of two level cells (指标 | 指标) is no header
+    tags = ["O"] * 6 + ["B-L1", "B-L2", "B-L3", "B-OP", "B-VAL", "B-UNIT", "O", "O", "I-L3"] + ["O"] * 9
+    (project,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in project.indicators] == [
+        ("开展防控活动次数", "≥10次"), ("交通安全设施检查", "=2686户"), ("禁毒宣传总成本", "0.48万元")]
+    # cells that do not fit their columns (a word under the number column) stay unread
+    lines[3] = "交通安全设施检查\t等于\t若干\t户"
+    (project,) = decoded(lines, tags).projects
+    assert [i.level3 for i in project.indicators] == ["开展防控活动次数", "禁毒宣传总成本"]
