@@ -3426,6 +3426,17 @@ def _twin_cells_by_order(tokens: list[Token], idx: list[int], out: list[str], sp
             out[i] = f"I-{role}"
 
 
+def _spans(tags: list[str], positions: list[int]) -> list[list[int]]:
+    """``positions`` cut where a tag opens a field (B-…) or reads nothing: the fields among them."""
+    spans: list[list[int]] = []
+    for i in positions:
+        if spans and tags[i].startswith("I-"):
+            spans[-1].append(i)
+        else:
+            spans.append([i])
+    return spans
+
+
 def twin_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     """One group of names with two value columns (中期指标值 | 年度指标值, either order): the target is the
     annual column's. Where the model read the midterm column's cell as a value, it is read as nothing,
@@ -3454,6 +3465,13 @@ def twin_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
         in_mid = [i for i in idx if column[i] == columns[1]]
         in_ann = [i for i in idx if column[i] == columns[2]]
         if not in_mid or not in_ann or not any(_role(out[i]) == "VAL" for i in in_mid):
+            values = [[i for i in span if _role(out[i]) == "VAL"] for span in _spans(out, idx)]
+            values = [v for v in values if v]
+            if len(values) == 2:
+                # the two targets off their header places (a row whose wider cells pushed them right):
+                # the annual one is the one in the annual column's order
+                for i in values[0] if columns[2] > columns[1] else values[1]:
+                    out[i] = "O"
             continue
         if all(out[i] == "O" for i in in_ann):
             _mark(out, in_ann, "VAL")

@@ -1722,3 +1722,15 @@ def test_a_row_the_model_read_none_of_is_read_by_the_split_target_columns():
     lines[3] = "交通安全设施检查\t等于\t若干\t户"
     (project,) = decoded(lines, tags).projects
     assert [i.level3 for i in project.indicators] == ["开展防控活动次数", "禁毒宣传总成本"]
+
+
+def test_twin_value_columns_pushed_off_their_header_places_keep_the_annual_target():
+    lines = ["一级指标   二级  三级指标内容    中期指标值  本年度指标值",
+             "产出指标     数量指标     户籍管理老年人代缴人数   ≥236400人   ≥78800人",
+             "本年度承租场所使用率  ≥100%   ≥95%"]
+    # the first row's wide level cells push its two targets right of the header words: by place both
+    # stand nearest the annual column; by order the second is the annual one
+    tags = ["O"] * 5 + ["B-L1", "B-L2", "B-L3", "B-VAL", "B-VAL", "B-L3", "B-VAL", "B-VAL"]
+    (project,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in project.indicators] == [("户籍管理老年人代缴人数", "≥78800人"),
+                                                                 ("本年度承租场所使用率", "≥95%")]
