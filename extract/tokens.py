@@ -259,12 +259,28 @@ def cell_cuts(text: str) -> tuple[int, ...]:
     prose = [(a, b) for a, b in zip(bounds, bounds[1:]) if _SENTENCE.search(text, a, b)]
     opens = patterns()["comparator_end"]
     out = set(cuts) | {c for c in found if not any(a < c < b for a, b in prose)
-                       and not (text[c].isdigit() and opens.search(text, max(0, c - 4), c))}
+                       and not (text[c].isdigit() and opens.search(text, max(0, c - 4), c))
+                       and not _inside_number(text, c)}
     for c in sorted(out):  # a name marker opens a cell of its own (1.雾炮车射程), as the rules cut it
         m = marker.match(text, c)
         if m and m.end() < len(text):
             out.add(m.end())
     return tuple(sorted(out))
+
+
+def _inside_number(text: str, c: int) -> bool:
+    """A seam at a decimal point, or inside the integer part of a bare decimal number (850 | 1.78 of
+    8501.78, a budget): inside one printed amount. Between digits elsewhere a seam may part a weight
+    from its target (10 | 2764元/人/年, 10 | 96.7%), and a decimal opening with 0 is a number of its own."""
+    if text[c - 1] == "." or text[c] == ".":
+        return text[c - 1].isdigit() or text[c].isdigit()
+    if not text[c - 1].isdigit() or not _DECIMAL_AHEAD.match(text, c):
+        return False
+    quantity = patterns()["quantity"].match(text, c)
+    return quantity is not None and _DECIMAL_AHEAD.fullmatch(quantity.group()) is not None
+
+
+_DECIMAL_AHEAD = re.compile(r"[1-9]\d*\.\d+")
 
 
 def _model_seams(text: str, cuts: tuple[int, ...]) -> set[int] | None:

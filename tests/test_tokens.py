@@ -254,3 +254,11 @@ def test_a_space_inside_brackets_cuts_no_cell():
                                               (">=4个", "sp1")]
     # a bracket that never closes leaves the spaces as they cut
     assert [t.text for t in tokenise_lines(["开发数量( ≥**个 >=4个"])] == ["开发数量(", "≥**个", ">=4个"]
+
+
+def test_the_run_together_model_cuts_no_bare_decimal_amount_but_parts_a_weight_from_its_target():
+    line = "疫苗接种可持续发展3年家庭医生签约专项资金8501.78产出指标数量指标传染病防控覆盖人数>=25590人"
+    # a project's budget between its name and the first level (the model cut 850 | 1.78)
+    assert "8501.78" in [t.text for t in tokenise_lines([line])]
+    texts = [t.text for t in tokenise_lines(["产出指标数量指标残疾人康复达标率1096.7%以上98%10"])]
+    assert texts[3:5] == ["10", "96.7%以上"]  # weight, then the target
