@@ -1623,7 +1623,7 @@ def summary_rows_by_header(tokens: list[Token], tags: list[str]) -> list[str]:
     free = {"O", "GOAL"}  # what a project's cell may have been read as
     opening = ""
     name_rows: set[int] = set()
-    for row in _rows_of_cells(tokens):
+    for row in _lines_of_cells(tokens):
         units = [u for c in row for u in _model_pieces(c, out)]
         window: list[list[int]] | None = []
         k = 0
@@ -1657,7 +1657,8 @@ def summary_rows_by_header(tokens: list[Token], tags: list[str]) -> list[str]:
                     name_rows.add(tokens[window[0][0]].row)
             # a window opens after an indicator's cells; a project's field the model read closes it till
             # the next indicators (the model read that project)
-            if read <= free:
+            if read <= free or (read == {"PNAME"} and window == []):
+                # a name the model read opens a window (its code and budget may be unread after it)
                 window = [*window, unit] if window is not None else None
             else:
                 window = None if read & _PROJECT_CELL_ROLES or (window is None and not read & {"L1", "L2", "L3"}) \
@@ -1700,6 +1701,13 @@ def _header_run(tokens: list[Token], tags: list[str], units: list[list[int]],
     j = k
     while j < len(units) and all(tags[i] == "O" for i in units[j]):
         role = _header_cell_role(_cell_text(tokens, units[j]))
+        if role is None and j + 1 < len(units) and all(tags[i] == "O" for i in units[j + 1]):
+            # a header word wrapped onto two lines (一级 / 指标): one column
+            joined = _header_cell_role(_cell_text(tokens, units[j]) + _cell_text(tokens, units[j + 1]))
+            if joined in _LEVEL_COLUMNS:
+                roles.append(joined)
+                j += 2
+                continue
         if role is None and not (roles and len(compact(_cell_text(tokens, units[j]))) <= 4):
             break  # a short unnamed header cell (二级) goes on; anything else ends the run
         roles.append(role)
@@ -1865,6 +1873,28 @@ def _mark(out: list[str], positions: list[int], role: str) -> None:
 def _rows_of_cells(tokens: list[Token]) -> list[list[list[int]]]:
     """The cells (:func:`_cells`) of every row, once per token list."""
     return _of_tokens(tokens, _cells_by_row)
+
+
+_ONE_CELL_A_LINE = 0.9  # share of one-cell lines in a document printed one cell per line
+
+
+def _lines_of_cells(tokens: list[Token]) -> list[list[list[int]]]:
+    """The cells of every row, where lines of one cell each, one after the other, are one row in a
+    document printed one cell per line (most of its lines one cell): its table reads as a table run
+    together on one line. Elsewhere a run of one-cell lines is a cell wrapped (a goal), left as rows."""
+    rows = _rows_of_cells(tokens)
+    if sum(len(row) == 1 for row in rows) < _ONE_CELL_A_LINE * len(rows):
+        return rows
+    out: list[list[list[int]]] = []
+    alone = False
+    for row in rows:
+        lone = len(row) == 1
+        if lone and alone:
+            out[-1].append(row[0])
+        else:
+            out.append(list(row))
+        alone = lone
+    return out
 
 
 def _cells_by_row(tokens: list[Token]) -> list[list[list[int]]]:

@@ -1734,3 +1734,15 @@ def test_twin_value_columns_pushed_off_their_header_places_keep_the_annual_targe
     (project,) = decoded(lines, tags).projects
     assert [(i.level3, i.value) for i in project.indicators] == [("户籍管理老年人代缴人数", "≥78800人"),
                                                                  ("本年度承租场所使用率", "≥95%")]
+
+
+def test_a_summary_printed_one_cell_per_line_reads_each_projects_cells_by_the_header_columns():
+    header = ["项目名称", "项目编码", "预算数", "一级", "指标", "二级", "指标", "绩效指标名称", "指标值"]
+    first = ["生活垃圾收运运行保障经费", "665319", "3924", "产出指标", "数量指标", "新增垃圾分类点位", "≥45件"]
+    second = ["路灯维护专项资金", "915421", "64.26", "产出指标", "质量指标", "市政道路维修差错率", "<5%"]
+    # the model read the first name and none of the code and budget cells after the names
+    tags = ["O"] * 9 + ["B-PNAME", "O", "O", "B-L1", "B-L2", "B-L3", "B-VAL"] + [
+        "O", "O", "O", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    projects = decoded(header + first + second, tags).projects
+    assert [(p.name, p.code, p.budget_total, len(p.indicators)) for p in projects] == [
+        ("生活垃圾收运运行保障经费", "665319", 3924.0, 1), ("路灯维护专项资金", "915421", 64.26, 1)]
