@@ -790,6 +790,8 @@ _GENERIC_TITLE = re.compile(r"^[（(]?(\d{4}年度?)?[）)]?(市|县|区|省)?(�
                             r"(整体)?(预算)?(项目)?(支出)?(预算)?[（(]?(\d{4}年度?)?[）)]?$")
 
 
+# the number of a table among the document's tables (1、…项目绩效自评表, 二、…, (3)…): no part of its name
+_TITLE_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．](?!\d)|^\d{1,2}、")
 _TITLE_PROSE = re.compile(r"[。，；,;]")  # text before a title word that holds a sentence is no project's name
 # what an indicator row's cells are read as: a title after one of them, in its row, opens the next table
 _TABLE_ROW_ROLES = frozenset({"L1", "L2", "L3", "VAL", "OP", "UNIT", "ACT", "WT", "PTS", "DESC"})
@@ -806,7 +808,7 @@ def title_names(tokens: list[Token], tags: list[str]) -> dict[int, str]:
         if t.sep == "row":
             before = []
         if text in words:
-            name = clean_level3("".join(tokens[b].text for b in before))
+            name = clean_level3(_TITLE_NUMBER.sub("", compact("".join(tokens[b].text for b in before))))
             if len(name) >= 2 and not _GENERIC_TITLE.match(name) and not _TITLE_PROSE.search(name):
                 out[before[0]] = name
             before = []  # a title word ends its title (项目支出绩效目标 | 2024年…项目绩效自评表: a heading, a title)
@@ -2397,6 +2399,9 @@ def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
         j = i + 1
         while j < len(tokens) and out[j] == "I-VAL":
             j += 1
+        if value_patterns()["date"].fullmatch(compact("".join(tokens[k].text for k in range(i, j)))):
+            i = j  # a date is one value (2026年 | 6月30日前: its year and day are no two quantities)
+            continue
         whole = 0
         for k in range(i, j):
             text = compact(tokens[k].text)
@@ -3681,8 +3686,45 @@ def value_parts_after_names(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+def dates_read_as_names(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A deadline the model read as a project's name (文字描述：2026年 / 6月30日前 inside an indicator
+    row) is a target: no name is a date. It is the value of the indicator whose name comes before it
+    with no value yet, its actual result where it has its value and no result, else nothing."""
+    out = list(tags)
+    date = value_patterns()["date"]
+    i = 0
+    while i < len(out):
+        if out[i] != "B-PNAME":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(out) and out[j] == "I-PNAME":
+            j += 1
+        text = compact("".join(tokens[k].text for k in range(i, j)))
+        if date.fullmatch(text) or date.fullmatch(_LABEL_PREFIX.sub("", text)):
+            since: set[str] = set()  # the fields read since the last name
+            for k in range(i - 1, -1, -1):
+                if out[k].startswith("B-"):
+                    if _role(out[k]) in _CLOSES_INDICATOR:
+                        since.add(_role(out[k]))
+                        break
+                    since.add(_role(out[k]))
+            role = None if "L3" not in since else "VAL" if "VAL" not in since else "ACT" if "ACT" not in since \
+                else None
+            if role:
+                _mark(out, list(range(i, j)), role)
+            else:
+                out[i:j] = ["O"] * (j - i)
+        i = j
+    return out
+
+
+_LABEL_PREFIX = re.compile(r"^[^：:]{1,6}[：:]")  # 文字描述：
+
+
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
+    tags = dates_read_as_names(tokens, tags)
     tags = budget_columns(tokens, labelled_pieces(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags))))
     tags = wrapped_continuations(tokens, tags)
     tags = wrapped_cell_lines(tokens, tags)

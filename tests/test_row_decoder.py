@@ -1746,3 +1746,22 @@ def test_a_summary_printed_one_cell_per_line_reads_each_projects_cells_by_the_he
     projects = decoded(header + first + second, tags).projects
     assert [(p.name, p.code, p.budget_total, len(p.indicators)) for p in projects] == [
         ("生活垃圾收运运行保障经费", "665319", 3924.0, 1), ("路灯维护专项资金", "915421", 64.26, 1)]
+
+
+def test_a_deadline_the_model_read_as_a_project_name_is_the_open_indicators_target():
+    lines = ["优抚对象补助完成时间\t10", "文字描述：2026年", "6月30日前", "文字描述：2026年", "6月30日前", "10",
+             "资金拨付及时率\t10\t>=81%\t73%\t10"]
+    # weight first; the model read the target's date as a project's name, the actual's as value and actual
+    tags = ["B-L3", "B-WT", "O", "B-PNAME", "I-PNAME", "I-PNAME", "I-PNAME", "O", "B-VAL", "B-ACT", "I-ACT",
+            "I-ACT", "B-PTS", "B-L3", "B-WT", "B-VAL", "B-ACT", "B-PTS"]
+    (project,) = decoded(lines, tags).projects
+    assert [(i.level3, i.value) for i in project.indicators] == [("优抚对象补助完成时间", "2026年6月30日前"),
+                                                                 ("资金拨付及时率", ">=81%")]
+
+
+def test_a_tables_number_before_its_title_is_no_part_of_the_projects_name():
+    for title, name in (("1、2026年度残疾人康复配套资金项目绩效自评表", "2026年度残疾人康复配套资金"),
+                        ("二、儿童福利专项资金项目绩效自评表", "儿童福利专项资金")):
+        tags = ["O"] * len(tokenise_lines([title])) + ["B-L1", "B-L2", "B-L3", "B-VAL"]
+        (project,) = decoded([title, "产出指标\t数量指标\t服务人次\t≥100人次"], tags).projects
+        assert project.name == name
