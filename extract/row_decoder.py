@@ -3328,6 +3328,9 @@ def wrapped_continuations(tokens: list[Token], tags: list[str]) -> list[str]:
                              for (off, w), _ in cells)
                      and not any(_new_cell(tokens, out, cell, anchors[off][0]) for (off, _), cell in cells))
         if continued:
+            # a cell wraps onto consecutive lines: a column with no piece on this line has ended
+            pieces = {off for (off, _), _ in cells}
+            anchors = {off: (role, w) if off in pieces else (role, 0) for off, (role, w) in anchors.items()}
             for (off, w), cell in cells:
                 role = anchors[off][0]
                 for i in cell:

@@ -1765,3 +1765,18 @@ def test_a_tables_number_before_its_title_is_no_part_of_the_projects_name():
         tags = ["O"] * len(tokenise_lines([title])) + ["B-L1", "B-L2", "B-L3", "B-VAL"]
         (project,) = decoded([title, "产出指标\t数量指标\t服务人次\t≥100人次"], tags).projects
         assert project.name == name
+
+
+def test_a_wrapped_cell_goes_on_only_on_the_next_line_of_its_column():
+    lines = ["产出指标        重点工作任务    年度重点工    及时",
+             "                完成            作完成率",
+             "满意度指标      服务对象满意    教师满意度    不少于87%",
+             "                度",
+             "                                服务对象满",
+             "                                意度"]
+    # the last name's value was lost; it starts two lines under the full-width name above, not on the next
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "I-L2", "I-L3", "B-L1", "B-L2", "B-L3", "B-VAL", "I-L2", "O", "O"]
+    out = decoded(lines, tags)
+    assert [(i.level3, i.value) for i in out.projects[0].indicators] == [
+        ("年度重点工作完成率", "及时"), ("教师满意度", "不少于87%")]
+    assert [f.text for f in out.flags if "服务对象满" in (f.text or "")], out.flags  # kept, flagged
