@@ -3253,15 +3253,13 @@ def wrapped_name_lines(tokens: list[Token], tags: list[str]) -> list[str]:
     reads those), so a name wrapped in its cell prints its rest as a line of its own under the row
     (异地就医结 15 不少于11302份 … / 算宣传资料发放): a line of one piece read as nothing, words and no
     label, level, header, target or sentence, right under a row of cells cut at single spaces holding one
-    name and no description, above a whole row (its name and target on its line), is the rest of that name;
-    read as a name of its own, where it is narrower than that name (which fills its cell: 统一服装配置 / 保证率)."""
+    name and no description, above a whole row (its name and target on its line), is the rest of that name."""
     out = list(tags)
     rows = _token_rows(tokens)
     order = sorted(rows)
     for n, r in enumerate(order):
         idx = rows[r]
-        if len(idx) != 1 or out[idx[0]] not in ("O", "B-L3") or n == 0 or order[n - 1] != r - 1 \
-                or tokens[idx[0]].blank_before:
+        if len(idx) != 1 or out[idx[0]] != "O" or n == 0 or order[n - 1] != r - 1 or tokens[idx[0]].blank_before:
             continue
         text = compact(tokens[idx[0]].text)
         if not any(_is_cjk_char(c) for c in text) or _GOAL_SENTENCE.search(text) or _is_label(text) \
@@ -3276,8 +3274,6 @@ def wrapped_name_lines(tokens: list[Token], tags: list[str]) -> list[str]:
                 or not any(tokens[i].sep == "sp1" for i in above) \
                 or any(tokens[i].sep in DELIMITERS or tokens[i].sep == "sp2" for i in above):
             continue
-        if out[idx[0]] == "B-L3" and display_width(text) >= display_width(compact(tokens[above[names[0]]].text)):
-            continue  # read as a name: a piece of the name above only where narrower (the cell fills its width)
         below = rows[order[n + 1]] if n + 1 < len(order) else []
         if not below or tokens[below[0]].blank_before or out[below[0]] not in ("B-L1", "B-L2", "B-L3") \
                 or not {"L3", "VAL"} <= {_role(out[i]) for i in below}:

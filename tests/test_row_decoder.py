@@ -638,15 +638,6 @@ def test_the_rest_of_a_name_wrapped_under_a_row_cut_at_single_spaces_joins_the_n
     # under columns of runs of spaces the offsets tell which cell wrapped: this pass leaves them
     toks = tokenise_lines([line.replace(" ", "  ") for line in lines])
     assert [i.level3 for i in decode(toks, tags).projects[0].indicators][0] == "异地就医结"
-    # read as a name of its own, the rest joins where narrower than the name above (which filled its
-    # cell); a name as wide, under it, is a name whose target was lost
-    lines3 = ["项目名称 甲项目", "质量指标 统一服装配置 ≥ 100 %", "保证率", "当年补助标准符合率 100 %"]
-    tags3 = ["O", "B-PNAME", "B-L2", "B-L3", "B-OP", "B-VAL", "B-UNIT", "B-L3", "B-L3", "B-VAL", "B-UNIT"]
-    assert [i.level3 for i in decoded(lines3, tags3).projects[0].indicators] == ["统一服装配置保证率",
-                                                                                 "当年补助标准符合率"]
-    lines3[2] = "长期护理保险资金"
-    assert [i.level3 for i in decoded(lines3, tags3).projects[0].indicators] == [
-        "统一服装配置", "长期护理保险资金", "当年补助标准符合率"]
 
 
 def test_a_name_whose_value_is_read_further_on_takes_no_earlier_quantity():
