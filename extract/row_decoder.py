@@ -735,17 +735,18 @@ _YUAN_AFTER = re.compile(r"[（(]元[）)]$")
 
 
 def header_rows(tokens: list[Token]) -> set[int]:
-    """Rows that are a table's column header: two or more header words (一级指标, 三级指标, 指标值 …), not
-    all of them the bare group word (指标 | 指标 is the rest of two level cells wrapped onto a line)."""
+    """Rows that are a table's column header: two or more header words (一级指标, 三级指标, 指标值 …). A row
+    of the bare group word only (指标 | 指标) is the rest of header cells wrapped onto a line under a row of
+    header words (一级 | 二级 | 三级 | 绩效指标值); under an indicator's row it is the rest of its level cells."""
     count: dict[int, int] = {}
-    named: set[int] = set()
+    named: set[int] = set()  # rows with a header word other than the group word, or a level's head (一级)
     for t in tokens:
         role = header_role(t.text)
         if role:
             count[t.row] = count.get(t.row, 0) + 1
-            if role != "group":
-                named.add(t.row)
-    return {r for r, n in count.items() if n >= 2 and r in named}
+        if role not in (None, "group") or header_role(f"{t.text}指标") in ("level1", "level2", "level3"):
+            named.add(t.row)
+    return {r for r, n in count.items() if n >= 2 and (r in named or r - 1 in named)}
 
 
 def level_header_rows(tokens: list[Token], tags: list[str]) -> dict[int, dict[int, str]]:
@@ -3218,7 +3219,9 @@ def wrapped_cell_lines(tokens: list[Token], tags: list[str]) -> list[str]:
             rows[-1].append(i)
         else:
             rows.append([i])
-    lone = [len(r) == 1 and tokens[r[0]].sep == "row" for r in rows]
+    # a page's furniture (— 20 —, 第3页) on a line of its own wraps no cell
+    lone = [len(r) == 1 and tokens[r[0]].sep == "row" and not _FURNITURE.match(compact(tokens[r[0]].text))
+            for r in rows]
     follows = [k + 1 < len(rows) and lone[k] and lone[k + 1]
                and tokens[rows[k + 1][0]].row == tokens[rows[k][0]].row + 1 for k in range(len(rows))]
     widths = Counter(display_width(tokens[rows[k][0]].text) for k in range(len(rows)) if follows[k])

@@ -455,7 +455,9 @@ _RULE = re.compile(r"^[\s|｜:：\-—–=_+]*$")  # markdown rules, box lines, 
 _LOST_SPACES = re.compile(r"\?{2,}|？{2,}")  # full-width spaces lost to "?" by a converter
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
 _NOT_SPACES = re.compile(r"[^ \u3000\u00a0]+")
-_FILLER = re.compile(r"^[\s\-—–=_·.…:：|｜?？~～]+$")
+# a piece of these only is filler (rules, dot leaders); a lone "=" is a comparator (运算符号 | = | 49)
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$")
+_FILLER = re.compile(r"^(?!\s*=\s*$)[\s\-—–=_·.…:：|｜?？~～]+$")
 
 
 def _line_cells(line: str, bare: bool = False) -> tuple[str, list[str]]:
@@ -735,6 +737,9 @@ def _text_tokens(row: SourceRow, r: int, blank: int, out: list[Token], limit: in
     if "?" in line or "？" in line:
         line = _LOST_SPACES.sub("  ", line)
     if _RULE.match(line):
+        return None
+    if _PAGE_NUMBER.match(line):  # - 30 -: one cell of page furniture, not a number between fillers
+        out.append(Token(line.strip(), r, cell0.where, "row", 0, 0, blank, 0))
         return None
     kind, cells = _line_cells(line, bare)
     delimiter = {"tab": "\t", "pipe": "|"}.get(kind, "")

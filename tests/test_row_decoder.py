@@ -1780,3 +1780,15 @@ def test_a_wrapped_cell_goes_on_only_on_the_next_line_of_its_column():
     assert [(i.level3, i.value) for i in out.projects[0].indicators] == [
         ("年度重点工作完成率", "及时"), ("教师满意度", "不少于87%")]
     assert [f.text for f in out.flags if "服务对象满" in (f.text or "")], out.flags  # kept, flagged
+
+
+
+def test_a_page_number_on_a_line_of_its_own_wraps_no_cell():
+    from perfkg.extract.pipeline import extract_text
+    from perfkg.extract.synth.corpus import document
+
+    # a generated document printed one cell per line: a page's number right after a target, then the
+    # column header repeated; the lines' width made the number read as the rest of the target
+    name, text, _ = document(99, 1235, ("seeds",))
+    values = {i.level3: i.value for p in extract_text(text.split("\n"), name).projects for i in p.indicators}
+    assert "— 20 —" in text.split("\n") and values["对健全医疗保障制度体系的作用"] == "成效明显"

@@ -262,3 +262,10 @@ def test_the_run_together_model_cuts_no_bare_decimal_amount_but_parts_a_weight_f
     assert "8501.78" in [t.text for t in tokenise_lines([line])]
     texts = [t.text for t in tokenise_lines(["产出指标数量指标残疾人康复达标率1096.7%以上98%10"])]
     assert texts[3:5] == ["10", "96.7%以上"]  # weight, then the target
+
+
+def test_a_lone_equals_sign_is_a_comparator_cell_and_a_page_number_one_cell_of_furniture():
+    texts = [t.text for t in tokenise_lines(["开展药品安全   =          49         场", "— 20 —", "=====",
+                                             "名称 ...... 49"])]
+    # the comparator column's 等于 printed as a sign; a rule and a dot leader are still filler
+    assert texts == ["开展药品安全", "=", "49", "场", "— 20 —", "名称", "49"]
