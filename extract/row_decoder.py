@@ -3532,15 +3532,55 @@ def twin_values_in_sequence(tokens: list[Token], tags: list[str]) -> list[str]:
     if midterm_first is None:
         return tags
     out = list(tags)
+    # where the model read one of the two and nothing the other, the other is still a target
+    cells = _spans(out, list(range(len(out))))
+    for n in range(len(cells) - 2):
+        name, first, second = cells[n], cells[n + 1], cells[n + 2]
+        if out[name[0]] != "B-L3" or {_role(out[first[0]]), _role(out[second[0]])} != {"VAL", "O"}:
+            continue
+        unread = first if out[first[0]] == "O" else second
+        if len(unread) == 1 and _could_be_twin_target(tokens[unread[0]].text) \
+                and (n + 3 >= len(cells) or _role(out[cells[n + 3][0]]) != "VAL"):
+            _mark(out, unread, "VAL")
+    order = _twin_orders_at(tokens, midterm_first)
     starts = [i for i, tag in enumerate(out) if tag != "O" and not tag.startswith("I-")]
     for a, b, c in zip(starts, starts[1:], starts[2:]):
         if _role(out[a]) == "L3" and _role(out[b]) == "VAL" and _role(out[c]) == "VAL":
             end = c + 1
             while end < len(out) and out[end] == "I-VAL":
                 end += 1
-            for i in range(b, c) if midterm_first else range(c, end):
+            for i in range(b, c) if order[a] else range(c, end):
                 out[i] = "O"
     return out
+
+
+def _twin_orders_at(tokens: list[Token], midterm_first: bool) -> list[bool]:
+    """For each token, whether the twin value columns' header last printed before it puts the midterm
+    column first (each table of a document prints its own header, in its own order); before any, the
+    document's order."""
+    words = content_words().get("twin_groups", {})
+    midterm, annual = frozenset(words.get("midterm_value", ())), frozenset(words.get("annual_value", ()))
+    out: list[bool] = []
+    current, last_mid, last_ann = midterm_first, None, None
+    for i, text in enumerate(_compact_texts(tokens)):
+        if text in midterm:
+            last_mid = i
+        elif text in annual:
+            last_ann = i
+        if last_mid is not None and last_ann is not None and abs(last_mid - last_ann) <= _TWIN_HEADER_REACH:
+            current = last_mid < last_ann
+        out.append(current)
+    return out
+
+
+_TWIN_HEADER_REACH = 3  # the two value columns' header words are next to each other (a header cell apart)
+
+
+def _could_be_twin_target(text: str) -> bool:
+    """An unread cell beside a target of twin value columns that is the other target: a quantity
+    printed as a target, or a qualitative target word."""
+    t = compact(text)
+    return _quantity_with_unit_or_comparator(t) or t in qualitative_values()
 
 
 _PART_ROLES = frozenset({"O", "VAL", "OP", "UNIT"})

@@ -1792,3 +1792,23 @@ def test_a_page_number_on_a_line_of_its_own_wraps_no_cell():
     name, text, _ = document(99, 1235, ("seeds",))
     values = {i.level3: i.value for p in extract_text(text.split("\n"), name).projects for i in p.indicators}
     assert "— 20 —" in text.split("\n") and values["对健全医疗保障制度体系的作用"] == "成效明显"
+
+
+def test_twin_value_columns_one_cell_per_line_read_the_annual_target_of_each_tables_own_order():
+    def table(first, second, rows):
+        lines = ["绩效指标名称", first, second]
+        tags = ["O", "O", "O"]
+        for name, a, b, read in rows:
+            lines += [name, a, b]
+            tags += ["B-L3", *read]
+        return lines, tags
+
+    # the first table prints the midterm column first, the second the annual one; the model read one
+    # of each pair, and nothing the other
+    one, tags_one = table("实施期指标值", "年度指标值", [("完成数量", ">=694个", ">=347个", ["O", "B-VAL"]),
+                                                   ("检查户数", "5832家", "2916家", ["B-VAL", "O"])])
+    two, tags_two = table("年度指标值", "实施期指标值", [("对象数", "16010人次以上", "32020人次以上", ["O", "B-VAL"])])
+    lines = ["甲项目绩效目标表", "产出指标", *one, "乙项目绩效目标表", "产出指标", *two]
+    tags = ["O", "O", "B-L1", *tags_one, "O", "O", "B-L1", *tags_two]
+    values = [i.value for p in decoded(lines, tags).projects for i in p.indicators]
+    assert values == [">=347个", "2916家", "16010人次以上"]
