@@ -3803,7 +3803,10 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
     tags = heading_level2(tokens, names_inside_sentences(tokens, tags))
     tags = lone_number_targets(tokens, value_type_cells(tokens, level2_names_after_level1(tokens, tags)))
-    return units_after_numbers(tokens, bracketed_name_ends(tokens, marked_rows_alike(tokens, tags)))
+    read = bracketed_name_ends(tokens, marked_rows_alike(tokens, tags))
+    if read != tags:  # cells the last passes read: their wrapped pieces on the next lines go with them
+        read = wrapped_continuations(tokens, read)
+    return units_after_numbers(tokens, read)
 
 
 def one_indicator_a_row(tokens: list[Token], tags: list[str]) -> list[str]:

@@ -1812,3 +1812,14 @@ def test_twin_value_columns_one_cell_per_line_read_the_annual_target_of_each_tab
     tags = ["O", "O", "B-L1", *tags_one, "O", "O", "B-L1", *tags_two]
     values = [i.value for p in decoded(lines, tags).projects for i in p.indicators]
     assert values == [">=347个", "2916家", "16010人次以上"]
+
+
+def test_a_cell_the_last_passes_read_takes_its_wrapped_pieces():
+    from perfkg.extract.pipeline import extract_text
+    from perfkg.extract.synth.corpus import document
+
+    # a generated page of space-aligned columns: a marked row the model read none of (1.残疾人满 | ≥96%),
+    # read in the shape of the other marked rows, with the rest of its name (意度) on the next line
+    name, text, _ = document(99, 1809, ("seeds",))
+    names = [i.level3 for p in extract_text(text.split("\n"), name).projects for i in p.indicators]
+    assert "1.残疾人满  ≥96%" in text and "残疾人满意度" in names
