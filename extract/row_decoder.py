@@ -3633,9 +3633,10 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
                         {_role(out[i]) for i in cells[c]} <= {"L1", "L2"} for c in cells if c < name_at):
                     shift = name_col - name_at
             if not any(_role(out[i]) == "L3" for i in cells.get(name_col - shift, [])):
-                shift = _unread_target_row(tokens, out, cells, columns, name_col)
-                if shift is None:
+                unread_shift = _unread_target_row(tokens, out, cells, columns, name_col)
+                if unread_shift is None:
                     continue  # not a row of this table's grammar (a shifted row, the next project's header)
+                shift = unread_shift
                 _mark(out, cells[name_col - shift], "L3")
             for c, idx in cells.items():
                 role, text = columns.get(c + shift), _cell_text(tokens, idx)
