@@ -3767,11 +3767,38 @@ def dates_read_as_names(tokens: list[Token], tags: list[str]) -> list[str]:
 
 
 _LABEL_PREFIX = re.compile(r"^[^：:]{1,6}[：:]")  # 文字描述：
+_OWN_FIELDS = frozenset({"WT", "VAL", "OP", "UNIT", "ACT", "PTS"})  # what an indicator's row holds after its name
+
+
+def project_fields_inside_rows(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A project's field the model read inside a table's indicator rows: a name (农产品质量安全 / 节约资金)
+    between a finished indicator row and a weight, target or actual result is an indicator's name; an
+    amount between an indicator's weight or target and its unit or actual result (20 | 0.30 | 万元 |
+    0.30万元 | 20) is no budget (a table's budget is printed above its rows): the target where the
+    indicator has none yet, else nothing."""
+    out = list(tags)
+    fields = [c for c in _spans(out, list(range(len(out)))) if out[c[0]] != "O"]
+    roles = [_role(out[c[0]]) for c in fields]
+    for n in range(1, len(fields) - 1):
+        before, role, after = roles[n - 1], roles[n], roles[n + 1]
+        if role == "PNAME" and before in _OWN_FIELDS and after in {"WT", "ACT", "PTS"} | (
+                {"VAL"} if n + 2 < len(fields) and roles[n + 2] in {"ACT", "PTS", "WT"} else set()):
+            if not any(_is_label(compact(tokens[i].text)) for i in range(fields[n - 1][-1] + 1, fields[n][0])):
+                _mark(out, fields[n], "L3")
+        elif role in ("BT", "BF", "BO") and len(fields[n]) == 1 and before in {"WT", "VAL", "PTS"} \
+                and after in {"UNIT", "ACT", "PTS"} and tokens[fields[n][0]].row == tokens[fields[n + 1][0]].row:
+            since = set()
+            for k in range(n - 1, -1, -1):
+                since.add(roles[k])
+                if roles[k] in _CLOSES_INDICATOR:
+                    break
+            _mark(out, fields[n], "VAL") if "VAL" not in since else _mark(out, fields[n], "O")
+    return out
 
 
 def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     """The model's tags after the table grammar's rules, each a pass over the tagged tokens."""
-    tags = dates_read_as_names(tokens, tags)
+    tags = project_fields_inside_rows(tokens, dates_read_as_names(tokens, tags))
     tags = budget_columns(tokens, labelled_pieces(tokens, labelled_fields(tokens, bracketed_subtitles(tokens, tags))))
     tags = wrapped_continuations(tokens, tags)
     tags = wrapped_cell_lines(tokens, tags)

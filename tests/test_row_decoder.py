@@ -1823,3 +1823,16 @@ def test_a_cell_the_last_passes_read_takes_its_wrapped_pieces():
     name, text, _ = document(99, 1809, ("seeds",))
     names = [i.level3 for p in extract_text(text.split("\n"), name).projects for i in p.indicators]
     assert "1.残疾人满  ≥96%" in text and "残疾人满意度" in names
+
+
+def test_a_projects_field_read_inside_the_indicator_rows_is_the_indicators():
+    lines = ["项目名称\t甲项目经费", "产出指标\t数量指标\t宣传资料发放\t20\t≥4898张\t4943张\t20",
+             "农产品质量安全", "节约资金", "20\t≤3.68万元\t3.68万元\t19",
+             "高标准农田建设成本\t20\t0.30\t万元\t0.30万元\t20"]
+    # a self-evaluation, weight first: the model read a wrapped name as a project's and an amount as a budget
+    tags = ["O", "B-PNAME", "B-L1", "B-L2", "B-L3", "B-WT", "B-VAL", "B-ACT", "B-PTS", "B-PNAME", "I-PNAME",
+            "B-WT", "B-VAL", "B-ACT", "B-PTS", "B-L3", "B-WT", "B-BO", "B-UNIT", "B-ACT", "B-PTS"]
+    projects = decoded(lines, tags).projects
+    assert [(p.name, p.budget_other) for p in projects] == [("甲项目经费", None)]
+    assert [(i.level3, i.value) for i in projects[0].indicators] == [
+        ("宣传资料发放", "≥4898张"), ("农产品质量安全节约资金", "≤3.68万元"), ("高标准农田建设成本", "0.30万元")]
