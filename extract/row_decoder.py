@@ -1188,6 +1188,8 @@ def expected_goals(tokens: list[Token], tags: list[str]) -> list[str]:
         label = _label_text(_cell_text(tokens, cells[k]))
         if not ((label_field(label)[0] or label_suffix_field(label)) == "goal" or label.endswith("目标")):
             continue  # the expected goal's header (预期目标, 年初设定目标) before its completion's
+        if any(_role(out[i]) not in ("O", "GOAL") for i in cells[k] + cells[k + 1]):
+            continue  # a level and an indicator's name (质量目标 | 工作完成情况) are no such headers
         under: list[list[int]] = []
         for cell in cells[k + 2:]:
             text = _cell_text(tokens, cell)
@@ -3775,7 +3777,8 @@ def project_fields_inside_rows(tokens: list[Token], tags: list[str]) -> list[str
     between a finished indicator row and a weight, target or actual result is an indicator's name; an
     amount between an indicator's weight or target and its unit or actual result (20 | 0.30 | 万元 |
     0.30万元 | 20) is no budget (a table's budget is printed above its rows): the target where the
-    indicator has none yet, else nothing."""
+    indicator has none yet, else nothing; a goal that opens as a description (用于反映…) among the rows
+    is a description."""
     out = list(tags)
     fields = [c for c in _spans(out, list(range(len(out)))) if out[c[0]] != "O"]
     roles = [_role(out[c[0]]) for c in fields]
@@ -3793,6 +3796,9 @@ def project_fields_inside_rows(tokens: list[Token], tags: list[str]) -> list[str
                 if roles[k] in _CLOSES_INDICATOR:
                     break
             _mark(out, fields[n], "VAL") if "VAL" not in since else _mark(out, fields[n], "O")
+        elif role == "GOAL" and before in _OWN_FIELDS | {"DESC", "L3"} and after in ("L1", "L2", "L3", "VAL") \
+                and value_patterns()["opener"].match(compact(_cell_text(tokens, fields[n]))):
+            _mark(out, fields[n], "DESC")  # 用于反映…覆盖率。 between two rows: a description, not a goal
     return out
 
 
@@ -3831,7 +3837,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = targets_before_weights(tokens, one_indicator_a_row(tokens, tags))
     tags = heading_level2(tokens, names_inside_sentences(tokens, tags))
     tags = lone_number_targets(tokens, value_type_cells(tokens, level2_names_after_level1(tokens, tags)))
-    read = bracketed_name_ends(tokens, marked_rows_alike(tokens, tags))
+    read = project_fields_inside_rows(tokens, bracketed_name_ends(tokens, marked_rows_alike(tokens, tags)))
     if read != tags:  # cells the last passes read: their wrapped pieces on the next lines go with them
         read = wrapped_continuations(tokens, read)
     return units_after_numbers(tokens, read)

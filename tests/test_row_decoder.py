@@ -1836,3 +1836,16 @@ def test_a_projects_field_read_inside_the_indicator_rows_is_the_indicators():
     assert [(p.name, p.budget_other) for p in projects] == [("甲项目经费", None)]
     assert [(i.level3, i.value) for i in projects[0].indicators] == [
         ("宣传资料发放", "≥4898张"), ("农产品质量安全节约资金", "≤3.68万元"), ("高标准农田建设成本", "0.30万元")]
+
+
+def test_a_description_among_the_indicator_rows_opens_no_table():
+    lines = ["项目名称\t甲项目经费", "一级指标\t二级指标\t指标名称\t指标说明\t预期目标值",
+             "产出指标\t数量目标\t检查户数\t反映检查户数。\t100户", "产出指标\t质量目标\t工作完成情况",
+             "反映工作完成情况的完成情况。", "≥100%", "用于反映覆盖率的完成情况。", "产出指标\t成本指标\t奖励金标准\t2%"]
+    # 质量目标 | 工作完成情况 (a level and a name) read as a self-evaluation's goal headers (预期目标 |
+    # 实际完成情况); the model read the last description as a goal
+    tags = ["O", "B-PNAME"] + ["O"] * 5 + ["B-L1", "B-L2", "B-L3", "B-DESC", "B-VAL", "B-L1", "B-L2", "B-L3",
+                                          "B-DESC", "B-VAL", "B-GOAL", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    (project,) = decoded(lines, tags).projects
+    assert [i.level3 for i in project.indicators] == ["检查户数", "工作完成情况", "奖励金标准"]
+    assert project.goal is None
