@@ -1841,7 +1841,8 @@ def test_a_projects_field_read_inside_the_indicator_rows_is_the_indicators():
 def test_a_description_among_the_indicator_rows_opens_no_table():
     lines = ["项目名称\t甲项目经费", "一级指标\t二级指标\t指标名称\t指标说明\t预期目标值",
              "产出指标\t数量目标\t检查户数\t反映检查户数。\t100户", "产出指标\t质量目标\t工作完成情况",
-             "反映工作完成情况的完成情况。", "≥100%", "用于反映覆盖率的完成情况。", "产出指标\t成本指标\t奖励金标准\t2%"]
+             "反映工作完成情况的完成情况。", "≥100%", "用于反映覆盖率的完成情况。",
+             "产出指标\t成本指标\t奖励金标准\t2%"]
     # 质量目标 | 工作完成情况 (a level and a name) read as a self-evaluation's goal headers (预期目标 |
     # 实际完成情况); the model read the last description as a goal
     tags = ["O", "B-PNAME"] + ["O"] * 5 + ["B-L1", "B-L2", "B-L3", "B-DESC", "B-VAL", "B-L1", "B-L2", "B-L3",
