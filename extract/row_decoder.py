@@ -3556,12 +3556,13 @@ def twin_values_in_sequence(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
-def _twin_orders_at(tokens: list[Token], midterm_first: bool) -> list[bool]:
-    """For each token, whether the twin value columns' header last printed before it puts the midterm
-    column first (each table of a document prints its own header, in its own order); before any, the
-    document's order."""
+def _twin_orders_at(tokens: list[Token], midterm_first: bool, midterm_part: str = "midterm_value",
+                    annual_part: str = "annual_value") -> list[bool]:
+    """For each token, whether the twin value columns' (or, with the group parts, twin groups') header
+    last printed before it puts the midterm column first (each table of a document prints its own
+    header, in its own order); before any, the document's order."""
     words = content_words().get("twin_groups", {})
-    midterm, annual = frozenset(words.get("midterm_value", ())), frozenset(words.get("annual_value", ()))
+    midterm, annual = frozenset(words.get(midterm_part, ())), frozenset(words.get(annual_part, ()))
     out: list[bool] = []
     current, last_mid, last_ann = midterm_first, None, None
     for i, text in enumerate(_compact_texts(tokens)):
@@ -4103,24 +4104,29 @@ def _twin_order(tokens: list[Token], midterm_part: str = "midterm", annual_part:
     return first_mid < first_ann
 
 
-def twin_pairs(projects: list[Project], midterm_first: bool | None) -> None:
+def twin_pairs(projects: list[Project], midterm_first: bool | None, tokens: list[Token] | None = None) -> None:
     """In a document of twin indicator groups whose columns could not be told apart (one cell per line),
     each indicator is printed twice, in the midterm group and in the annual one (the midterm name the same,
     or with 累计, 实施期 … before it): of two neighbours so printed, the annual one is the indicator; the
-    midterm one is kept as a flag on the project."""
+    midterm one is kept as a flag on the project. Each table's order is that of the group header printed
+    last before its first indicator (given ``tokens``), else the document's."""
     if midterm_first is None:
         return
+    orders = _twin_orders_at(tokens, midterm_first, "midterm", "annual") if tokens else []
+    row_order = {t.row: o for t, o in zip(tokens or [], orders)}
     for project in projects:
+        first = project.indicators[0].span[0] - 1 if project.indicators and project.indicators[0].span else None
+        order = row_order.get(first, midterm_first) if first is not None else midterm_first
         kept: list[Indicator] = []
         inds = project.indicators
         k = 0
         while k < len(inds):
             if k + 1 < len(inds):
                 a, b = compact(inds[k].level3), compact(inds[k + 1].level3)
-                mid, ann = (a, b) if midterm_first else (b, a)
+                mid, ann = (a, b) if order else (b, a)
                 if ann and mid.endswith(ann) and len(mid) - len(ann) <= 4:
-                    gone = inds[k] if midterm_first else inds[k + 1]
-                    kept.append(inds[k + 1] if midterm_first else inds[k])
+                    gone = inds[k] if order else inds[k + 1]
+                    kept.append(inds[k + 1] if order else inds[k])
                     project.flags.append(Flag("unplaced_cells", "a midterm-group indicator of twin groups, not "
                                               "read as an indicator", gone.span[0] if gone.span else None,
                                               " ".join(x for x in (gone.level3, gone.value, gone.actual,
@@ -4193,7 +4199,7 @@ def decode(tokens: list[Token], tags: list[str]) -> DecodedDocument:
     inherit_header_fields(out.projects)
     if decoder.money_unit == 1.0:
         budgets_printed_in_yuan(out.projects, decoder.budget_cells)
-    twin_pairs(out.projects, _twin_order(tokens))
+    twin_pairs(out.projects, _twin_order(tokens), tokens)
     kept = [p for p in out.projects if _is_table(p)]
     for p in out.projects:
         if not _is_table(p):

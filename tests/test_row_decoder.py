@@ -1850,3 +1850,20 @@ def test_a_description_among_the_indicator_rows_opens_no_table():
     (project,) = decoded(lines, tags).projects
     assert [i.level3 for i in project.indicators] == ["检查户数", "工作完成情况", "奖励金标准"]
     assert project.goal is None
+
+
+def test_twin_groups_printed_one_cell_per_line_read_each_tables_own_order():
+    def table(title, first, second, rows):
+        lines = ["项目名称", f"{title}项目经费", first, second, "三级指标", "指标值", "三级指标", "指标值", "产出指标"]
+        tags = ["O", "B-PNAME"] + ["O"] * 6 + ["B-L1"]
+        for name, value in rows:
+            lines += [name, value]
+            tags += ["B-L3", "B-VAL"]
+        return lines, tags
+
+    # the first table prints the annual group first, the second the midterm one
+    one, tags_one = table("甲", "年度指标", "中长期指标", [("补助人数", "72人"), ("累计补助人数", "144人")])
+    two, tags_two = table("乙", "中长期指标", "年度指标", [("三年参保率", "100%"), ("参保率", "98%")])
+    projects = decoded(one + two, tags_one + tags_two).projects
+    assert [[(i.level3, i.value) for i in p.indicators] for p in projects] == [[("补助人数", "72人")],
+                                                                                 [("参保率", "98%")]]
