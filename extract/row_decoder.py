@@ -241,6 +241,11 @@ class _Decoder:
 
     # project header -------------------------------------------------
     def header_field(self, seg: Segment) -> None:
+        if seg.role in ("BT", "BF", "BO") and amount(seg.text) is None:
+            # no amount (内 of 在预算金额内 inside a row): no budget, so no project header either
+            self.out.flags.append(Flag("header_value_not_kept", f"a {seg.role} cell of the project header that "
+                                       "does not read as an amount was not kept", seg.lines[0], seg.text[:200]))
+            return
         self.finish_indicator()
         if self.project is not None and self.project.indicators:
             if self.stray():
@@ -259,10 +264,7 @@ class _Decoder:
                 return
         if key in ("BT", "BF", "BO"):
             a = amount(seg.text)
-            if a is None:
-                self.out.flags.append(Flag("header_value_not_kept", f"a {key} cell of the project header that does "
-                                           "not read as an amount was not kept", seg.lines[0], seg.text[:200]))
-                return
+            assert a is not None  # (checked above)
             self.budget_text[key] = seg.text
             unit = self.unit_at(seg.tokens[0].row)
             if seg.text.endswith("万元") or seg.text.endswith("万"):
@@ -3779,10 +3781,15 @@ def project_fields_inside_rows(tokens: list[Token], tags: list[str]) -> list[str
     amount between an indicator's weight or target and its unit or actual result (20 | 0.30 | 万元 |
     0.30万元 | 20) is no budget (a table's budget is printed above its rows): the target where the
     indicator has none yet, else nothing; a goal that opens as a description (用于反映…) among the rows
-    is a description."""
+    is a description. A budget among the rows that reads as no amount is no budget."""
     out = list(tags)
     fields = [c for c in _spans(out, list(range(len(out)))) if out[c[0]] != "O"]
     roles = [_role(out[c[0]]) for c in fields]
+    for n, field_ in enumerate(fields):
+        if roles[n] in ("BT", "BF", "BO") and n and roles[n - 1] in _OWN_FIELDS | {"L1", "L2", "L3", "DESC"} \
+                and amount(compact(_cell_text(tokens, field_))) is None:
+            out[field_[0]:field_[-1] + 1] = ["O"] * len(field_)  # 内 of 在预算金额内: no amount, no budget
+            roles[n] = "O"
     for n in range(1, len(fields) - 1):
         before, role, after = roles[n - 1], roles[n], roles[n + 1]
         if role == "PNAME" and before in _OWN_FIELDS and after in {"WT", "ACT", "PTS"} | (

@@ -1867,3 +1867,18 @@ def test_twin_groups_printed_one_cell_per_line_read_each_tables_own_order():
     projects = decoded(one + two, tags_one + tags_two).projects
     assert [[(i.level3, i.value) for i in p.indicators] for p in projects] == [[("补助人数", "72人")],
                                                                                  [("参保率", "98%")]]
+
+
+def test_a_budget_cell_that_reads_as_no_amount_ends_no_table():
+    lines = ["项目名称\t甲项目经费", "产出指标\t数量指标\t检查户数\t100户",
+             "成本指标\t社会成本指标\t资金成本控制\t在预算金额内", "效益指标\t社会效益指标\t好评率\t≥98%"]
+    # the model read 内 of 在预算金额内 (glued apart) as a budget
+    toks = tokenise_lines(lines)
+    texts = [t.text for t in toks]
+    tags = ["O", "B-PNAME", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L1", "B-L2", "B-L3"]
+    value_pieces = texts.index("效益指标") - len(tags) - 1  # 在 | 预算金额 | 内
+    tags += ["B-VAL"] + ["I-VAL"] * (value_pieces - 2) + ["B-BT", "B-L1", "B-L2", "B-L3", "B-VAL"]
+    assert len(tags) == len(toks) and texts[len(tags) - 5] == "内", texts
+    (project,) = decoded(lines, tags).projects
+    assert project.budget_total is None
+    assert [i.level3 for i in project.indicators] == ["检查户数", "资金成本控制", "好评率"]
