@@ -1876,7 +1876,7 @@ def test_a_budget_cell_that_reads_as_no_amount_ends_no_table():
     toks = tokenise_lines(lines)
     texts = [t.text for t in toks]
     tags = ["O", "B-PNAME", "B-L1", "B-L2", "B-L3", "B-VAL", "B-L1", "B-L2", "B-L3"]
-    value_pieces = texts.index("效益指标") - len(tags) - 1  # 在 | 预算金额 | 内
+    value_pieces = texts.index("效益指标") - len(tags)  # 在 | 预算金额 | 内
     tags += ["B-VAL"] + ["I-VAL"] * (value_pieces - 2) + ["B-BT", "B-L1", "B-L2", "B-L3", "B-VAL"]
     assert len(tags) == len(toks) and texts[len(tags) - 5] == "内", texts
     (project,) = decoded(lines, tags).projects
