@@ -129,6 +129,21 @@ def clean_value(text: str) -> str:
     return m.group(1) if m else text
 
 
+_PARTS_OUT_OF_ORDER = re.compile(r"^([≥≤><=＝＞＜≧≦]{1,2}|不低于|不少于|不超过|不高于|大于等于|小于等于|大于|小于)"
+                                 r"([^\d.]{1,6}?)(\d+(?:\.\d+)?)$")
+
+
+def _parts_in_order(value: str) -> str:
+    """A target whose comparator, unit and number columns ran together in that order (≤% | 0.6, 符号 |
+    单位 | 指标值) as the target is printed: comparator, number, unit (≤0.6%). Any other text as it is."""
+    m = _PARTS_OUT_OF_ORDER.match(compact(value))
+    if m is None or not (_unit_words(m.group(2)) or m.group(2) in _VALUE_UNIT_WORDS):
+        return value
+    fixed = m.group(1) + m.group(3) + m.group(2)
+    quantity = parse_quantity(fixed)
+    return fixed if quantity is not None and quantity[2] is not None else value
+
+
 def amount(text: str) -> float | None:
     t = unicodedata.normalize("NFKC", compact(text)).replace(",", "")
     t = re.sub(r"(万元|元|万)$", "", t)
@@ -443,7 +458,7 @@ class _Decoder:
         kept = True
         if role == "VAL":
             if o.value is None:
-                o.value = text
+                o.value = _parts_in_order(text)
             else:
                 ind.flags.append(Flag("second_value", "a second target value for this indicator was not kept",
                                       seg.lines[0], text[:80]))

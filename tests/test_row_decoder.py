@@ -1882,3 +1882,12 @@ def test_a_budget_cell_that_reads_as_no_amount_ends_no_table():
     (project,) = decoded(lines, tags).projects
     assert project.budget_total is None
     assert [i.level3 for i in project.indicators] == ["检查户数", "资金成本控制", "好评率"]
+
+
+def test_a_targets_comparator_and_unit_run_together_before_its_number_read_in_print_order():
+    # 符号 | 单位 | 指标值 columns run together: ≤% | 0.6 is the target ≤0.6%; 小于等于 | 0 has no unit
+    lines = ["差错率\t≤%\t0.6", "带动相关收入\t小于等于0", "资金\t万元"]
+    tags = ["B-L3", "B-VAL", "I-VAL", "B-L3", "B-VAL", "I-L3", "I-VAL"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.value, i.op, i.num, i.unit) for i in inds] == [("≤0.6%", "<=", 0.6, "%"),
+                                                               ("小于等于0万元", "<=", 0.0, "万元")]
