@@ -3214,7 +3214,9 @@ def _new_cell(tokens: list[Token], tags: list[str], cell: list[int], anchor_role
     column header, a level name or a page number."""
     text = _cell_text(tokens, cell)
     q = parse_quantity(text)
-    return (q is not None and q[1] is not None) or (tags[cell[0]] == "B-VAL" and anchor_role != "VAL") \
+    # (one character the model read as a target is the rest of a word: 公益性岗位覆盖 / 率)
+    return (q is not None and q[1] is not None) \
+        or (tags[cell[0]] == "B-VAL" and anchor_role != "VAL" and (len(compact(text)) > 1 or looks_like_value(text))) \
         or _is_label(text) or standard_level1(text) is not None or standard_level2(text) is not None \
         or _FURNITURE.match(text) is not None
 

@@ -1891,3 +1891,12 @@ def test_a_targets_comparator_and_unit_run_together_before_its_number_read_in_pr
     inds = decoded(lines, tags).projects[0].indicators
     assert [(i.value, i.op, i.num, i.unit) for i in inds] == [("≤0.6%", "<=", 0.6, "%"),
                                                                ("小于等于0万元", "<=", 0.0, "万元")]
+
+
+def test_one_character_the_model_read_as_a_target_under_a_wrapped_name_is_its_rest():
+    lines = ["产出指标    数量指标    公益性岗位覆盖  ≧100百分比",
+             "                        率",
+             "            质量指标    验收合格率      ≥95%"]
+    tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "B-VAL", "B-L2", "B-L3", "B-VAL"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level3, i.value) for i in inds] == [("公益性岗位覆盖率", "≧100百分比"), ("验收合格率", "≥95%")]
