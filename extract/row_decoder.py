@@ -809,7 +809,8 @@ _GENERIC_TITLE = re.compile(r"^[（(]?(\d{4}年度?)?[）)]?(市|县|区|省)?(�
 
 
 # the number of a table among the document's tables (1、…项目绩效自评表, 二、…, (3)…): no part of its name
-_TITLE_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．](?!\d)|^\d{1,2}、")
+_TITLE_NUMBER = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．](?!\d)|^\d{1,2}、"
+                           r"|^[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]")
 _TITLE_PROSE = re.compile(r"[。，；,;]")  # text before a title word that holds a sentence is no project's name
 # what an indicator row's cells are read as: a title after one of them, in its row, opens the next table
 _TABLE_ROW_ROLES = frozenset({"L1", "L2", "L3", "VAL", "OP", "UNIT", "ACT", "WT", "PTS", "DESC"})

@@ -1761,7 +1761,8 @@ def test_a_deadline_the_model_read_as_a_project_name_is_the_open_indicators_targ
 
 def test_a_tables_number_before_its_title_is_no_part_of_the_projects_name():
     for title, name in (("1、2026年度残疾人康复配套资金项目绩效自评表", "2026年度残疾人康复配套资金"),
-                        ("二、儿童福利专项资金项目绩效自评表", "儿童福利专项资金")):
+                        ("二、儿童福利专项资金项目绩效自评表", "儿童福利专项资金"),
+                        ("（二）职业技能培训项目绩效目标表", "职业技能培训")):
         tags = ["O"] * len(tokenise_lines([title])) + ["B-L1", "B-L2", "B-L3", "B-VAL"]
         (project,) = decoded([title, "产出指标\t数量指标\t服务人次\t≥100人次"], tags).projects
         assert project.name == name
