@@ -3675,14 +3675,62 @@ def split_value_columns(tokens: list[Token], tags: list[str]) -> list[str]:
     return out
 
 
+_PART_COLUMN = {"UNIT": "unit", "OP": "op", "VAL": "value"}
+
+
+def split_targets_alike(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Rows cut at single spaces that print a target in parts of their own (户籍管理面积 万平方米 大于等于
+    153.5 under 度量单位 | 指标性质 | 指标值) print them in one order on every row: the order of the rows the
+    model read so (a name, then two parts or more to the row's end, at least twice). A row the model read
+    none of, whose last cells fit that order (each part its own: a unit, a comparator, a number; the
+    comparator may be left blank) after a cell that can be a name, is an indicator's row in that order;
+    a level name opening it is its level."""
+    out = list(tags)
+    rows = _rows_of_cells(tokens)
+    orders: Counter[tuple[str, ...]] = Counter()
+    for row in rows:
+        roles = [_role(out[c[0]]) for c in row]
+        if "L3" in roles:
+            parts = tuple(roles[len(roles) - 1 - roles[::-1].index("L3") + 1:])
+            if len(parts) >= 2 and set(parts) <= set(_PART_COLUMN) and len(set(parts)) == len(parts) and "VAL" in parts:
+                orders[parts] += 1
+    if not orders:
+        return out
+    order, seen = orders.most_common(1)[0]
+    if seen < 2:
+        return out
+    shapes = [order, tuple(r for r in order if r != "OP")] if "OP" in order else [order]
+    for row in rows:
+        if any(out[i] != "O" for c in row for i in c) or any(tokens[i].sep not in ("row", "sp1", "glue")
+                                                              for c in row for i in c):
+            continue  # (runs of spaces keep columns: split_value_columns reads those)
+        texts = [compact(_cell_text(tokens, c)) for c in row]
+        for shape in shapes:
+            k = len(texts) - len(shape)
+            if k < 1 or not all(_target_part_fits(_PART_COLUMN[r], t) for r, t in zip(shape, texts[k:])):
+                continue
+            if not _could_be_name(texts[k - 1]) or len(texts[k - 1]) < 2:
+                continue
+            _mark(out, row[k - 1], "L3")
+            for role, cell in zip(shape, row[k:]):
+                _mark(out, cell, role)
+            for cell, text in zip(row[:k - 1], texts[:k - 1]):
+                level = "L2" if standard_level2(text) and not standard_level1(text) else \
+                    "L1" if standard_level1(text) else None
+                if level:
+                    _mark(out, cell, level)
+            break
+    return out
+
+
 def _target_part_fits(role: str | None, text: str) -> bool:
     """Whether a cell's text is what its split-target column holds (a comparator, a number, a unit)."""
     if role == "op":
         return comparator_op(text) is not None and amount(text) is None
     if role in ("value", "num"):
-        return amount(text) is not None
-    if role == "unit":
-        return 0 < len(text) <= 8 and not re.search(r"\d", text) and _could_be_target(text)
+        return _bare_number(text)
+    if role == "unit":  # a unit of the value grammar, or one with a magnitude before it (万平方米)
+        return _unit_words(text) or _unit_words(text.lstrip("万亿千百")) or text in _VALUE_UNIT_WORDS
     return False
 
 
@@ -3846,6 +3894,7 @@ def grammar_tags(tokens: list[Token], tags: list[str]) -> list[str]:
     tags = coded_names_before_amounts(tokens, names_before_budgets(tokens, summary_columns(tokens, tags)))
     tags = projects_restarting_levels(tokens, names_before_levels(tokens, tags))
     tags = value_parts_after_names(tokens, split_value_columns(tokens, whole_cells(tokens, tags)))
+    tags = split_targets_alike(tokens, tags)
     tags = values_of_open_names(tokens, names_read_as_results(tokens, repeated_results(tokens,
                                                                                       grid_columns(tokens, tags))))
     tags = cost_level2_under_output(tokens, name_value_rows(tokens, glued_pieces_of_names(tokens, tags)))

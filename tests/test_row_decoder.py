@@ -1901,3 +1901,15 @@ def test_one_character_the_model_read_as_a_target_under_a_wrapped_name_is_its_re
     tags = ["B-L1", "B-L2", "B-L3", "B-VAL", "B-VAL", "B-L2", "B-L3", "B-VAL"]
     inds = decoded(lines, tags).projects[0].indicators
     assert [(i.level3, i.value) for i in inds] == [("公益性岗位覆盖率", "≧100百分比"), ("验收合格率", "≥95%")]
+
+
+def test_rows_cut_at_single_spaces_the_model_read_none_of_read_in_the_order_of_the_split_targets():
+    lines = ["三级指标内容 度量单位 指标性质 指标值", "户籍管理面积 万平方米 大于等于 153.5",
+             "质量指标 验收合格率 % 100.0", "资金使用合规率 % ≧ 82", "按期完成率 百分比 ≥ 100", "完成得 10 分，未完"]
+    # the model read the last rows' parts (unit, comparator, number) and none of the first two rows;
+    # a scoring rule (完成得 10 分，未完) fits no unit
+    tags = ["O"] * 4 + ["O"] * 4 + ["O"] * 4 + ["B-L3", "B-UNIT", "B-OP", "B-VAL"] * 2 + ["O"] * 3
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.level2, i.level3, i.value) for i in inds] == [
+        (None, "户籍管理面积", "≥153.5万平方米"), ("质量指标", "验收合格率", "100.0%"),
+        ("质量指标", "资金使用合规率", "≥82%"), ("质量指标", "按期完成率", "≥100百分比")]
