@@ -56,7 +56,8 @@ _CODES = (
     FlagCode("no_indicators", ("project",), "a project table with no readable indicator rows"),
     FlagCode("budget_inconsistent", ("project",), "fiscal + other budget differ from the total by more than 0.01 万元"),
     FlagCode("value_reordered", ("indicator",),
-             "a target printed number, comparator, unit run together (92≥%), read as comparator, number, unit"),
+             "a target printed number, comparator, unit (92≥%) or comparator, unit, number (≤%0.6) run together, "
+             "read as comparator, number, unit"),
     FlagCode("comparator_ocr", ("indicator",),
              "a comparator misread by OCR (工90%, 二2367元, 292% for ≥92%) read as the comparator it stood for; the "
              "value kept as printed"),

@@ -410,10 +410,13 @@ class _Decoder:
         elif value is None:
             ind.flags.append(Flag("value_missing", "no target value could be read for this indicator",
                                   ind.span[0] if ind.span else None))
-        reordered = number_first(value) if value is not None and parse_quantity(value) is None else None
-        if reordered is not None:  # 92≥%: the value, comparator and unit columns run together
-            ind.flags.append(Flag("value_reordered", "a target printed number, comparator, unit read as "
-                                  "comparator, number, unit", o.last_line, value))
+        reordered = None
+        if value is not None and parse_quantity(value) is None:
+            # 92≥% or ≤%0.6: the value, comparator and unit columns run together in another order
+            reordered = number_first(value) or (_parts_in_order(value) if _parts_in_order(value) != value else None)
+        if reordered is not None:
+            ind.flags.append(Flag("value_reordered", "a target printed number, comparator, unit (or comparator, "
+                                  "unit, number) read as comparator, number, unit", o.last_line, value))
             value = reordered
         if value is not None and ocr_comparator(value) is not None:
             ind.flags.append(Flag("comparator_ocr", "a comparator misread by OCR (工90%, 二2367元, 292%) read as the "
@@ -458,7 +461,7 @@ class _Decoder:
         kept = True
         if role == "VAL":
             if o.value is None:
-                o.value = _parts_in_order(text)
+                o.value = text
             else:
                 ind.flags.append(Flag("second_value", "a second target value for this indicator was not kept",
                                       seg.lines[0], text[:80]))
@@ -3860,7 +3863,9 @@ def project_fields_inside_rows(tokens: list[Token], tags: list[str]) -> list[str
         before, role, after = roles[n - 1], roles[n], roles[n + 1]
         if role == "PNAME" and before in _OWN_FIELDS and after in {"WT", "ACT", "PTS"} | (
                 {"VAL"} if n + 2 < len(fields) and roles[n + 2] in {"ACT", "PTS", "WT"} else set()):
-            if not any(_is_label(compact(tokens[i].text)) for i in range(fields[n - 1][-1] + 1, fields[n][0])):
+            between = range(fields[n][-1] + 1, fields[n + 1][0])  # a title word after it: a table's title
+            if not any(_is_label(compact(tokens[i].text)) for i in range(fields[n - 1][-1] + 1, fields[n][0])) \
+                    and len(between) <= 1 and tokens[fields[n + 1][0]].row - tokens[fields[n][-1]].row <= 2:
                 _mark(out, fields[n], "L3")
         elif role in ("BT", "BF", "BO") and len(fields[n]) == 1 and before in {"WT", "VAL", "PTS"} \
                 and after in {"UNIT", "ACT", "PTS"} and tokens[fields[n][0]].row == tokens[fields[n + 1][0]].row:
