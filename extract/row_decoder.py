@@ -1726,15 +1726,16 @@ def _header_run(tokens: list[Token], tags: list[str], units: list[list[int]],
     roles: list[str | None] = []
     j = k
     while j < len(units) and all(tags[i] == "O" for i in units[j]):
-        role = _header_cell_role(_cell_text(tokens, units[j]))
-        if role is None and j + 1 < len(units) and all(tags[i] == "O" for i in units[j + 1]):
+        text = _cell_text(tokens, units[j])
+        role = _header_cell_role(text)
+        if role is None and len(text) <= 4 and j + 1 < len(units) and all(tags[i] == "O" for i in units[j + 1]):
             # a header word wrapped onto two lines (一级 / 指标): one column
-            joined = _header_cell_role(_cell_text(tokens, units[j]) + _cell_text(tokens, units[j + 1]))
+            joined = _header_cell_role(text + _cell_text(tokens, units[j + 1]))
             if joined in _LEVEL_COLUMNS:
                 roles.append(joined)
                 j += 2
                 continue
-        if role is None and not (roles and len(compact(_cell_text(tokens, units[j]))) <= 4):
+        if role is None and not (roles and len(compact(text)) <= 4):
             break  # a short unnamed header cell (二级) goes on; anything else ends the run
         roles.append(role)
         j += 1
@@ -3852,7 +3853,12 @@ def project_fields_inside_rows(tokens: list[Token], tags: list[str]) -> list[str
     indicator has none yet, else nothing; a goal that opens as a description (用于反映…) among the rows
     is a description. A budget among the rows that reads as no amount is no budget."""
     out = list(tags)
-    fields = [c for c in _spans(out, list(range(len(out)))) if out[c[0]] != "O"]
+    fields: list[list[int]] = []  # the fields read, each its positions (an I- piece after nothing is none)
+    for i, tag in enumerate(out):
+        if tag.startswith("B-"):
+            fields.append([i])
+        elif tag != "O" and i and out[i - 1] != "O" and fields and fields[-1][-1] == i - 1:
+            fields[-1].append(i)
     roles = [_role(out[c[0]]) for c in fields]
     for n, field_ in enumerate(fields):
         if roles[n] in ("BT", "BF", "BO") and n and roles[n - 1] in _OWN_FIELDS | {"L1", "L2", "L3", "DESC"} \
