@@ -58,6 +58,9 @@ _CODES = (
     FlagCode("value_reordered", ("indicator",),
              "a target printed number, comparator, unit (92≥%) or comparator, unit, number (≤%0.6) run together, "
              "read as comparator, number, unit"),
+    FlagCode("weight_glued", ("indicator",),
+             "a weight run together with the target after it (5184个 for weight 5 and target 184个), read apart by the "
+             "weights the table prints before its targets"),
     FlagCode("comparator_ocr", ("indicator",),
              "a comparator misread by OCR (工90%, 二2367元, 292% for ≥92%) read as the comparator it stood for; the "
              "value kept as printed"),

@@ -160,6 +160,7 @@ class _Open:
     op_text: str | None = None  # the comparator cell as printed (≦ for <=)
     unit: str | None = None
     last_line: int = 0
+    weight_first: bool = False  # a weight was read before the target (权重 | 指标值 columns)
 
 
 _WRAP_LINES = 3  # lines a project header's wrapped name or goal may go on below it
@@ -215,6 +216,7 @@ class _Decoder:
         self.budget_cells: dict[int, dict[str, str]] = {}  # id(project) → BT/BF/BO → its cell as printed
         self.unit_code: str | None = None  # the unit code a summary table's unit column printed last
         self.header_row: dict[int, int] = {}  # id(project) → the line of its first indicator, when its header is on it
+        self.weights_first: dict[int, list[float]] = {}  # id(project) → the weights read before their targets
 
     def stray(self) -> bool:
         """The open project's names were stray cells of a project header block: the document
@@ -385,11 +387,37 @@ class _Decoder:
         self.level1 = self.level2 = None
 
     # indicators -----------------------------------------------------
+    def weight_glued(self, ind: Indicator, value: str, line: int) -> str:
+        """A target with no weight, in a table that prints each weight before its target, whose digits
+        open with a weight of the table (5 | 184个 run together as 5184个; 10 | 构建…网络): the weight
+        and the target, where what is left reads as a target (a number not opening with 0, or words)."""
+        seen = self.weights_first.get(id(self.project), [])
+        if len(seen) < 2:
+            return value
+        t = compact(value)
+        for w in sorted({f"{x:g}" for x in seen}, key=len, reverse=True):
+            rest = t[len(w):]
+            if not t.startswith(w) or not rest or (rest[0] == "0" and not rest.startswith("0.")):
+                continue
+            q = parse_quantity(rest)
+            # words after the weight: where the whole reads as no quantity (12月底前 is a date, not 1 | 2月底前)
+            words = _is_cjk_char(rest[0]) and parse_quantity(t) is None and not looks_like_value(t)
+            if (q is not None and q[1] is not None) or words or ocr_comparator(rest) is not None:
+                ind.score = float(w)
+                ind.flags.append(Flag("weight_glued", "a weight run together with the target after it, read apart",
+                                      line, value))
+                return rest
+        return value
+
     def finish_indicator(self) -> None:
         if self.open is None:
             return
         o, ind = self.open, self.open.indicator
         value = o.value
+        if o.weight_first and ind.score is not None and self.project is not None:
+            self.weights_first.setdefault(id(self.project), []).append(ind.score)
+        elif ind.score is None and value is not None and self.project is not None:
+            value = self.weight_glued(ind, value, o.last_line)
         if value is not None and (o.op or o.unit):
             quantity = parse_quantity(value)
             if quantity is not None:  # a number whose comparator or unit has a cell of its own
@@ -466,6 +494,8 @@ class _Decoder:
                 ind.flags.append(Flag("second_value", "a second target value for this indicator was not kept",
                                       seg.lines[0], text[:80]))
         elif role in ("OP", "WT", "PTS"):
+            if role == "WT" and o.value is None:
+                o.weight_first = True
             holder, attr = {"OP": (o, "op"), "WT": (ind, "score"), "PTS": (ind, "points")}[role]
             read = comparator_op(text) if role == "OP" else amount(text)
             kept = getattr(holder, attr) is None and read is not None

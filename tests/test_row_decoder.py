@@ -1913,3 +1913,16 @@ def test_rows_cut_at_single_spaces_the_model_read_none_of_read_in_the_order_of_t
     assert [(i.level2, i.level3, i.value) for i in inds] == [
         (None, "户籍管理面积", "≥153.5万平方米"), ("质量指标", "验收合格率", "100.0%"),
         ("质量指标", "资金使用合规率", "≥82%"), ("质量指标", "按期完成率", "≥100百分比")]
+
+
+def test_a_weight_run_together_with_its_target_is_read_apart_by_the_tables_weights():
+    lines = ["检查户数\t10\t≥100户\t98户\t10", "达标率\t5\t≥95%\t96%\t5", "服务对象数量\t5184个\t180个\t5",
+             "服务网络\t10构建县乡村三级医保服务网络\t完成\t10", "参保人数\t150人\t140人\t8"]
+    # a self-evaluation printing each weight before its target: the model read three weights glued to
+    # their targets as the targets; 150人 opens with no weight of the table but 15 | 0人 is no target
+    tags = ["B-L3", "B-WT", "B-VAL", "B-ACT", "B-PTS"] * 2 + ["B-L3", "B-VAL", "B-ACT", "B-PTS"] + [
+        "B-L3", "B-VAL", "I-VAL", "B-ACT", "B-PTS"] + ["B-L3", "B-VAL", "B-ACT", "B-PTS"]
+    inds = decoded(lines, tags).projects[0].indicators
+    assert [(i.value, i.score) for i in inds] == [("≥100户", 10.0), ("≥95%", 5.0), ("184个", 5.0),
+                                                   ("构建县乡村三级医保服务网络", 10.0), ("150人", None)]
+    assert [f.code for f in inds[2].flags] == ["weight_glued"] and inds[2].flags[0].text == "5184个"
