@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from perfkg.extract.target_values import looks_like_value, parse_target_value
 
@@ -85,6 +85,10 @@ NUMBERS = st.one_of(
        gaps=st.tuples(SPACE, SPACE, SPACE), described=st.booleans())
 def test_comparator_number_unit_round_trip(comparator, number, unit, gaps, described):
     (printed_op, op), (printed_num, num), (printed_unit, expected_unit) = comparator, number, unit
+    # a rate over 100 % printed with no comparator and opening with a 2 (210%) is read as OCR's ≥ (≥10%):
+    # (test_a_comparator_misread_by_ocr_reads_as_the_comparator…); the round trip holds for every other value
+    assume(not (printed_op == "" and expected_unit == "%" and printed_num.startswith("2") and num > 100
+                and printed_num[1:2] not in ("", "0", ".") and float(printed_num[1:]) <= 100))
     text = gaps[0] + printed_op + gaps[1] + printed_num + gaps[2] + printed_unit
     if described:
         text = "文字描述：" + text
