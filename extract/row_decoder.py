@@ -2451,9 +2451,7 @@ def values_run_together(tokens: list[Token], tags: list[str]) -> list[str]:
         if out[i] != "B-VAL":
             i += 1
             continue
-        j = i + 1
-        while j < len(tokens) and out[j] == "I-VAL":
-            j += 1
+        j = _span_end(out, i)
         if value_patterns()["date"].fullmatch(compact("".join(tokens[k].text for k in range(i, j)))):
             i = j  # a date is one value (2026年 | 6月30日前: its year and day are no two quantities)
             continue
@@ -3523,6 +3521,15 @@ def _twin_cells_by_order(tokens: list[Token], idx: list[int], out: list[str], sp
             out[i] = f"I-{role}"
 
 
+def _span_end(tags: list[str], i: int) -> int:
+    """The position after the field opened at ``i`` (its B- tag and the I- tags of its role after it)."""
+    inside = f"I-{_role(tags[i])}"
+    j = i + 1
+    while j < len(tags) and tags[j] == inside:
+        j += 1
+    return j
+
+
 def _spans(tags: list[str], positions: list[int]) -> list[list[int]]:
     """``positions`` cut where a tag opens a field (B-…) or reads nothing: the fields among them."""
     spans: list[list[int]] = []
@@ -3602,9 +3609,7 @@ def twin_values_in_sequence(tokens: list[Token], tags: list[str]) -> list[str]:
     starts = [i for i, tag in enumerate(out) if tag != "O" and not tag.startswith("I-")]
     for a, b, c in zip(starts, starts[1:], starts[2:]):
         if _role(out[a]) == "L3" and _role(out[b]) == "VAL" and _role(out[c]) == "VAL":
-            end = c + 1
-            while end < len(out) and out[end] == "I-VAL":
-                end += 1
+            end = _span_end(out, c)
             for i in range(b, c) if order[a] else range(c, end):
                 out[i] = "O"
     return out
@@ -3849,9 +3854,7 @@ def dates_read_as_names(tokens: list[Token], tags: list[str]) -> list[str]:
         if out[i] != "B-PNAME":
             i += 1
             continue
-        j = i + 1
-        while j < len(out) and out[j] == "I-PNAME":
-            j += 1
+        j = _span_end(out, i)
         text = compact("".join(tokens[k].text for k in range(i, j)))
         if date.fullmatch(text) or date.fullmatch(_LABEL_PREFIX.sub("", text)):
             since: set[str] = set()  # the fields read since the last name
